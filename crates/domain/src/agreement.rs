@@ -1,0 +1,492 @@
+//! Agreements (cost-recovery arrangements) and their lifecycle: draft → proposed → approved by
+//! the head of every party → active; amendments are new versions that need the same approvals.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Framework;
+use crate::money::Currency;
+use crate::DomainError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementKind {
+    /// The provider renders units; the recipient reimburses them.
+    Purchase,
+    /// A joint cost borne by the provider is split among the participants by a key.
+    Sharing,
+}
+
+impl AgreementKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AgreementKind::Purchase => "purchase",
+            AgreementKind::Sharing => "sharing",
+        }
+    }
+    pub fn parse(s: &str) -> Option<AgreementKind> {
+        match s {
+            "purchase" => Some(AgreementKind::Purchase),
+            "sharing" => Some(AgreementKind::Sharing),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionStatus {
+    Draft,
+    Proposed,
+    Active,
+    Superseded,
+    Withdrawn,
+}
+
+impl VersionStatus {
+    pub const ALL: [VersionStatus; 5] = [
+        VersionStatus::Draft,
+        VersionStatus::Proposed,
+        VersionStatus::Active,
+        VersionStatus::Superseded,
+        VersionStatus::Withdrawn,
+    ];
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            VersionStatus::Draft => "draft",
+            VersionStatus::Proposed => "proposed",
+            VersionStatus::Active => "active",
+            VersionStatus::Superseded => "superseded",
+            VersionStatus::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<VersionStatus> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A service the agreement covers, with the quantity the parties expect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementLine {
+    pub service: String,
+    pub estimated_quantity: Decimal,
+}
+
+/// A party that pays: its organisation, the fund it pays from and its weight in the key
+/// (1 for the single recipient of a purchase; a share or a driver value for a sharing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub organisation: String,
+    pub fund: String,
+    pub weight: Decimal,
+}
+
+/// How a sharing agreement splits its joint cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ShareKey {
+    /// The weights are fixed shares (e.g. 60 and 40).
+    Fixed,
+    /// The weights are values of a driver such as participants or headcount.
+    Driver { driver: String },
+}
+
+/// The head of an organisation's approval of one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub organisation: String,
+    pub approved_by: String,
+    pub approved_on: NaiveDate,
+}
+
+/// One version of the terms. Version 1 is the original; each amendment adds one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementVersion {
+    pub number: u32,
+    pub status: VersionStatus,
+    pub ceiling_minor: i64,
+    pub psc_rate: Decimal,
+    pub lines: Vec<AgreementLine>,
+    pub participants: Vec<Participant>,
+    pub share_key: ShareKey,
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A cost-recovery arrangement between a provider and the parties that pay it, for one
+/// biennium, in one currency, from named funds to a named provider fund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub code: String,
+    pub title: String,
+    pub kind: AgreementKind,
+    pub provider: String,
+    pub provider_fund: String,
+    pub biennium: String,
+    pub currency: Currency,
+    pub versions: Vec<AgreementVersion>,
+}
+
+/// The terms a new agreement or an amendment proposes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terms {
+    pub ceiling_minor: i64,
+    pub psc_rate: Decimal,
+    pub lines: Vec<AgreementLine>,
+    pub participants: Vec<Participant>,
+    pub share_key: ShareKey,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn refuse(msg: impl Into<String>) -> DomainError {
+    DomainError::Agreement(msg.into())
+}
+
+impl Agreement {
+    /// A new agreement in draft with `terms` as version 1.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draft(
+        code: &str,
+        title: &str,
+        kind: AgreementKind,
+        provider: &str,
+        provider_fund: &str,
+        biennium: &str,
+        currency: Currency,
+        terms: Terms,
+    ) -> Agreement {
+        Agreement {
+            code: code.to_string(),
+            title: title.to_string(),
+            kind,
+            provider: provider.to_string(),
+            provider_fund: provider_fund.to_string(),
+            biennium: biennium.to_string(),
+            currency,
+            versions: vec![AgreementVersion::from_terms(1, terms)],
+        }
+    }
+
+    /// The version in force, if any.
+    pub fn active_version(&self) -> Option<&AgreementVersion> {
+        self.versions
+            .iter()
+            .find(|v| v.status == VersionStatus::Active)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.active_version().is_some()
+    }
+
+    /// The latest version, whatever its status.
+    pub fn latest(&self) -> &AgreementVersion {
+        self.versions.last().expect("an agreement has a version")
+    }
+
+    fn latest_mut(&mut self) -> &mut AgreementVersion {
+        self.versions.last_mut().expect("an agreement has a version")
+    }
+
+    /// The organisations whose heads must approve a version: the provider and every payer.
+    pub fn required_approvers(&self, version: &AgreementVersion) -> BTreeSet<String> {
+        let mut orgs: BTreeSet<String> = version
+            .participants
+            .iter()
+            .map(|p| p.organisation.clone())
+            .collect();
+        orgs.insert(self.provider.clone());
+        orgs
+    }
+
+    /// The participants that are charged: every one whose fund is not the provider's fund.
+    pub fn payers<'a>(&self, version: &'a AgreementVersion) -> Vec<&'a Participant> {
+        version
+            .participants
+            .iter()
+            .filter(|p| p.fund != self.provider_fund)
+            .collect()
+    }
+
+    /// Checks the agreement against the framework: parties, funds, services and terms.
+    pub fn validate(&self, framework: &Framework) -> Result<(), DomainError> {
+        if self.code.trim().is_empty() || self.code.contains(char::is_whitespace) {
+            return Err(refuse("an agreement code is one word, such as MC-BRS-2026-01"));
+        }
+        if framework.organisation(&self.provider).is_none() {
+            return Err(refuse(format!("unknown provider {}", self.provider)));
+        }
+        let fund_of = |code: &str, org: &str| -> Result<(), DomainError> {
+            match framework.fund(code) {
+                None => Err(refuse(format!("unknown fund {code}"))),
+                Some(f) if f.organisation != org => Err(refuse(format!(
+                    "fund {code} belongs to {}, not {org}",
+                    f.organisation
+                ))),
+                Some(_) => Ok(()),
+            }
+        };
+        fund_of(&self.provider_fund, &self.provider)?;
+        if framework.biennium(&self.biennium).is_none() {
+            return Err(refuse(format!("unknown biennium {}", self.biennium)));
+        }
+        for v in &self.versions {
+            self.validate_terms(framework, v, &fund_of)?;
+        }
+        Ok(())
+    }
+
+    fn validate_terms(
+        &self,
+        framework: &Framework,
+        v: &AgreementVersion,
+        fund_of: &dyn Fn(&str, &str) -> Result<(), DomainError>,
+    ) -> Result<(), DomainError> {
+        if v.ceiling_minor < 0 {
+            return Err(refuse("the ceiling cannot be negative"));
+        }
+        if v.psc_rate < Decimal::ZERO || v.psc_rate >= Decimal::ONE {
+            return Err(refuse("the PSC rate is a fraction between 0 and 1, such as 0.13"));
+        }
+        if v.lines.is_empty() {
+            return Err(refuse("an agreement needs at least one service line"));
+        }
+        for line in &v.lines {
+            match framework.service(&line.service) {
+                None => return Err(refuse(format!("unknown service {}", line.service))),
+                Some(s) if s.provider != self.provider => {
+                    return Err(refuse(format!(
+                        "service {} is provided by {}, not {}",
+                        s.code, s.provider, self.provider
+                    )))
+                }
+                Some(_) => {}
+            }
+            if line.estimated_quantity < Decimal::ZERO {
+                return Err(refuse("an estimated quantity cannot be negative"));
+            }
+        }
+        if v.participants.is_empty() {
+            return Err(refuse("an agreement needs a recipient"));
+        }
+        for p in &v.participants {
+            if framework.organisation(&p.organisation).is_none() {
+                return Err(refuse(format!("unknown organisation {}", p.organisation)));
+            }
+            fund_of(&p.fund, &p.organisation)?;
+            if p.weight < Decimal::ZERO {
+                return Err(refuse("a share cannot be negative"));
+            }
+        }
+        if v.participants.iter().all(|p| p.weight == Decimal::ZERO) {
+            return Err(refuse("the shares cannot all be zero"));
+        }
+        let payers = self.payers(v);
+        match self.kind {
+            AgreementKind::Purchase => {
+                if v.participants.len() != 1 || payers.len() != 1 {
+                    return Err(refuse(
+                        "a purchase has exactly one recipient, paying from a fund other than the provider's",
+                    ));
+                }
+            }
+            AgreementKind::Sharing => {
+                if payers.is_empty() {
+                    return Err(refuse(
+                        "a sharing agreement needs at least one participant other than the provider's fund",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Draft → proposed: the terms go to the heads for approval.
+    pub fn propose(&mut self) -> Result<(), DomainError> {
+        let v = self.latest_mut();
+        if v.status != VersionStatus::Draft {
+            return Err(refuse(format!(
+                "version {} is {}; only a draft can be proposed",
+                v.number,
+                v.status.as_str()
+            )));
+        }
+        v.status = VersionStatus::Proposed;
+        Ok(())
+    }
+
+    /// The head of `organisation` approves the proposed version. When the heads of the provider
+    /// and of every payer have approved, the version becomes active and supersedes the previous.
+    /// Returns true when this approval activated the version.
+    pub fn approve(
+        &mut self,
+        organisation: &str,
+        approved_by: &str,
+        approved_on: NaiveDate,
+    ) -> Result<bool, DomainError> {
+        let required = self.required_approvers(self.latest());
+        let v = self.latest();
+        if v.status != VersionStatus::Proposed {
+            return Err(refuse(format!(
+                "version {} is {}; only a proposed version can be approved",
+                v.number,
+                v.status.as_str()
+            )));
+        }
+        if !required.contains(organisation) {
+            return Err(refuse(format!(
+                "{organisation} is not a party to {}; only the heads of {} approve it",
+                self.code,
+                required.iter().cloned().collect::<Vec<_>>().join(" and ")
+            )));
+        }
+        if v.approvals.iter().any(|a| a.organisation == organisation) {
+            return Err(refuse(format!(
+                "the head of {organisation} has already approved version {}",
+                v.number
+            )));
+        }
+        let v = self.latest_mut();
+        v.approvals.push(Approval {
+            organisation: organisation.to_string(),
+            approved_by: approved_by.to_string(),
+            approved_on,
+        });
+        let approved: BTreeSet<String> =
+            v.approvals.iter().map(|a| a.organisation.clone()).collect();
+        if approved != required {
+            return Ok(false);
+        }
+        let number = v.number;
+        for other in &mut self.versions {
+            if other.status == VersionStatus::Active {
+                other.status = VersionStatus::Superseded;
+            }
+        }
+        self.versions
+            .iter_mut()
+            .find(|v| v.number == number)
+            .expect("the version exists")
+            .status = VersionStatus::Active;
+        Ok(true)
+    }
+
+    /// Withdraws a draft or proposed version (the active one stays in force).
+    pub fn withdraw(&mut self) -> Result<(), DomainError> {
+        let v = self.latest_mut();
+        if !matches!(v.status, VersionStatus::Draft | VersionStatus::Proposed) {
+            return Err(refuse("only a draft or proposed version can be withdrawn"));
+        }
+        v.status = VersionStatus::Withdrawn;
+        Ok(())
+    }
+
+    /// An amendment: a new draft version with new terms. The active version stays in force until
+    /// the amendment is approved by the same heads.
+    pub fn amend(&mut self, terms: Terms) -> Result<u32, DomainError> {
+        if !self.is_active() {
+            return Err(refuse(format!(
+                "{} is not active; change the draft instead of amending",
+                self.code
+            )));
+        }
+        if matches!(
+            self.latest().status,
+            VersionStatus::Draft | VersionStatus::Proposed
+        ) {
+            return Err(refuse(format!(
+                "{} already has an amendment under way (version {})",
+                self.code,
+                self.latest().number
+            )));
+        }
+        let number = self.latest().number + 1;
+        self.versions
+            .push(AgreementVersion::from_terms(number, terms));
+        Ok(number)
+    }
+}
+
+impl AgreementVersion {
+    fn from_terms(number: u32, terms: Terms) -> AgreementVersion {
+        AgreementVersion {
+            number,
+            status: VersionStatus::Draft,
+            ceiling_minor: terms.ceiling_minor,
+            psc_rate: terms.psc_rate,
+            lines: terms.lines,
+            participants: terms.participants,
+            share_key: terms.share_key,
+            approvals: vec![],
+            note: terms.note,
+        }
+    }
+
+    pub fn covers(&self, service: &str) -> bool {
+        self.lines.iter().any(|l| l.service == service)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(ceiling: i64) -> Terms {
+        Terms {
+            ceiling_minor: ceiling,
+            psc_rate: Decimal::new(13, 2),
+            lines: vec![AgreementLine {
+                service: "MC-LEGAL".into(),
+                estimated_quantity: Decimal::from(10),
+            }],
+            participants: vec![Participant {
+                organisation: "BRS".into(),
+                fund: "BC".into(),
+                weight: Decimal::ONE,
+            }],
+            share_key: ShareKey::Fixed,
+            note: String::new(),
+        }
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
+    }
+
+    #[test]
+    fn one_head_does_not_activate_both_do() {
+        let mut a = Agreement::draft(
+            "A1",
+            "Legal advice",
+            AgreementKind::Purchase,
+            "MC",
+            "MCGTF",
+            "2026-2027",
+            Currency::USD,
+            terms(100),
+        );
+        assert!(a.approve("MC", "mc.head", day()).is_err(), "draft");
+        a.propose().unwrap();
+        assert!(a.approve("CHB", "chb.head", day()).is_err(), "not a party");
+        assert!(!a.approve("MC", "mc.head", day()).unwrap());
+        assert!(!a.is_active());
+        assert!(a.approve("MC", "mc.head", day()).is_err(), "twice");
+        assert!(a.approve("BRS", "brs.head", day()).unwrap());
+        assert!(a.is_active());
+
+        let n = a.amend(terms(200)).unwrap();
+        assert_eq!(n, 2);
+        assert!(a.amend(terms(300)).is_err());
+        a.propose().unwrap();
+        a.approve("BRS", "brs.head", day()).unwrap();
+        assert_eq!(a.active_version().unwrap().ceiling_minor, 100);
+        a.approve("MC", "mc.head", day()).unwrap();
+        assert_eq!(a.active_version().unwrap().ceiling_minor, 200);
+        assert_eq!(a.versions[0].status, VersionStatus::Superseded);
+    }
+}

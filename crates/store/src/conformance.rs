@@ -1,0 +1,1 @@
+//! The conformance suite: every backend of [`crate::Store`] must pass it.

@@ -1,0 +1,251 @@
+//! Storage of Synergies behind one trait, [`Store`], so that callers never know which engine
+//! holds the data. The backend is chosen from a URL: `sqlite://PATH` (the embedded default).
+//!
+//! Every write method is one transaction: it happens whole or not at all. Posted journal
+//! entries are immutable (the schema refuses updates and deletes of them), and every posting
+//! carries an idempotency key so that a retried or concurrent close posts once.
+//!
+//! [`conformance`] is the test suite that every backend must pass.
+
+use chrono::NaiveDate;
+use serde_json::Value;
+use synergies_domain::agreement::Agreement;
+use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
+use synergies_domain::ledger::{JournalEntry, TrialBalance};
+use synergies_domain::model::Framework;
+use synergies_domain::{Currency, DomainError, Period};
+
+pub mod conformance;
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+/// Everything that can go wrong in storage, phrased for the person at the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Opens the store that a URL names: `sqlite://synergies.db`, `sqlite:///abs/path.db`,
+/// `sqlite::memory:`.
+pub fn open(url: &str) -> StoreResult<Box<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.is_empty() {
+            return Err(StoreError::Invalid(
+                "sqlite:// needs a file path, such as sqlite://synergies.db".into(),
+            ));
+        }
+        return Ok(Box::new(SqliteStore::open(path)?));
+    }
+    if url == "sqlite::memory:" {
+        return Ok(Box::new(SqliteStore::open_in_memory()?));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(StoreError::Invalid(
+            "the PostgreSQL backend is not available in this build yet; use sqlite://FILE".into(),
+        ));
+    }
+    Err(StoreError::Invalid(format!(
+        "unsupported database URL {url:?}: expected sqlite://FILE"
+    )))
+}
+
+/// Which deliveries to read.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryFilter {
+    pub agreement: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub status: Option<DeliveryStatus>,
+    /// Only deliveries that no posted closing has charged.
+    pub uncharged: bool,
+    /// Leave out disputed deliveries.
+    pub exclude_disputed: bool,
+}
+
+/// What happened to one delivery handed to an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddOutcome {
+    Inserted,
+    /// The same agreement and external id already exist with the same content.
+    Identical,
+    /// The same agreement and external id already exist with other content.
+    Conflict(Delivery),
+}
+
+/// A bulk import in one transaction. Dropping it without `commit` writes nothing.
+pub trait DeliveryImport {
+    /// Records one delivery (the agreement must exist).
+    fn add(&mut self, delivery: &Delivery) -> StoreResult<AddOutcome>;
+    /// The agreement's deliveries not yet charged and not disputed, as of this transaction
+    /// (including those added to it), in the order they were recorded.
+    fn for_each_pending(
+        &mut self,
+        agreement: &str,
+        f: &mut dyn FnMut(&Delivery) -> StoreResult<()>,
+    ) -> StoreResult<()>;
+    /// Total of the agreement's posted, not reversed, charges in minor units.
+    fn charged_total(&mut self, agreement: &str) -> StoreResult<i64>;
+    fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// One charge of a closing to be posted: its payer, amounts and journal entry.
+#[derive(Debug, Clone)]
+pub struct NewCharge {
+    pub payer_organisation: String,
+    pub payer_fund: String,
+    pub direct_minor: i64,
+    pub psc_minor: i64,
+    pub total_minor: i64,
+    pub entry: JournalEntry,
+}
+
+/// The closing of one agreement for one period, to be posted atomically.
+#[derive(Debug, Clone)]
+pub struct NewClosing {
+    pub agreement: String,
+    pub version: u32,
+    pub period: Period,
+    /// 1 for the first closing of this agreement and period, 2 for a supplementary one, …
+    pub sequence: u32,
+    pub posted_on: NaiveDate,
+    pub direct_exact: String,
+    pub direct_minor: i64,
+    /// The deliveries it charges: accepted, uncharged, dated in the period, with an id up to
+    /// `through_delivery_id`; there must be exactly `deliveries` of them.
+    pub through_delivery_id: i64,
+    pub deliveries: u64,
+    pub charges: Vec<NewCharge>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosingStatus {
+    Posted,
+    Reversed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ClosingRecord {
+    pub id: i64,
+    pub agreement: String,
+    pub version: u32,
+    pub period: String,
+    pub sequence: u32,
+    pub posted_on: NaiveDate,
+    pub direct_exact: String,
+    pub direct_minor: i64,
+    pub deliveries: u64,
+    pub status: ClosingStatus,
+}
+
+/// A posted charge as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChargeRecord {
+    pub id: i64,
+    pub closing: i64,
+    pub agreement: String,
+    pub version: u32,
+    pub period: String,
+    pub sequence: u32,
+    pub provider_fund: String,
+    pub payer_organisation: String,
+    pub payer_fund: String,
+    pub currency: Currency,
+    pub direct_minor: i64,
+    pub psc_minor: i64,
+    pub total_minor: i64,
+    pub deliveries: u64,
+    pub entry: i64,
+    pub status: ClosingStatus,
+    pub posted_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChargeFilter {
+    pub agreement: Option<String>,
+    pub period: Option<String>,
+    pub include_reversed: bool,
+}
+
+/// The storage contract. Implementations must be safe to share between threads.
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn engine(&self) -> &'static str;
+    /// Creates or migrates the schema; returns the schema version now in force.
+    fn migrate(&self) -> StoreResult<u32>;
+    /// The schema version in force (0 for an empty database).
+    fn schema_version(&self) -> StoreResult<u32>;
+    /// True when no organisation has been recorded yet.
+    fn is_empty(&self) -> StoreResult<bool>;
+    /// Row counts per table, for verification after copies and for summaries.
+    fn table_counts(&self) -> StoreResult<Vec<(String, i64)>>;
+
+    /// Inserts or updates all reference data of the framework in one transaction.
+    fn save_framework(&self, framework: &Framework) -> StoreResult<()>;
+    fn framework(&self) -> StoreResult<Framework>;
+
+    /// Records a new agreement; refuses an existing code.
+    fn insert_agreement(&self, agreement: &Agreement) -> StoreResult<()>;
+    /// Replaces the versions of an agreement (lifecycle steps, amendments). Refuses a change
+    /// to any version that is or was in force, whose terms are immutable.
+    fn update_agreement(&self, agreement: &Agreement) -> StoreResult<()>;
+    fn agreements(&self) -> StoreResult<Vec<Agreement>>;
+    fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>>;
+
+    /// Starts an all-or-nothing bulk import of deliveries.
+    fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>>;
+    /// Streams deliveries in recording order.
+    fn for_each_delivery(
+        &self,
+        filter: &DeliveryFilter,
+        f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
+    ) -> StoreResult<()>;
+    /// The recipient accepts the agreement's recorded deliveries dated up to `through`
+    /// (all of them when `None`). Returns how many were accepted.
+    fn accept_deliveries(
+        &self,
+        agreement: &str,
+        through: Option<NaiveDate>,
+        accepted_on: NaiveDate,
+    ) -> StoreResult<u64>;
+    /// The recipient disputes one recorded delivery.
+    fn dispute_delivery(&self, agreement: &str, external_id: &str, reason: &str)
+        -> StoreResult<()>;
+
+    /// Posts a closing with its charges and entries, and marks its deliveries charged, in one
+    /// transaction. Returns `None` (and writes nothing) when a closing with the same agreement,
+    /// period and sequence exists: closing is idempotent. Refuses with `Conflict` when the
+    /// deliveries changed since they were read.
+    fn post_closing(&self, closing: &NewClosing) -> StoreResult<Option<i64>>;
+    fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>>;
+    /// Reverses a posted closing: posts the reversal entries, marks the closing and its
+    /// charges reversed and releases its deliveries so that a new close charges them again.
+    fn reverse_closing(&self, closing: i64, reversals: &[JournalEntry]) -> StoreResult<()>;
+    fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>>;
+
+    /// Posts a journal entry unless one with the same key exists (then returns `None`).
+    fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>>;
+    fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>>;
+    /// Streams every journal entry in posting order.
+    fn for_each_entry(
+        &self,
+        f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
+    ) -> StoreResult<()>;
+    /// Balances per fund, account and currency, computed by the database.
+    fn trial_balance(&self) -> StoreResult<TrialBalance>;
+
+    /// Appends an event to the audit trail.
+    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;
+}

@@ -1,0 +1,1171 @@
+//! The embedded SQLite backend: one connection in WAL mode, each write method one
+//! `BEGIN IMMEDIATE` transaction, bulk imports through cached prepared statements.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
+use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
+use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
+use synergies_domain::model::*;
+use synergies_domain::{Currency, Money, Month};
+
+use crate::*;
+
+/// Migrations in order; the schema version is the number of migrations applied.
+const MIGRATIONS: &[&str] = &[include_str!("schema_sqlite.sql")];
+
+/// Tables in dependency order (for counts and copies).
+pub(crate) const TABLES: &[&str] = &[
+    "organisations",
+    "conventions",
+    "funds",
+    "bienniums",
+    "budget_lines",
+    "services",
+    "rate_cards",
+    "rates",
+    "fx_rates",
+    "agreements",
+    "agreement_versions",
+    "closings",
+    "deliveries",
+    "journal_entries",
+    "postings",
+    "charges",
+    "reversed_closing_deliveries",
+    "audit_events",
+];
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        db(e)
+    }
+}
+
+fn invalid(what: &str, value: &str) -> StoreError {
+    StoreError::Database(format!("stored {what} {value:?} is not valid"))
+}
+
+fn parse_date(s: &str) -> StoreResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid("date", s))
+}
+
+fn parse_decimal(s: &str) -> StoreResult<Decimal> {
+    Decimal::from_str(s).map_err(|_| invalid("decimal", s))
+}
+
+fn parse_currency(s: &str) -> StoreResult<Currency> {
+    Currency::from_code(s).map_err(|_| invalid("currency", s))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Database(format!("stored JSON: {e}")))
+}
+
+/// Runs `f` in a `BEGIN IMMEDIATE` transaction, rolling back on any error.
+fn in_transaction<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(v) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+impl SqliteStore {
+    pub fn open(path: &str) -> StoreResult<SqliteStore> {
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError::Database(format!("cannot open {path}: {e}")))?;
+        Self::configure(conn)
+    }
+
+    pub fn open_in_memory() -> StoreResult<SqliteStore> {
+        Self::configure(Connection::open_in_memory()?)
+    }
+
+    fn configure(conn: Connection) -> StoreResult<SqliteStore> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves no half transaction (SQLite rolls back), so a
+        // poisoned lock is safe to reuse.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let conn = self.conn();
+        in_transaction(&conn, f)
+    }
+}
+
+fn agreement_id(conn: &Connection, code: &str) -> StoreResult<i64> {
+    conn.prepare_cached("SELECT id FROM agreements WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))
+}
+
+fn read_delivery(r: &Row, agreement: &str) -> StoreResult<StoredDelivery> {
+    let expense_minor: Option<i64> = r.get(6)?;
+    let expense_currency: Option<String> = r.get(7)?;
+    let expense = match (expense_minor, expense_currency) {
+        (Some(minor), Some(c)) => Some(Money::new(minor, parse_currency(&c)?)),
+        _ => None,
+    };
+    let status: String = r.get(10)?;
+    Ok(StoredDelivery {
+        id: r.get(0)?,
+        status: DeliveryStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+        closing: r.get(11)?,
+        delivery: Delivery {
+            agreement: agreement.to_string(),
+            service: r.get(2)?,
+            date: parse_date(&r.get::<_, String>(3)?)?,
+            quantity: parse_decimal(&r.get::<_, String>(4)?)?,
+            grade: r.get(5)?,
+            expense,
+            description: r.get(8)?,
+            external_id: r.get(9)?,
+        },
+    })
+}
+
+const DELIVERY_COLUMNS: &str = "d.id, d.agreement_id, d.service, d.date, d.quantity, d.grade, \
+     d.expense_minor, d.expense_currency, d.description, d.external_id, d.status, d.closing_id";
+
+fn write_entry(conn: &Connection, e: &JournalEntry) -> StoreResult<Option<i64>> {
+    e.check_balanced()?;
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO journal_entries (key, date, description, reverses, posted_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO NOTHING",
+        )?
+        .execute(params![
+            e.key,
+            e.date.to_string(),
+            e.description,
+            e.reverses,
+            chrono::Utc::now().to_rfc3339()
+        ])?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let id = conn.last_insert_rowid();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO postings (entry_id, line, fund, account, currency, amount_minor) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (line, p) in e.postings.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            line as i64,
+            p.fund,
+            p.account.name(),
+            p.currency.code(),
+            p.amount_minor
+        ])?;
+    }
+    Ok(Some(id))
+}
+
+fn read_entries(
+    conn: &Connection,
+    where_clause: &str,
+    args: &[&dyn rusqlite::ToSql],
+    f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT e.id, e.key, e.date, e.description, e.reverses, \
+                p.fund, p.account, p.currency, p.amount_minor \
+         FROM journal_entries e JOIN postings p ON p.entry_id = e.id {where_clause} \
+         ORDER BY e.id, p.line"
+    ))?;
+    let mut rows = stmt.query(args)?;
+    let mut current: Option<JournalEntry> = None;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if current.as_ref().map(|e| e.id) != Some(id) {
+            if let Some(done) = current.take() {
+                f(done)?;
+            }
+            current = Some(JournalEntry {
+                id,
+                key: r.get(1)?,
+                date: parse_date(&r.get::<_, String>(2)?)?,
+                description: r.get(3)?,
+                reverses: r.get(4)?,
+                postings: vec![],
+            });
+        }
+        let account: String = r.get(6)?;
+        current.as_mut().expect("set above").postings.push(Posting {
+            fund: r.get(5)?,
+            account: Account::parse(&account).ok_or_else(|| invalid("account", &account))?,
+            currency: parse_currency(&r.get::<_, String>(7)?)?,
+            amount_minor: r.get(8)?,
+        });
+    }
+    if let Some(done) = current {
+        f(done)?;
+    }
+    Ok(())
+}
+
+fn read_agreements(conn: &Connection, code: Option<&str>) -> StoreResult<Vec<Agreement>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, code, title, kind, provider, provider_fund, biennium, currency \
+         FROM agreements WHERE (?1 IS NULL OR code = ?1) ORDER BY code",
+    )?;
+    let mut heads = vec![];
+    let mut rows = stmt.query([code])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(3)?;
+        heads.push((
+            r.get::<_, i64>(0)?,
+            Agreement {
+                code: r.get(1)?,
+                title: r.get(2)?,
+                kind: AgreementKind::parse(&kind).ok_or_else(|| invalid("kind", &kind))?,
+                provider: r.get(4)?,
+                provider_fund: r.get(5)?,
+                biennium: r.get(6)?,
+                currency: parse_currency(&r.get::<_, String>(7)?)?,
+                versions: vec![],
+            },
+        ));
+    }
+    let mut vstmt = conn.prepare_cached(
+        "SELECT number, status, ceiling_minor, psc_rate, share_key, lines, participants, \
+                approvals, note \
+         FROM agreement_versions WHERE agreement_id = ?1 ORDER BY number",
+    )?;
+    let mut out = vec![];
+    for (id, mut a) in heads {
+        let mut rows = vstmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(1)?;
+            a.versions.push(AgreementVersion {
+                number: r.get(0)?,
+                status: VersionStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+                ceiling_minor: r.get(2)?,
+                psc_rate: parse_decimal(&r.get::<_, String>(3)?)?,
+                share_key: from_json(&r.get::<_, String>(4)?)?,
+                lines: from_json(&r.get::<_, String>(5)?)?,
+                participants: from_json(&r.get::<_, String>(6)?)?,
+                approvals: from_json(&r.get::<_, String>(7)?)?,
+                note: r.get(8)?,
+            });
+        }
+        out.push(a);
+    }
+    Ok(out)
+}
+
+fn write_version(conn: &Connection, agreement_id: i64, v: &AgreementVersion) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO agreement_versions (agreement_id, number, status, ceiling_minor, psc_rate, \
+             share_key, lines, participants, approvals, note) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+         ON CONFLICT(agreement_id, number) DO UPDATE SET status = excluded.status, \
+             ceiling_minor = excluded.ceiling_minor, psc_rate = excluded.psc_rate, \
+             share_key = excluded.share_key, lines = excluded.lines, \
+             participants = excluded.participants, approvals = excluded.approvals, \
+             note = excluded.note",
+    )?
+    .execute(params![
+        agreement_id,
+        v.number,
+        v.status.as_str(),
+        v.ceiling_minor,
+        v.psc_rate.to_string(),
+        json(&v.share_key)?,
+        json(&v.lines)?,
+        json(&v.participants)?,
+        json(&v.approvals)?,
+        v.note
+    ])?;
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn engine(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn migrate(&self) -> StoreResult<u32> {
+        let conn = self.conn();
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (\
+                 version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        let current: u32 = conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
+        if current as usize > MIGRATIONS.len() {
+            return Err(StoreError::Invalid(format!(
+                "the database has schema version {current}, newer than this program knows ({}); upgrade Synergies",
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as u32 + 1;
+            in_transaction(&conn, |c| {
+                c.execute_batch(sql)?;
+                c.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                    params![version, chrono::Utc::now().to_rfc3339()],
+                )?;
+                Ok(())
+            })?;
+        }
+        Ok(MIGRATIONS.len() as u32)
+    }
+
+    fn schema_version(&self) -> StoreResult<u32> {
+        let conn = self.conn();
+        let exists: bool = conn.query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'schema_migrations'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Ok(0);
+        }
+        Ok(conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn is_empty(&self) -> StoreResult<bool> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM organisations", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
+    fn table_counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        let conn = self.conn();
+        TABLES
+            .iter()
+            .map(|t| {
+                let n: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?;
+                Ok((t.to_string(), n))
+            })
+            .collect()
+    }
+
+    fn save_framework(&self, f: &Framework) -> StoreResult<()> {
+        self.write(|c| {
+            for o in &f.organisations {
+                c.prepare_cached(
+                    "INSERT INTO organisations (code, name) VALUES (?1, ?2) \
+                     ON CONFLICT(code) DO UPDATE SET name = excluded.name",
+                )?
+                .execute(params![o.code, o.name])?;
+            }
+            for v in &f.conventions {
+                c.prepare_cached(
+                    "INSERT INTO conventions (code, name, organisation) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT(code) DO UPDATE SET name = excluded.name, \
+                     organisation = excluded.organisation",
+                )?
+                .execute(params![v.code, v.name, v.organisation])?;
+            }
+            for x in &f.funds {
+                c.prepare_cached(
+                    "INSERT INTO funds (code, name, convention, organisation, kind) \
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET \
+                     name = excluded.name, convention = excluded.convention, \
+                     organisation = excluded.organisation, kind = excluded.kind",
+                )?
+                .execute(params![x.code, x.name, x.convention, x.organisation, x.kind.as_str()])?;
+            }
+            for b in &f.bienniums {
+                c.prepare_cached(
+                    "INSERT INTO bienniums (code, start_date, end_date, status) \
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT(code) DO UPDATE SET \
+                     start_date = excluded.start_date, end_date = excluded.end_date, \
+                     status = excluded.status",
+                )?
+                .execute(params![
+                    b.code,
+                    b.start.to_string(),
+                    b.end.to_string(),
+                    b.status.as_str()
+                ])?;
+            }
+            for l in &f.budget_lines {
+                c.prepare_cached(
+                    "INSERT INTO budget_lines (fund, biennium, activity, title, currency, \
+                     amount_minor, staff_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                     ON CONFLICT(fund, biennium, activity) DO UPDATE SET title = excluded.title, \
+                     currency = excluded.currency, amount_minor = excluded.amount_minor, \
+                     staff_days = excluded.staff_days",
+                )?
+                .execute(params![
+                    l.fund,
+                    l.biennium,
+                    l.activity,
+                    l.title,
+                    l.currency.code(),
+                    l.amount_minor,
+                    l.staff_days.to_string()
+                ])?;
+            }
+            for s in &f.services {
+                c.prepare_cached(
+                    "INSERT INTO services (code, name, provider, category, unit) \
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET \
+                     name = excluded.name, provider = excluded.provider, \
+                     category = excluded.category, unit = excluded.unit",
+                )?
+                .execute(params![
+                    s.code,
+                    s.name,
+                    s.provider,
+                    s.category.as_str(),
+                    s.unit.as_str()
+                ])?;
+            }
+            for rc in &f.rate_cards {
+                c.prepare_cached(
+                    "INSERT INTO rate_cards (provider, biennium, currency, psc_rate) \
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT(provider, biennium) DO UPDATE SET \
+                     currency = excluded.currency, psc_rate = excluded.psc_rate",
+                )?
+                .execute(params![
+                    rc.provider,
+                    rc.biennium,
+                    rc.currency.code(),
+                    rc.psc_rate.to_string()
+                ])?;
+            }
+            for r in &f.rates {
+                c.prepare_cached(
+                    "INSERT INTO rates (provider, biennium, rate_key, unit, effective_from, \
+                     amount, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                     ON CONFLICT(provider, rate_key, unit, effective_from) DO UPDATE SET \
+                     biennium = excluded.biennium, amount = excluded.amount, \
+                     currency = excluded.currency",
+                )?
+                .execute(params![
+                    r.provider,
+                    r.biennium,
+                    r.key.to_text(),
+                    r.unit.as_str(),
+                    r.effective_from.to_string(),
+                    r.amount.to_string(),
+                    r.currency.code()
+                ])?;
+            }
+            for x in &f.fx_rates {
+                c.prepare_cached(
+                    "INSERT INTO fx_rates (currency, month, per_usd) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT(currency, month) DO UPDATE SET per_usd = excluded.per_usd",
+                )?
+                .execute(params![
+                    x.currency.code(),
+                    x.month.to_string(),
+                    x.per_usd.to_string()
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn framework(&self) -> StoreResult<Framework> {
+        let c = self.conn();
+        let mut f = Framework::default();
+        let mut s = c.prepare("SELECT code, name FROM organisations ORDER BY code")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            f.organisations.push(Organisation {
+                code: r.get(0)?,
+                name: r.get(1)?,
+            });
+        }
+        let mut s = c.prepare("SELECT code, name, organisation FROM conventions ORDER BY code")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            f.conventions.push(Convention {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                organisation: r.get(2)?,
+            });
+        }
+        let mut s = c.prepare(
+            "SELECT code, name, convention, organisation, kind FROM funds ORDER BY code",
+        )?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(4)?;
+            f.funds.push(Fund {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                convention: r.get(2)?,
+                organisation: r.get(3)?,
+                kind: FundKind::parse(&kind).ok_or_else(|| invalid("fund kind", &kind))?,
+            });
+        }
+        let mut s =
+            c.prepare("SELECT code, start_date, end_date, status FROM bienniums ORDER BY code")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(3)?;
+            f.bienniums.push(Biennium {
+                code: r.get(0)?,
+                start: parse_date(&r.get::<_, String>(1)?)?,
+                end: parse_date(&r.get::<_, String>(2)?)?,
+                status: BienniumStatus::parse(&status)
+                    .ok_or_else(|| invalid("biennium status", &status))?,
+            });
+        }
+        let mut s = c.prepare(
+            "SELECT fund, biennium, activity, title, currency, amount_minor, staff_days \
+             FROM budget_lines ORDER BY fund, biennium, activity",
+        )?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            f.budget_lines.push(BudgetLine {
+                fund: r.get(0)?,
+                biennium: r.get(1)?,
+                activity: r.get(2)?,
+                title: r.get(3)?,
+                currency: parse_currency(&r.get::<_, String>(4)?)?,
+                amount_minor: r.get(5)?,
+                staff_days: parse_decimal(&r.get::<_, String>(6)?)?,
+            });
+        }
+        let mut s = c
+            .prepare("SELECT code, name, provider, category, unit FROM services ORDER BY code")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let category: String = r.get(3)?;
+            let unit: String = r.get(4)?;
+            f.services.push(Service {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                provider: r.get(2)?,
+                category: ServiceCategory::parse(&category)
+                    .ok_or_else(|| invalid("category", &category))?,
+                unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
+            });
+        }
+        let mut s = c.prepare(
+            "SELECT provider, biennium, currency, psc_rate FROM rate_cards \
+             ORDER BY provider, biennium",
+        )?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            f.rate_cards.push(RateCard {
+                provider: r.get(0)?,
+                biennium: r.get(1)?,
+                currency: parse_currency(&r.get::<_, String>(2)?)?,
+                psc_rate: parse_decimal(&r.get::<_, String>(3)?)?,
+            });
+        }
+        let mut s = c.prepare(
+            "SELECT provider, biennium, rate_key, unit, effective_from, amount, currency \
+             FROM rates ORDER BY provider, rate_key, unit, effective_from",
+        )?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(2)?;
+            let unit: String = r.get(3)?;
+            f.rates.push(Rate {
+                provider: r.get(0)?,
+                biennium: r.get(1)?,
+                key: RateKey::from_text(&key).ok_or_else(|| invalid("rate key", &key))?,
+                unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
+                effective_from: parse_date(&r.get::<_, String>(4)?)?,
+                amount: parse_decimal(&r.get::<_, String>(5)?)?,
+                currency: parse_currency(&r.get::<_, String>(6)?)?,
+            });
+        }
+        let mut s =
+            c.prepare("SELECT currency, month, per_usd FROM fx_rates ORDER BY currency, month")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let month: String = r.get(1)?;
+            f.fx_rates.push(FxRate {
+                currency: parse_currency(&r.get::<_, String>(0)?)?,
+                month: Month::from_str(&month).map_err(|_| invalid("month", &month))?,
+                per_usd: parse_decimal(&r.get::<_, String>(2)?)?,
+            });
+        }
+        Ok(f)
+    }
+
+    fn insert_agreement(&self, a: &Agreement) -> StoreResult<()> {
+        self.write(|c| {
+            let exists: bool = c.query_row(
+                "SELECT COUNT(*) > 0 FROM agreements WHERE code = ?1",
+                [&a.code],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Err(StoreError::Conflict(format!(
+                    "agreement {} already exists",
+                    a.code
+                )));
+            }
+            c.execute(
+                "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
+                 currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    a.code,
+                    a.title,
+                    a.kind.as_str(),
+                    a.provider,
+                    a.provider_fund,
+                    a.biennium,
+                    a.currency.code()
+                ],
+            )?;
+            let id = c.last_insert_rowid();
+            for v in &a.versions {
+                write_version(c, id, v)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn update_agreement(&self, a: &Agreement) -> StoreResult<()> {
+        self.write(|c| {
+            let id = agreement_id(c, &a.code)?;
+            let stored = read_agreements(c, Some(&a.code))?
+                .pop()
+                .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
+            for old in &stored.versions {
+                let new = a.versions.iter().find(|v| v.number == old.number);
+                let Some(new) = new else {
+                    return Err(StoreError::Conflict(format!(
+                        "version {} of {} cannot be removed",
+                        old.number, a.code
+                    )));
+                };
+                let was_in_force = matches!(
+                    old.status,
+                    VersionStatus::Active | VersionStatus::Superseded
+                );
+                let same_terms = AgreementVersion {
+                    status: old.status,
+                    approvals: old.approvals.clone(),
+                    ..new.clone()
+                } == *old;
+                if was_in_force && !same_terms {
+                    return Err(StoreError::Conflict(format!(
+                        "version {} of {} has been in force: its terms never change; amend instead",
+                        old.number, a.code
+                    )));
+                }
+            }
+            c.execute(
+                "UPDATE agreements SET title = ?2 WHERE id = ?1",
+                params![id, a.title],
+            )?;
+            for v in &a.versions {
+                write_version(c, id, v)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn agreements(&self) -> StoreResult<Vec<Agreement>> {
+        read_agreements(&self.conn(), None)
+    }
+
+    fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>> {
+        Ok(read_agreements(&self.conn(), Some(code))?.pop())
+    }
+
+    fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>> {
+        let conn = self.conn();
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Box::new(SqliteImport {
+            conn,
+            agreement_ids: HashMap::new(),
+            open: true,
+        }))
+    }
+
+    fn for_each_delivery(
+        &self,
+        filter: &DeliveryFilter,
+        f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let conn = self.conn();
+        let mut sql = format!(
+            "SELECT {DELIVERY_COLUMNS}, a.code FROM deliveries d \
+             JOIN agreements a ON a.id = d.agreement_id WHERE 1 = 1"
+        );
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![];
+        if let Some(code) = &filter.agreement {
+            sql.push_str(" AND d.agreement_id = ?");
+            args.push(Box::new(agreement_id(&conn, code)?));
+        }
+        if let Some(from) = filter.from {
+            sql.push_str(" AND d.date >= ?");
+            args.push(Box::new(from.to_string()));
+        }
+        if let Some(to) = filter.to {
+            sql.push_str(" AND d.date <= ?");
+            args.push(Box::new(to.to_string()));
+        }
+        if let Some(status) = filter.status {
+            sql.push_str(" AND d.status = ?");
+            args.push(Box::new(status.as_str()));
+        }
+        if filter.uncharged {
+            sql.push_str(" AND d.closing_id IS NULL");
+        }
+        if filter.exclude_disputed {
+            sql.push_str(" AND d.status <> 'disputed'");
+        }
+        sql.push_str(" ORDER BY d.id");
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            let code: String = r.get(12)?;
+            f(read_delivery(r, &code)?)?;
+        }
+        Ok(())
+    }
+
+    fn accept_deliveries(
+        &self,
+        agreement: &str,
+        through: Option<NaiveDate>,
+        accepted_on: NaiveDate,
+    ) -> StoreResult<u64> {
+        self.write(|c| {
+            let id = agreement_id(c, agreement)?;
+            let n = c.execute(
+                "UPDATE deliveries SET status = 'accepted', accepted_on = ?3 \
+                 WHERE agreement_id = ?1 AND status = 'recorded' AND (?2 IS NULL OR date <= ?2)",
+                params![id, through.map(|d| d.to_string()), accepted_on.to_string()],
+            )?;
+            Ok(n as u64)
+        })
+    }
+
+    fn dispute_delivery(&self, agreement: &str, external_id: &str, reason: &str) -> StoreResult<()> {
+        self.write(|c| {
+            let id = agreement_id(c, agreement)?;
+            let n = c.execute(
+                "UPDATE deliveries SET status = 'disputed', dispute_reason = ?3 \
+                 WHERE agreement_id = ?1 AND external_id = ?2 AND status = 'recorded'",
+                params![id, external_id, reason],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "no recorded (not yet accepted) delivery {external_id} under {agreement}"
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    fn post_closing(&self, closing: &NewClosing) -> StoreResult<Option<i64>> {
+        self.write(|c| {
+            let aid = agreement_id(c, &closing.agreement)?;
+            let period = closing.period.to_string();
+            let inserted = c.execute(
+                "INSERT INTO closings (agreement_id, version, period, period_start, period_end, \
+                 sequence, posted_on, direct_exact, direct_minor, deliveries, status) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'posted') \
+                 ON CONFLICT(agreement_id, period, sequence) DO NOTHING",
+                params![
+                    aid,
+                    closing.version,
+                    period,
+                    closing.period.first_day().to_string(),
+                    closing.period.last_day().to_string(),
+                    closing.sequence,
+                    closing.posted_on.to_string(),
+                    closing.direct_exact,
+                    closing.direct_minor,
+                    closing.deliveries as i64
+                ],
+            )?;
+            if inserted == 0 {
+                return Ok(None);
+            }
+            let closing_id = c.last_insert_rowid();
+            let marked = c.execute(
+                "UPDATE deliveries SET closing_id = ?1 \
+                 WHERE agreement_id = ?2 AND date >= ?3 AND date <= ?4 \
+                 AND status = 'accepted' AND closing_id IS NULL AND id <= ?5",
+                params![
+                    closing_id,
+                    aid,
+                    closing.period.first_day().to_string(),
+                    closing.period.last_day().to_string(),
+                    closing.through_delivery_id
+                ],
+            )? as u64;
+            if marked != closing.deliveries {
+                return Err(StoreError::Conflict(format!(
+                    "the deliveries of {} for {} changed while it was being closed ({} expected, {} found); run close again",
+                    closing.agreement, period, closing.deliveries, marked
+                )));
+            }
+            for charge in &closing.charges {
+                let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
+                    StoreError::Conflict(format!(
+                        "an entry with key {} is already posted",
+                        charge.entry.key
+                    ))
+                })?;
+                c.prepare_cached(
+                    "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
+                     direct_minor, psc_minor, total_minor, entry_id, status) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'posted')",
+                )?
+                .execute(params![
+                    closing_id,
+                    charge.payer_organisation,
+                    charge.payer_fund,
+                    charge.direct_minor,
+                    charge.psc_minor,
+                    charge.total_minor,
+                    entry_id
+                ])?;
+            }
+            Ok(Some(closing_id))
+        })
+    }
+
+    fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT k.id, a.code, k.version, k.period, k.sequence, k.posted_on, k.direct_exact, \
+                    k.direct_minor, k.deliveries, k.status \
+             FROM closings k JOIN agreements a ON a.id = k.agreement_id \
+             WHERE (?1 IS NULL OR a.code = ?1) ORDER BY k.id",
+        )?;
+        let mut rows = stmt.query([agreement])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            out.push(ClosingRecord {
+                id: r.get(0)?,
+                agreement: r.get(1)?,
+                version: r.get(2)?,
+                period: r.get(3)?,
+                sequence: r.get(4)?,
+                posted_on: parse_date(&r.get::<_, String>(5)?)?,
+                direct_exact: r.get(6)?,
+                direct_minor: r.get(7)?,
+                deliveries: r.get::<_, i64>(8)? as u64,
+                status: closing_status(&r.get::<_, String>(9)?)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn reverse_closing(&self, closing: i64, reversals: &[JournalEntry]) -> StoreResult<()> {
+        self.write(|c| {
+            let status: Option<String> = c
+                .query_row(
+                    "SELECT status FROM closings WHERE id = ?1",
+                    [closing],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match status.as_deref() {
+                None => return Err(StoreError::NotFound(format!("no closing {closing}"))),
+                Some("reversed") => {
+                    return Err(StoreError::Conflict(format!(
+                        "closing {closing} is already reversed"
+                    )))
+                }
+                _ => {}
+            }
+            let charges: Vec<(i64, i64)> = c
+                .prepare("SELECT id, entry_id FROM charges WHERE closing_id = ?1 ORDER BY id")?
+                .query_map([closing], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for (charge_id, entry_id) in &charges {
+                let reversal = reversals
+                    .iter()
+                    .find(|e| e.reverses == Some(*entry_id))
+                    .ok_or_else(|| {
+                        StoreError::Invalid(format!("no reversal given for entry {entry_id}"))
+                    })?;
+                let rid = write_entry(c, reversal)?.ok_or_else(|| {
+                    StoreError::Conflict(format!("entry {} is already posted", reversal.key))
+                })?;
+                c.execute(
+                    "UPDATE charges SET status = 'reversed', reversal_entry_id = ?2 WHERE id = ?1",
+                    params![charge_id, rid],
+                )?;
+            }
+            c.execute(
+                "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
+                 SELECT ?1, id FROM deliveries WHERE closing_id = ?1",
+                [closing],
+            )?;
+            c.execute(
+                "UPDATE deliveries SET closing_id = NULL WHERE closing_id = ?1",
+                [closing],
+            )?;
+            c.execute(
+                "UPDATE closings SET status = 'reversed' WHERE id = ?1",
+                [closing],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT ch.id, k.id, a.code, k.version, k.period, k.sequence, a.provider_fund, \
+                    ch.payer_organisation, ch.payer_fund, a.currency, ch.direct_minor, \
+                    ch.psc_minor, ch.total_minor, k.deliveries, ch.entry_id, ch.status, k.posted_on \
+             FROM charges ch JOIN closings k ON k.id = ch.closing_id \
+             JOIN agreements a ON a.id = k.agreement_id \
+             WHERE (?1 IS NULL OR a.code = ?1) AND (?2 IS NULL OR k.period = ?2) \
+               AND (?3 OR ch.status = 'posted') \
+             ORDER BY k.period_start, a.code, k.sequence, ch.id",
+        )?;
+        let mut rows = stmt.query(params![
+            filter.agreement,
+            filter.period,
+            filter.include_reversed
+        ])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            out.push(ChargeRecord {
+                id: r.get(0)?,
+                closing: r.get(1)?,
+                agreement: r.get(2)?,
+                version: r.get(3)?,
+                period: r.get(4)?,
+                sequence: r.get(5)?,
+                provider_fund: r.get(6)?,
+                payer_organisation: r.get(7)?,
+                payer_fund: r.get(8)?,
+                currency: parse_currency(&r.get::<_, String>(9)?)?,
+                direct_minor: r.get(10)?,
+                psc_minor: r.get(11)?,
+                total_minor: r.get(12)?,
+                deliveries: r.get::<_, i64>(13)? as u64,
+                entry: r.get(14)?,
+                status: closing_status(&r.get::<_, String>(15)?)?,
+                posted_on: parse_date(&r.get::<_, String>(16)?)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>> {
+        self.write(|c| write_entry(c, entry))
+    }
+
+    fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>> {
+        let c = self.conn();
+        let mut found = None;
+        read_entries(&c, "WHERE e.id = ?1", &[&id], &mut |e| {
+            found = Some(e);
+            Ok(())
+        })?;
+        Ok(found)
+    }
+
+    fn for_each_entry(
+        &self,
+        f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        read_entries(&self.conn(), "", &[], f)
+    }
+
+    fn trial_balance(&self) -> StoreResult<TrialBalance> {
+        let c = self.conn();
+        let mut stmt = c.prepare(
+            "SELECT fund, account, currency, SUM(amount_minor) FROM postings \
+             GROUP BY fund, account, currency ORDER BY fund, account, currency",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut sums = std::collections::BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let account: String = r.get(1)?;
+            sums.insert(
+                (
+                    r.get::<_, String>(0)?,
+                    Account::parse(&account).ok_or_else(|| invalid("account", &account))?,
+                    parse_currency(&r.get::<_, String>(2)?)?,
+                ),
+                r.get::<_, i64>(3)?,
+            );
+        }
+        Ok(TrialBalance::from_sums(sums))
+    }
+
+    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO audit_events (at, actor, action, subject, detail) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    chrono::Utc::now().to_rfc3339(),
+                    actor,
+                    action,
+                    subject,
+                    detail.to_string()
+                ],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+fn closing_status(s: &str) -> StoreResult<ClosingStatus> {
+    match s {
+        "posted" => Ok(ClosingStatus::Posted),
+        "reversed" => Ok(ClosingStatus::Reversed),
+        _ => Err(invalid("closing status", s)),
+    }
+}
+
+/// A delivery import holding the connection and an open transaction.
+struct SqliteImport<'a> {
+    conn: MutexGuard<'a, Connection>,
+    agreement_ids: HashMap<String, i64>,
+    open: bool,
+}
+
+impl SqliteImport<'_> {
+    fn agreement_id(&mut self, code: &str) -> StoreResult<i64> {
+        if let Some(id) = self.agreement_ids.get(code) {
+            return Ok(*id);
+        }
+        let id = agreement_id(&self.conn, code)?;
+        self.agreement_ids.insert(code.to_string(), id);
+        Ok(id)
+    }
+}
+
+impl DeliveryImport for SqliteImport<'_> {
+    fn add(&mut self, d: &Delivery) -> StoreResult<AddOutcome> {
+        let aid = self.agreement_id(&d.agreement)?;
+        let inserted = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO deliveries (agreement_id, service, date, quantity, grade, \
+                 expense_minor, expense_currency, description, external_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT(agreement_id, external_id) DO NOTHING",
+            )?
+            .execute(params![
+                aid,
+                d.service,
+                d.date.to_string(),
+                d.quantity.to_string(),
+                d.grade,
+                d.expense.map(|e| e.minor),
+                d.expense.map(|e| e.currency.code().to_string()),
+                d.description,
+                d.external_id
+            ])?;
+        if inserted == 1 {
+            return Ok(AddOutcome::Inserted);
+        }
+        let existing = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {DELIVERY_COLUMNS} FROM deliveries d \
+                 WHERE d.agreement_id = ?1 AND d.external_id = ?2"
+            ))?
+            .query_row(params![aid, d.external_id], |r| {
+                Ok(read_delivery(r, &d.agreement))
+            })??;
+        if existing.delivery.same_content(d) {
+            Ok(AddOutcome::Identical)
+        } else {
+            Ok(AddOutcome::Conflict(existing.delivery))
+        }
+    }
+
+    fn for_each_pending(
+        &mut self,
+        agreement: &str,
+        f: &mut dyn FnMut(&Delivery) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let aid = self.agreement_id(agreement)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries d \
+             WHERE d.agreement_id = ?1 AND d.closing_id IS NULL AND d.status <> 'disputed' \
+             ORDER BY d.id"
+        ))?;
+        let mut rows = stmt.query([aid])?;
+        while let Some(r) = rows.next()? {
+            f(&read_delivery(r, agreement)?.delivery)?;
+        }
+        Ok(())
+    }
+
+    fn charged_total(&mut self, agreement: &str) -> StoreResult<i64> {
+        let aid = self.agreement_id(agreement)?;
+        Ok(self.conn.prepare_cached(
+            "SELECT COALESCE(SUM(ch.total_minor), 0) FROM charges ch \
+             JOIN closings k ON k.id = ch.closing_id \
+             WHERE k.agreement_id = ?1 AND ch.status = 'posted'",
+        )?
+        .query_row([aid], |r| r.get(0))?)
+    }
+
+    fn commit(mut self: Box<Self>) -> StoreResult<()> {
+        self.open = false;
+        self.conn.execute_batch("COMMIT").map_err(|e| {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            db(e)
+        })
+    }
+}
+
+impl Drop for SqliteImport<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
