@@ -1,1 +1,100 @@
+//! Application services of Synergies: what the command line (and, later, the web server) asks
+//! for. Each service takes a [`Store`] and plain inputs, applies the domain's rules and writes
+//! through the store in whole transactions. No service prints: they return reports.
 
+use std::fmt;
+
+use synergies_domain::DomainError;
+use synergies_store::StoreError;
+
+pub mod agreements;
+pub mod close;
+pub mod context;
+pub mod demo;
+pub mod export;
+pub mod import;
+pub mod ledger;
+
+pub use synergies_store::Store;
+
+/// A line of input that was refused: `FILE:LINE: column: reason`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputIssue {
+    pub line: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Io(String),
+    /// An input file with bad rows: nothing was written.
+    #[error("{}", render_rejection(.file, .issues, *.more))]
+    Rejected {
+        file: String,
+        issues: Vec<InputIssue>,
+        /// Bad rows beyond those listed.
+        more: u64,
+    },
+}
+
+fn render_rejection(file: &str, issues: &[InputIssue], more: u64) -> String {
+    let mut out = String::new();
+    for i in issues {
+        out.push_str(&format!("{file}:{}: {}: {}\n", i.line, i.column, i.reason));
+    }
+    if more > 0 {
+        out.push_str(&format!("… and {more} more bad rows\n"));
+    }
+    let total = issues.len() as u64 + more;
+    out.push_str(&format!(
+        "{file}: {total} bad row{}; nothing was written",
+        if total == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::Io(e.to_string())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// A short summary of what the database holds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Summary {
+    pub engine: String,
+    pub schema_version: u32,
+    pub tables: Vec<(String, i64)>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} database, schema version {}",
+            self.engine, self.schema_version
+        )?;
+        for (t, n) in &self.tables {
+            writeln!(f, "  {t:<28} {n:>9}")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn summary(store: &dyn Store) -> AppResult<Summary> {
+    Ok(Summary {
+        engine: store.engine().to_string(),
+        schema_version: store.schema_version()?,
+        tables: store.table_counts()?,
+    })
+}

@@ -1,1 +1,808 @@
-fn main() {}
+//! `synergies`: the command line of Synergies.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+use synergies_app::export::{Dataset, Format};
+use synergies_app::{agreements, close, demo, export, import, ledger, AppError};
+use synergies_domain::agreement::Agreement;
+use synergies_domain::allocation::{reciprocal, step_down, CostPool};
+use synergies_domain::model::Framework;
+use synergies_domain::Period;
+use synergies_store::{ChargeFilter, DeliveryFilter, Store};
+
+/// Synergies: cost recovery and service sharing between treaty secretariats, with an exact
+/// inter-fund ledger.
+#[derive(Parser)]
+#[command(name = "synergies", version, about, long_about = None)]
+struct Cli {
+    /// Database URL: sqlite://FILE (PostgreSQL follows).
+    #[arg(
+        long,
+        global = true,
+        env = "SYNERGIES_DB",
+        default_value = "sqlite://synergies.db"
+    )]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database or migrate it to the current schema.
+    Init,
+    /// Create the demo data set (illustrative figures) and print a summary.
+    Demo {
+        /// Only seed the data (the web server arrives in a later version).
+        #[arg(long)]
+        no_serve: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reference data: organisations, conventions, funds, biennia, services, rates, FX.
+    #[command(subcommand)]
+    Framework(FrameworkCmd),
+    /// Agreements between providers and recipients, and their approval by both heads.
+    #[command(subcommand)]
+    Agreements(AgreementsCmd),
+    /// Services delivered under agreements.
+    #[command(subcommand)]
+    Deliveries(DeliveriesCmd),
+    /// Close a period: compute the charges of accepted deliveries and post them (idempotent).
+    Close {
+        /// A month (2026-03) or a quarter (2026-Q1).
+        #[arg(long)]
+        period: Period,
+        /// Only this agreement.
+        #[arg(long)]
+        agreement: Option<String>,
+        /// Date of the closing records (default: today).
+        #[arg(long)]
+        on: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reopen a period: reverse its closings so that deliveries can be corrected.
+    Reopen {
+        #[arg(long)]
+        period: Period,
+        #[arg(long)]
+        agreement: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Posted charges.
+    #[command(subcommand)]
+    Charges(ChargesCmd),
+    /// The inter-fund ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCmd),
+    /// Export data so that anyone can recompute the charges.
+    Export {
+        #[arg(value_enum)]
+        dataset: DatasetArg,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+        /// Write to FILE instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Allocate cost pools that serve each other (reciprocal or step-down method).
+    Allocate {
+        /// JSON array of pools: [{"code", "direct_minor", "usage": [{"receiver", "weight"}]}].
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "reciprocal")]
+        method: Method,
+        /// Step-down order of the pools, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        order: Vec<String>,
+    },
+    /// What the database holds.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FrameworkCmd {
+    /// Load (insert or update) reference data from a JSON document.
+    Load { file: PathBuf },
+    /// Print the reference data as JSON.
+    Show,
+}
+
+#[derive(Subcommand)]
+enum AgreementsCmd {
+    /// List agreements with the status of their latest version.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one agreement with its versions and approvals.
+    Show { code: String },
+    /// Load agreements from a JSON array (as `export agreements --format json` writes).
+    Import { file: PathBuf },
+    /// Propose the draft version for approval by the heads.
+    Propose {
+        code: String,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Approve the proposed version as the head of an organisation.
+    Approve {
+        code: String,
+        /// The organisation whose head approves.
+        #[arg(long)]
+        org: String,
+        /// Who approves (recorded in the approval trail).
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        on: Option<NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeliveriesCmd {
+    /// Import deliveries from CSV, all or nothing.
+    Import { file: PathBuf },
+    /// Accept recorded deliveries (the recipient's acceptance).
+    Accept {
+        /// The agreement whose deliveries are accepted.
+        #[arg(long, required_unless_present = "all")]
+        agreement: Option<String>,
+        /// Every agreement.
+        #[arg(long, conflicts_with = "agreement")]
+        all: bool,
+        /// Accept deliveries dated up to this day (default: all).
+        #[arg(long)]
+        through: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dispute one recorded delivery.
+    Dispute {
+        #[arg(long)]
+        agreement: String,
+        #[arg(long)]
+        external_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List deliveries.
+    List {
+        #[arg(long)]
+        agreement: Option<String>,
+        #[arg(long)]
+        period: Option<Period>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChargesCmd {
+    /// List posted charges.
+    List {
+        #[arg(long)]
+        agreement: Option<String>,
+        #[arg(long)]
+        period: Option<Period>,
+        /// Include reversed charges.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCmd {
+    /// Balances per fund, account and currency.
+    TrialBalance {
+        #[arg(long)]
+        fund: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every ledger invariant; exits non-zero on any violation.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the journal for hledger and ledger-cli.
+    Export {
+        #[arg(long, value_enum, default_value = "ledger")]
+        format: JournalFormat,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum JournalFormat {
+    /// The plain-text journal that hledger and ledger-cli read.
+    Ledger,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DatasetArg {
+    Rates,
+    Fx,
+    Deliveries,
+    Agreements,
+    Charges,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Method {
+    Reciprocal,
+    StepDown,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // A rejected import prints its own lines; other errors get the chain.
+            match e.downcast_ref::<AppError>() {
+                Some(app @ AppError::Rejected { .. }) => eprintln!("{app}"),
+                _ => eprintln!("error: {e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(url: &str) -> Result<Box<dyn Store>> {
+    let store = synergies_store::open(url).with_context(|| format!("opening {url}"))?;
+    store.migrate()?;
+    Ok(store)
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
+}
+
+fn write_out(out: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    match out {
+        Some(path) => {
+            // Write beside the target and rename, so a failed export leaves no half file.
+            let tmp = path.with_extension("partial");
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("creating {}", tmp.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let result = f(&mut w).and_then(|_| w.flush().map_err(Into::into));
+            if let Err(e) = result {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+            std::fs::rename(&tmp, path)?;
+            Ok(())
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            f(&mut w)?;
+            w.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn money(currency: &str, minor: i64) -> String {
+    synergies_domain::Currency::from_code(currency)
+        .map(|c| c.format_minor(minor))
+        .unwrap_or_else(|_| minor.to_string())
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Init => {
+            let store = synergies_store::open(&cli.db)?;
+            let before = store.schema_version()?;
+            let after = store.migrate()?;
+            if before == after {
+                println!("{} is up to date (schema version {after})", cli.db);
+            } else {
+                println!(
+                    "{}: schema migrated from version {before} to {after}",
+                    cli.db
+                );
+            }
+        }
+        Command::Demo { no_serve, json } => {
+            let store = open(&cli.db)?;
+            let report = demo::seed(store.as_ref())?;
+            let summary = synergies_app::summary(store.as_ref())?;
+            if json {
+                print_json(&json!({ "demo": report, "summary": summary }))?;
+            } else {
+                if report.seeded {
+                    println!(
+                        "Seeded the demo into {}: {} agreements, {} deliveries, {} closings.",
+                        cli.db, report.agreements, report.deliveries, report.closings
+                    );
+                } else {
+                    println!(
+                        "{} already holds data; the demo was not seeded again.",
+                        cli.db
+                    );
+                }
+                println!("{}", demo::LABEL);
+                print!("{summary}");
+                let check = ledger::check(store.as_ref())?;
+                println!(
+                    "Ledger check: {}",
+                    if check.passed() { "passed" } else { "FAILED" }
+                );
+            }
+            if !no_serve {
+                eprintln!("(The web server arrives in a later version; the data are ready.)");
+            }
+        }
+        Command::Framework(FrameworkCmd::Load { file }) => {
+            let store = open(&cli.db)?;
+            let framework: Framework = read_json(&file)?;
+            store.save_framework(&framework)?;
+            store.audit(
+                "cli",
+                "framework.load",
+                &file.display().to_string(),
+                &json!({ "organisations": framework.organisations.len(),
+                         "funds": framework.funds.len(), "rates": framework.rates.len(),
+                         "fx_rates": framework.fx_rates.len() }),
+            )?;
+            println!("Loaded {}", file.display());
+        }
+        Command::Framework(FrameworkCmd::Show) => {
+            let store = open(&cli.db)?;
+            print_json(&store.framework()?)?;
+        }
+        Command::Agreements(cmd) => agreements_cmd(&cli.db, cmd)?,
+        Command::Deliveries(cmd) => deliveries_cmd(&cli.db, cmd)?,
+        Command::Close {
+            period,
+            agreement,
+            on,
+            json,
+        } => {
+            let store = open(&cli.db)?;
+            let report = close::close_period(
+                store.as_ref(),
+                period,
+                agreement.as_deref(),
+                on.unwrap_or_else(today),
+            )?;
+            if json {
+                print_json(&report)?;
+            } else if report.posted.is_empty() {
+                println!("{period}: nothing new to charge; nothing posted.");
+            } else {
+                for c in &report.posted {
+                    println!(
+                        "{period} {}: {} deliveries, direct {} {cur}, charged {} {cur} (closing {}, #{})",
+                        c.agreement,
+                        c.deliveries,
+                        money(&c.currency, c.direct_minor),
+                        money(&c.currency, c.charged_minor),
+                        c.closing,
+                        c.sequence,
+                        cur = c.currency
+                    );
+                }
+            }
+        }
+        Command::Reopen {
+            period,
+            agreement,
+            json,
+        } => {
+            let store = open(&cli.db)?;
+            let report = close::reopen_period(store.as_ref(), period, agreement.as_deref())?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{period}: reversed {} closings with {} reversal entries.",
+                    report.reversed_closings.len(),
+                    report.reversal_entries
+                );
+            }
+        }
+        Command::Charges(ChargesCmd::List {
+            agreement,
+            period,
+            all,
+            json,
+        }) => {
+            let store = open(&cli.db)?;
+            if let Some(code) = &agreement {
+                if store.agreement(code)?.is_none() {
+                    bail!("unknown agreement {code}");
+                }
+            }
+            let charges = store.charges(&ChargeFilter {
+                agreement,
+                period: period.map(|p| p.to_string()),
+                include_reversed: all,
+            })?;
+            if json {
+                let rows: Vec<_> = charges
+                    .iter()
+                    .map(|c| {
+                        json!({
+                            "id": c.id, "agreement": c.agreement, "version": c.version,
+                            "period": c.period, "sequence": c.sequence,
+                            "provider_fund": c.provider_fund,
+                            "payer_organisation": c.payer_organisation,
+                            "payer_fund": c.payer_fund, "currency": c.currency,
+                            "direct_minor": c.direct_minor, "psc_minor": c.psc_minor,
+                            "total_minor": c.total_minor, "deliveries": c.deliveries,
+                            "entry": c.entry, "status": c.status, "posted_on": c.posted_on,
+                        })
+                    })
+                    .collect();
+                print_json(&rows)?;
+            } else {
+                println!(
+                    "{:<9} {:<18} {:>4} {:<6} {:>14} {:>12} {:>14} {:>6}",
+                    "period", "agreement", "seq", "payer", "direct", "psc", "total", "deliv."
+                );
+                for c in &charges {
+                    println!(
+                        "{:<9} {:<18} {:>4} {:<6} {:>14} {:>12} {:>14} {:>6}",
+                        c.period,
+                        c.agreement,
+                        c.sequence,
+                        c.payer_fund,
+                        c.currency.format_minor(c.direct_minor),
+                        c.currency.format_minor(c.psc_minor),
+                        c.currency.format_minor(c.total_minor),
+                        c.deliveries
+                    );
+                }
+            }
+        }
+        Command::Ledger(cmd) => return ledger_cmd(&cli.db, cmd),
+        Command::Export {
+            dataset,
+            format,
+            out,
+        } => {
+            let store = open(&cli.db)?;
+            let dataset = match dataset {
+                DatasetArg::Rates => Dataset::Rates,
+                DatasetArg::Fx => Dataset::Fx,
+                DatasetArg::Deliveries => Dataset::Deliveries,
+                DatasetArg::Agreements => Dataset::Agreements,
+                DatasetArg::Charges => Dataset::Charges,
+            };
+            let format = match format {
+                FormatArg::Csv => Format::Csv,
+                FormatArg::Json => Format::Json,
+            };
+            write_out(out.as_deref(), |w| {
+                export::export(store.as_ref(), dataset, format, w).map_err(Into::into)
+            })?;
+        }
+        Command::Allocate {
+            file,
+            method,
+            order,
+        } => {
+            let pools: Vec<CostPool> = read_json(&file)?;
+            let allocation = match method {
+                Method::Reciprocal => reciprocal(&pools)?,
+                Method::StepDown => {
+                    if order.is_empty() {
+                        bail!("--order is required for the step-down method");
+                    }
+                    step_down(&pools, &order)?
+                }
+            };
+            print_json(&allocation)?;
+        }
+        Command::Status { json } => {
+            let store = open(&cli.db)?;
+            let summary = synergies_app::summary(store.as_ref())?;
+            if json {
+                print_json(&summary)?;
+            } else {
+                print!("{summary}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn agreements_cmd(db: &str, cmd: AgreementsCmd) -> Result<()> {
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        AgreementsCmd::List { json } => {
+            let list = store.agreements()?;
+            if json {
+                print_json(&list)?;
+            } else {
+                println!(
+                    "{:<18} {:<9} {:<5} {:<7} {:<4} {:<11} {:>14}  title",
+                    "code", "kind", "from", "fund", "v.", "status", "ceiling"
+                );
+                for a in &list {
+                    let v = a.active_version().unwrap_or_else(|| a.latest());
+                    println!(
+                        "{:<18} {:<9} {:<5} {:<7} {:<4} {:<11} {:>14}  {}",
+                        a.code,
+                        a.kind.as_str(),
+                        a.provider,
+                        a.provider_fund,
+                        a.latest().number,
+                        a.latest().status.as_str(),
+                        a.currency.format_minor(v.ceiling_minor),
+                        a.title
+                    );
+                }
+            }
+        }
+        AgreementsCmd::Show { code } => match store.agreement(&code)? {
+            Some(a) => print_json(&a)?,
+            None => bail!("unknown agreement {code}"),
+        },
+        AgreementsCmd::Import { file } => {
+            let list: Vec<Agreement> = read_json(&file)?;
+            let n = agreements::import_agreements(store, &list)?;
+            println!("Loaded {n} agreements from {}", file.display());
+        }
+        AgreementsCmd::Propose { code, by } => {
+            agreements::propose(store, &by, &code)?;
+            println!("{code}: proposed for approval by the heads of every party.");
+        }
+        AgreementsCmd::Approve { code, org, by, on } => {
+            let (a, active) =
+                agreements::approve(store, &by, &code, &org, on.unwrap_or_else(today))?;
+            if active {
+                println!(
+                    "{code}: approved by the head of {org}; version {} is now in force.",
+                    a.latest().number
+                );
+            } else {
+                let v = a.latest();
+                let waiting: Vec<String> = a
+                    .required_approvers(v)
+                    .into_iter()
+                    .filter(|o| !v.approvals.iter().any(|x| &x.organisation == o))
+                    .collect();
+                println!(
+                    "{code}: approved by the head of {org}; awaiting {}.",
+                    waiting.join(" and ")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn deliveries_cmd(db: &str, cmd: DeliveriesCmd) -> Result<()> {
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        DeliveriesCmd::Import { file } => {
+            let tty = std::io::stderr().is_terminal();
+            let report =
+                import::import_deliveries(store, &import::FileSource(file.clone()), &mut |rows| {
+                    if tty {
+                        eprint!("\r{rows} rows read…");
+                    }
+                })?;
+            if tty {
+                eprintln!();
+            }
+            store.audit(
+                "cli",
+                "deliveries.import",
+                &file.display().to_string(),
+                &json!({ "rows": report.rows, "inserted": report.inserted,
+                         "identical": report.identical }),
+            )?;
+            println!(
+                "{}: {} rows, {} deliveries recorded, {} already recorded with the same content (nothing added for them).",
+                file.display(),
+                report.rows,
+                report.inserted,
+                report.identical
+            );
+        }
+        DeliveriesCmd::Accept {
+            agreement,
+            all,
+            through,
+            json,
+        } => {
+            let codes: Vec<String> = if all {
+                store.agreements()?.into_iter().map(|a| a.code).collect()
+            } else {
+                let code = agreement.expect("clap requires it");
+                if store.agreement(&code)?.is_none() {
+                    bail!("unknown agreement {code}");
+                }
+                vec![code]
+            };
+            let mut accepted = serde_json::Map::new();
+            let mut total = 0;
+            for code in &codes {
+                let n = store.accept_deliveries(code, through, today())?;
+                if n > 0 {
+                    store.audit(
+                        "cli",
+                        "deliveries.accept",
+                        code,
+                        &json!({ "through": through, "accepted": n }),
+                    )?;
+                }
+                total += n;
+                accepted.insert(code.clone(), json!(n));
+            }
+            if json {
+                print_json(&json!({ "accepted": accepted, "total": total }))?;
+            } else {
+                println!("Accepted {total} deliveries.");
+            }
+        }
+        DeliveriesCmd::Dispute {
+            agreement,
+            external_id,
+            reason,
+        } => {
+            store.dispute_delivery(&agreement, &external_id, &reason)?;
+            store.audit(
+                "cli",
+                "deliveries.dispute",
+                &format!("{agreement}/{external_id}"),
+                &json!({ "reason": reason }),
+            )?;
+            println!("{agreement} {external_id}: disputed.");
+        }
+        DeliveriesCmd::List {
+            agreement,
+            period,
+            json,
+        } => {
+            if let Some(code) = &agreement {
+                if store.agreement(code)?.is_none() {
+                    bail!("unknown agreement {code}");
+                }
+            }
+            let filter = DeliveryFilter {
+                agreement,
+                from: period.map(|p| p.first_day()),
+                to: period.map(|p| p.last_day()),
+                ..Default::default()
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if json {
+                let mut rows = vec![];
+                store.for_each_delivery(&filter, &mut |d| {
+                    rows.push(d);
+                    Ok(())
+                })?;
+                serde_json::to_writer_pretty(&mut out, &rows)?;
+                writeln!(out)?;
+            } else {
+                store.for_each_delivery(&filter, &mut |d| {
+                    let x = &d.delivery;
+                    writeln!(
+                        out,
+                        "{:>7} {:<18} {} {:<10} {:>6} {:<5} {:<9} {}",
+                        d.id,
+                        x.agreement,
+                        x.date,
+                        x.service,
+                        x.quantity.to_string(),
+                        x.grade.as_deref().unwrap_or("-"),
+                        d.status.as_str(),
+                        x.external_id
+                    )
+                    .map_err(|e| synergies_store::StoreError::Invalid(e.to_string()))
+                })?;
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn ledger_cmd(db: &str, cmd: LedgerCmd) -> Result<ExitCode> {
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        LedgerCmd::TrialBalance { fund, json } => {
+            let tb = ledger::trial_balance(store, fund.as_deref())?;
+            if json {
+                let rows: Vec<_> = tb
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        json!({
+                            "fund": r.fund, "account": r.account.name(),
+                            "currency": r.currency, "balance_minor": r.balance_minor,
+                        })
+                    })
+                    .collect();
+                print_json(&rows)?;
+            } else {
+                println!("{:<8} {:<40} {:>16}", "fund", "account", "balance");
+                for r in &tb.rows {
+                    println!(
+                        "{:<8} {:<40} {:>12} {}",
+                        r.fund,
+                        r.account.name(),
+                        r.currency.format_minor(r.balance_minor),
+                        r.currency
+                    );
+                }
+            }
+        }
+        LedgerCmd::Check { json } => {
+            let check = ledger::check(store)?;
+            if json {
+                print_json(&check)?;
+            } else {
+                println!(
+                    "{} entries, {} postings, {} charges checked.",
+                    check.entries, check.postings, check.charges
+                );
+                for v in &check.violations {
+                    println!("VIOLATION: {v}");
+                }
+                println!(
+                    "{}",
+                    if check.passed() {
+                        "Every invariant holds."
+                    } else {
+                        "The ledger check FAILED."
+                    }
+                );
+            }
+            if !check.passed() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        LedgerCmd::Export { format, out } => {
+            let JournalFormat::Ledger = format;
+            let text = ledger::journal_text(store)?;
+            write_out(out.as_deref(), |w| {
+                w.write_all(text.as_bytes())?;
+                Ok(())
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -190,7 +190,9 @@ impl Agreement {
     }
 
     fn latest_mut(&mut self) -> &mut AgreementVersion {
-        self.versions.last_mut().expect("an agreement has a version")
+        self.versions
+            .last_mut()
+            .expect("an agreement has a version")
     }
 
     /// The organisations whose heads must approve a version: the provider and every payer.
@@ -216,7 +218,9 @@ impl Agreement {
     /// Checks the agreement against the framework: parties, funds, services and terms.
     pub fn validate(&self, framework: &Framework) -> Result<(), DomainError> {
         if self.code.trim().is_empty() || self.code.contains(char::is_whitespace) {
-            return Err(refuse("an agreement code is one word, such as MC-BRS-2026-01"));
+            return Err(refuse(
+                "an agreement code is one word, such as MC-BRS-2026-01",
+            ));
         }
         if framework.organisation(&self.provider).is_none() {
             return Err(refuse(format!("unknown provider {}", self.provider)));
@@ -251,7 +255,9 @@ impl Agreement {
             return Err(refuse("the ceiling cannot be negative"));
         }
         if v.psc_rate < Decimal::ZERO || v.psc_rate >= Decimal::ONE {
-            return Err(refuse("the PSC rate is a fraction between 0 and 1, such as 0.13"));
+            return Err(refuse(
+                "the PSC rate is a fraction between 0 and 1, such as 0.13",
+            ));
         }
         if v.lines.is_empty() {
             return Err(refuse("an agreement needs at least one service line"));

@@ -129,13 +129,19 @@ impl<'a> Pricer<'a> {
                 None => {
                     return Err(DeliveryIssue::new(
                         "grade",
-                        format!("service {} is staff time: a grade is required", service.code),
+                        format!(
+                            "service {} is staff time: a grade is required",
+                            service.code
+                        ),
                     ))
                 }
                 Some(g) if !self.rates.knows_grade(&agreement.provider, g) => {
                     return Err(DeliveryIssue::new(
                         "grade",
-                        format!("unknown grade {g} on the rate card of {}", agreement.provider),
+                        format!(
+                            "unknown grade {g} on the rate card of {}",
+                            agreement.provider
+                        ),
                     ))
                 }
                 Some(g) => RateKey::Grade(g.clone()),
@@ -159,9 +165,10 @@ impl<'a> Pricer<'a> {
                 .rates
                 .effective(&agreement.provider, &key, service.unit, d.date)
                 .map_err(|e| DeliveryIssue::new("date", e.to_string()))?;
-            let amount = d.quantity.checked_mul(rate.amount).ok_or_else(|| {
-                DeliveryIssue::new("quantity", "quantity × rate is out of range")
-            })?;
+            let amount = d
+                .quantity
+                .checked_mul(rate.amount)
+                .ok_or_else(|| DeliveryIssue::new("quantity", "quantity × rate is out of range"))?;
             self.check_fx(rate.currency, agreement.currency, month, "date")?;
             priced.rate = Some(rate.amount);
             priced.service = Some(CostPart {
@@ -177,7 +184,12 @@ impl<'a> Pricer<'a> {
                     "an expense cannot be negative",
                 ));
             }
-            self.check_fx(expense.currency, agreement.currency, month, "expense_currency")?;
+            self.check_fx(
+                expense.currency,
+                agreement.currency,
+                month,
+                "expense_currency",
+            )?;
             priced.expense = Some(CostPart {
                 currency: expense.currency,
                 month,
@@ -301,7 +313,11 @@ pub fn plan_closing(
     let direct_minor = round_to_minor(&exact, agreement.currency)?;
     let weights: Vec<Decimal> = version.participants.iter().map(|p| p.weight).collect();
     let parts = split_largest_remainder(direct_minor, &weights)?;
-    assert_eq!(parts.iter().sum::<i64>(), direct_minor, "a split adds up to the whole");
+    assert_eq!(
+        parts.iter().sum::<i64>(),
+        direct_minor,
+        "a split adds up to the whole"
+    );
     let mut charges = vec![];
     for (participant, part) in version.participants.iter().zip(parts) {
         if participant.fund == agreement.provider_fund {
@@ -368,5 +384,8 @@ pub fn is_zero(x: &BigRational) -> bool {
 
 /// An exact amount from an integer count of minor units (for tests and checks).
 pub fn minor_to_rational(minor: i64, currency: Currency) -> BigRational {
-    BigRational::new(BigInt::from(minor), BigInt::from(currency.minor_per_major()))
+    BigRational::new(
+        BigInt::from(minor),
+        BigInt::from(currency.minor_per_major()),
+    )
 }

@@ -291,8 +291,11 @@ impl TrialBalance {
                     }
                 }
                 Account::PayableTo(provider) => {
-                    let receivable =
-                        self.balance(provider, &Account::ReceivableFrom(r.fund.clone()), r.currency);
+                    let receivable = self.balance(
+                        provider,
+                        &Account::ReceivableFrom(r.fund.clone()),
+                        r.currency,
+                    );
                     if receivable == 0 && r.balance_minor != 0 {
                         out.push(format!(
                             "{} holds {} {} payable to {provider}, but {provider} holds no receivable from it",
@@ -364,7 +367,11 @@ mod tests {
             -11300
         );
         assert_eq!(
-            tb.balance("MCGTF", &Account::ReceivableFrom("BC".into()), Currency::USD),
+            tb.balance(
+                "MCGTF",
+                &Account::ReceivableFrom("BC".into()),
+                Currency::USD
+            ),
             11300
         );
         assert_eq!(
@@ -391,7 +398,10 @@ mod tests {
         e.postings[0].amount_minor += 1;
         assert!(e.check_balanced().is_err());
         let tb = TrialBalance::from_postings(&e.postings);
-        assert!(tb.violations().iter().any(|v| v.contains("does not sum to zero")));
+        assert!(tb
+            .violations()
+            .iter()
+            .any(|v| v.contains("does not sum to zero")));
         let mut e = charge(10000, 1300);
         e.postings[1].amount_minor -= 5;
         e.postings[0].amount_minor += 5;

@@ -179,8 +179,13 @@ mod tests {
         assert_eq!(m.last_day(), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
         assert_eq!(m.to_string(), "2026-02");
         let q4: Period = "2026-Q4".parse().unwrap();
-        assert_eq!(q4.last_day(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
-        for bad in ["2026-13", "2026-Q5", "26-01", "2026-1", "2026", "2026-Q0", ""] {
+        assert_eq!(
+            q4.last_day(),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
+        for bad in [
+            "2026-13", "2026-Q5", "26-01", "2026-1", "2026", "2026-Q0", "",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
     }

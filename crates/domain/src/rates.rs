@@ -187,9 +187,15 @@ mod tests {
         let fx = FxTable::new(&rates);
         // 100 CHF = 125 USD = 112.5 EUR.
         let f = fx.factor(chf, eur, m).unwrap();
-        assert_eq!(decimal_to_rational(d("100")) * f, decimal_to_rational(d("112.5")));
+        assert_eq!(
+            decimal_to_rational(d("100")) * f,
+            decimal_to_rational(d("112.5"))
+        );
         let f = fx.factor(chf, Currency::USD, m).unwrap();
-        assert_eq!(decimal_to_rational(d("100")) * f, decimal_to_rational(d("125")));
+        assert_eq!(
+            decimal_to_rational(d("100")) * f,
+            decimal_to_rational(d("125"))
+        );
         assert!(fx.factor(chf, Currency::USD, m.next()).is_err());
     }
 }

@@ -239,10 +239,8 @@ pub trait Store: Send + Sync {
     fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>>;
     fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>>;
     /// Streams every journal entry in posting order.
-    fn for_each_entry(
-        &self,
-        f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
-    ) -> StoreResult<()>;
+    fn for_each_entry(&self, f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>)
+        -> StoreResult<()>;
     /// Balances per fund, account and currency, computed by the database.
     fn trial_balance(&self) -> StoreResult<TrialBalance>;
 

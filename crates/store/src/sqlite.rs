@@ -386,7 +386,8 @@ impl Store for SqliteStore {
         TABLES
             .iter()
             .map(|t| {
-                let n: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?;
+                let n: i64 =
+                    conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?;
                 Ok((t.to_string(), n))
             })
             .collect()
@@ -416,7 +417,13 @@ impl Store for SqliteStore {
                      name = excluded.name, convention = excluded.convention, \
                      organisation = excluded.organisation, kind = excluded.kind",
                 )?
-                .execute(params![x.code, x.name, x.convention, x.organisation, x.kind.as_str()])?;
+                .execute(params![
+                    x.code,
+                    x.name,
+                    x.convention,
+                    x.organisation,
+                    x.kind.as_str()
+                ])?;
             }
             for b in &f.bienniums {
                 c.prepare_cached(
@@ -574,8 +581,8 @@ impl Store for SqliteStore {
                 staff_days: parse_decimal(&r.get::<_, String>(6)?)?,
             });
         }
-        let mut s = c
-            .prepare("SELECT code, name, provider, category, unit FROM services ORDER BY code")?;
+        let mut s =
+            c.prepare("SELECT code, name, provider, category, unit FROM services ORDER BY code")?;
         let mut rows = s.query([])?;
         while let Some(r) = rows.next()? {
             let category: String = r.get(3)?;
@@ -787,7 +794,12 @@ impl Store for SqliteStore {
         })
     }
 
-    fn dispute_delivery(&self, agreement: &str, external_id: &str, reason: &str) -> StoreResult<()> {
+    fn dispute_delivery(
+        &self,
+        agreement: &str,
+        external_id: &str,
+        reason: &str,
+    ) -> StoreResult<()> {
         self.write(|c| {
             let id = agreement_id(c, agreement)?;
             let n = c.execute(
@@ -1145,12 +1157,14 @@ impl DeliveryImport for SqliteImport<'_> {
 
     fn charged_total(&mut self, agreement: &str) -> StoreResult<i64> {
         let aid = self.agreement_id(agreement)?;
-        Ok(self.conn.prepare_cached(
-            "SELECT COALESCE(SUM(ch.total_minor), 0) FROM charges ch \
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(ch.total_minor), 0) FROM charges ch \
              JOIN closings k ON k.id = ch.closing_id \
              WHERE k.agreement_id = ?1 AND ch.status = 'posted'",
-        )?
-        .query_row([aid], |r| r.get(0))?)
+            )?
+            .query_row([aid], |r| r.get(0))?)
     }
 
     fn commit(mut self: Box<Self>) -> StoreResult<()> {

@@ -1,0 +1,434 @@
+//! Delivery import from CSV, all or nothing.
+//!
+//! Columns: `agreement,service,date,quantity,grade,expense_amount,expense_currency,description,external_id`.
+//! The file is streamed once into one store transaction; every row is checked (parsing, the
+//! agreement in force, the catalogue, the rate card, exchange rates, duplicates) and every bad
+//! row is reported. Then each agreement's commitment is checked against its ceiling. Any issue
+//! rolls the whole transaction back. Only when a ceiling is passed is the file read a second
+//! time, to name the rows past it.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use synergies_domain::cost::{check_ceiling, committed_minor, CostAccumulator};
+use synergies_domain::delivery::Delivery;
+use synergies_domain::{Currency, Money};
+use synergies_store::{AddOutcome, DeliveryImport, Store};
+
+use crate::context::PricingContext;
+use crate::{AppError, AppResult, InputIssue};
+
+/// The columns of the delivery CSV, in the order exports write them.
+pub const COLUMNS: [&str; 9] = [
+    "agreement",
+    "service",
+    "date",
+    "quantity",
+    "grade",
+    "expense_amount",
+    "expense_currency",
+    "description",
+    "external_id",
+];
+
+/// At most this many issues are kept in detail; the rest are counted.
+const MAX_LISTED_ISSUES: usize = 10_000;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub rows: u64,
+    pub inserted: u64,
+    /// Rows already recorded with the same content (nothing added for them).
+    pub identical: u64,
+}
+
+/// A source that can be read more than once (a file path, or bytes in memory).
+pub trait CsvSource {
+    fn name(&self) -> String;
+    fn open(&self) -> AppResult<Box<dyn Read + '_>>;
+}
+
+pub struct FileSource(pub std::path::PathBuf);
+
+impl CsvSource for FileSource {
+    fn name(&self) -> String {
+        self.0.display().to_string()
+    }
+    fn open(&self) -> AppResult<Box<dyn Read + '_>> {
+        let f = std::fs::File::open(&self.0)
+            .map_err(|e| AppError::Io(format!("cannot read {}: {e}", self.0.display())))?;
+        Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, f)))
+    }
+}
+
+pub struct BytesSource<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+impl CsvSource for BytesSource<'_> {
+    fn name(&self) -> String {
+        self.name.to_string()
+    }
+    fn open(&self) -> AppResult<Box<dyn Read + '_>> {
+        Ok(Box::new(self.bytes))
+    }
+}
+
+struct Issues {
+    listed: Vec<InputIssue>,
+    more: u64,
+}
+
+impl Issues {
+    fn push(&mut self, line: u64, column: &str, reason: impl Into<String>) {
+        if self.listed.len() < MAX_LISTED_ISSUES {
+            self.listed.push(InputIssue {
+                line,
+                column: column.to_string(),
+                reason: reason.into(),
+            });
+        } else {
+            self.more += 1;
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.listed.is_empty() && self.more == 0
+    }
+}
+
+/// Column positions found in the header.
+struct Header([usize; 9]);
+
+fn read_header(headers: &csv::StringRecord) -> Result<Header, String> {
+    let mut pos = [usize::MAX; 9];
+    for (i, name) in headers.iter().enumerate() {
+        let name = name.trim().trim_start_matches('\u{feff}');
+        if let Some(c) = COLUMNS.iter().position(|c| *c == name) {
+            pos[c] = i;
+        }
+    }
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .zip(pos)
+        .filter(|(_, p)| *p == usize::MAX)
+        .map(|(c, _)| *c)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "the header must name the columns {}; missing: {}",
+            COLUMNS.join(","),
+            missing.join(", ")
+        ));
+    }
+    Ok(Header(pos))
+}
+
+/// Parses one CSV row into a delivery, or the first issue of each bad field.
+fn parse_row(h: &Header, r: &csv::StringRecord) -> Result<Delivery, Vec<(&'static str, String)>> {
+    let field = |i: usize| r.get(h.0[i]).unwrap_or("").trim();
+    let mut bad: Vec<(&'static str, String)> = vec![];
+    let agreement = field(0);
+    if agreement.is_empty() {
+        bad.push(("agreement", "empty".into()));
+    }
+    let service = field(1);
+    if service.is_empty() {
+        bad.push(("service", "empty".into()));
+    }
+    let date = NaiveDate::parse_from_str(field(2), "%Y-%m-%d")
+        .ok()
+        .filter(|_| field(2).len() == 10);
+    if date.is_none() {
+        bad.push((
+            "date",
+            format!("{:?} is not a date of the form YYYY-MM-DD", field(2)),
+        ));
+    }
+    let quantity = parse_decimal(field(3));
+    if quantity.is_none() {
+        bad.push((
+            "quantity",
+            format!("{:?} is not a decimal number", field(3)),
+        ));
+    }
+    let grade = Some(field(4)).filter(|g| !g.is_empty()).map(str::to_string);
+    let expense = match (field(5), field(6)) {
+        ("", "") => Ok(None),
+        (_, "") => Err((
+            "expense_currency",
+            "an expense needs its currency".to_string(),
+        )),
+        ("", _) => Err(("expense_amount", "a currency without an amount".to_string())),
+        (amount, code) => match (parse_decimal(amount), Currency::from_code(code)) {
+            (None, _) => Err((
+                "expense_amount",
+                format!("{amount:?} is not a decimal number"),
+            )),
+            (_, Err(e)) => Err(("expense_currency", e.to_string())),
+            (Some(a), Ok(c)) => c
+                .to_minor(a)
+                .map(|m| Some(Money::new(m, c)))
+                .map_err(|e| ("expense_amount", e.to_string())),
+        },
+    };
+    let expense = expense.unwrap_or_else(|e| {
+        bad.push(e);
+        None
+    });
+    let external_id = field(8);
+    if external_id.is_empty() {
+        bad.push(("external_id", "empty".into()));
+    } else if external_id.len() > 100 {
+        bad.push(("external_id", "longer than 100 characters".into()));
+    }
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    Ok(Delivery {
+        agreement: agreement.to_string(),
+        service: service.to_string(),
+        date: date.expect("checked"),
+        quantity: quantity.expect("checked"),
+        grade,
+        expense,
+        description: field(7).to_string(),
+        external_id: external_id.to_string(),
+    })
+}
+
+/// Plain decimals only (`12`, `-1.5`, `0.25`): no exponents, no thousands separators.
+fn parse_decimal(s: &str) -> Option<Decimal> {
+    if s.is_empty()
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return None;
+    }
+    Decimal::from_str(s).ok()
+}
+
+/// What one agreement's import has accumulated.
+struct AgreementTally {
+    charged_minor: i64,
+    costs: CostAccumulator,
+    /// Lines of the rows inserted for this agreement, in file order.
+    inserted_lines: Vec<u32>,
+    /// Cost of the deliveries pending before this import.
+    pending_before: CostAccumulator,
+}
+
+/// Imports deliveries from a CSV source. `progress` is called with the number of rows read,
+/// every 100,000 rows and at the end.
+pub fn import_deliveries(
+    store: &dyn Store,
+    source: &dyn CsvSource,
+    progress: &mut dyn FnMut(u64),
+) -> AppResult<ImportReport> {
+    let ctx = PricingContext::load(store)?;
+    let pricer = ctx.pricer();
+    let name = source.name();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(source.open()?);
+    let header = reader
+        .headers()
+        .map_err(|e| AppError::Invalid(format!("{name}: cannot read the header: {e}")))
+        .and_then(|h| read_header(h).map_err(|e| AppError::Invalid(format!("{name}:1: {e}"))))?;
+
+    let mut issues = Issues {
+        listed: vec![],
+        more: 0,
+    };
+    let mut report = ImportReport::default();
+    let mut tallies: HashMap<String, AgreementTally> = HashMap::new();
+    let mut session = store.import_deliveries()?;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                issues.push(line, "row", format!("unreadable CSV: {e}"));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        report.rows += 1;
+        if report.rows % 100_000 == 0 {
+            progress(report.rows);
+        }
+        let delivery = match parse_row(&header, &record) {
+            Ok(d) => d,
+            Err(bad) => {
+                for (column, reason) in bad {
+                    issues.push(line, column, reason);
+                }
+                continue;
+            }
+        };
+        let priced = match ctx.price(&pricer, &delivery) {
+            Ok(p) => p,
+            Err(issue) => {
+                issues.push(line, issue.column, issue.reason);
+                continue;
+            }
+        };
+        if !tallies.contains_key(&delivery.agreement) {
+            let tally = open_tally(&ctx, &pricer, session.as_mut(), &delivery.agreement)?;
+            tallies.insert(delivery.agreement.clone(), tally);
+        }
+        match session.add(&delivery)? {
+            AddOutcome::Inserted => {
+                report.inserted += 1;
+                let tally = tallies.get_mut(&delivery.agreement).expect("opened above");
+                tally.costs.add(&priced)?;
+                tally.inserted_lines.push(line as u32);
+            }
+            AddOutcome::Identical => report.identical += 1,
+            AddOutcome::Conflict(existing) => issues.push(
+                line,
+                "external_id",
+                format!(
+                    "{} is already recorded under {} with a different {}",
+                    delivery.external_id,
+                    delivery.agreement,
+                    delivery.differences(&existing).join(", ")
+                ),
+            ),
+        }
+    }
+    progress(report.rows);
+
+    // Rule 7: no agreement may pass its ceiling.
+    let mut over: Vec<&str> = vec![];
+    for (code, tally) in &tallies {
+        let (a, v) = ctx.in_force(code).map_err(AppError::Invalid)?;
+        let committed = committed_minor(a, v, tally.charged_minor, &tally.costs, &ctx.fx)?;
+        if check_ceiling(a, v, committed).is_err() {
+            over.push(code);
+        }
+    }
+    if !over.is_empty() {
+        name_rows_past_ceiling(&ctx, source, &header, &tallies, &over, &mut issues)?;
+    }
+    if !issues.is_empty() {
+        drop(session); // rolls back
+        issues.listed.sort_by_key(|i| i.line);
+        return Err(AppError::Rejected {
+            file: name,
+            issues: issues.listed,
+            more: issues.more,
+        });
+    }
+    session.commit()?;
+    Ok(report)
+}
+
+fn open_tally(
+    ctx: &PricingContext,
+    pricer: &synergies_domain::cost::Pricer,
+    session: &mut dyn DeliveryImport,
+    code: &str,
+) -> AppResult<AgreementTally> {
+    let a = ctx.agreement(code)?;
+    let mut pending = ctx.accumulator(a);
+    session.for_each_pending(code, &mut |d| {
+        let priced = ctx.price(pricer, d).map_err(|i| {
+            synergies_store::StoreError::Invalid(format!(
+                "recorded delivery {} of {} can no longer be priced: {}: {}",
+                d.external_id, d.agreement, i.column, i.reason
+            ))
+        })?;
+        pending
+            .add(&priced)
+            .map_err(synergies_store::StoreError::Domain)
+    })?;
+    Ok(AgreementTally {
+        charged_minor: session.charged_total(code)?,
+        costs: pending.clone(),
+        inserted_lines: vec![],
+        pending_before: pending,
+    })
+}
+
+/// Second pass, only when a ceiling is passed: replays each such agreement's new rows in file
+/// order and reports the first row that passes the ceiling and every row after it.
+fn name_rows_past_ceiling(
+    ctx: &PricingContext,
+    source: &dyn CsvSource,
+    header: &Header,
+    tallies: &HashMap<String, AgreementTally>,
+    over: &[&str],
+    issues: &mut Issues,
+) -> AppResult<()> {
+    let pricer = ctx.pricer();
+    let mut running: HashMap<&str, (CostAccumulator, usize, bool)> = over
+        .iter()
+        .map(|c| (*c, (tallies[*c].pending_before.clone(), 0usize, false)))
+        .collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(source.open()?);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).unwrap_or(false) {
+        let Some(line) = record.position().map(|p| p.line()) else {
+            continue;
+        };
+        let Ok(d) = parse_row(header, &record) else {
+            continue;
+        };
+        let Some((acc, next, passed)) = running.get_mut(d.agreement.as_str()) else {
+            continue;
+        };
+        let tally = &tallies[&d.agreement];
+        if tally.inserted_lines.get(*next) != Some(&(line as u32)) {
+            continue; // not inserted by this import (a duplicate or a bad row)
+        }
+        *next += 1;
+        let (a, v) = ctx.in_force(&d.agreement).map_err(AppError::Invalid)?;
+        if *passed {
+            issues.push(
+                line,
+                "quantity",
+                format!("also past the ceiling of {}", a.code),
+            );
+            continue;
+        }
+        let priced = ctx
+            .price(&pricer, &d)
+            .map_err(|i| AppError::Invalid(i.reason))?;
+        acc.add(&priced)?;
+        let committed = committed_minor(a, v, tally.charged_minor, acc, &ctx.fx)?;
+        if let Err(e) = check_ceiling(a, v, committed) {
+            issues.push(line, "quantity", e.to_string());
+            *passed = true;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_decimals_only() {
+        assert_eq!(parse_decimal("1.5"), Some(Decimal::new(15, 1)));
+        assert_eq!(parse_decimal("-2"), Some(Decimal::from(-2)));
+        assert_eq!(parse_decimal("1e3"), None);
+        assert_eq!(parse_decimal("1,000"), None);
+        assert_eq!(parse_decimal(""), None);
+        assert_eq!(parse_decimal("abc"), None);
+    }
+}

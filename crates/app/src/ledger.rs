@@ -1,0 +1,151 @@
+//! Ledger services: the invariant check, the trial balance and the journal export.
+
+use std::collections::HashMap;
+
+use synergies_domain::ledger::{write_journal, Account, JournalEntry, TrialBalance};
+use synergies_store::{ChargeFilter, ClosingStatus, Store};
+
+use crate::AppResult;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LedgerCheck {
+    pub entries: u64,
+    pub postings: u64,
+    pub charges: u64,
+    pub violations: Vec<String>,
+}
+
+impl LedgerCheck {
+    pub fn passed(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// Checks every invariant of the ledger:
+/// - each entry balances per fund and currency;
+/// - the trial balance the database computes equals the one recomputed here from the entries;
+/// - each fund sums to zero per currency; receivables equal the matching payables;
+/// - each charge's entry carries exactly the charge's amounts, and each reversed charge is
+///   cancelled by a reversal entry.
+pub fn check(store: &dyn Store) -> AppResult<LedgerCheck> {
+    let mut report = LedgerCheck::default();
+    let mut entries: HashMap<i64, JournalEntry> = HashMap::new();
+    let mut postings = vec![];
+    let mut reversed_by: HashMap<i64, i64> = HashMap::new();
+    store.for_each_entry(&mut |e| {
+        report.entries += 1;
+        report.postings += e.postings.len() as u64;
+        if let Err(v) = e.check_balanced() {
+            report.violations.push(v.to_string());
+        }
+        if let Some(r) = e.reverses {
+            if reversed_by.insert(r, e.id).is_some() {
+                report
+                    .violations
+                    .push(format!("entry {r} is reversed more than once"));
+            }
+        }
+        postings.extend(e.postings.iter().cloned());
+        entries.insert(e.id, e);
+        Ok(())
+    })?;
+    let recomputed = TrialBalance::from_postings(&postings);
+    let stored = store.trial_balance()?;
+    if recomputed != stored {
+        report.violations.push(
+            "the trial balance computed by the database differs from the sum of the entries"
+                .to_string(),
+        );
+    }
+    report.violations.extend(stored.violations());
+
+    for ch in store.charges(&ChargeFilter {
+        include_reversed: true,
+        ..Default::default()
+    })? {
+        report.charges += 1;
+        let Some(e) = entries.get(&ch.entry) else {
+            report
+                .violations
+                .push(format!("charge {} has no entry {}", ch.id, ch.entry));
+            continue;
+        };
+        let tb = TrialBalance::from_postings(&e.postings);
+        let expect = [
+            (&ch.payer_fund, Account::ServicesReceived, ch.total_minor),
+            (
+                &ch.payer_fund,
+                Account::PayableTo(ch.provider_fund.clone()),
+                -ch.total_minor,
+            ),
+            (
+                &ch.provider_fund,
+                Account::ReceivableFrom(ch.payer_fund.clone()),
+                ch.total_minor,
+            ),
+            (
+                &ch.provider_fund,
+                Account::CostRecoveryIncome,
+                -ch.direct_minor,
+            ),
+            (&ch.provider_fund, Account::PscIncome, -ch.psc_minor),
+        ];
+        for (fund, account, amount) in expect {
+            let got = tb.balance(fund, &account, ch.currency);
+            if got != amount {
+                report.violations.push(format!(
+                    "charge {} ({} {}): {fund}:{} is {} in its entry, {} in the charge",
+                    ch.id,
+                    ch.agreement,
+                    ch.period,
+                    account.name(),
+                    ch.currency.format_minor(got),
+                    ch.currency.format_minor(amount)
+                ));
+            }
+        }
+        if ch.direct_minor + ch.psc_minor != ch.total_minor {
+            report
+                .violations
+                .push(format!("charge {}: direct + PSC is not the total", ch.id));
+        }
+        let reversed = reversed_by.contains_key(&ch.entry);
+        if reversed != (ch.status == ClosingStatus::Reversed) {
+            report.violations.push(format!(
+                "charge {} is {:?} but its entry {} reversed",
+                ch.id,
+                ch.status,
+                if reversed { "is" } else { "is not" }
+            ));
+        }
+    }
+    Ok(report)
+}
+
+/// The trial balance, for every fund or one.
+pub fn trial_balance(store: &dyn Store, fund: Option<&str>) -> AppResult<TrialBalance> {
+    let tb = store.trial_balance()?;
+    Ok(match fund {
+        Some(f) => tb.for_fund(f),
+        None => tb,
+    })
+}
+
+/// The whole journal in the plain-text format of hledger and ledger-cli.
+pub fn journal_text(store: &dyn Store) -> AppResult<String> {
+    let mut out = String::from(
+        "; Synergies inter-fund ledger journal.\n\
+         ; Accounts are FUND:account; amounts are exact to the currency's minor unit.\n\n",
+    );
+    let mut batch = vec![];
+    store.for_each_entry(&mut |e| {
+        batch.push(e);
+        if batch.len() >= 1024 {
+            write_journal(&batch, &mut out);
+            batch.clear();
+        }
+        Ok(())
+    })?;
+    write_journal(&batch, &mut out);
+    Ok(out)
+}
