@@ -10,9 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::Zero;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -320,8 +318,8 @@ pub fn plan_closing(
     );
     let mut charges = vec![];
     for (participant, part) in version.participants.iter().zip(parts) {
-        if participant.fund == agreement.provider_fund {
-            continue; // the provider's own share stays where it is
+        if participant.fund == agreement.provider_fund || part == 0 {
+            continue; // the provider's own share stays where it is; nothing to charge on zero
         }
         let amounts = ChargeAmounts::from_direct(part, version.psc_rate)?;
         charges.push(ChargeDraft {
@@ -375,17 +373,4 @@ pub fn check_ceiling(
         )));
     }
     Ok(())
-}
-
-/// Whether an exact amount is zero (no cost to charge).
-pub fn is_zero(x: &BigRational) -> bool {
-    x.is_zero()
-}
-
-/// An exact amount from an integer count of minor units (for tests and checks).
-pub fn minor_to_rational(minor: i64, currency: Currency) -> BigRational {
-    BigRational::new(
-        BigInt::from(minor),
-        BigInt::from(currency.minor_per_major()),
-    )
 }
