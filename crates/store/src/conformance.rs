@@ -1,1 +1,2630 @@
 //! The conformance suite: every backend of [`crate::Store`] must pass it.
+//!
+//! A backend's test file runs it whole with [`run_all`], giving a function that opens a new,
+//! empty store (one that was never migrated), or check by check: every check is a public
+//! function that takes such a store, so that a failure is named after the check. Every check
+//! migrates the store itself (migration is idempotent), except [`migrate_is_idempotent`], which
+//! needs a store that was never migrated. [`CHECKS`] lists them all.
+//!
+//! Checks panic with a message that says which rule of the contract was broken. They use only
+//! the [`Store`] trait, so that a new backend (PostgreSQL) reuses them unchanged; checks that
+//! need the engine itself (such as the database refusing an `UPDATE` of a posting) belong in
+//! that backend's own test file.
+//!
+//! Beyond what the trait's documentation says, the suite holds backends to these:
+//! - `framework()` returns each list sorted by its key (codes, then the other key columns);
+//!   `agreements()` is sorted by code; `charges()` by period, agreement, sequence and id;
+//! - a delivery import holds its own transaction: the suite never calls the store while an
+//!   import is open (the SQLite backend holds its one connection for the import);
+//! - deliveries, closings and entries get ids that grow in recording order.
+//!
+//! [`fixture`] builds the data that the checks use: a small framework (MC and BRS, their
+//! conventions and funds, the biennium 2026-2027, two services, rate cards, rates and CHF
+//! exchange rates), two active purchase agreements and their deliveries, and closings and
+//! reversals computed with the domain's own cost engine.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use chrono::NaiveDate;
+use serde_json::json;
+use synergies_domain::agreement::{Agreement, VersionStatus};
+use synergies_domain::delivery::{DeliveryStatus, StoredDelivery};
+use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
+use synergies_domain::model::{Framework, Organisation};
+use synergies_domain::Currency;
+
+use crate::{
+    AddOutcome, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus, DeliveryFilter,
+    NewClosing, Store, StoreError, StoreResult,
+};
+
+/// A conformance check: it panics when the store breaks the contract.
+pub type Check = fn(&dyn Store);
+
+/// Every check, by name, in the order [`run_all`] runs them.
+pub const CHECKS: &[(&str, Check)] = &[
+    ("migrate_is_idempotent", migrate_is_idempotent),
+    ("framework_round_trips", framework_round_trips),
+    ("save_framework_upserts", save_framework_upserts),
+    ("agreements_round_trip", agreements_round_trip),
+    (
+        "insert_existing_agreement_is_a_conflict",
+        insert_existing_agreement_is_a_conflict,
+    ),
+    (
+        "update_agreement_protects_terms_in_force",
+        update_agreement_protects_terms_in_force,
+    ),
+    ("import_add_outcomes", import_add_outcomes),
+    (
+        "import_without_commit_writes_nothing",
+        import_without_commit_writes_nothing,
+    ),
+    (
+        "import_pending_and_charged_total",
+        import_pending_and_charged_total,
+    ),
+    ("delivery_filters_and_order", delivery_filters_and_order),
+    (
+        "accept_deliveries_touches_recorded_only",
+        accept_deliveries_touches_recorded_only,
+    ),
+    ("dispute_delivery_marks_one", dispute_delivery_marks_one),
+    (
+        "post_closing_posts_charges_and_entries",
+        post_closing_posts_charges_and_entries,
+    ),
+    ("post_closing_is_idempotent", post_closing_is_idempotent),
+    (
+        "post_closing_refuses_changed_deliveries",
+        post_closing_refuses_changed_deliveries,
+    ),
+    (
+        "concurrent_closings_post_once",
+        concurrent_closings_post_once,
+    ),
+    ("charges_filter", charges_filter),
+    (
+        "reverse_closing_restores_balances",
+        reverse_closing_restores_balances,
+    ),
+    (
+        "reverse_closing_twice_is_refused",
+        reverse_closing_twice_is_refused,
+    ),
+    (
+        "post_entry_is_idempotent_by_key",
+        post_entry_is_idempotent_by_key,
+    ),
+    (
+        "post_entry_refuses_unbalanced",
+        post_entry_refuses_unbalanced,
+    ),
+    (
+        "entries_round_trip_and_stream_in_order",
+        entries_round_trip_and_stream_in_order,
+    ),
+    (
+        "trial_balance_matches_postings",
+        trial_balance_matches_postings,
+    ),
+    ("posted_entries_are_immutable", posted_entries_are_immutable),
+    ("audit_appends", audit_appends),
+    (
+        "table_counts_lists_every_table",
+        table_counts_lists_every_table,
+    ),
+];
+
+/// The tables that every backend has, as `table_counts` names them.
+pub const TABLES: &[&str] = &[
+    "organisations",
+    "conventions",
+    "funds",
+    "bienniums",
+    "budget_lines",
+    "services",
+    "rate_cards",
+    "rates",
+    "fx_rates",
+    "agreements",
+    "agreement_versions",
+    "closings",
+    "deliveries",
+    "journal_entries",
+    "postings",
+    "charges",
+    "reversed_closing_deliveries",
+    "audit_events",
+];
+
+/// Runs every check, each on a new store from `make` (a new, empty store that was never
+/// migrated). Runs them all, then panics naming every check that failed.
+pub fn run_all(make: &dyn Fn() -> Box<dyn Store>) {
+    let mut failed = vec![];
+    for (name, check) in CHECKS {
+        let store = make();
+        if catch_unwind(AssertUnwindSafe(|| check(store.as_ref()))).is_err() {
+            eprintln!("conformance check {name} FAILED on {}", store.engine());
+            failed.push(*name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} conformance checks failed: {}",
+        failed.len(),
+        CHECKS.len(),
+        failed.join(", ")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+#[track_caller]
+fn ok<T>(result: StoreResult<T>, what: &str) -> T {
+    match result {
+        Ok(v) => v,
+        Err(e) => panic!("{what} failed: {e} ({e:?})"),
+    }
+}
+
+/// Row counts per table.
+pub fn counts(store: &dyn Store) -> BTreeMap<String, i64> {
+    ok(store.table_counts(), "table_counts")
+        .into_iter()
+        .collect()
+}
+
+#[track_caller]
+fn count(store: &dyn Store, table: &str) -> i64 {
+    *counts(store)
+        .get(table)
+        .unwrap_or_else(|| panic!("table_counts has no table {table}"))
+}
+
+/// The tables whose row count differs between two snapshots, with the difference.
+fn changed(before: &BTreeMap<String, i64>, after: &BTreeMap<String, i64>) -> BTreeMap<String, i64> {
+    after
+        .iter()
+        .map(|(t, n)| (t.clone(), n - before.get(t).copied().unwrap_or(0)))
+        .filter(|(_, d)| *d != 0)
+        .collect()
+}
+
+fn deltas(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
+    pairs.iter().map(|(t, n)| (t.to_string(), *n)).collect()
+}
+
+/// The deliveries a filter selects, in the store's order.
+pub fn deliveries(store: &dyn Store, filter: &DeliveryFilter) -> Vec<StoredDelivery> {
+    let mut out = vec![];
+    ok(
+        store.for_each_delivery(filter, &mut |d| {
+            out.push(d);
+            Ok(())
+        }),
+        "for_each_delivery",
+    );
+    out
+}
+
+fn ids(list: &[StoredDelivery]) -> Vec<&str> {
+    list.iter()
+        .map(|d| d.delivery.external_id.as_str())
+        .collect()
+}
+
+#[track_caller]
+fn one(store: &dyn Store, agreement: &str, external_id: &str) -> StoredDelivery {
+    deliveries(store, &by_agreement(agreement))
+        .into_iter()
+        .find(|d| d.delivery.external_id == external_id)
+        .unwrap_or_else(|| panic!("delivery {external_id} of {agreement} is not stored"))
+}
+
+fn by_agreement(agreement: &str) -> DeliveryFilter {
+    DeliveryFilter {
+        agreement: Some(agreement.to_string()),
+        ..DeliveryFilter::default()
+    }
+}
+
+/// Every journal entry, in the store's order.
+pub fn entries(store: &dyn Store) -> Vec<JournalEntry> {
+    let mut out = vec![];
+    ok(
+        store.for_each_entry(&mut |e| {
+            out.push(e);
+            Ok(())
+        }),
+        "for_each_entry",
+    );
+    out
+}
+
+fn all_charges(store: &dyn Store) -> Vec<ChargeRecord> {
+    ok(
+        store.charges(&ChargeFilter {
+            include_reversed: true,
+            ..ChargeFilter::default()
+        }),
+        "charges",
+    )
+}
+
+/// Pending deliveries of an agreement, through a new import that is then dropped.
+fn pending(store: &dyn Store, agreement: &str) -> (Vec<String>, i64) {
+    let mut import = ok(store.import_deliveries(), "import_deliveries");
+    let mut out = vec![];
+    ok(
+        import.for_each_pending(agreement, &mut |d| {
+            out.push(d.external_id.clone());
+            Ok(())
+        }),
+        "for_each_pending",
+    );
+    let charged = ok(import.charged_total(agreement), "charged_total");
+    drop(import);
+    (out, charged)
+}
+
+#[track_caller]
+fn expect_conflict<T: std::fmt::Debug>(result: StoreResult<T>, what: &str) {
+    match result {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("{what}: expected StoreError::Conflict, got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn expect_not_found<T: std::fmt::Debug>(result: StoreResult<T>, what: &str) {
+    match result {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("{what}: expected StoreError::NotFound, got {other:?}"),
+    }
+}
+
+/// A snapshot of everything the ledger-side checks compare: counts, trial balance, closings,
+/// charges and deliveries.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    counts: BTreeMap<String, i64>,
+    trial_balance: TrialBalance,
+    closings: Vec<ClosingRecord>,
+    charges: Vec<ChargeRecord>,
+    deliveries: Vec<StoredDelivery>,
+    entries: Vec<JournalEntry>,
+}
+
+fn snapshot(store: &dyn Store) -> Snapshot {
+    Snapshot {
+        counts: counts(store),
+        trial_balance: ok(store.trial_balance(), "trial_balance"),
+        closings: ok(store.closings(None), "closings"),
+        charges: all_charges(store),
+        deliveries: deliveries(store, &DeliveryFilter::default()),
+        entries: entries(store),
+    }
+}
+
+#[track_caller]
+fn assert_unchanged(store: &dyn Store, before: &Snapshot, what: &str) {
+    let after = snapshot(store);
+    assert_eq!(
+        changed(&before.counts, &after.counts),
+        BTreeMap::new(),
+        "{what} must write nothing, but row counts changed"
+    );
+    assert_eq!(&after, before, "{what} must write nothing");
+}
+
+/// The trial balance that the entries' postings give, computed outside the store.
+fn recomputed_trial_balance(store: &dyn Store) -> TrialBalance {
+    let all = entries(store);
+    TrialBalance::from_postings(all.iter().flat_map(|e| e.postings.iter()))
+}
+
+#[track_caller]
+fn assert_ledger_sound(store: &dyn Store) {
+    let tb = ok(store.trial_balance(), "trial_balance");
+    assert_eq!(
+        tb,
+        recomputed_trial_balance(store),
+        "trial_balance() must equal TrialBalance::from_postings of every entry's postings"
+    );
+    assert_eq!(
+        tb.violations(),
+        Vec::<String>::new(),
+        "the ledger invariants hold"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fixture.
+
+/// The data the checks use. Public so that a backend's own tests can build on it.
+pub mod fixture {
+    use std::str::FromStr;
+
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use synergies_domain::agreement::{
+        Agreement, AgreementKind, AgreementLine, Participant, ShareKey, Terms,
+    };
+    use synergies_domain::cost::{ChargeAmounts, CostAccumulator, Pricer};
+    use synergies_domain::delivery::{Delivery, DeliveryStatus};
+    use synergies_domain::ledger::{Account, JournalEntry, Posting};
+    use synergies_domain::model::*;
+    use synergies_domain::money::{rational_text, round_to_minor};
+    use synergies_domain::rates::{FxTable, RateBook};
+    use synergies_domain::{Currency, Money, Month, Period};
+
+    use super::{deliveries as stored_deliveries, ok};
+    use crate::{AddOutcome, ChargeFilter, DeliveryFilter, NewCharge, NewClosing, Store};
+
+    pub const BIENNIUM: &str = "2026-2027";
+    /// The agreement the checks close: MC provides legal advice and editing to BRS.
+    pub const AGREEMENT: &str = "MC-BRS-2026-01";
+    /// A second active agreement (editing only, paid from BRS's voluntary fund BD).
+    pub const OTHER_AGREEMENT: &str = "MC-BRS-2026-02";
+    pub const LEGAL: &str = "MC-LEGAL";
+    pub const PAGES: &str = "MC-PAGES";
+    pub const PROVIDER_FUND: &str = "MCGTF";
+    pub const PAYER_FUND: &str = "BC";
+    pub const OTHER_PAYER_FUND: &str = "BD";
+
+    /// March 2026 of [`AGREEMENT`]: 2 d × 650 + 10 p × 45.50 + 0.5 d × 540.50 + 120 CHF at
+    /// 0.80 CHF/USD = 1300 + 455 + 270.25 + 150 = 2175.25 USD; PSC 13 % = 282.7825 → 282.78.
+    pub const MARCH_DIRECT: i64 = 217_525;
+    pub const MARCH_PSC: i64 = 28_278;
+    pub const MARCH_TOTAL: i64 = 245_803;
+    /// April 2026 of [`AGREEMENT`]: 1 d × 650 + 20 p × 45.50 = 1560 USD; PSC 202.80.
+    pub const APRIL_DIRECT: i64 = 156_000;
+    pub const APRIL_PSC: i64 = 20_280;
+    pub const APRIL_TOTAL: i64 = 176_280;
+    /// March 2026 of [`OTHER_AGREEMENT`]: 4 p × 45.50 = 182 USD; PSC 23.66.
+    pub const OTHER_MARCH_TOTAL: i64 = 20_566;
+
+    pub fn date(s: &str) -> NaiveDate {
+        NaiveDate::from_str(s).expect("fixture dates are valid")
+    }
+
+    pub fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("fixture decimals are valid")
+    }
+
+    pub fn chf() -> Currency {
+        Currency::from_code("CHF").expect("CHF is known")
+    }
+
+    pub fn month(s: &str) -> Month {
+        s.parse().expect("fixture months are valid")
+    }
+
+    pub fn period(s: &str) -> Period {
+        s.parse().expect("fixture periods are valid")
+    }
+
+    pub fn march() -> Period {
+        period("2026-03")
+    }
+
+    pub fn april() -> Period {
+        period("2026-04")
+    }
+
+    fn rate(key: RateKey, unit: Unit, from: &str, amount: &str) -> Rate {
+        Rate {
+            provider: "MC".into(),
+            biennium: BIENNIUM.into(),
+            key,
+            unit,
+            effective_from: date(from),
+            amount: dec(amount),
+            currency: Currency::USD,
+        }
+    }
+
+    /// The reference data. Its lists are deliberately not in key order: the store returns
+    /// them sorted (see [`super::sorted`]).
+    pub fn framework() -> Framework {
+        Framework {
+            organisations: vec![
+                Organisation {
+                    code: "MC".into(),
+                    name: "Secretariat of the Minamata Convention on Mercury".into(),
+                },
+                Organisation {
+                    code: "BRS".into(),
+                    name: "Secretariat of the Basel, Rotterdam and Stockholm Conventions".into(),
+                },
+            ],
+            conventions: vec![
+                Convention {
+                    code: "MC".into(),
+                    name: "Minamata Convention on Mercury".into(),
+                    organisation: "MC".into(),
+                },
+                Convention {
+                    code: "BC".into(),
+                    name: "Basel Convention".into(),
+                    organisation: "BRS".into(),
+                },
+            ],
+            funds: vec![
+                Fund {
+                    code: PROVIDER_FUND.into(),
+                    name: "General Trust Fund of the Minamata Convention".into(),
+                    convention: "MC".into(),
+                    organisation: "MC".into(),
+                    kind: FundKind::General,
+                },
+                Fund {
+                    code: PAYER_FUND.into(),
+                    name: "General Trust Fund of the Basel Convention".into(),
+                    convention: "BC".into(),
+                    organisation: "BRS".into(),
+                    kind: FundKind::General,
+                },
+                Fund {
+                    code: OTHER_PAYER_FUND.into(),
+                    name: "Technical Cooperation Trust Fund of the Basel Convention".into(),
+                    convention: "BC".into(),
+                    organisation: "BRS".into(),
+                    kind: FundKind::Voluntary,
+                },
+            ],
+            bienniums: vec![
+                Biennium {
+                    code: "2028-2029".into(),
+                    start: date("2028-01-01"),
+                    end: date("2029-12-31"),
+                    status: BienniumStatus::Planning,
+                },
+                Biennium {
+                    code: BIENNIUM.into(),
+                    start: date("2026-01-01"),
+                    end: date("2027-12-31"),
+                    status: BienniumStatus::Open,
+                },
+            ],
+            budget_lines: vec![
+                BudgetLine {
+                    fund: PROVIDER_FUND.into(),
+                    biennium: BIENNIUM.into(),
+                    activity: "3".into(),
+                    title: "Legal and policy advice".into(),
+                    currency: Currency::USD,
+                    amount_minor: 48_000_000,
+                    staff_days: dec("220.5"),
+                },
+                BudgetLine {
+                    fund: PAYER_FUND.into(),
+                    biennium: BIENNIUM.into(),
+                    activity: "1".into(),
+                    title: "Conferences of the Parties".into(),
+                    currency: Currency::USD,
+                    amount_minor: 125_000_000,
+                    staff_days: dec("0"),
+                },
+            ],
+            services: vec![
+                Service {
+                    code: PAGES.into(),
+                    name: "Editing of documents".into(),
+                    provider: "MC".into(),
+                    category: ServiceCategory::ConferenceServicing,
+                    unit: Unit::Page,
+                },
+                Service {
+                    code: LEGAL.into(),
+                    name: "Legal advice".into(),
+                    provider: "MC".into(),
+                    category: ServiceCategory::Legal,
+                    unit: Unit::StaffDay,
+                },
+            ],
+            rate_cards: vec![
+                RateCard {
+                    provider: "MC".into(),
+                    biennium: BIENNIUM.into(),
+                    currency: Currency::USD,
+                    psc_rate: dec("0.13"),
+                },
+                RateCard {
+                    provider: "BRS".into(),
+                    biennium: BIENNIUM.into(),
+                    currency: Currency::USD,
+                    psc_rate: dec("0.13"),
+                },
+            ],
+            rates: vec![
+                rate(
+                    RateKey::Grade("P-4".into()),
+                    Unit::StaffDay,
+                    "2026-07-01",
+                    "700",
+                ),
+                rate(
+                    RateKey::Grade("P-4".into()),
+                    Unit::StaffDay,
+                    "2026-01-01",
+                    "650",
+                ),
+                rate(
+                    RateKey::Grade("P-3".into()),
+                    Unit::StaffDay,
+                    "2026-01-01",
+                    "540.50",
+                ),
+                rate(
+                    RateKey::Service(PAGES.into()),
+                    Unit::Page,
+                    "2026-01-01",
+                    "45.50",
+                ),
+            ],
+            fx_rates: vec![
+                FxRate {
+                    currency: chf(),
+                    month: month("2026-04"),
+                    per_usd: dec("0.79"),
+                },
+                FxRate {
+                    currency: chf(),
+                    month: month("2026-03"),
+                    per_usd: dec("0.80"),
+                },
+            ],
+        }
+    }
+
+    /// Terms of [`AGREEMENT`] with a ceiling.
+    pub fn terms(ceiling_minor: i64) -> Terms {
+        Terms {
+            ceiling_minor,
+            psc_rate: dec("0.13"),
+            lines: vec![
+                AgreementLine {
+                    service: LEGAL.into(),
+                    estimated_quantity: dec("20"),
+                },
+                AgreementLine {
+                    service: PAGES.into(),
+                    estimated_quantity: dec("300"),
+                },
+            ],
+            participants: vec![Participant {
+                organisation: "BRS".into(),
+                fund: PAYER_FUND.into(),
+                weight: Decimal::ONE,
+            }],
+            share_key: ShareKey::Fixed,
+            note: "Legal advice and editing for the meetings of 2026".into(),
+        }
+    }
+
+    /// Proposes the latest version and has both heads approve it, which activates it.
+    pub fn activate(a: &mut Agreement, on: &str) {
+        a.propose().expect("the fixture proposes a draft");
+        let first = a
+            .approve("MC", "mc.executive.secretary", date(on))
+            .expect("the head of MC approves");
+        assert!(!first, "one head's approval does not activate an agreement");
+        let second = a
+            .approve("BRS", "brs.executive.secretary", date(on))
+            .expect("the head of BRS approves");
+        assert!(second, "both heads' approvals activate the agreement");
+    }
+
+    /// [`AGREEMENT`]: a purchase, MC provides to BRS, active after both heads' approvals.
+    pub fn agreement() -> Agreement {
+        let mut a = Agreement::draft(
+            AGREEMENT,
+            "Legal advice and editing for the BRS Secretariat",
+            AgreementKind::Purchase,
+            "MC",
+            PROVIDER_FUND,
+            BIENNIUM,
+            Currency::USD,
+            terms(5_000_000),
+        );
+        activate(&mut a, "2026-01-14");
+        a.validate(&framework())
+            .expect("the fixture agreement is valid");
+        a
+    }
+
+    /// [`OTHER_AGREEMENT`]: editing only, paid from BD, active.
+    pub fn other_agreement() -> Agreement {
+        let mut a = Agreement::draft(
+            OTHER_AGREEMENT,
+            "Editing of technical guidelines",
+            AgreementKind::Purchase,
+            "MC",
+            PROVIDER_FUND,
+            BIENNIUM,
+            Currency::USD,
+            Terms {
+                ceiling_minor: 1_000_000,
+                psc_rate: dec("0.13"),
+                lines: vec![AgreementLine {
+                    service: PAGES.into(),
+                    estimated_quantity: dec("150"),
+                }],
+                participants: vec![Participant {
+                    organisation: "BRS".into(),
+                    fund: OTHER_PAYER_FUND.into(),
+                    weight: Decimal::ONE,
+                }],
+                share_key: ShareKey::Fixed,
+                note: String::new(),
+            },
+        );
+        activate(&mut a, "2026-02-02");
+        a.validate(&framework())
+            .expect("the fixture agreement is valid");
+        a
+    }
+
+    /// A sharing agreement left in draft (joint training, split by participants).
+    pub fn sharing_draft() -> Agreement {
+        let a = Agreement::draft(
+            "JOINT-2026-01",
+            "Joint training of chairs and potential negotiators",
+            AgreementKind::Sharing,
+            "MC",
+            PROVIDER_FUND,
+            BIENNIUM,
+            Currency::USD,
+            Terms {
+                ceiling_minor: 2_000_000,
+                psc_rate: dec("0.07"),
+                lines: vec![AgreementLine {
+                    service: LEGAL.into(),
+                    estimated_quantity: dec("5.5"),
+                }],
+                participants: vec![
+                    Participant {
+                        organisation: "BRS".into(),
+                        fund: PAYER_FUND.into(),
+                        weight: dec("60"),
+                    },
+                    Participant {
+                        organisation: "MC".into(),
+                        fund: PROVIDER_FUND.into(),
+                        weight: dec("40"),
+                    },
+                ],
+                share_key: ShareKey::Driver {
+                    driver: "participants".into(),
+                },
+                note: "Split by participants of each secretariat".into(),
+            },
+        );
+        a.validate(&framework())
+            .expect("the fixture agreement is valid");
+        a
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn delivery(
+        agreement: &str,
+        external_id: &str,
+        service: &str,
+        on: &str,
+        quantity: &str,
+        grade: Option<&str>,
+        expense: Option<Money>,
+        description: &str,
+    ) -> Delivery {
+        Delivery {
+            agreement: agreement.into(),
+            service: service.into(),
+            date: date(on),
+            quantity: dec(quantity),
+            grade: grade.map(str::to_string),
+            expense,
+            description: description.into(),
+            external_id: external_id.into(),
+        }
+    }
+
+    /// The deliveries of [`AGREEMENT`]: three in March 2026 (one with a CHF expense), two in
+    /// April.
+    pub fn deliveries() -> Vec<Delivery> {
+        vec![
+            delivery(
+                AGREEMENT,
+                "LEG-001",
+                LEGAL,
+                "2026-03-02",
+                "2",
+                Some("P-4"),
+                None,
+                "Legal review of the draft decision on cooperation",
+            ),
+            delivery(
+                AGREEMENT,
+                "PAG-001",
+                PAGES,
+                "2026-03-10",
+                "10",
+                None,
+                None,
+                "Editing of a pre-session document",
+            ),
+            delivery(
+                AGREEMENT,
+                "LEG-002",
+                LEGAL,
+                "2026-03-20",
+                "0.5",
+                Some("P-3"),
+                Some(Money::new(12_000, chf())),
+                "Legal advice at the bureau meeting, with local travel",
+            ),
+            delivery(
+                AGREEMENT,
+                "LEG-003",
+                LEGAL,
+                "2026-04-03",
+                "1",
+                Some("P-4"),
+                None,
+                "Legal advice on the rules of procedure",
+            ),
+            delivery(
+                AGREEMENT,
+                "PAG-002",
+                PAGES,
+                "2026-04-15",
+                "20",
+                None,
+                None,
+                "Editing of the technical guidelines",
+            ),
+        ]
+    }
+
+    /// The one delivery of [`OTHER_AGREEMENT`], in March 2026.
+    pub fn other_delivery() -> Delivery {
+        delivery(
+            OTHER_AGREEMENT,
+            "OTH-001",
+            PAGES,
+            "2026-03-05",
+            "4",
+            None,
+            None,
+            "Editing of a guidance note",
+        )
+    }
+
+    /// Every fixture delivery in recording order: [`AGREEMENT`]'s first, then the other
+    /// agreement's, then the rest (so that recording order is not agreement order).
+    pub fn all_deliveries() -> Vec<Delivery> {
+        let mut all = deliveries();
+        all.insert(1, other_delivery());
+        all
+    }
+
+    /// Migrates the store and saves the framework.
+    pub fn seed_framework(store: &dyn Store) {
+        ok(store.migrate(), "migrate");
+        ok(store.save_framework(&framework()), "save_framework");
+    }
+
+    /// Migrates the store, saves the framework and both active agreements.
+    pub fn seed(store: &dyn Store) {
+        seed_framework(store);
+        ok(store.insert_agreement(&agreement()), "insert_agreement");
+        ok(
+            store.insert_agreement(&other_agreement()),
+            "insert_agreement",
+        );
+    }
+
+    /// Records deliveries in one committed import; each must be new.
+    pub fn import(store: &dyn Store, list: &[Delivery]) {
+        let mut import = ok(store.import_deliveries(), "import_deliveries");
+        for d in list {
+            let outcome = ok(import.add(d), "DeliveryImport::add");
+            assert_eq!(
+                outcome,
+                AddOutcome::Inserted,
+                "a new delivery {} is inserted",
+                d.external_id
+            );
+        }
+        ok(import.commit(), "DeliveryImport::commit");
+    }
+
+    /// [`seed`] and [`all_deliveries`] recorded (not accepted).
+    pub fn seed_with_deliveries(store: &dyn Store) {
+        seed(store);
+        import(store, &all_deliveries());
+    }
+
+    /// [`seed_with_deliveries`], with every delivery of both agreements accepted.
+    pub fn seed_accepted(store: &dyn Store) {
+        seed_with_deliveries(store);
+        let n = ok(
+            store.accept_deliveries(AGREEMENT, None, date("2026-05-05")),
+            "accept_deliveries",
+        );
+        assert_eq!(n, 5, "the five deliveries of {AGREEMENT} are accepted");
+        let n = ok(
+            store.accept_deliveries(OTHER_AGREEMENT, None, date("2026-05-05")),
+            "accept_deliveries",
+        );
+        assert_eq!(n, 1, "the delivery of {OTHER_AGREEMENT} is accepted");
+    }
+
+    /// The key of a charge's journal entry.
+    pub fn charge_key(agreement: &str, period: Period, sequence: u32, payer_fund: &str) -> String {
+        format!("charge:{agreement}:{period}:{sequence}:{payer_fund}")
+    }
+
+    /// The closing of a purchase agreement for a period, computed as the application does:
+    /// the accepted, uncharged deliveries of the period are read from the store, priced by the
+    /// domain's cost engine, summed exactly and rounded once; PSC by
+    /// [`ChargeAmounts::from_direct`]; the entry by [`JournalEntry::for_charge`].
+    pub fn closing(
+        store: &dyn Store,
+        agreement: &str,
+        period: Period,
+        sequence: u32,
+        posted_on: NaiveDate,
+    ) -> NewClosing {
+        let framework = ok(store.framework(), "framework");
+        let a = ok(store.agreement(agreement), "agreement")
+            .unwrap_or_else(|| panic!("agreement {agreement} is stored"));
+        let version = a
+            .active_version()
+            .unwrap_or_else(|| panic!("agreement {agreement} is active"))
+            .clone();
+        let biennium = framework
+            .biennium(&a.biennium)
+            .unwrap_or_else(|| panic!("biennium {} is stored", a.biennium));
+        let rates = RateBook::new(&framework.rates);
+        let fx = FxTable::new(&framework.fx_rates);
+        let pricer = Pricer::new(&framework, &rates, &fx);
+        let mut costs = CostAccumulator::new(a.currency);
+        let mut through = 0;
+        let filter = DeliveryFilter {
+            agreement: Some(agreement.to_string()),
+            from: Some(period.first_day()),
+            to: Some(period.last_day()),
+            status: Some(DeliveryStatus::Accepted),
+            uncharged: true,
+            exclude_disputed: true,
+        };
+        for d in stored_deliveries(store, &filter) {
+            let priced = pricer
+                .price(&a, &version, (biennium.start, biennium.end), &d.delivery)
+                .unwrap_or_else(|issue| {
+                    panic!(
+                        "fixture delivery {} cannot be priced: {} ({})",
+                        d.delivery.external_id, issue.reason, issue.column
+                    )
+                });
+            costs.add(&priced).expect("the fixture's costs add up");
+            through = through.max(d.id);
+        }
+        let exact = costs.exact(&fx).expect("the fixture has its FX rates");
+        let direct_minor = round_to_minor(&exact, a.currency).expect("in range");
+        let payers = a.payers(&version);
+        assert_eq!(payers.len(), 1, "the fixture closes purchases: one payer");
+        let payer = payers[0];
+        let amounts = ChargeAmounts::from_direct(direct_minor, version.psc_rate).expect("in range");
+        let entry = JournalEntry::for_charge(
+            charge_key(agreement, period, sequence, &payer.fund),
+            posted_on,
+            format!(
+                "{agreement} {period} closing {sequence}: charge to {}",
+                payer.fund
+            ),
+            &a.provider_fund,
+            &payer.fund,
+            a.currency,
+            &amounts,
+        );
+        NewClosing {
+            agreement: agreement.to_string(),
+            version: version.number,
+            period,
+            sequence,
+            posted_on,
+            direct_exact: rational_text(&exact),
+            direct_minor,
+            through_delivery_id: through,
+            deliveries: costs.deliveries(),
+            charges: vec![NewCharge {
+                payer_organisation: payer.organisation.clone(),
+                payer_fund: payer.fund.clone(),
+                direct_minor: amounts.direct_minor,
+                psc_minor: amounts.psc_minor,
+                total_minor: amounts.total_minor,
+                entry,
+            }],
+        }
+    }
+
+    /// Builds and posts a closing; it must be new.
+    pub fn close(store: &dyn Store, agreement: &str, period: Period, sequence: u32) -> i64 {
+        let c = closing(store, agreement, period, sequence, period.last_day());
+        ok(store.post_closing(&c), "post_closing")
+            .unwrap_or_else(|| panic!("closing {agreement} {period} #{sequence} is new"))
+    }
+
+    /// The reversal entries of a closing's charges, built from the posted entries.
+    pub fn reversals(store: &dyn Store, closing: i64, on: NaiveDate) -> Vec<JournalEntry> {
+        let charges = ok(
+            store.charges(&ChargeFilter {
+                include_reversed: true,
+                ..ChargeFilter::default()
+            }),
+            "charges",
+        );
+        charges
+            .iter()
+            .filter(|c| c.closing == closing)
+            .map(|c| {
+                let e = ok(store.entry(c.entry), "entry")
+                    .unwrap_or_else(|| panic!("the entry {} of charge {} exists", c.entry, c.id));
+                e.reversal(
+                    format!("reversal:{}", e.key),
+                    on,
+                    format!("Reversal of {}", e.description),
+                )
+            })
+            .collect()
+    }
+
+    /// A settlement entry: the payer fund pays what it owes the provider fund in cash.
+    pub fn settlement(key: &str, on: &str, currency: Currency, amount_minor: i64) -> JournalEntry {
+        let p = |fund: &str, account: Account, amount_minor: i64| Posting {
+            fund: fund.into(),
+            account,
+            currency,
+            amount_minor,
+        };
+        JournalEntry {
+            id: 0,
+            key: key.into(),
+            date: date(on),
+            description: format!("Settlement {key}"),
+            reverses: None,
+            postings: vec![
+                p(
+                    PAYER_FUND,
+                    Account::PayableTo(PROVIDER_FUND.into()),
+                    amount_minor,
+                ),
+                p(PAYER_FUND, Account::Cash, -amount_minor),
+                p(PROVIDER_FUND, Account::Cash, amount_minor),
+                p(
+                    PROVIDER_FUND,
+                    Account::ReceivableFrom(PAYER_FUND.into()),
+                    -amount_minor,
+                ),
+            ],
+        }
+    }
+}
+
+use fixture::{AGREEMENT, OTHER_AGREEMENT};
+
+/// The framework as the store returns it: each list sorted by its key.
+pub fn sorted(f: &Framework) -> Framework {
+    let mut f = f.clone();
+    f.organisations.sort_by(|a, b| a.code.cmp(&b.code));
+    f.conventions.sort_by(|a, b| a.code.cmp(&b.code));
+    f.funds.sort_by(|a, b| a.code.cmp(&b.code));
+    f.bienniums.sort_by(|a, b| a.code.cmp(&b.code));
+    f.budget_lines.sort_by(|a, b| {
+        (&a.fund, &a.biennium, &a.activity).cmp(&(&b.fund, &b.biennium, &b.activity))
+    });
+    f.services.sort_by(|a, b| a.code.cmp(&b.code));
+    f.rate_cards
+        .sort_by(|a, b| (&a.provider, &a.biennium).cmp(&(&b.provider, &b.biennium)));
+    f.rates.sort_by(|a, b| {
+        (
+            &a.provider,
+            a.key.to_text(),
+            a.unit.as_str(),
+            a.effective_from,
+        )
+            .cmp(&(
+                &b.provider,
+                b.key.to_text(),
+                b.unit.as_str(),
+                b.effective_from,
+            ))
+    });
+    f.fx_rates
+        .sort_by(|a, b| (a.currency.code(), a.month).cmp(&(b.currency.code(), b.month)));
+    f
+}
+
+fn d(s: &str) -> NaiveDate {
+    fixture::date(s)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema.
+
+/// `migrate` creates the schema on a new store, reports its version, and is idempotent.
+/// Needs a store that was never migrated.
+pub fn migrate_is_idempotent(store: &dyn Store) {
+    let engine = store.engine();
+    assert!(
+        matches!(engine, "sqlite" | "postgres"),
+        "engine() is {engine:?}, expected sqlite or postgres"
+    );
+    let before = ok(store.schema_version(), "schema_version of a new store");
+    assert_eq!(
+        before, 0,
+        "a new, empty store has schema version 0 (this check needs a store never migrated)"
+    );
+    let version = ok(store.migrate(), "first migrate");
+    assert!(
+        version >= 1,
+        "migrate reports the schema version now in force (got {version})"
+    );
+    assert_eq!(
+        ok(store.schema_version(), "schema_version"),
+        version,
+        "schema_version after migrate is what migrate reported"
+    );
+    let again = ok(store.migrate(), "second migrate");
+    assert_eq!(again, version, "migrating twice reports the same version");
+    assert_eq!(ok(store.schema_version(), "schema_version"), version);
+    assert!(
+        ok(store.is_empty(), "is_empty"),
+        "a migrated store is empty"
+    );
+    for (table, n) in counts(store) {
+        assert_eq!(n, 0, "table {table} of a new store is empty");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference data.
+
+/// `save_framework` then `framework()` gives back exactly what was saved (sorted by key).
+pub fn framework_round_trips(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    assert_eq!(
+        ok(store.framework(), "framework of an empty store"),
+        Framework::default(),
+        "an empty store has an empty framework"
+    );
+    assert!(ok(store.is_empty(), "is_empty"), "nothing saved yet");
+    let f = fixture::framework();
+    ok(store.save_framework(&f), "save_framework");
+    assert!(
+        !ok(store.is_empty(), "is_empty"),
+        "a store with organisations is not empty"
+    );
+    let got = ok(store.framework(), "framework");
+    assert_eq!(
+        got,
+        sorted(&f),
+        "framework() returns exactly what save_framework saved, each list sorted by its key"
+    );
+    let c = counts(store);
+    for (table, n) in [
+        ("organisations", 2),
+        ("conventions", 2),
+        ("funds", 3),
+        ("bienniums", 2),
+        ("budget_lines", 2),
+        ("services", 2),
+        ("rate_cards", 2),
+        ("rates", 4),
+        ("fx_rates", 2),
+    ] {
+        assert_eq!(c[table], n, "table_counts of {table} after save_framework");
+    }
+}
+
+/// Saving the framework again updates rows in place instead of duplicating them, and a
+/// partial framework adds to what is stored without removing anything.
+pub fn save_framework_upserts(store: &dyn Store) {
+    fixture::seed_framework(store);
+    let f = fixture::framework();
+    let before = counts(store);
+    ok(store.save_framework(&f), "save_framework again");
+    assert_eq!(
+        counts(store),
+        before,
+        "saving the same framework twice adds no rows"
+    );
+    assert_eq!(ok(store.framework(), "framework"), sorted(&f));
+
+    let mut g = f.clone();
+    g.organisations[0].name = "Minamata Convention Secretariat".into();
+    g.conventions[1].name = "Basel Convention on the Control of Transboundary Movements".into();
+    g.funds[1].name = "BC general trust fund".into();
+    g.funds[2].kind = synergies_domain::model::FundKind::Special;
+    g.bienniums[1].status = synergies_domain::model::BienniumStatus::Closing;
+    g.budget_lines[0].amount_minor = 50_000_000;
+    g.budget_lines[0].staff_days = fixture::dec("230");
+    g.services[0].name = "Editing and proofreading".into();
+    g.rate_cards[0].psc_rate = fixture::dec("0.12");
+    g.rates[2].amount = fixture::dec("555.25");
+    g.fx_rates[1].per_usd = fixture::dec("0.8123");
+    ok(store.save_framework(&g), "save_framework with changes");
+    assert_eq!(
+        counts(store),
+        before,
+        "saving changed rows updates them in place"
+    );
+    assert_eq!(
+        ok(store.framework(), "framework"),
+        sorted(&g),
+        "framework() returns the updated values"
+    );
+
+    let partial = Framework {
+        organisations: vec![Organisation {
+            code: "CHB".into(),
+            name: "UNEP Chemicals and Health Branch".into(),
+        }],
+        ..Framework::default()
+    };
+    ok(store.save_framework(&partial), "save_framework (partial)");
+    let mut expected = g.clone();
+    expected.organisations.extend(partial.organisations.clone());
+    assert_eq!(
+        ok(store.framework(), "framework"),
+        sorted(&expected),
+        "a partial framework adds its rows and removes none"
+    );
+    assert_eq!(
+        changed(&before, &counts(store)),
+        deltas(&[("organisations", 1)])
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agreements.
+
+/// Agreements round-trip whole: versions, lines, participants, share keys and approvals.
+pub fn agreements_round_trip(store: &dyn Store) {
+    fixture::seed_framework(store);
+    assert!(ok(store.agreements(), "agreements").is_empty());
+    assert_eq!(ok(store.agreement(AGREEMENT), "agreement"), None);
+
+    // Active version 1, and an amendment proposed and approved by one head only.
+    let mut a = fixture::agreement();
+    a.amend(fixture::terms(8_000_000))
+        .expect("an active agreement can be amended");
+    a.propose().expect("the amendment is proposed");
+    assert!(!a
+        .approve("BRS", "brs.executive.secretary", d("2026-06-01"))
+        .expect("BRS approves"));
+    assert_eq!(a.versions.len(), 2);
+    let other = fixture::other_agreement();
+    let draft = fixture::sharing_draft();
+
+    // Inserted out of code order.
+    ok(store.insert_agreement(&other), "insert_agreement");
+    ok(store.insert_agreement(&a), "insert_agreement");
+    ok(store.insert_agreement(&draft), "insert_agreement");
+
+    assert_eq!(
+        ok(store.agreement(AGREEMENT), "agreement"),
+        Some(a.clone()),
+        "agreement() returns the agreement as inserted, with all its versions"
+    );
+    assert_eq!(
+        ok(store.agreement(&draft.code), "agreement"),
+        Some(draft.clone())
+    );
+    assert_eq!(ok(store.agreement("NO-SUCH-AGREEMENT"), "agreement"), None);
+    assert_eq!(
+        ok(store.agreements(), "agreements"),
+        vec![draft, a, other],
+        "agreements() returns every agreement, sorted by code"
+    );
+    let c = counts(store);
+    assert_eq!(c["agreements"], 3);
+    assert_eq!(c["agreement_versions"], 4);
+}
+
+/// Inserting an agreement whose code exists is a `Conflict` and changes nothing.
+pub fn insert_existing_agreement_is_a_conflict(store: &dyn Store) {
+    fixture::seed(store);
+    let before = counts(store);
+    let mut dup = fixture::agreement();
+    dup.title = "Another agreement with the same code".into();
+    dup.versions[0].ceiling_minor = 1;
+    expect_conflict(
+        store.insert_agreement(&dup),
+        "insert_agreement of an existing code",
+    );
+    assert_eq!(
+        ok(store.agreement(AGREEMENT), "agreement"),
+        Some(fixture::agreement()),
+        "the stored agreement is unchanged"
+    );
+    assert_eq!(counts(store), before, "a refused insert writes nothing");
+}
+
+/// The terms of a version that is or was in force never change; new versions and status
+/// changes are accepted.
+pub fn update_agreement_protects_terms_in_force(store: &dyn Store) {
+    fixture::seed(store);
+    let a = fixture::agreement();
+    assert_eq!(a.versions[0].status, VersionStatus::Active);
+
+    let refuse = |changed: &Agreement, stored: &Agreement, what: &str| {
+        expect_conflict(store.update_agreement(changed), what);
+        assert_eq!(
+            ok(store.agreement(AGREEMENT), "agreement").as_ref(),
+            Some(stored),
+            "{what}: a refused update writes nothing"
+        );
+    };
+    type Mutation = (&'static str, fn(&mut Agreement, usize));
+    let mutations: &[Mutation] = &[
+        ("ceiling", |a, i| a.versions[i].ceiling_minor += 1),
+        ("PSC rate", |a, i| {
+            a.versions[i].psc_rate = fixture::dec("0.10")
+        }),
+        ("lines", |a, i| {
+            a.versions[i].lines[0].estimated_quantity = fixture::dec("99")
+        }),
+        ("participants", |a, i| {
+            a.versions[i].participants[0].fund = fixture::OTHER_PAYER_FUND.into()
+        }),
+        ("share key", |a, i| {
+            a.versions[i].share_key = synergies_domain::agreement::ShareKey::Driver {
+                driver: "headcount".into(),
+            }
+        }),
+        ("note", |a, i| a.versions[i].note = "changed".into()),
+    ];
+    for (what, mutate) in mutations {
+        let mut changed = a.clone();
+        mutate(&mut changed, 0);
+        refuse(
+            &changed,
+            &a,
+            &format!("changing the {what} of an active version"),
+        );
+    }
+
+    // An amendment: a new draft version is accepted, and its terms may change while in draft.
+    let mut b = a.clone();
+    b.amend(fixture::terms(8_000_000)).expect("amend");
+    ok(
+        store.update_agreement(&b),
+        "update_agreement with a new draft version",
+    );
+    assert_eq!(ok(store.agreement(AGREEMENT), "agreement"), Some(b.clone()));
+    b.versions[1].ceiling_minor = 9_000_000;
+    b.versions[1].note = "Raised ceiling for COP-17".into();
+    ok(
+        store.update_agreement(&b),
+        "update_agreement of a draft's terms",
+    );
+    assert_eq!(ok(store.agreement(AGREEMENT), "agreement"), Some(b.clone()));
+
+    // Status changes and approvals: proposed, approved by one head, then by the other, which
+    // supersedes version 1.
+    b.propose().expect("propose");
+    ok(store.update_agreement(&b), "update_agreement: proposed");
+    assert!(!b
+        .approve("MC", "mc.executive.secretary", d("2026-06-01"))
+        .expect("approve"));
+    ok(store.update_agreement(&b), "update_agreement: one approval");
+    assert!(b
+        .approve("BRS", "brs.executive.secretary", d("2026-06-02"))
+        .expect("approve"));
+    assert_eq!(b.versions[0].status, VersionStatus::Superseded);
+    assert_eq!(b.versions[1].status, VersionStatus::Active);
+    ok(store.update_agreement(&b), "update_agreement: activated");
+    assert_eq!(
+        ok(store.agreement(AGREEMENT), "agreement"),
+        Some(b.clone()),
+        "statuses and approvals are stored"
+    );
+
+    // Now version 1 is superseded and version 2 active: neither's terms change.
+    for (what, mutate) in mutations {
+        for (i, status) in [(0, "superseded"), (1, "active")] {
+            let mut changed = b.clone();
+            mutate(&mut changed, i);
+            refuse(
+                &changed,
+                &b,
+                &format!("changing the {what} of a {status} version"),
+            );
+        }
+    }
+
+    let mut fewer = b.clone();
+    fewer.versions.pop();
+    refuse(&fewer, &b, "removing a version that is in force");
+
+    let mut unknown = fixture::agreement();
+    unknown.code = "NO-SUCH-AGREEMENT".into();
+    expect_not_found(
+        store.update_agreement(&unknown),
+        "update_agreement of an unknown agreement",
+    );
+    assert_eq!(ok(store.agreements(), "agreements").len(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deliveries.
+
+/// `add` says Inserted for a new delivery, Identical for the same content again (whatever the
+/// notation of its decimals), and Conflict with the stored delivery for other content under the
+/// same agreement and external id.
+pub fn import_add_outcomes(store: &dyn Store) {
+    fixture::seed(store);
+    let first = fixture::deliveries()[0].clone();
+    let mut other_content = first.clone();
+    other_content.quantity = fixture::dec("3");
+    other_content.description = "Another description".into();
+    let mut same_other_notation = first.clone();
+    same_other_notation.quantity = fixture::dec("2.00");
+    let mut same_id_other_agreement = fixture::other_delivery();
+    same_id_other_agreement.external_id = first.external_id.clone();
+
+    let mut import = ok(store.import_deliveries(), "import_deliveries");
+    assert_eq!(ok(import.add(&first), "add"), AddOutcome::Inserted);
+    assert_eq!(
+        ok(import.add(&first), "add again"),
+        AddOutcome::Identical,
+        "the same delivery twice in one import is Identical"
+    );
+    assert_eq!(
+        ok(import.add(&same_other_notation), "add"),
+        AddOutcome::Identical,
+        "2 and 2.00 are the same quantity"
+    );
+    assert_eq!(
+        ok(import.add(&other_content), "add"),
+        AddOutcome::Conflict(first.clone()),
+        "other content under the same external id is a Conflict carrying the stored delivery"
+    );
+    assert_eq!(
+        ok(import.add(&same_id_other_agreement), "add"),
+        AddOutcome::Inserted,
+        "an external id is unique within its agreement only"
+    );
+    let mut unknown = first.clone();
+    unknown.agreement = "NO-SUCH-AGREEMENT".into();
+    expect_not_found(import.add(&unknown), "add under an unknown agreement");
+    ok(import.commit(), "commit");
+
+    // After the commit, in a new import.
+    let mut import = ok(store.import_deliveries(), "import_deliveries");
+    assert_eq!(ok(import.add(&first), "add"), AddOutcome::Identical);
+    assert_eq!(
+        ok(import.add(&other_content), "add"),
+        AddOutcome::Conflict(first.clone())
+    );
+    ok(import.commit(), "commit");
+
+    let stored = deliveries(store, &DeliveryFilter::default());
+    assert_eq!(stored.len(), 2, "two deliveries were inserted");
+    assert_eq!(stored[0].delivery, first);
+    assert_eq!(stored[1].delivery, same_id_other_agreement);
+    assert_eq!(count(store, "deliveries"), 2);
+}
+
+/// Dropping an import without `commit` writes nothing; `commit` writes.
+pub fn import_without_commit_writes_nothing(store: &dyn Store) {
+    fixture::seed(store);
+    let before = counts(store);
+    assert!(deliveries(store, &DeliveryFilter::default()).is_empty());
+    {
+        let mut import = ok(store.import_deliveries(), "import_deliveries");
+        for d in fixture::all_deliveries() {
+            assert_eq!(ok(import.add(&d), "add"), AddOutcome::Inserted);
+        }
+        let mut seen = 0;
+        ok(
+            import.for_each_pending(AGREEMENT, &mut |_| {
+                seen += 1;
+                Ok(())
+            }),
+            "for_each_pending",
+        );
+        assert_eq!(seen, 5, "the import sees its own additions");
+        // Dropped here without commit.
+    }
+    assert!(
+        deliveries(store, &DeliveryFilter::default()).is_empty(),
+        "an import dropped without commit writes no delivery"
+    );
+    assert_eq!(
+        counts(store),
+        before,
+        "an import dropped without commit writes nothing"
+    );
+
+    let all = fixture::all_deliveries();
+    fixture::import(store, &all);
+    let stored = deliveries(store, &DeliveryFilter::default());
+    assert_eq!(
+        stored
+            .iter()
+            .map(|d| d.delivery.clone())
+            .collect::<Vec<_>>(),
+        all,
+        "a committed import writes every delivery, in recording order"
+    );
+    for d in &stored {
+        assert_eq!(
+            d.status,
+            DeliveryStatus::Recorded,
+            "a new delivery is recorded"
+        );
+        assert_eq!(d.closing, None, "a new delivery is uncharged");
+    }
+    assert_eq!(
+        changed(&before, &counts(store)),
+        deltas(&[("deliveries", 6)])
+    );
+}
+
+/// Within an import, `for_each_pending` lists the agreement's uncharged, undisputed
+/// deliveries (committed and added) in recording order; `charged_total` sums its posted,
+/// unreversed charges.
+pub fn import_pending_and_charged_total(store: &dyn Store) {
+    fixture::seed(store);
+    let all = fixture::deliveries();
+    fixture::import(store, &all[..3]);
+    fixture::import(store, &[fixture::other_delivery()]);
+    ok(
+        store.accept_deliveries(AGREEMENT, None, d("2026-04-01")),
+        "accept_deliveries",
+    );
+
+    let mut import = ok(store.import_deliveries(), "import_deliveries");
+    let mut seen = vec![];
+    ok(
+        import.for_each_pending(AGREEMENT, &mut |d| {
+            seen.push(d.clone());
+            Ok(())
+        }),
+        "for_each_pending",
+    );
+    assert_eq!(seen, all[..3].to_vec(), "pending: the committed deliveries");
+    for extra in &all[3..] {
+        assert_eq!(ok(import.add(extra), "add"), AddOutcome::Inserted);
+    }
+    seen.clear();
+    ok(
+        import.for_each_pending(AGREEMENT, &mut |d| {
+            seen.push(d.clone());
+            Ok(())
+        }),
+        "for_each_pending",
+    );
+    assert_eq!(
+        seen, all,
+        "pending includes the import's own additions, in recording order"
+    );
+    assert_eq!(ok(import.charged_total(AGREEMENT), "charged_total"), 0);
+    assert!(
+        import
+            .for_each_pending("NO-SUCH-AGREEMENT", &mut |_| Ok(()))
+            .is_err(),
+        "for_each_pending of an unknown agreement is an error"
+    );
+    ok(import.commit(), "commit");
+
+    ok(
+        store.dispute_delivery(AGREEMENT, "PAG-002", "not requested"),
+        "dispute_delivery",
+    );
+    let (ids, charged) = pending(store, AGREEMENT);
+    assert_eq!(
+        ids,
+        ["LEG-001", "PAG-001", "LEG-002", "LEG-003"],
+        "disputed deliveries are not pending"
+    );
+    assert_eq!(charged, 0);
+
+    let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let (ids, charged) = pending(store, AGREEMENT);
+    assert_eq!(ids, ["LEG-003"], "charged deliveries are not pending");
+    assert_eq!(
+        charged,
+        fixture::MARCH_TOTAL,
+        "charged_total is the total of the posted charges"
+    );
+    let (ids, charged) = pending(store, OTHER_AGREEMENT);
+    assert_eq!(ids, ["OTH-001"], "pending is per agreement");
+    assert_eq!(charged, 0, "charged_total is per agreement");
+
+    let reversals = fixture::reversals(store, closing, d("2026-04-30"));
+    ok(
+        store.reverse_closing(closing, &reversals),
+        "reverse_closing",
+    );
+    let (ids, charged) = pending(store, AGREEMENT);
+    assert_eq!(
+        ids,
+        ["LEG-001", "PAG-001", "LEG-002", "LEG-003"],
+        "a reversal releases its deliveries"
+    );
+    assert_eq!(charged, 0, "reversed charges are not in charged_total");
+}
+
+/// `for_each_delivery` filters by agreement, dates (inclusive), status, uncharged and
+/// disputed, and streams in recording (id) order.
+pub fn delivery_filters_and_order(store: &dyn Store) {
+    fixture::seed_with_deliveries(store);
+    let all = deliveries(store, &DeliveryFilter::default());
+    assert_eq!(
+        ids(&all),
+        ["LEG-001", "OTH-001", "PAG-001", "LEG-002", "LEG-003", "PAG-002"],
+        "no filter: every delivery in recording order"
+    );
+    assert!(
+        all.windows(2).all(|w| w[0].id < w[1].id),
+        "ids grow in recording order"
+    );
+    assert_eq!(
+        all.iter().map(|d| d.delivery.clone()).collect::<Vec<_>>(),
+        fixture::all_deliveries(),
+        "stored content equals recorded content"
+    );
+
+    // Statuses: March of AGREEMENT accepted, PAG-002 disputed, LEG-003 recorded.
+    ok(
+        store.accept_deliveries(AGREEMENT, Some(d("2026-03-31")), d("2026-04-02")),
+        "accept_deliveries",
+    );
+    ok(
+        store.dispute_delivery(AGREEMENT, "PAG-002", "not requested"),
+        "dispute_delivery",
+    );
+
+    let f = |agreement: Option<&str>, from: Option<&str>, to: Option<&str>| DeliveryFilter {
+        agreement: agreement.map(str::to_string),
+        from: from.map(d),
+        to: to.map(d),
+        ..DeliveryFilter::default()
+    };
+    let cases: Vec<(&str, DeliveryFilter, Vec<&str>)> = vec![
+        (
+            "agreement",
+            f(Some(AGREEMENT), None, None),
+            vec!["LEG-001", "PAG-001", "LEG-002", "LEG-003", "PAG-002"],
+        ),
+        (
+            "other agreement",
+            f(Some(OTHER_AGREEMENT), None, None),
+            vec!["OTH-001"],
+        ),
+        (
+            "from (inclusive)",
+            f(Some(AGREEMENT), Some("2026-03-10"), None),
+            vec!["PAG-001", "LEG-002", "LEG-003", "PAG-002"],
+        ),
+        (
+            "to (inclusive)",
+            f(None, None, Some("2026-03-20")),
+            vec!["LEG-001", "OTH-001", "PAG-001", "LEG-002"],
+        ),
+        (
+            "from and to",
+            f(None, Some("2026-03-05"), Some("2026-03-20")),
+            vec!["OTH-001", "PAG-001", "LEG-002"],
+        ),
+        (
+            "empty range",
+            f(None, Some("2026-05-01"), Some("2026-05-31")),
+            vec![],
+        ),
+        (
+            "status accepted",
+            DeliveryFilter {
+                status: Some(DeliveryStatus::Accepted),
+                ..DeliveryFilter::default()
+            },
+            vec!["LEG-001", "PAG-001", "LEG-002"],
+        ),
+        (
+            "status recorded",
+            DeliveryFilter {
+                status: Some(DeliveryStatus::Recorded),
+                ..DeliveryFilter::default()
+            },
+            vec!["OTH-001", "LEG-003"],
+        ),
+        (
+            "status disputed",
+            DeliveryFilter {
+                status: Some(DeliveryStatus::Disputed),
+                ..DeliveryFilter::default()
+            },
+            vec!["PAG-002"],
+        ),
+        (
+            "exclude disputed",
+            DeliveryFilter {
+                agreement: Some(AGREEMENT.into()),
+                exclude_disputed: true,
+                ..DeliveryFilter::default()
+            },
+            vec!["LEG-001", "PAG-001", "LEG-002", "LEG-003"],
+        ),
+        (
+            "uncharged before any closing",
+            DeliveryFilter {
+                agreement: Some(AGREEMENT.into()),
+                uncharged: true,
+                ..DeliveryFilter::default()
+            },
+            vec!["LEG-001", "PAG-001", "LEG-002", "LEG-003", "PAG-002"],
+        ),
+    ];
+    for (what, filter, expected) in &cases {
+        assert_eq!(
+            ids(&deliveries(store, filter)),
+            *expected,
+            "for_each_delivery filtered by {what} ({filter:?})"
+        );
+    }
+    for d in deliveries(store, &DeliveryFilter::default()) {
+        let expected = match d.delivery.external_id.as_str() {
+            "LEG-001" | "PAG-001" | "LEG-002" => DeliveryStatus::Accepted,
+            "PAG-002" => DeliveryStatus::Disputed,
+            _ => DeliveryStatus::Recorded,
+        };
+        assert_eq!(d.status, expected, "status of {}", d.delivery.external_id);
+    }
+
+    let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let uncharged = DeliveryFilter {
+        agreement: Some(AGREEMENT.into()),
+        uncharged: true,
+        ..DeliveryFilter::default()
+    };
+    assert_eq!(
+        ids(&deliveries(store, &uncharged)),
+        ["LEG-003", "PAG-002"],
+        "uncharged leaves out what a closing charged"
+    );
+    assert_eq!(
+        ids(&deliveries(
+            store,
+            &DeliveryFilter {
+                exclude_disputed: true,
+                ..uncharged.clone()
+            }
+        )),
+        ["LEG-003"],
+        "filters combine"
+    );
+    for d in deliveries(store, &by_agreement(AGREEMENT)) {
+        let expected = matches!(
+            d.delivery.external_id.as_str(),
+            "LEG-001" | "PAG-001" | "LEG-002"
+        )
+        .then_some(closing);
+        assert_eq!(
+            d.closing, expected,
+            "the closing of {}",
+            d.delivery.external_id
+        );
+    }
+    let mut stopped = 0;
+    let result = store.for_each_delivery(&DeliveryFilter::default(), &mut |_| {
+        stopped += 1;
+        Err(StoreError::Invalid("stop".into()))
+    });
+    assert!(
+        matches!(result, Err(StoreError::Invalid(ref m)) if m == "stop"),
+        "an error of the callback stops the stream and is returned as is (got {result:?})"
+    );
+    assert_eq!(stopped, 1, "the stream stops at the first error");
+}
+
+/// `accept_deliveries` accepts recorded deliveries up to a date (inclusive) or all, returns
+/// how many, and leaves disputed and already accepted ones alone.
+pub fn accept_deliveries_touches_recorded_only(store: &dyn Store) {
+    fixture::seed_with_deliveries(store);
+    ok(
+        store.dispute_delivery(AGREEMENT, "PAG-001", "not requested"),
+        "dispute_delivery",
+    );
+    let accept = |through: Option<&str>| {
+        ok(
+            store.accept_deliveries(AGREEMENT, through.map(d), d("2026-05-05")),
+            "accept_deliveries",
+        )
+    };
+    assert_eq!(accept(Some("2026-03-01")), 0, "nothing dated up to 1 March");
+    assert_eq!(accept(Some("2026-03-02")), 1, "`through` is inclusive");
+    assert_eq!(
+        accept(Some("2026-03-02")),
+        0,
+        "accepted ones are not counted again"
+    );
+    assert_eq!(
+        accept(Some("2026-03-31")),
+        1,
+        "the disputed delivery is not accepted"
+    );
+    assert_eq!(accept(None), 2, "None accepts every recorded delivery");
+    assert_eq!(accept(None), 0);
+    let statuses: Vec<(String, DeliveryStatus)> = deliveries(store, &DeliveryFilter::default())
+        .into_iter()
+        .map(|d| (d.delivery.external_id, d.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("LEG-001".to_string(), DeliveryStatus::Accepted),
+            ("OTH-001".to_string(), DeliveryStatus::Recorded),
+            ("PAG-001".to_string(), DeliveryStatus::Disputed),
+            ("LEG-002".to_string(), DeliveryStatus::Accepted),
+            ("LEG-003".to_string(), DeliveryStatus::Accepted),
+            ("PAG-002".to_string(), DeliveryStatus::Accepted),
+        ],
+        "only the agreement's recorded deliveries were accepted"
+    );
+    expect_not_found(
+        store.accept_deliveries("NO-SUCH-AGREEMENT", None, d("2026-05-05")),
+        "accept_deliveries of an unknown agreement",
+    );
+}
+
+/// `dispute_delivery` marks one recorded delivery disputed and refuses others.
+pub fn dispute_delivery_marks_one(store: &dyn Store) {
+    fixture::seed_with_deliveries(store);
+    ok(
+        store.dispute_delivery(AGREEMENT, "PAG-001", "the pages were not requested"),
+        "dispute_delivery",
+    );
+    for d in deliveries(store, &DeliveryFilter::default()) {
+        let expected = if d.delivery.external_id == "PAG-001" {
+            DeliveryStatus::Disputed
+        } else {
+            DeliveryStatus::Recorded
+        };
+        assert_eq!(d.status, expected, "status of {}", d.delivery.external_id);
+    }
+    let before = counts(store);
+    let refused = |result: StoreResult<()>, what: &str| match result {
+        Err(StoreError::NotFound(_) | StoreError::Conflict(_)) => {}
+        other => panic!("{what}: expected NotFound or Conflict, got {other:?}"),
+    };
+    refused(
+        store.dispute_delivery(AGREEMENT, "PAG-001", "again"),
+        "disputing a disputed delivery",
+    );
+    ok(
+        store.accept_deliveries(AGREEMENT, Some(d("2026-03-02")), d("2026-03-05")),
+        "accept_deliveries",
+    );
+    refused(
+        store.dispute_delivery(AGREEMENT, "LEG-001", "too late"),
+        "disputing an accepted delivery",
+    );
+    assert_eq!(
+        one(store, AGREEMENT, "LEG-001").status,
+        DeliveryStatus::Accepted,
+        "a refused dispute changes nothing"
+    );
+    expect_not_found(
+        store.dispute_delivery(AGREEMENT, "NO-SUCH-ID", "?"),
+        "disputing an unknown delivery",
+    );
+    expect_not_found(
+        store.dispute_delivery(OTHER_AGREEMENT, "LEG-002", "?"),
+        "disputing a delivery of another agreement",
+    );
+    expect_not_found(
+        store.dispute_delivery("NO-SUCH-AGREEMENT", "LEG-002", "?"),
+        "disputing under an unknown agreement",
+    );
+    assert_eq!(counts(store), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closings.
+
+/// `post_closing` posts the closing, its charges and entries, marks its deliveries charged,
+/// and returns the closing's id.
+pub fn post_closing_posts_charges_and_entries(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let march = fixture::march();
+    let new = fixture::closing(store, AGREEMENT, march, 1, d("2026-04-05"));
+    assert_eq!(
+        new.deliveries, 3,
+        "fixture: three accepted deliveries in March"
+    );
+    assert_eq!(
+        new.direct_minor,
+        fixture::MARCH_DIRECT,
+        "fixture: March direct cost"
+    );
+    assert_eq!(new.direct_exact, "2175.25");
+    assert_eq!(new.charges[0].psc_minor, fixture::MARCH_PSC);
+    assert_eq!(new.charges[0].total_minor, fixture::MARCH_TOTAL);
+
+    let before = counts(store);
+    let id = ok(store.post_closing(&new), "post_closing")
+        .expect("a new closing is posted and its id returned");
+    assert_eq!(
+        changed(&before, &counts(store)),
+        deltas(&[
+            ("closings", 1),
+            ("charges", 1),
+            ("journal_entries", 1),
+            ("postings", 5)
+        ]),
+        "a closing with one charge writes one closing, one charge, one entry of 5 postings"
+    );
+
+    assert_eq!(
+        ok(store.closings(Some(AGREEMENT)), "closings"),
+        vec![ClosingRecord {
+            id,
+            agreement: AGREEMENT.into(),
+            version: 1,
+            period: "2026-03".into(),
+            sequence: 1,
+            posted_on: d("2026-04-05"),
+            direct_exact: "2175.25".into(),
+            direct_minor: fixture::MARCH_DIRECT,
+            deliveries: 3,
+            status: ClosingStatus::Posted,
+        }],
+        "closings() returns the posted closing"
+    );
+    assert!(ok(store.closings(Some(OTHER_AGREEMENT)), "closings").is_empty());
+    assert_eq!(ok(store.closings(None), "closings").len(), 1);
+
+    let charges = ok(store.charges(&ChargeFilter::default()), "charges");
+    assert_eq!(charges.len(), 1, "one charge posted");
+    let charge = &charges[0];
+    assert_eq!(
+        charge,
+        &ChargeRecord {
+            id: charge.id,
+            closing: id,
+            agreement: AGREEMENT.into(),
+            version: 1,
+            period: "2026-03".into(),
+            sequence: 1,
+            provider_fund: fixture::PROVIDER_FUND.into(),
+            payer_organisation: "BRS".into(),
+            payer_fund: fixture::PAYER_FUND.into(),
+            currency: Currency::USD,
+            direct_minor: fixture::MARCH_DIRECT,
+            psc_minor: fixture::MARCH_PSC,
+            total_minor: fixture::MARCH_TOTAL,
+            deliveries: 3,
+            entry: charge.entry,
+            status: ClosingStatus::Posted,
+            posted_on: d("2026-04-05"),
+        },
+        "charges() returns the posted charge"
+    );
+    let entry = ok(store.entry(charge.entry), "entry").expect("the charge's entry is posted");
+    assert_eq!(
+        entry,
+        JournalEntry {
+            id: charge.entry,
+            ..new.charges[0].entry.clone()
+        },
+        "the charge's entry is the one given, with its id"
+    );
+
+    for sd in deliveries(store, &by_agreement(AGREEMENT)) {
+        let in_march = march.contains(sd.delivery.date);
+        assert_eq!(
+            sd.closing,
+            in_march.then_some(id),
+            "delivery {} is marked charged by the closing iff it is in March",
+            sd.delivery.external_id
+        );
+    }
+    assert_eq!(
+        one(store, OTHER_AGREEMENT, "OTH-001").closing,
+        None,
+        "another agreement's deliveries are untouched"
+    );
+
+    let tb = ok(store.trial_balance(), "trial_balance");
+    let usd = Currency::USD;
+    let (provider, payer) = (fixture::PROVIDER_FUND, fixture::PAYER_FUND);
+    for (fund, account, amount) in [
+        (payer, Account::ServicesReceived, fixture::MARCH_TOTAL),
+        (
+            payer,
+            Account::PayableTo(provider.into()),
+            -fixture::MARCH_TOTAL,
+        ),
+        (
+            provider,
+            Account::ReceivableFrom(payer.into()),
+            fixture::MARCH_TOTAL,
+        ),
+        (
+            provider,
+            Account::CostRecoveryIncome,
+            -fixture::MARCH_DIRECT,
+        ),
+        (provider, Account::PscIncome, -fixture::MARCH_PSC),
+    ] {
+        assert_eq!(
+            tb.balance(fund, &account, usd),
+            amount,
+            "balance of {fund} {}",
+            account.name()
+        );
+    }
+    assert_eq!(tb.rows.len(), 5, "the trial balance has the five accounts");
+    assert_ledger_sound(store);
+}
+
+/// Posting the same closing (agreement, period, sequence) again returns `None` and writes
+/// nothing, whatever the rest of its content.
+pub fn post_closing_is_idempotent(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let new = fixture::closing(store, AGREEMENT, fixture::march(), 1, d("2026-04-05"));
+    let id = ok(store.post_closing(&new), "post_closing").expect("the first closing posts");
+    let before = snapshot(store);
+    assert_eq!(
+        ok(store.post_closing(&new), "post_closing again"),
+        None,
+        "the same closing again posts nothing"
+    );
+    assert_unchanged(store, &before, "posting the same closing again");
+
+    // Same agreement, period and sequence, other content (as a retry after new deliveries
+    // would build): still the same closing.
+    let mut other = new.clone();
+    other.posted_on = d("2026-04-30");
+    other.deliveries = 0;
+    other.direct_minor += 100;
+    other.charges[0].entry.key = "charge:another-key".into();
+    assert_eq!(
+        ok(
+            store.post_closing(&other),
+            "post_closing with other content"
+        ),
+        None,
+        "a closing is identified by agreement, period and sequence"
+    );
+    assert_unchanged(store, &before, "posting a closing with the same identity");
+    assert_eq!(ok(store.closings(None), "closings")[0].id, id);
+    assert_ledger_sound(store);
+}
+
+/// A closing whose delivery count does not match the accepted, uncharged deliveries is
+/// refused with `Conflict` and writes nothing.
+pub fn post_closing_refuses_changed_deliveries(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let march = fixture::march();
+    let new = fixture::closing(store, AGREEMENT, march, 1, d("2026-04-05"));
+    let before = snapshot(store);
+    for deliveries in [new.deliveries - 1, new.deliveries + 1, 0] {
+        let stale = NewClosing {
+            deliveries,
+            ..new.clone()
+        };
+        expect_conflict(
+            store.post_closing(&stale),
+            &format!(
+                "a closing of {deliveries} deliveries where {} match",
+                new.deliveries
+            ),
+        );
+        assert_unchanged(store, &before, "a refused closing");
+    }
+    // Only deliveries up to `through_delivery_id` count.
+    let short = NewClosing {
+        through_delivery_id: new.through_delivery_id - 1,
+        ..new.clone()
+    };
+    expect_conflict(
+        store.post_closing(&short),
+        "a closing whose last delivery id leaves one out",
+    );
+    assert_unchanged(store, &before, "a refused closing");
+
+    // Two closes read the same deliveries; the first posts, the second finds them charged.
+    let second = fixture::closing(store, AGREEMENT, march, 2, d("2026-04-06"));
+    assert_eq!(second.deliveries, 3);
+    ok(store.post_closing(&new), "post_closing").expect("the first closing posts");
+    let after_first = snapshot(store);
+    expect_conflict(
+        store.post_closing(&second),
+        "a closing of deliveries that another closing charged meanwhile",
+    );
+    assert_unchanged(store, &after_first, "a refused closing");
+    assert_ledger_sound(store);
+}
+
+/// Several threads posting the same closing at once post it once.
+pub fn concurrent_closings_post_once(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let new = fixture::closing(store, AGREEMENT, fixture::march(), 1, d("2026-04-05"));
+    let results: Vec<StoreResult<Option<i64>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| store.post_closing(&new)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a posting thread panicked"))
+            .collect()
+    });
+    let posted: Vec<i64> = results
+        .into_iter()
+        .filter_map(|r| ok(r, "concurrent post_closing"))
+        .collect();
+    assert_eq!(
+        posted.len(),
+        1,
+        "exactly one of the concurrent closings posts"
+    );
+    let c = counts(store);
+    assert_eq!(c["closings"], 1);
+    assert_eq!(c["charges"], 1);
+    assert_eq!(c["journal_entries"], 1);
+    assert_ledger_sound(store);
+}
+
+/// `charges()` filters by agreement and period and hides reversed charges unless asked.
+pub fn charges_filter(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let march_a = fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let april_a = fixture::close(store, AGREEMENT, fixture::april(), 1);
+    let march_b = fixture::close(store, OTHER_AGREEMENT, fixture::march(), 1);
+    let list = |agreement: Option<&str>, period: Option<&str>, include_reversed: bool| {
+        ok(
+            store.charges(&ChargeFilter {
+                agreement: agreement.map(str::to_string),
+                period: period.map(str::to_string),
+                include_reversed,
+            }),
+            "charges",
+        )
+        .into_iter()
+        .map(|c| (c.closing, c.status))
+        .collect::<Vec<_>>()
+    };
+    use ClosingStatus::{Posted, Reversed};
+    assert_eq!(
+        list(None, None, false),
+        [(march_a, Posted), (march_b, Posted), (april_a, Posted)],
+        "all charges, by period, agreement and sequence"
+    );
+    assert_eq!(
+        list(Some(AGREEMENT), None, false),
+        [(march_a, Posted), (april_a, Posted)]
+    );
+    assert_eq!(
+        list(None, Some("2026-03"), false),
+        [(march_a, Posted), (march_b, Posted)]
+    );
+    assert_eq!(
+        list(Some(AGREEMENT), Some("2026-04"), false),
+        [(april_a, Posted)]
+    );
+    assert_eq!(list(None, Some("2026-05"), false), []);
+    assert_eq!(list(Some("NO-SUCH-AGREEMENT"), None, true), []);
+    let totals: Vec<i64> = ok(store.charges(&ChargeFilter::default()), "charges")
+        .iter()
+        .map(|c| c.total_minor)
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            fixture::MARCH_TOTAL,
+            fixture::OTHER_MARCH_TOTAL,
+            fixture::APRIL_TOTAL
+        ]
+    );
+    let april = &ok(
+        store.charges(&ChargeFilter {
+            period: Some("2026-04".into()),
+            ..ChargeFilter::default()
+        }),
+        "charges",
+    )[0];
+    assert_eq!(
+        (april.direct_minor, april.psc_minor),
+        (fixture::APRIL_DIRECT, fixture::APRIL_PSC)
+    );
+
+    let reversals = fixture::reversals(store, march_a, d("2026-05-10"));
+    ok(
+        store.reverse_closing(march_a, &reversals),
+        "reverse_closing",
+    );
+    assert_eq!(
+        list(None, None, false),
+        [(march_b, Posted), (april_a, Posted)],
+        "reversed charges are hidden by default"
+    );
+    assert_eq!(
+        list(None, None, true),
+        [(march_a, Reversed), (march_b, Posted), (april_a, Posted)],
+        "include_reversed shows them, marked reversed"
+    );
+    assert_eq!(
+        list(Some(AGREEMENT), Some("2026-03"), true),
+        [(march_a, Reversed)]
+    );
+    assert_eq!(list(Some(AGREEMENT), Some("2026-03"), false), []);
+    assert_ledger_sound(store);
+}
+
+/// `reverse_closing` posts the reversals, marks the closing and its charges reversed and
+/// releases its deliveries; the ledger returns to zero; a new closing charges them again.
+pub fn reverse_closing_restores_balances(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let march = fixture::march();
+    let closing = fixture::close(store, AGREEMENT, march, 1);
+    let charge = all_charges(store).remove(0);
+
+    // A reversal with a missing entry is refused, whole.
+    let before = snapshot(store);
+    assert!(
+        store.reverse_closing(closing, &[]).is_err(),
+        "a reversal without the reversal entries is refused"
+    );
+    assert_unchanged(store, &before, "a refused reversal");
+    expect_not_found(
+        store.reverse_closing(closing + 1000, &[]),
+        "reversing an unknown closing",
+    );
+
+    let reversals = fixture::reversals(store, closing, d("2026-04-30"));
+    assert_eq!(reversals.len(), 1);
+    let before = counts(store);
+    ok(
+        store.reverse_closing(closing, &reversals),
+        "reverse_closing",
+    );
+    assert_eq!(
+        changed(&before, &counts(store)),
+        deltas(&[
+            ("journal_entries", 1),
+            ("postings", 5),
+            ("reversed_closing_deliveries", 3)
+        ]),
+        "a reversal adds its entry and remembers the released deliveries"
+    );
+    let closings = ok(store.closings(Some(AGREEMENT)), "closings");
+    assert_eq!(closings.len(), 1);
+    assert_eq!(
+        closings[0].status,
+        ClosingStatus::Reversed,
+        "the closing is reversed"
+    );
+    let charges = all_charges(store);
+    assert_eq!(
+        charges,
+        vec![ChargeRecord {
+            status: ClosingStatus::Reversed,
+            ..charge.clone()
+        }],
+        "the charge is marked reversed and otherwise unchanged"
+    );
+
+    let all = entries(store);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].id, charge.entry);
+    assert!(all[1].id > all[0].id);
+    assert_eq!(
+        all[1],
+        JournalEntry {
+            id: all[1].id,
+            ..reversals[0].clone()
+        },
+        "the reversal entry is posted as given"
+    );
+    assert_eq!(all[1].reverses, Some(charge.entry));
+
+    for sd in deliveries(store, &by_agreement(AGREEMENT)) {
+        assert_eq!(
+            sd.closing, None,
+            "delivery {} is released (uncharged again)",
+            sd.delivery.external_id
+        );
+        assert_eq!(sd.status, DeliveryStatus::Accepted, "and stays accepted");
+    }
+    let tb = ok(store.trial_balance(), "trial_balance");
+    assert!(
+        tb.rows.is_empty(),
+        "after the reversal every balance is zero (no rows), got {:?}",
+        tb.rows
+    );
+    assert_ledger_sound(store);
+
+    // A supplementary closing of the same period charges the released deliveries again.
+    let again = fixture::closing(store, AGREEMENT, march, 2, d("2026-05-02"));
+    assert_eq!(
+        again.deliveries, 3,
+        "the released deliveries are closable again"
+    );
+    let second = ok(store.post_closing(&again), "post_closing after reversal")
+        .expect("a new sequence posts");
+    assert_ne!(second, closing);
+    for sd in deliveries(store, &by_agreement(AGREEMENT)) {
+        assert_eq!(
+            sd.closing,
+            march.contains(sd.delivery.date).then_some(second),
+            "delivery {} is charged by the new closing",
+            sd.delivery.external_id
+        );
+    }
+    assert_ledger_sound(store);
+}
+
+/// A closing is reversed once; reversing it again is refused and writes nothing.
+pub fn reverse_closing_twice_is_refused(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let reversals = fixture::reversals(store, closing, d("2026-04-30"));
+    ok(
+        store.reverse_closing(closing, &reversals),
+        "reverse_closing",
+    );
+    let before = snapshot(store);
+    expect_conflict(
+        store.reverse_closing(closing, &reversals),
+        "reversing a reversed closing",
+    );
+    let mut fresh_keys = reversals.clone();
+    for e in &mut fresh_keys {
+        e.key.push_str(":again");
+    }
+    expect_conflict(
+        store.reverse_closing(closing, &fresh_keys),
+        "reversing a reversed closing with new entry keys",
+    );
+    assert_unchanged(store, &before, "a refused second reversal");
+    assert!(ok(store.trial_balance(), "trial_balance").rows.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Journal.
+
+/// `post_entry` posts once per key: a second time returns `None` and writes nothing.
+pub fn post_entry_is_idempotent_by_key(store: &dyn Store) {
+    fixture::seed(store);
+    let e = fixture::settlement("settle:2026-05:BC", "2026-05-15", Currency::USD, 100_000);
+    let before = counts(store);
+    let id = ok(store.post_entry(&e), "post_entry").expect("a new entry is posted");
+    assert!(id > 0, "entry ids are positive");
+    assert_eq!(
+        changed(&before, &counts(store)),
+        deltas(&[("journal_entries", 1), ("postings", 4)])
+    );
+    let after = snapshot(store);
+    assert_eq!(
+        ok(store.post_entry(&e), "post_entry again"),
+        None,
+        "the same key again posts nothing"
+    );
+    assert_unchanged(store, &after, "posting an entry again");
+    assert_eq!(entries(store).len(), 1);
+}
+
+/// `post_entry` refuses an entry that does not balance per fund and currency, or has no
+/// postings, with `StoreError::Domain`, and writes nothing.
+pub fn post_entry_refuses_unbalanced(store: &dyn Store) {
+    fixture::seed(store);
+    let before = snapshot(store);
+    let good = fixture::settlement("settle:bad", "2026-05-15", Currency::USD, 100_000);
+
+    let mut off_by_one = good.clone();
+    off_by_one.postings[0].amount_minor += 1;
+
+    // Balances in total but not per fund: BC pays, MCGTF does not receive.
+    let mut across_funds = good.clone();
+    across_funds.postings = vec![
+        good.postings[0].clone(),
+        Posting {
+            fund: fixture::PROVIDER_FUND.into(),
+            ..good.postings[1].clone()
+        },
+    ];
+
+    // Balances per fund in amount but not per currency.
+    let mut across_currencies = good.clone();
+    across_currencies.postings[1].currency = fixture::chf();
+
+    let mut empty = good.clone();
+    empty.postings.clear();
+
+    for (what, e) in [
+        ("an entry off by one minor unit", off_by_one),
+        ("an entry that balances across funds only", across_funds),
+        (
+            "an entry that balances across currencies only",
+            across_currencies,
+        ),
+        ("an entry without postings", empty),
+    ] {
+        match store.post_entry(&e) {
+            Err(StoreError::Domain(_)) => {}
+            other => panic!("post_entry of {what}: expected StoreError::Domain, got {other:?}"),
+        }
+        assert_unchanged(store, &before, &format!("refusing {what}"));
+    }
+    let id = ok(store.post_entry(&good), "post_entry")
+        .expect("refused entries took no key: the balanced entry with the same key posts");
+    assert_eq!(
+        ok(store.entry(id), "entry"),
+        Some(JournalEntry { id, ..good }),
+        "the balanced entry is the one posted"
+    );
+}
+
+/// `entry(id)` returns the posted entry with its id; `for_each_entry` streams every entry in
+/// posting order.
+pub fn entries_round_trip_and_stream_in_order(store: &dyn Store) {
+    fixture::seed(store);
+    assert!(entries(store).is_empty());
+    let given = [
+        fixture::settlement("settle:1", "2026-05-15", Currency::USD, 100_000),
+        fixture::settlement("settle:2", "2026-05-01", fixture::chf(), 2_550),
+        fixture::settlement("settle:3", "2026-06-30", Currency::USD, 1),
+    ];
+    let mut posted = vec![];
+    for e in &given {
+        let id = ok(store.post_entry(e), "post_entry").expect("a new entry is posted");
+        posted.push(JournalEntry { id, ..e.clone() });
+    }
+    assert!(
+        posted.windows(2).all(|w| w[0].id < w[1].id),
+        "entry ids grow in posting order"
+    );
+    for e in &posted {
+        assert_eq!(
+            ok(store.entry(e.id), "entry").as_ref(),
+            Some(e),
+            "entry({}) returns the entry as posted, postings in order",
+            e.id
+        );
+    }
+    let last = posted.last().expect("three entries").id;
+    assert_eq!(ok(store.entry(last + 1000), "entry"), None);
+    assert_eq!(
+        entries(store),
+        posted,
+        "for_each_entry streams every entry in posting order (not date order)"
+    );
+
+    // A closing's entry and its reversal stream after them.
+    fixture::import(store, &fixture::deliveries());
+    ok(
+        store.accept_deliveries(AGREEMENT, None, d("2026-05-05")),
+        "accept_deliveries",
+    );
+    let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let reversals = fixture::reversals(store, closing, d("2026-07-01"));
+    ok(
+        store.reverse_closing(closing, &reversals),
+        "reverse_closing",
+    );
+    let all = entries(store);
+    assert_eq!(all.len(), 5);
+    assert_eq!(&all[..3], &posted[..]);
+    assert_eq!(all[4].reverses, Some(all[3].id));
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+
+    let mut stopped = 0;
+    let result = store.for_each_entry(&mut |_| {
+        stopped += 1;
+        Err(StoreError::Invalid("stop".into()))
+    });
+    assert!(
+        matches!(result, Err(StoreError::Invalid(ref m)) if m == "stop"),
+        "an error of the callback stops the stream and is returned as is (got {result:?})"
+    );
+    assert_eq!(stopped, 1, "the stream stops at the first error");
+}
+
+/// The store's trial balance equals the one computed from every entry's postings, and the
+/// ledger invariants hold after valid closings and settlements.
+pub fn trial_balance_matches_postings(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    assert!(ok(store.trial_balance(), "trial_balance").rows.is_empty());
+    fixture::close(store, AGREEMENT, fixture::march(), 1);
+    assert_ledger_sound(store);
+    fixture::close(store, AGREEMENT, fixture::april(), 1);
+    fixture::close(store, OTHER_AGREEMENT, fixture::march(), 1);
+    ok(
+        store.post_entry(&fixture::settlement(
+            "settle:2026-05:BC",
+            "2026-05-20",
+            Currency::USD,
+            fixture::MARCH_TOTAL,
+        )),
+        "post_entry",
+    );
+    ok(
+        store.post_entry(&fixture::settlement(
+            "settle:2026-05:BC:CHF",
+            "2026-05-20",
+            fixture::chf(),
+            7_500,
+        )),
+        "post_entry",
+    );
+    assert_ledger_sound(store);
+    let tb = ok(store.trial_balance(), "trial_balance");
+    let usd = Currency::USD;
+    assert_eq!(
+        tb.balance(
+            fixture::PROVIDER_FUND,
+            &Account::ReceivableFrom(fixture::PAYER_FUND.into()),
+            usd
+        ),
+        fixture::APRIL_TOTAL,
+        "March was settled, April is still receivable from BC"
+    );
+    assert_eq!(
+        tb.balance(
+            fixture::PROVIDER_FUND,
+            &Account::ReceivableFrom(fixture::OTHER_PAYER_FUND.into()),
+            usd
+        ),
+        fixture::OTHER_MARCH_TOTAL
+    );
+    assert_eq!(
+        tb.balance(fixture::PROVIDER_FUND, &Account::Cash, fixture::chf()),
+        7_500,
+        "balances are kept per currency"
+    );
+    assert_eq!(
+        tb.balance(fixture::PROVIDER_FUND, &Account::CostRecoveryIncome, usd),
+        -(fixture::MARCH_DIRECT + fixture::APRIL_DIRECT + 18_200)
+    );
+    assert!(
+        tb.rows.iter().all(|r| r.balance_minor != 0),
+        "the trial balance has no zero rows"
+    );
+}
+
+/// Posted entries never change: there is no update API, and posting other content under an
+/// existing key leaves the posted entry as it was.
+pub fn posted_entries_are_immutable(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let charge = all_charges(store).remove(0);
+    let posted = ok(store.entry(charge.entry), "entry").expect("posted");
+    let before = snapshot(store);
+
+    let mut rewritten = posted.clone();
+    rewritten.id = 0;
+    rewritten.description = "Rewritten".into();
+    for p in &mut rewritten.postings {
+        p.amount_minor *= 2;
+    }
+    assert_eq!(
+        ok(
+            store.post_entry(&rewritten),
+            "post_entry under an existing key"
+        ),
+        None,
+        "an entry with a posted key is not posted again"
+    );
+    assert_unchanged(store, &before, "posting other content under a posted key");
+    assert_eq!(ok(store.entry(charge.entry), "entry"), Some(posted.clone()));
+
+    // Reversing posts a new entry; the original stays as it was.
+    let reversals = fixture::reversals(store, closing, d("2026-04-30"));
+    ok(
+        store.reverse_closing(closing, &reversals),
+        "reverse_closing",
+    );
+    assert_eq!(
+        ok(store.entry(charge.entry), "entry"),
+        Some(posted),
+        "a reversal leaves the reversed entry unchanged"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit and counts.
+
+/// `audit` appends one event per call.
+pub fn audit_appends(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    assert_eq!(count(store, "audit_events"), 0);
+    ok(
+        store.audit(
+            "mc.finance",
+            "close",
+            "MC-BRS-2026-01/2026-03",
+            &json!({"closing": 1, "total": "2458.03", "currency": "USD"}),
+        ),
+        "audit",
+    );
+    assert_eq!(count(store, "audit_events"), 1, "audit appends an event");
+    ok(
+        store.audit("brs.head", "approve", "MC-BRS-2026-01 v1", &json!(null)),
+        "audit",
+    );
+    ok(
+        store.audit(
+            "mc.finance",
+            "close",
+            "MC-BRS-2026-01/2026-03",
+            &json!({"closing": 1, "total": "2458.03", "currency": "USD"}),
+        ),
+        "audit of the same event again",
+    );
+    assert_eq!(
+        count(store, "audit_events"),
+        3,
+        "every call appends, even the same event twice"
+    );
+}
+
+/// `table_counts` lists every table once, with its row count.
+pub fn table_counts_lists_every_table(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    let listed = ok(store.table_counts(), "table_counts");
+    let mut names: Vec<&str> = listed.iter().map(|(t, _)| t.as_str()).collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(names.len(), before, "table_counts lists each table once");
+    let mut expected = TABLES.to_vec();
+    expected.sort_unstable();
+    assert_eq!(names, expected, "table_counts lists every table");
+    assert!(listed.iter().all(|(_, n)| *n == 0));
+
+    fixture::seed_accepted(store);
+    let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let reversals = fixture::reversals(store, closing, d("2026-04-30"));
+    ok(
+        store.reverse_closing(closing, &reversals),
+        "reverse_closing",
+    );
+    ok(store.audit("test", "seed", "all", &json!({})), "audit");
+    let expected: BTreeMap<String, i64> = [
+        ("organisations", 2),
+        ("conventions", 2),
+        ("funds", 3),
+        ("bienniums", 2),
+        ("budget_lines", 2),
+        ("services", 2),
+        ("rate_cards", 2),
+        ("rates", 4),
+        ("fx_rates", 2),
+        ("agreements", 2),
+        ("agreement_versions", 2),
+        ("closings", 1),
+        ("deliveries", 6),
+        ("journal_entries", 2),
+        ("postings", 10),
+        ("charges", 1),
+        ("reversed_closing_deliveries", 3),
+        ("audit_events", 1),
+    ]
+    .into_iter()
+    .map(|(t, n)| (t.to_string(), n))
+    .collect();
+    assert_eq!(
+        counts(store),
+        expected,
+        "table_counts counts the rows of every table"
+    );
+}

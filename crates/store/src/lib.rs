@@ -180,6 +180,9 @@ pub struct ChargeFilter {
 }
 
 /// The storage contract. Implementations must be safe to share between threads.
+///
+/// Callbacks of the `for_each_*` methods, and code holding an open [`DeliveryImport`], must not
+/// call the store again: a backend may hold its only connection for the duration.
 pub trait Store: Send + Sync {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;

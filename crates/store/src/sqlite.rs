@@ -346,6 +346,16 @@ impl Store for SqliteStore {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let version = i as u32 + 1;
             in_transaction(&conn, |c| {
+                // Another connection may have applied it since `current` was read; the
+                // transaction's write lock makes this check final.
+                let applied: bool = c.query_row(
+                    "SELECT COUNT(*) > 0 FROM schema_migrations WHERE version = ?1",
+                    [version],
+                    |r| r.get(0),
+                )?;
+                if applied {
+                    return Ok(());
+                }
                 c.execute_batch(sql)?;
                 c.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
@@ -681,6 +691,25 @@ impl Store for SqliteStore {
             let stored = read_agreements(c, Some(&a.code))?
                 .pop()
                 .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
+            if (
+                a.kind,
+                &a.provider,
+                &a.provider_fund,
+                &a.biennium,
+                a.currency,
+            ) != (
+                stored.kind,
+                &stored.provider,
+                &stored.provider_fund,
+                &stored.biennium,
+                stored.currency,
+            ) {
+                return Err(StoreError::Conflict(format!(
+                    "the kind, provider, provider fund, biennium and currency of {} never change; \
+                     make a new agreement instead",
+                    a.code
+                )));
+            }
             for old in &stored.versions {
                 let new = a.versions.iter().find(|v| v.number == old.number);
                 let Some(new) = new else {
@@ -942,6 +971,26 @@ impl Store for SqliteStore {
                     .ok_or_else(|| {
                         StoreError::Invalid(format!("no reversal given for entry {entry_id}"))
                     })?;
+                let mut original = None;
+                read_entries(c, "WHERE e.id = ?1", &[entry_id], &mut |e| {
+                    original = Some(e);
+                    Ok(())
+                })?;
+                let cancels = original.is_some_and(|o| {
+                    o.postings.len() == reversal.postings.len()
+                        && o.postings.iter().zip(&reversal.postings).all(|(p, r)| {
+                            p.fund == r.fund
+                                && p.account == r.account
+                                && p.currency == r.currency
+                                && p.amount_minor == -r.amount_minor
+                        })
+                });
+                if !cancels {
+                    return Err(StoreError::Invalid(format!(
+                        "the reversal {} does not cancel entry {entry_id} posting by posting",
+                        reversal.key
+                    )));
+                }
                 let rid = write_entry(c, reversal)?.ok_or_else(|| {
                     StoreError::Conflict(format!("entry {} is already posted", reversal.key))
                 })?;

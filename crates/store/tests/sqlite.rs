@@ -1,0 +1,289 @@
+//! The conformance suite on the SQLite backend, in memory and on a file, and the checks that
+//! only SQLite can make (the engine itself refusing changes to posted entries).
+
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+use serde_json::json;
+use synergies_store::conformance::{self, fixture};
+use synergies_store::{SqliteStore, Store, StoreError};
+use tempfile::TempDir;
+
+/// A new, empty store on a file in a new temporary directory (kept alive by the `TempDir`).
+fn file_store() -> (TempDir, PathBuf, SqliteStore) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("synergies.db");
+    let store = SqliteStore::open(path.to_str().expect("a UTF-8 path")).expect("open the file");
+    (dir, path, store)
+}
+
+#[test]
+fn conformance_in_memory() {
+    conformance::run_all(&|| Box::new(SqliteStore::open_in_memory().expect("open in memory")));
+}
+
+/// One test per check on a file, so that a failure is named after its check.
+macro_rules! on_file {
+    ($($check:ident),* $(,)?) => {
+        mod on_file {
+            use super::*;
+            $(
+                #[test]
+                fn $check() {
+                    let (_dir, _path, store) = file_store();
+                    conformance::$check(&store);
+                }
+            )*
+        }
+        const FILE_CHECKS: &[&str] = &[$(stringify!($check)),*];
+    };
+}
+
+on_file!(
+    migrate_is_idempotent,
+    framework_round_trips,
+    save_framework_upserts,
+    agreements_round_trip,
+    insert_existing_agreement_is_a_conflict,
+    update_agreement_protects_terms_in_force,
+    import_add_outcomes,
+    import_without_commit_writes_nothing,
+    import_pending_and_charged_total,
+    delivery_filters_and_order,
+    accept_deliveries_touches_recorded_only,
+    dispute_delivery_marks_one,
+    post_closing_posts_charges_and_entries,
+    post_closing_is_idempotent,
+    post_closing_refuses_changed_deliveries,
+    concurrent_closings_post_once,
+    charges_filter,
+    reverse_closing_restores_balances,
+    reverse_closing_twice_is_refused,
+    post_entry_is_idempotent_by_key,
+    post_entry_refuses_unbalanced,
+    entries_round_trip_and_stream_in_order,
+    trial_balance_matches_postings,
+    posted_entries_are_immutable,
+    audit_appends,
+    table_counts_lists_every_table,
+);
+
+#[test]
+fn every_check_runs_on_file() {
+    let suite: Vec<&str> = conformance::CHECKS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        FILE_CHECKS, suite,
+        "tests/sqlite.rs must run every conformance check on a file, in the suite's order"
+    );
+}
+
+/// A store on a file with a closing posted and reversed and an audit event.
+fn seeded_file() -> (TempDir, PathBuf, SqliteStore) {
+    let (dir, path, store) = file_store();
+    fixture::seed_accepted(&store);
+    let closing = fixture::close(&store, fixture::AGREEMENT, fixture::march(), 1);
+    let reversals = fixture::reversals(&store, closing, fixture::date("2026-04-30"));
+    store.reverse_closing(closing, &reversals).unwrap();
+    fixture::close(&store, fixture::AGREEMENT, fixture::march(), 2);
+    store
+        .audit("mc.finance", "close", "MC-BRS-2026-01/2026-03", &json!({}))
+        .unwrap();
+    (dir, path, store)
+}
+
+#[test]
+fn the_database_refuses_to_change_posted_entries_and_the_audit_trail() {
+    let (_dir, path, store) = seeded_file();
+    let before = conformance::entries(&store);
+    let balance = store.trial_balance().unwrap();
+    let counts = conformance::counts(&store);
+
+    let conn = Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE postings SET amount_minor = amount_minor + 1",
+        "UPDATE postings SET account = 'assets:cash' WHERE line = 0",
+        "DELETE FROM postings",
+        "UPDATE journal_entries SET description = 'rewritten'",
+        "UPDATE journal_entries SET key = key || ':x'",
+        "DELETE FROM journal_entries",
+        "UPDATE audit_events SET actor = 'someone else'",
+        "DELETE FROM audit_events",
+    ] {
+        let err = conn
+            .execute(sql, [])
+            .expect_err(&format!("the database must refuse: {sql}"));
+        assert!(
+            err.to_string().contains("never change"),
+            "{sql} is refused by the schema's triggers, got: {err}"
+        );
+    }
+    drop(conn);
+
+    assert_eq!(conformance::entries(&store), before);
+    assert_eq!(store.trial_balance().unwrap(), balance);
+    assert_eq!(conformance::counts(&store), counts);
+}
+
+#[test]
+fn table_counts_covers_every_table_of_the_schema() {
+    let (_dir, path, store) = file_store();
+    store.migrate().unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let mut in_schema: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    in_schema.sort();
+    let mut counted: Vec<String> = store
+        .table_counts()
+        .unwrap()
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    counted.sort();
+    assert_eq!(
+        counted, in_schema,
+        "table_counts lists every table of the schema"
+    );
+    let mut suite: Vec<String> = conformance::TABLES.iter().map(|t| t.to_string()).collect();
+    suite.sort();
+    assert_eq!(suite, in_schema, "the conformance suite knows every table");
+}
+
+#[test]
+fn data_survives_reopening_the_file() {
+    let (_dir, path, store) = seeded_file();
+    let framework = store.framework().unwrap();
+    let agreements = store.agreements().unwrap();
+    let entries = conformance::entries(&store);
+    let counts = conformance::counts(&store);
+    let version = store.schema_version().unwrap();
+    drop(store);
+
+    let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), version);
+    assert_eq!(
+        store.migrate().unwrap(),
+        version,
+        "reopening migrates nothing"
+    );
+    assert!(!store.is_empty().unwrap());
+    assert_eq!(store.framework().unwrap(), framework);
+    assert_eq!(store.agreements().unwrap(), agreements);
+    assert_eq!(conformance::entries(&store), entries);
+    assert_eq!(conformance::counts(&store), counts);
+    assert!(store.trial_balance().unwrap().violations().is_empty());
+}
+
+#[test]
+fn migrate_refuses_a_newer_schema() {
+    let (_dir, path, store) = file_store();
+    let version = store.migrate().unwrap();
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 'later')",
+        [version + 1],
+    )
+    .unwrap();
+    drop(conn);
+    match store.migrate() {
+        Err(StoreError::Invalid(msg)) => assert!(msg.contains("newer"), "{msg}"),
+        other => panic!("migrating a newer schema must be refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn open_chooses_the_backend_from_the_url() {
+    let (dir, _path, _store) = file_store();
+    let url = format!("sqlite://{}", dir.path().join("other.db").display());
+    let store = synergies_store::open(&url).unwrap();
+    assert_eq!(store.engine(), "sqlite");
+    assert_eq!(store.schema_version().unwrap(), 0);
+    let memory = synergies_store::open("sqlite::memory:").unwrap();
+    assert_eq!(memory.engine(), "sqlite");
+    for bad in [
+        "sqlite://",
+        "postgres://localhost/synergies",
+        "mysql://x",
+        "synergies.db",
+    ] {
+        assert!(
+            matches!(synergies_store::open(bad), Err(StoreError::Invalid(_))),
+            "{bad} is refused as Invalid"
+        );
+    }
+}
+
+/// Two handles on one new file (as the CLI and the server would have) migrating at once.
+#[test]
+fn two_handles_migrate_a_new_file_at_once() {
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synergies.db");
+        let path = path.to_str().unwrap();
+        let handles = [
+            SqliteStore::open(path).unwrap(),
+            SqliteStore::open(path).unwrap(),
+        ];
+        let barrier = std::sync::Barrier::new(handles.len());
+        let results: Vec<_> = std::thread::scope(|s| {
+            let spawned: Vec<_> = handles
+                .iter()
+                .map(|h| {
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        barrier.wait();
+                        h.migrate()
+                    })
+                })
+                .collect();
+            spawned.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        for r in results {
+            let v = r.expect("concurrent migrations of a new file both succeed");
+            assert_eq!(v, handles[0].schema_version().unwrap());
+        }
+    }
+}
+
+/// Two handles on one file posting the same closing at once post it once.
+#[test]
+fn two_handles_post_the_same_closing_once() {
+    let (_dir, path, first) = file_store();
+    fixture::seed_accepted(&first);
+    let second = SqliteStore::open(path.to_str().unwrap()).unwrap();
+    let closing = fixture::closing(
+        &first,
+        fixture::AGREEMENT,
+        fixture::march(),
+        1,
+        fixture::date("2026-04-05"),
+    );
+    let barrier = std::sync::Barrier::new(2);
+    let results: Vec<_> = std::thread::scope(|s| {
+        let spawned: Vec<_> = [&first, &second]
+            .into_iter()
+            .map(|h| {
+                let (barrier, closing) = (&barrier, &closing);
+                s.spawn(move || {
+                    barrier.wait();
+                    h.post_closing(closing)
+                })
+            })
+            .collect();
+        spawned.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let posted: Vec<i64> = results.into_iter().filter_map(|r| r.unwrap()).collect();
+    assert_eq!(posted.len(), 1, "exactly one handle posts the closing");
+    for store in [&first, &second] {
+        assert_eq!(store.closings(None).unwrap().len(), 1);
+        assert_eq!(conformance::entries(store).len(), 1);
+        assert!(store.trial_balance().unwrap().violations().is_empty());
+    }
+}
