@@ -159,6 +159,11 @@ pub fn reopen_period(
     period: Period,
     only: Option<&str>,
 ) -> AppResult<ReopenReport> {
+    if let Some(code) = only {
+        if store.agreement(code)?.is_none() {
+            return Err(AppError::Invalid(format!("unknown agreement {code}")));
+        }
+    }
     let mut report = ReopenReport {
         period: period.to_string(),
         ..Default::default()

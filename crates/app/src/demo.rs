@@ -631,7 +631,7 @@ fn write_row(
         p.grades[rng.gen_range(0..p.grades.len())]
     };
     let quantity = p.quantities[rng.gen_range(0..p.quantities.len())];
-    let expense = p.chf_expense_every > 0 && i % p.chf_expense_every == 0;
+    let expense = p.chf_expense_every > 0 && i.is_multiple_of(p.chf_expense_every);
     let amount = if expense {
         // Travel or venue costs in Swiss francs, to the centime.
         Decimal::new(rng.gen_range(18_000..420_000), 2).to_string()

@@ -163,7 +163,10 @@ pub fn export(
             match format {
                 Format::Json => write_json(out, &charges),
                 Format::Csv => {
-                    let mut w = csv::Writer::from_writer(out);
+                    let mut w = csv::WriterBuilder::new()
+                        .has_headers(false)
+                        .from_writer(out);
+                    w.write_record(CHARGE_COLUMNS).map_err(csv_err)?;
                     for c in &charges {
                         w.serialize(c).map_err(csv_err)?;
                     }
@@ -174,6 +177,27 @@ pub fn export(
         }
     }
 }
+
+/// The fields of a charge record, in the order they are serialised.
+const CHARGE_COLUMNS: [&str; 17] = [
+    "id",
+    "closing",
+    "agreement",
+    "version",
+    "period",
+    "sequence",
+    "provider_fund",
+    "payer_organisation",
+    "payer_fund",
+    "currency",
+    "direct_minor",
+    "psc_minor",
+    "total_minor",
+    "deliveries",
+    "entry",
+    "status",
+    "posted_on",
+];
 
 fn write_json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> AppResult<()> {
     serde_json::to_writer_pretty(&mut *out, v).map_err(|e| AppError::Io(e.to_string()))?;

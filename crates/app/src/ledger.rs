@@ -124,6 +124,11 @@ pub fn check(store: &dyn Store) -> AppResult<LedgerCheck> {
 
 /// The trial balance, for every fund or one.
 pub fn trial_balance(store: &dyn Store, fund: Option<&str>) -> AppResult<TrialBalance> {
+    if let Some(f) = fund {
+        if store.framework()?.fund(f).is_none() {
+            return Err(crate::AppError::Invalid(format!("unknown fund {f}")));
+        }
+    }
     let tb = store.trial_balance()?;
     Ok(match fund {
         Some(f) => tb.for_fund(f),
@@ -131,21 +136,38 @@ pub fn trial_balance(store: &dyn Store, fund: Option<&str>) -> AppResult<TrialBa
     })
 }
 
-/// The whole journal in the plain-text format of hledger and ledger-cli.
+/// The whole journal in the plain-text format of hledger and ledger-cli, with `commodity` and
+/// `account` declarations so that both tools' strict modes accept it.
 pub fn journal_text(store: &dyn Store) -> AppResult<String> {
-    let mut out = String::from(
-        "; Synergies inter-fund ledger journal.\n\
-         ; Accounts are FUND:account; amounts are exact to the currency's minor unit.\n\n",
-    );
+    let mut body = String::new();
+    let mut accounts = std::collections::BTreeSet::new();
+    let mut currencies = std::collections::BTreeSet::new();
     let mut batch = vec![];
     store.for_each_entry(&mut |e| {
+        for p in &e.postings {
+            accounts.insert(format!("{}:{}", p.fund, p.account.name()));
+            currencies.insert(p.currency);
+        }
         batch.push(e);
         if batch.len() >= 1024 {
-            write_journal(&batch, &mut out);
+            write_journal(&batch, &mut body);
             batch.clear();
         }
         Ok(())
     })?;
-    write_journal(&batch, &mut out);
+    write_journal(&batch, &mut body);
+    let mut out = String::from(
+        "; Synergies inter-fund ledger journal.\n\
+         ; Accounts are FUND:account; amounts are exact to the currency's minor unit.\n\n",
+    );
+    for c in &currencies {
+        out.push_str(&format!("commodity {} {c}\n", c.format_minor(100_000)));
+    }
+    out.push('\n');
+    for a in &accounts {
+        out.push_str(&format!("account {a}\n"));
+    }
+    out.push('\n');
+    out.push_str(&body);
     Ok(out)
 }

@@ -19,7 +19,7 @@ use synergies_store::{ChargeFilter, DeliveryFilter, Store};
 /// Synergies: cost recovery and service sharing between treaty secretariats, with an exact
 /// inter-fund ledger.
 #[derive(Parser)]
-#[command(name = "synergies", version, about, long_about = None)]
+#[command(name = "synergies", version)]
 struct Cli {
     /// Database URL: sqlite://FILE (PostgreSQL follows).
     #[arg(

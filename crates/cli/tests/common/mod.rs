@@ -1,0 +1,191 @@
+//! Shared helpers of the end-to-end tests: run the real `synergies` binary against SQLite
+//! files in a temporary directory.
+
+#![allow(dead_code)] // each test binary uses a different part of these helpers
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_synergies");
+
+/// The outcome of one run of the binary.
+pub struct Run {
+    pub args: Vec<String>,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn from(args: Vec<String>, out: Output) -> Run {
+        Run {
+            args,
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// Panics with everything the command printed unless it exited 0.
+    pub fn ok(self) -> Run {
+        assert!(
+            self.success(),
+            "`synergies {}` failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.code,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless the command exited with a non-zero code (and was not killed).
+    pub fn failed(self) -> Run {
+        assert!(
+            matches!(self.code, Some(c) if c != 0),
+            "`synergies {}` should have failed but exited with {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.code,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "`synergies {}` did not print JSON ({e}):\n{}",
+                self.args.join(" "),
+                self.stdout
+            )
+        })
+    }
+}
+
+/// A temporary directory (also the working directory of every run) with a database in it.
+pub struct Sandbox {
+    pub dir: TempDir,
+    pub db: String,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = format!("sqlite://{}", dir.path().join("synergies.db").display());
+        Sandbox { dir, db }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// A database URL for another file of this sandbox.
+    pub fn url(&self, file: &str) -> String {
+        format!("sqlite://{}", self.path(file).display())
+    }
+
+    /// The bare command: working directory in the sandbox, no `SYNERGIES_DB` inherited.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.current_dir(self.dir.path()).env_remove("SYNERGIES_DB");
+        c
+    }
+
+    /// Runs with `--db` set to the sandbox's database.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_on(&self.db, args)
+    }
+
+    pub fn run_on(&self, db: &str, args: &[&str]) -> Run {
+        let mut all = vec!["--db".to_string(), db.to_string()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        let out = self.command().args(&all).output().expect("run synergies");
+        Run::from(all, out)
+    }
+
+    /// Runs exactly these arguments (no `--db` added).
+    pub fn run_raw(&self, args: &[&str]) -> Run {
+        let out = self.command().args(args).output().expect("run synergies");
+        Run::from(args.iter().map(|s| s.to_string()).collect(), out)
+    }
+
+    pub fn ok(&self, args: &[&str]) -> Run {
+        self.run(args).ok()
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        self.ok(args).json()
+    }
+
+    /// Seeds the demo and checks that it says so.
+    pub fn demo(&self) -> Value {
+        let out = self.json(&["demo", "--no-serve", "--json"]);
+        assert_eq!(out["demo"]["seeded"], Value::Bool(true), "{out:#}");
+        out
+    }
+
+    /// Table counts from `status --json`.
+    pub fn counts(&self) -> BTreeMap<String, i64> {
+        counts_of(&self.json(&["status", "--json"]))
+    }
+
+    /// `ledger trial-balance --json` as (fund, account, currency) -> balance in minor units.
+    pub fn trial_balance(&self) -> BTreeMap<(String, String, String), i64> {
+        let tb = self.json(&["ledger", "trial-balance", "--json"]);
+        let mut map = BTreeMap::new();
+        for row in tb.as_array().expect("trial balance is an array") {
+            let key = (
+                str_field(row, "fund"),
+                str_field(row, "account"),
+                str_field(row, "currency"),
+            );
+            let balance = int_field(row, "balance_minor");
+            assert!(
+                map.insert(key.clone(), balance).is_none(),
+                "{key:?} appears twice in the trial balance"
+            );
+        }
+        map
+    }
+}
+
+/// The table counts of a summary (`status --json`, or `demo --json`'s "summary").
+pub fn counts_of(summary: &Value) -> BTreeMap<String, i64> {
+    summary["tables"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tables in {summary:#}"))
+        .iter()
+        .map(|pair| {
+            (
+                pair[0].as_str().expect("table name").to_string(),
+                pair[1].as_i64().expect("table count"),
+            )
+        })
+        .collect()
+}
+
+pub fn str_field(v: &Value, name: &str) -> String {
+    v[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no string {name:?} in {v}"))
+        .to_string()
+}
+
+pub fn int_field(v: &Value, name: &str) -> i64 {
+    v[name]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no integer {name:?} in {v}"))
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
