@@ -2,8 +2,11 @@
 //! deliveries dated in the period, posted with their ledger entries. Running it again posts
 //! nothing new; reopening a period reverses its closings.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
-use synergies_domain::cost::plan_closing;
+use synergies_domain::cost::{plan_closing, CostAccumulator};
+use synergies_domain::delivery::DeliveryStatus;
 use synergies_domain::ledger::JournalEntry;
 use synergies_domain::{DomainError, Period};
 use synergies_store::{
@@ -35,6 +38,9 @@ pub struct CloseReport {
 }
 
 /// Closes `period` for every agreement (or one). `posted_on` dates the closing records.
+///
+/// The period's accepted, uncharged deliveries are read in one pass, priced and summed per
+/// agreement; the closings of all agreements are then posted in one transaction.
 pub fn close_period(
     store: &dyn Store,
     period: Period,
@@ -46,50 +52,60 @@ pub fn close_period(
         ctx.agreement(code)?;
     }
     let pricer = ctx.pricer();
+    let filter = DeliveryFilter {
+        agreement: only.map(str::to_string),
+        from: Some(period.first_day()),
+        to: Some(period.last_day()),
+        status: Some(DeliveryStatus::Accepted),
+        uncharged: true,
+        exclude_disputed: true,
+    };
+    // Per agreement: the exact costs and the highest delivery id read.
+    let mut costs: HashMap<String, (CostAccumulator, i64)> = HashMap::new();
+    store.for_each_delivery(&filter, &mut |d| {
+        let code = &d.delivery.agreement;
+        let priced = ctx.price(&pricer, &d.delivery).map_err(|i| {
+            StoreError::Invalid(format!(
+                "cannot close {code}: delivery {} ({}): {}: {}",
+                d.delivery.external_id, d.delivery.date, i.column, i.reason
+            ))
+        })?;
+        if !costs.contains_key(code) {
+            let a = ctx
+                .agreement(code)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            costs.insert(code.clone(), (ctx.accumulator(a), 0));
+        }
+        let (acc, through) = costs.get_mut(code).expect("inserted above");
+        acc.add(&priced).map_err(StoreError::Domain)?;
+        *through = (*through).max(d.id);
+        Ok(())
+    })?;
+
     let mut report = CloseReport {
         period: period.to_string(),
         ..Default::default()
     };
+    let mut sequences: HashMap<String, u32> = HashMap::new();
+    for c in store.closings(only)? {
+        if c.period == report.period {
+            *sequences.entry(c.agreement).or_default() += 1;
+        }
+    }
     let mut codes: Vec<&String> = ctx.agreements.keys().collect();
     codes.sort();
+    let mut closings = vec![];
     for code in codes {
         if only.is_some_and(|o| o != code) {
             continue;
         }
-        let a = &ctx.agreements[code];
-        let mut costs = ctx.accumulator(a);
-        let mut through = 0i64;
-        let filter = DeliveryFilter {
-            agreement: Some(code.clone()),
-            from: Some(period.first_day()),
-            to: Some(period.last_day()),
-            status: Some(synergies_domain::delivery::DeliveryStatus::Accepted),
-            uncharged: true,
-            exclude_disputed: true,
-        };
-        store.for_each_delivery(&filter, &mut |d| {
-            let priced = ctx.price(&pricer, &d.delivery).map_err(|i| {
-                StoreError::Invalid(format!(
-                    "cannot close {code}: delivery {} ({}): {}: {}",
-                    d.delivery.external_id, d.delivery.date, i.column, i.reason
-                ))
-            })?;
-            costs.add(&priced).map_err(StoreError::Domain)?;
-            through = through.max(d.id);
-            Ok(())
-        })?;
-        if costs.deliveries() == 0 {
+        let Some((acc, through)) = costs.get(code) else {
             report.nothing_to_charge.push(code.clone());
             continue;
-        }
+        };
         let (a, v) = ctx.in_force(code).map_err(AppError::Invalid)?;
-        let plan = plan_closing(a, v, &costs, &ctx.fx)?;
-        let sequence = store
-            .closings(Some(code))?
-            .iter()
-            .filter(|c| c.period == report.period)
-            .count() as u32
-            + 1;
+        let plan = plan_closing(a, v, acc, &ctx.fx)?;
+        let sequence = sequences.get(code).copied().unwrap_or(0) + 1;
         let date = period.last_day();
         let charges = plan
             .charges
@@ -114,34 +130,40 @@ pub fn close_period(
                 ),
             })
             .collect::<Vec<_>>();
-        let charged_minor = charges.iter().map(|c| c.total_minor).sum();
-        let closing = NewClosing {
+        closings.push(NewClosing {
             agreement: code.clone(),
             version: v.number,
             period,
             sequence,
             posted_on,
-            direct_exact: plan.direct_exact.clone(),
+            direct_exact: plan.direct_exact,
             direct_minor: plan.direct_minor,
-            through_delivery_id: through,
+            through_delivery_id: *through,
             deliveries: plan.deliveries,
             charges,
-        };
-        match store.post_closing(&closing)? {
+        });
+    }
+    let posted = store.post_closings(&closings)?;
+    for (closing, id) in closings.iter().zip(posted) {
+        match id {
             Some(id) => report.posted.push(ClosingSummary {
                 closing: id,
-                agreement: code.clone(),
+                agreement: closing.agreement.clone(),
                 period: report.period.clone(),
-                sequence,
-                deliveries: plan.deliveries,
-                currency: a.currency.code().to_string(),
-                direct_minor: plan.direct_minor,
-                charged_minor,
+                sequence: closing.sequence,
+                deliveries: closing.deliveries,
+                currency: ctx.agreements[&closing.agreement]
+                    .currency
+                    .code()
+                    .to_string(),
+                direct_minor: closing.direct_minor,
+                charged_minor: closing.charges.iter().map(|c| c.total_minor).sum(),
             }),
             // Another closer posted the same closing first: nothing new.
-            None => report.nothing_to_charge.push(code.clone()),
+            None => report.nothing_to_charge.push(closing.agreement.clone()),
         }
     }
+    report.nothing_to_charge.sort();
     Ok(report)
 }
 

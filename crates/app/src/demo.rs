@@ -719,7 +719,7 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
     )?;
     let mut closings = 0;
     for a in drafts.iter().filter(|a| a.code != "MC-BRS-2026-02") {
-        store.accept_deliveries(&a.code, Some(date(2026, 12, 31)), date(2027, 1, 8))?;
+        store.accept_deliveries(Some(&a.code), Some(date(2026, 12, 31)), date(2027, 1, 8))?;
     }
     for (q, period) in Period::quarters(2026).into_iter().enumerate() {
         let posted_on = period.last_day() + Duration::days(10 + q as i64);

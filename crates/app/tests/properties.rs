@@ -72,10 +72,10 @@ fn setup(rows: &[Row], weights: (u32, u32, u32)) -> Box<dyn Store> {
     }
     import(store.as_ref(), &csv).unwrap();
     store
-        .accept_deliveries("A", None, day("2026-04-01"))
+        .accept_deliveries(Some("A"), None, day("2026-04-01"))
         .unwrap();
     store
-        .accept_deliveries("S", None, day("2026-04-01"))
+        .accept_deliveries(Some("S"), None, day("2026-04-01"))
         .unwrap();
     store
 }

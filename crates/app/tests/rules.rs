@@ -10,7 +10,9 @@ use synergies_domain::{Currency, Period};
 use synergies_store::{ChargeFilter, Store};
 
 fn close_q1(store: &dyn Store) -> Vec<synergies_store::ChargeRecord> {
-    store.accept_deliveries("A", None, day("2026-04-02")).ok();
+    store
+        .accept_deliveries(Some("A"), None, day("2026-04-02"))
+        .ok();
     close_period(store, "2026-Q1".parse().unwrap(), None, day("2026-04-05")).unwrap();
     assert!(ledger::check(store).unwrap().passed());
     store.charges(&ChargeFilter::default()).unwrap()
@@ -245,7 +247,7 @@ fn closing_is_idempotent_and_reopening_reverses() {
     let store = store_with(&[purchase("A", 100_000_000, "0.13")]);
     import(store.as_ref(), "A,LEGAL,2026-03-10,2,P-4,,,,1\n").unwrap();
     store
-        .accept_deliveries("A", None, day("2026-04-01"))
+        .accept_deliveries(Some("A"), None, day("2026-04-01"))
         .unwrap();
     let q1: Period = "2026-Q1".parse().unwrap();
     let first = close_period(store.as_ref(), q1, None, day("2026-04-05")).unwrap();
@@ -277,7 +279,7 @@ fn a_month_closes_only_its_own_deliveries() {
     )
     .unwrap();
     store
-        .accept_deliveries("A", None, day("2026-02-02"))
+        .accept_deliveries(Some("A"), None, day("2026-02-02"))
         .unwrap();
     let jan = close_period(
         store.as_ref(),
@@ -309,7 +311,7 @@ fn only_accepted_deliveries_are_charged_and_disputed_ones_never() {
     .unwrap();
     store.dispute_delivery("A", "2", "not received").unwrap();
     store
-        .accept_deliveries("A", Some(day("2026-02-28")), day("2026-03-01"))
+        .accept_deliveries(Some("A"), Some(day("2026-02-28")), day("2026-03-01"))
         .unwrap();
     let q1 = close_period(
         store.as_ref(),

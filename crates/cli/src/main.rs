@@ -646,32 +646,27 @@ fn deliveries_cmd(db: &str, cmd: DeliveriesCmd) -> Result<()> {
             through,
             json,
         } => {
-            let codes: Vec<String> = if all {
-                store.agreements()?.into_iter().map(|a| a.code).collect()
+            let code = if all {
+                None
             } else {
                 let code = agreement.expect("clap requires it");
                 if store.agreement(&code)?.is_none() {
                     bail!("unknown agreement {code}");
                 }
-                vec![code]
+                Some(code)
             };
-            let mut accepted = serde_json::Map::new();
-            let mut total = 0;
-            for code in &codes {
-                let n = store.accept_deliveries(code, through, today())?;
-                if n > 0 {
-                    store.audit(
-                        "cli",
-                        "deliveries.accept",
-                        code,
-                        &json!({ "through": through, "accepted": n }),
-                    )?;
-                }
-                total += n;
-                accepted.insert(code.clone(), json!(n));
+            let total = store.accept_deliveries(code.as_deref(), through, today())?;
+            if total > 0 {
+                store.audit(
+                    "cli",
+                    "deliveries.accept",
+                    code.as_deref().unwrap_or("*"),
+                    &json!({ "through": through, "accepted": total }),
+                )?;
             }
+            let accepted = json!({ "agreement": code, "through": through, "accepted": total });
             if json {
-                print_json(&json!({ "accepted": accepted, "total": total }))?;
+                print_json(&accepted)?;
             } else {
                 println!("Accepted {total} deliveries.");
             }

@@ -17,10 +17,10 @@ use serde::{Deserialize, Serialize};
 use crate::agreement::{Agreement, AgreementVersion, Participant};
 use crate::allocation::split_largest_remainder;
 use crate::delivery::Delivery;
-use crate::model::{Framework, RateKey, Service};
+use crate::model::{Framework, Service};
 use crate::money::{apply_rate, decimal_to_rational, rational_text, round_to_minor, Currency};
 use crate::period::Month;
-use crate::rates::{FxTable, RateBook};
+use crate::rates::{FxTable, RateBook, RateRef};
 use crate::DomainError;
 
 /// Why a delivery cannot be priced or recorded, and which of its fields is at fault.
@@ -142,7 +142,7 @@ impl<'a> Pricer<'a> {
                         ),
                     ))
                 }
-                Some(g) => RateKey::Grade(g.clone()),
+                Some(g) => RateRef::Grade(g),
             }
         } else {
             if let Some(g) = &d.grade {
@@ -155,13 +155,13 @@ impl<'a> Pricer<'a> {
                     ),
                 ));
             }
-            RateKey::Service(service.code.clone())
+            RateRef::Service(&service.code)
         };
         let mut priced = PricedDelivery::default();
         if d.quantity > Decimal::ZERO {
             let rate = self
                 .rates
-                .effective(&agreement.provider, &key, service.unit, d.date)
+                .effective(&agreement.provider, key, service.unit, d.date)
                 .map_err(|e| DeliveryIssue::new("date", e.to_string()))?;
             let amount = d
                 .quantity
@@ -205,8 +205,7 @@ impl<'a> Pricer<'a> {
         column: &'static str,
     ) -> Result<(), DeliveryIssue> {
         self.fx
-            .factor(from, to, month)
-            .map(|_| ())
+            .check(from, to, month)
             .map_err(|e| DeliveryIssue::new(column, e.to_string()))
     }
 }

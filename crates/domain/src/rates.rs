@@ -20,30 +20,58 @@ pub struct AppliedRate {
     pub effective_from: NaiveDate,
 }
 
-/// All dated rates, indexed for look-up by provider, key and unit.
+/// What a look-up prices, borrowed: a grade (staff time) or a unit-priced service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateRef<'a> {
+    Grade(&'a str),
+    Service(&'a str),
+}
+
+impl RateRef<'_> {
+    fn describe(&self) -> String {
+        match self {
+            RateRef::Grade(g) => format!("grade {g}"),
+            RateRef::Service(s) => format!("service {s}"),
+        }
+    }
+}
+
+/// One provider's rates: per grade or service, per unit, sorted by effective date.
+#[derive(Debug, Default, Clone)]
+struct ProviderRates {
+    grades: HashMap<String, HashMap<Unit, Vec<AppliedRate>>>,
+    services: HashMap<String, HashMap<Unit, Vec<AppliedRate>>>,
+}
+
+/// All dated rates, indexed for look-up by provider, key and unit without allocating.
 #[derive(Debug, Default, Clone)]
 pub struct RateBook {
-    // Each list is sorted by effective date.
-    by_key: HashMap<(String, RateKey, Unit), Vec<AppliedRate>>,
+    by_provider: HashMap<String, ProviderRates>,
 }
 
 impl RateBook {
     pub fn new<'a>(rates: impl IntoIterator<Item = &'a Rate>) -> RateBook {
-        let mut by_key: HashMap<(String, RateKey, Unit), Vec<AppliedRate>> = HashMap::new();
+        let mut by_provider: HashMap<String, ProviderRates> = HashMap::new();
         for r in rates {
-            by_key
-                .entry((r.provider.clone(), r.key.clone(), r.unit))
-                .or_default()
-                .push(AppliedRate {
-                    amount: r.amount,
-                    currency: r.currency,
-                    effective_from: r.effective_from,
-                });
+            let p = by_provider.entry(r.provider.clone()).or_default();
+            let by_code = match &r.key {
+                RateKey::Grade(g) => p.grades.entry(g.clone()).or_default(),
+                RateKey::Service(s) => p.services.entry(s.clone()).or_default(),
+            };
+            by_code.entry(r.unit).or_default().push(AppliedRate {
+                amount: r.amount,
+                currency: r.currency,
+                effective_from: r.effective_from,
+            });
         }
-        for list in by_key.values_mut() {
-            list.sort_by_key(|r| r.effective_from);
+        for p in by_provider.values_mut() {
+            for units in p.grades.values_mut().chain(p.services.values_mut()) {
+                for list in units.values_mut() {
+                    list.sort_by_key(|r| r.effective_from);
+                }
+            }
         }
-        RateBook { by_key }
+        RateBook { by_provider }
     }
 
     /// The provider's rate for `key` per `unit` effective on `date`: the latest whose start date
@@ -51,23 +79,22 @@ impl RateBook {
     pub fn effective(
         &self,
         provider: &str,
-        key: &RateKey,
+        key: RateRef<'_>,
         unit: Unit,
         date: NaiveDate,
     ) -> Result<&AppliedRate, DomainError> {
         let no_rate = || DomainError::NoRate {
             provider: provider.to_string(),
-            key: match key {
-                RateKey::Grade(g) => format!("grade {g}"),
-                RateKey::Service(s) => format!("service {s}"),
-            },
+            key: key.describe(),
             unit: unit.as_str().to_string(),
             date: date.to_string(),
         };
-        let list = self
-            .by_key
-            .get(&(provider.to_string(), key.clone(), unit))
-            .ok_or_else(no_rate)?;
+        let p = self.by_provider.get(provider).ok_or_else(no_rate)?;
+        let units = match key {
+            RateRef::Grade(g) => p.grades.get(g),
+            RateRef::Service(s) => p.services.get(s),
+        };
+        let list = units.and_then(|u| u.get(&unit)).ok_or_else(no_rate)?;
         let idx = list.partition_point(|r| r.effective_from <= date);
         if idx == 0 {
             return Err(no_rate());
@@ -77,9 +104,9 @@ impl RateBook {
 
     /// Whether any rate exists for this grade with this provider (for "unknown grade" errors).
     pub fn knows_grade(&self, provider: &str, grade: &str) -> bool {
-        self.by_key
-            .keys()
-            .any(|(p, k, _)| p == provider && matches!(k, RateKey::Grade(g) if g == grade))
+        self.by_provider
+            .get(provider)
+            .is_some_and(|p| p.grades.contains_key(grade))
     }
 }
 
@@ -111,6 +138,15 @@ impl FxTable {
                 currency: currency.code().to_string(),
                 month: month.to_string(),
             })
+    }
+
+    /// Whether `from` converts into `to` in `month`: both have an operational rate (USD always).
+    pub fn check(&self, from: Currency, to: Currency, month: Month) -> Result<(), DomainError> {
+        if from != to {
+            self.per_usd(from, month)?;
+            self.per_usd(to, month)?;
+        }
+        Ok(())
     }
 
     /// The exact factor that converts an amount in `from` into `to` at the operational rates of
@@ -155,13 +191,13 @@ mod tests {
         };
         let rates = [rate("2026-07-01", "700"), rate("2026-01-01", "650")];
         let book = RateBook::new(&rates);
-        let key = RateKey::Grade("P-4".into());
-        let on = |s| book.effective("MC", &key, Unit::StaffDay, date(s));
+        let key = RateRef::Grade("P-4");
+        let on = |s| book.effective("MC", key, Unit::StaffDay, date(s));
         assert_eq!(on("2026-06-30").unwrap().amount, d("650"));
         assert_eq!(on("2026-07-01").unwrap().amount, d("700"));
         assert!(on("2025-12-31").is_err());
         assert!(book
-            .effective("BRS", &key, Unit::StaffDay, date("2026-03-01"))
+            .effective("BRS", key, Unit::StaffDay, date("2026-03-01"))
             .is_err());
         assert!(book.knows_grade("MC", "P-4"));
         assert!(!book.knows_grade("MC", "P-5"));

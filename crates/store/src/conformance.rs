@@ -852,12 +852,12 @@ pub mod fixture {
     pub fn seed_accepted(store: &dyn Store) {
         seed_with_deliveries(store);
         let n = ok(
-            store.accept_deliveries(AGREEMENT, None, date("2026-05-05")),
+            store.accept_deliveries(Some(AGREEMENT), None, date("2026-05-05")),
             "accept_deliveries",
         );
         assert_eq!(n, 5, "the five deliveries of {AGREEMENT} are accepted");
         let n = ok(
-            store.accept_deliveries(OTHER_AGREEMENT, None, date("2026-05-05")),
+            store.accept_deliveries(Some(OTHER_AGREEMENT), None, date("2026-05-05")),
             "accept_deliveries",
         );
         assert_eq!(n, 1, "the delivery of {OTHER_AGREEMENT} is accepted");
@@ -1487,7 +1487,7 @@ pub fn import_pending_and_charged_total(store: &dyn Store) {
     fixture::import(store, &all[..3]);
     fixture::import(store, &[fixture::other_delivery()]);
     ok(
-        store.accept_deliveries(AGREEMENT, None, d("2026-04-01")),
+        store.accept_deliveries(Some(AGREEMENT), None, d("2026-04-01")),
         "accept_deliveries",
     );
 
@@ -1585,7 +1585,7 @@ pub fn delivery_filters_and_order(store: &dyn Store) {
 
     // Statuses: March of AGREEMENT accepted, PAG-002 disputed, LEG-003 recorded.
     ok(
-        store.accept_deliveries(AGREEMENT, Some(d("2026-03-31")), d("2026-04-02")),
+        store.accept_deliveries(Some(AGREEMENT), Some(d("2026-03-31")), d("2026-04-02")),
         "accept_deliveries",
     );
     ok(
@@ -1745,7 +1745,7 @@ pub fn accept_deliveries_touches_recorded_only(store: &dyn Store) {
     );
     let accept = |through: Option<&str>| {
         ok(
-            store.accept_deliveries(AGREEMENT, through.map(d), d("2026-05-05")),
+            store.accept_deliveries(Some(AGREEMENT), through.map(d), d("2026-05-05")),
             "accept_deliveries",
         )
     };
@@ -1780,7 +1780,7 @@ pub fn accept_deliveries_touches_recorded_only(store: &dyn Store) {
         "only the agreement's recorded deliveries were accepted"
     );
     expect_not_found(
-        store.accept_deliveries("NO-SUCH-AGREEMENT", None, d("2026-05-05")),
+        store.accept_deliveries(Some("NO-SUCH-AGREEMENT"), None, d("2026-05-05")),
         "accept_deliveries of an unknown agreement",
     );
 }
@@ -1810,7 +1810,7 @@ pub fn dispute_delivery_marks_one(store: &dyn Store) {
         "disputing a disputed delivery",
     );
     ok(
-        store.accept_deliveries(AGREEMENT, Some(d("2026-03-02")), d("2026-03-05")),
+        store.accept_deliveries(Some(AGREEMENT), Some(d("2026-03-02")), d("2026-03-05")),
         "accept_deliveries",
     );
     refused(
@@ -2412,7 +2412,7 @@ pub fn entries_round_trip_and_stream_in_order(store: &dyn Store) {
     // A closing's entry and its reversal stream after them.
     fixture::import(store, &fixture::deliveries());
     ok(
-        store.accept_deliveries(AGREEMENT, None, d("2026-05-05")),
+        store.accept_deliveries(Some(AGREEMENT), None, d("2026-05-05")),
         "accept_deliveries",
     );
     let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);

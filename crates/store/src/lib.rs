@@ -216,10 +216,11 @@ pub trait Store: Send + Sync {
         f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
     ) -> StoreResult<()>;
     /// The recipient accepts the agreement's recorded deliveries dated up to `through`
-    /// (all of them when `None`). Returns how many were accepted.
+    /// (all dates when `None`); every agreement's when `agreement` is `None`, in one pass.
+    /// Returns how many were accepted.
     fn accept_deliveries(
         &self,
-        agreement: &str,
+        agreement: Option<&str>,
         through: Option<NaiveDate>,
         accepted_on: NaiveDate,
     ) -> StoreResult<u64>;
@@ -227,11 +228,18 @@ pub trait Store: Send + Sync {
     fn dispute_delivery(&self, agreement: &str, external_id: &str, reason: &str)
         -> StoreResult<()>;
 
-    /// Posts a closing with its charges and entries, and marks its deliveries charged, in one
-    /// transaction. Returns `None` (and writes nothing) when a closing with the same agreement,
-    /// period and sequence exists: closing is idempotent. Refuses with `Conflict` when the
-    /// deliveries changed since they were read.
-    fn post_closing(&self, closing: &NewClosing) -> StoreResult<Option<i64>>;
+    /// Posts closings with their charges and entries, and marks their deliveries charged, all in
+    /// one transaction. For each closing, returns `None` (and writes nothing for it) when a
+    /// closing with the same agreement, period and sequence exists: closing is idempotent.
+    /// Refuses the whole batch with `Conflict` when the deliveries changed since they were read.
+    fn post_closings(&self, closings: &[NewClosing]) -> StoreResult<Vec<Option<i64>>>;
+    /// [`Store::post_closings`] for one closing.
+    fn post_closing(&self, closing: &NewClosing) -> StoreResult<Option<i64>> {
+        Ok(self
+            .post_closings(std::slice::from_ref(closing))?
+            .pop()
+            .flatten())
+    }
     fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>>;
     /// Reverses a posted closing: posts the reversal entries, marks the closing and its
     /// charges reversed and releases its deliveries so that a new close charges them again.

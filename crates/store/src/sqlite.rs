@@ -13,7 +13,7 @@ use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, Ve
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
 use synergies_domain::model::*;
-use synergies_domain::{Currency, Money, Month};
+use synergies_domain::{Currency, Money, Month, Period};
 
 use crate::*;
 
@@ -114,6 +114,9 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A 64 MiB page cache: bulk updates of a million deliveries stay in memory.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteStore {
             conn: Mutex::new(conn),
@@ -808,15 +811,16 @@ impl Store for SqliteStore {
 
     fn accept_deliveries(
         &self,
-        agreement: &str,
+        agreement: Option<&str>,
         through: Option<NaiveDate>,
         accepted_on: NaiveDate,
     ) -> StoreResult<u64> {
         self.write(|c| {
-            let id = agreement_id(c, agreement)?;
+            let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
             let n = c.execute(
                 "UPDATE deliveries SET status = 'accepted', accepted_on = ?3 \
-                 WHERE agreement_id = ?1 AND status = 'recorded' AND (?2 IS NULL OR date <= ?2)",
+                 WHERE (?1 IS NULL OR agreement_id = ?1) AND status = 'recorded' \
+                 AND (?2 IS NULL OR date <= ?2)",
                 params![id, through.map(|d| d.to_string()), accepted_on.to_string()],
             )?;
             Ok(n as u64)
@@ -845,73 +849,71 @@ impl Store for SqliteStore {
         })
     }
 
-    fn post_closing(&self, closing: &NewClosing) -> StoreResult<Option<i64>> {
+    fn post_closings(&self, closings: &[NewClosing]) -> StoreResult<Vec<Option<i64>>> {
         self.write(|c| {
-            let aid = agreement_id(c, &closing.agreement)?;
-            let period = closing.period.to_string();
-            let inserted = c.execute(
-                "INSERT INTO closings (agreement_id, version, period, period_start, period_end, \
-                 sequence, posted_on, direct_exact, direct_minor, deliveries, status) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'posted') \
-                 ON CONFLICT(agreement_id, period, sequence) DO NOTHING",
-                params![
+            let mut results = Vec::with_capacity(closings.len());
+            // Per period: (agreement id, closing id, through delivery id, expected count).
+            let mut marks: HashMap<Period, Vec<(i64, i64, i64, u64)>> = HashMap::new();
+            for closing in closings {
+                let aid = agreement_id(c, &closing.agreement)?;
+                let inserted = c
+                    .prepare_cached(
+                        "INSERT INTO closings (agreement_id, version, period, period_start, \
+                         period_end, sequence, posted_on, direct_exact, direct_minor, deliveries, \
+                         status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'posted') \
+                         ON CONFLICT(agreement_id, period, sequence) DO NOTHING",
+                    )?
+                    .execute(params![
+                        aid,
+                        closing.version,
+                        closing.period.to_string(),
+                        closing.period.first_day().to_string(),
+                        closing.period.last_day().to_string(),
+                        closing.sequence,
+                        closing.posted_on.to_string(),
+                        closing.direct_exact,
+                        closing.direct_minor,
+                        closing.deliveries as i64
+                    ])?;
+                if inserted == 0 {
+                    results.push(None);
+                    continue;
+                }
+                let closing_id = c.last_insert_rowid();
+                marks.entry(closing.period).or_default().push((
                     aid,
-                    closing.version,
-                    period,
-                    closing.period.first_day().to_string(),
-                    closing.period.last_day().to_string(),
-                    closing.sequence,
-                    closing.posted_on.to_string(),
-                    closing.direct_exact,
-                    closing.direct_minor,
-                    closing.deliveries as i64
-                ],
-            )?;
-            if inserted == 0 {
-                return Ok(None);
-            }
-            let closing_id = c.last_insert_rowid();
-            let marked = c.execute(
-                "UPDATE deliveries SET closing_id = ?1 \
-                 WHERE agreement_id = ?2 AND date >= ?3 AND date <= ?4 \
-                 AND status = 'accepted' AND closing_id IS NULL AND id <= ?5",
-                params![
                     closing_id,
-                    aid,
-                    closing.period.first_day().to_string(),
-                    closing.period.last_day().to_string(),
-                    closing.through_delivery_id
-                ],
-            )? as u64;
-            if marked != closing.deliveries {
-                return Err(StoreError::Conflict(format!(
-                    "the deliveries of {} for {} changed while it was being closed ({} expected, {} found); run close again",
-                    closing.agreement, period, closing.deliveries, marked
-                )));
+                    closing.through_delivery_id,
+                    closing.deliveries,
+                ));
+                for charge in &closing.charges {
+                    let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
+                        StoreError::Conflict(format!(
+                            "an entry with key {} is already posted",
+                            charge.entry.key
+                        ))
+                    })?;
+                    c.prepare_cached(
+                        "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
+                         direct_minor, psc_minor, total_minor, entry_id, status) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'posted')",
+                    )?
+                    .execute(params![
+                        closing_id,
+                        charge.payer_organisation,
+                        charge.payer_fund,
+                        charge.direct_minor,
+                        charge.psc_minor,
+                        charge.total_minor,
+                        entry_id
+                    ])?;
+                }
+                results.push(Some(closing_id));
             }
-            for charge in &closing.charges {
-                let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
-                    StoreError::Conflict(format!(
-                        "an entry with key {} is already posted",
-                        charge.entry.key
-                    ))
-                })?;
-                c.prepare_cached(
-                    "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
-                     direct_minor, psc_minor, total_minor, entry_id, status) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'posted')",
-                )?
-                .execute(params![
-                    closing_id,
-                    charge.payer_organisation,
-                    charge.payer_fund,
-                    charge.direct_minor,
-                    charge.psc_minor,
-                    charge.total_minor,
-                    entry_id
-                ])?;
+            for (period, marks) in marks {
+                mark_charged_deliveries(c, period, &marks)?;
             }
-            Ok(Some(closing_id))
+            Ok(results)
         })
     }
 
@@ -1117,6 +1119,54 @@ impl Store for SqliteStore {
             Ok(())
         })
     }
+}
+
+/// Marks the deliveries of each closing of one period in a single pass over the table, and
+/// checks that each closing got exactly the deliveries it was computed from.
+fn mark_charged_deliveries(
+    c: &Connection,
+    period: Period,
+    marks: &[(i64, i64, i64, u64)],
+) -> StoreResult<()> {
+    c.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS closing_marks (\
+             agreement_id INTEGER PRIMARY KEY, closing_id INTEGER NOT NULL, \
+             through_id INTEGER NOT NULL); \
+         DELETE FROM closing_marks;",
+    )?;
+    for (aid, closing_id, through, _) in marks {
+        c.prepare_cached(
+            "INSERT INTO closing_marks (agreement_id, closing_id, through_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![aid, closing_id, through])?;
+    }
+    // `+d.agreement_id` keeps the planner on one sequential scan of the deliveries.
+    let mut stmt = c.prepare_cached(
+        "UPDATE deliveries AS d SET closing_id = m.closing_id FROM closing_marks AS m \
+         WHERE +d.agreement_id = m.agreement_id AND d.date >= ?1 AND d.date <= ?2 \
+           AND d.status = 'accepted' AND d.closing_id IS NULL AND d.id <= m.through_id \
+         RETURNING closing_id",
+    )?;
+    let mut counts: HashMap<i64, u64> = HashMap::new();
+    let mut rows = stmt.query(params![
+        period.first_day().to_string(),
+        period.last_day().to_string()
+    ])?;
+    while let Some(r) = rows.next()? {
+        *counts.entry(r.get(0)?).or_default() += 1;
+    }
+    drop(rows);
+    for (_, closing_id, _, expected) in marks {
+        let marked = counts.get(closing_id).copied().unwrap_or(0);
+        if marked != *expected {
+            return Err(StoreError::Conflict(format!(
+                "the deliveries of closing {closing_id} ({period}) changed while it was being \
+                 computed ({expected} expected, {marked} found); run close again"
+            )));
+        }
+    }
+    c.execute_batch("DELETE FROM closing_marks")?;
+    Ok(())
 }
 
 fn closing_status(s: &str) -> StoreResult<ClosingStatus> {
