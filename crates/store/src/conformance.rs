@@ -132,6 +132,8 @@ pub const TABLES: &[&str] = &[
     "agreement_versions",
     "closings",
     "deliveries",
+    "acceptances",
+    "closing_deliveries",
     "journal_entries",
     "postings",
     "charges",
@@ -1813,6 +1815,7 @@ pub fn dispute_delivery_marks_one(store: &dyn Store) {
         store.accept_deliveries(Some(AGREEMENT), Some(d("2026-03-02")), d("2026-03-05")),
         "accept_deliveries",
     );
+    let before = counts(store); // the acceptance is recorded as an event
     refused(
         store.dispute_delivery(AGREEMENT, "LEG-001", "too late"),
         "disputing an accepted delivery",
@@ -1866,11 +1869,12 @@ pub fn post_closing_posts_charges_and_entries(store: &dyn Store) {
         changed(&before, &counts(store)),
         deltas(&[
             ("closings", 1),
+            ("closing_deliveries", 3),
             ("charges", 1),
             ("journal_entries", 1),
             ("postings", 5)
         ]),
-        "a closing with one charge writes one closing, one charge, one entry of 5 postings"
+        "a closing with one charge writes one closing, its 3 deliveries, one charge, one entry of 5 postings"
     );
 
     assert_eq!(
@@ -2200,6 +2204,7 @@ pub fn reverse_closing_restores_balances(store: &dyn Store) {
     assert_eq!(
         changed(&before, &counts(store)),
         deltas(&[
+            ("closing_deliveries", -3),
             ("journal_entries", 1),
             ("postings", 5),
             ("reversed_closing_deliveries", 3)
@@ -2613,6 +2618,8 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("agreement_versions", 2),
         ("closings", 1),
         ("deliveries", 6),
+        ("acceptances", 2),
+        ("closing_deliveries", 0),
         ("journal_entries", 2),
         ("postings", 10),
         ("charges", 1),

@@ -128,13 +128,22 @@ CREATE TABLE deliveries (
     expense_currency TEXT,
     description TEXT NOT NULL,
     external_id TEXT NOT NULL,
+    -- 'recorded', 'accepted' or 'disputed': the same length, so acceptance rewrites a row in
+    -- place. What changes a lot (which closing charged a delivery) lives in closing_deliveries.
     status TEXT NOT NULL DEFAULT 'recorded',
-    accepted_on TEXT,
     dispute_reason TEXT,
-    closing_id INTEGER REFERENCES closings(id),
     UNIQUE (agreement_id, external_id)
 );
-CREATE INDEX deliveries_by_agreement_date ON deliveries (agreement_id, date);
+
+-- The recipient's acceptances: all recorded deliveries of an agreement (of every agreement
+-- when agreement_id is NULL) dated up to through_date (all dates when NULL).
+CREATE TABLE acceptances (
+    id INTEGER PRIMARY KEY,
+    agreement_id INTEGER REFERENCES agreements(id),
+    through_date TEXT,
+    accepted_on TEXT NOT NULL,
+    deliveries INTEGER NOT NULL
+);
 
 CREATE TABLE journal_entries (
     id INTEGER PRIMARY KEY,
@@ -169,7 +178,14 @@ CREATE TABLE charges (
     CHECK (direct_minor + psc_minor = total_minor)
 );
 
--- Which deliveries a closing charged before it was reversed (their closing_id is cleared).
+-- Which posted closing charged each delivery (a delivery is charged at most once).
+CREATE TABLE closing_deliveries (
+    delivery_id INTEGER PRIMARY KEY REFERENCES deliveries(id),
+    closing_id INTEGER NOT NULL REFERENCES closings(id)
+);
+CREATE INDEX closing_deliveries_by_closing ON closing_deliveries (closing_id);
+
+-- Which deliveries a closing charged before it was reversed (moved from closing_deliveries).
 CREATE TABLE reversed_closing_deliveries (
     closing_id INTEGER NOT NULL REFERENCES closings(id),
     delivery_id INTEGER NOT NULL REFERENCES deliveries(id),

@@ -35,6 +35,8 @@ pub(crate) const TABLES: &[&str] = &[
     "agreement_versions",
     "closings",
     "deliveries",
+    "acceptances",
+    "closing_deliveries",
     "journal_entries",
     "postings",
     "charges",
@@ -168,7 +170,11 @@ fn read_delivery(r: &Row, agreement: &str) -> StoreResult<StoredDelivery> {
 }
 
 const DELIVERY_COLUMNS: &str = "d.id, d.agreement_id, d.service, d.date, d.quantity, d.grade, \
-     d.expense_minor, d.expense_currency, d.description, d.external_id, d.status, d.closing_id";
+     d.expense_minor, d.expense_currency, d.description, d.external_id, d.status, cd.closing_id";
+
+/// The deliveries with the closing that charged each, if any.
+const DELIVERIES_WITH_CLOSING: &str =
+    "deliveries d LEFT JOIN closing_deliveries cd ON cd.delivery_id = d.id";
 
 fn write_entry(conn: &Connection, e: &JournalEntry) -> StoreResult<Option<i64>> {
     e.check_balanced()?;
@@ -773,7 +779,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         let conn = self.conn();
         let mut sql = format!(
-            "SELECT {DELIVERY_COLUMNS}, a.code FROM deliveries d \
+            "SELECT {DELIVERY_COLUMNS}, a.code FROM {DELIVERIES_WITH_CLOSING} \
              JOIN agreements a ON a.id = d.agreement_id WHERE 1 = 1"
         );
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![];
@@ -794,7 +800,7 @@ impl Store for SqliteStore {
             args.push(Box::new(status.as_str()));
         }
         if filter.uncharged {
-            sql.push_str(" AND d.closing_id IS NULL");
+            sql.push_str(" AND cd.closing_id IS NULL");
         }
         if filter.exclude_disputed {
             sql.push_str(" AND d.status <> 'disputed'");
@@ -818,10 +824,20 @@ impl Store for SqliteStore {
         self.write(|c| {
             let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
             let n = c.execute(
-                "UPDATE deliveries SET status = 'accepted', accepted_on = ?3 \
+                "UPDATE deliveries SET status = 'accepted' \
                  WHERE (?1 IS NULL OR agreement_id = ?1) AND status = 'recorded' \
                  AND (?2 IS NULL OR date <= ?2)",
-                params![id, through.map(|d| d.to_string()), accepted_on.to_string()],
+                params![id, through.map(|d| d.to_string())],
+            )?;
+            c.execute(
+                "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    id,
+                    through.map(|d| d.to_string()),
+                    accepted_on.to_string(),
+                    n as i64
+                ],
             )?;
             Ok(n as u64)
         })
@@ -1003,11 +1019,11 @@ impl Store for SqliteStore {
             }
             c.execute(
                 "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
-                 SELECT ?1, id FROM deliveries WHERE closing_id = ?1",
+                 SELECT closing_id, delivery_id FROM closing_deliveries WHERE closing_id = ?1",
                 [closing],
             )?;
             c.execute(
-                "UPDATE deliveries SET closing_id = NULL WHERE closing_id = ?1",
+                "DELETE FROM closing_deliveries WHERE closing_id = ?1",
                 [closing],
             )?;
             c.execute(
@@ -1142,9 +1158,12 @@ fn mark_charged_deliveries(
     }
     // `+d.agreement_id` keeps the planner on one sequential scan of the deliveries.
     let mut stmt = c.prepare_cached(
-        "UPDATE deliveries AS d SET closing_id = m.closing_id FROM closing_marks AS m \
-         WHERE +d.agreement_id = m.agreement_id AND d.date >= ?1 AND d.date <= ?2 \
-           AND d.status = 'accepted' AND d.closing_id IS NULL AND d.id <= m.through_id \
+        "INSERT INTO closing_deliveries (delivery_id, closing_id) \
+         SELECT d.id, m.closing_id FROM deliveries AS d \
+         JOIN closing_marks AS m ON m.agreement_id = +d.agreement_id \
+         WHERE d.date >= ?1 AND d.date <= ?2 AND d.status = 'accepted' \
+           AND d.id <= m.through_id \
+           AND NOT EXISTS (SELECT 1 FROM closing_deliveries x WHERE x.delivery_id = d.id) \
          RETURNING closing_id",
     )?;
     let mut counts: HashMap<i64, u64> = HashMap::new();
@@ -1223,7 +1242,7 @@ impl DeliveryImport for SqliteImport<'_> {
         let existing = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {DELIVERY_COLUMNS} FROM deliveries d \
+                "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
                  WHERE d.agreement_id = ?1 AND d.external_id = ?2"
             ))?
             .query_row(params![aid, d.external_id], |r| {
@@ -1243,8 +1262,8 @@ impl DeliveryImport for SqliteImport<'_> {
     ) -> StoreResult<()> {
         let aid = self.agreement_id(agreement)?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries d \
-             WHERE d.agreement_id = ?1 AND d.closing_id IS NULL AND d.status <> 'disputed' \
+            "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+             WHERE d.agreement_id = ?1 AND cd.closing_id IS NULL AND d.status <> 'disputed' \
              ORDER BY d.id"
         ))?;
         let mut rows = stmt.query([aid])?;
