@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use synergies_domain::cost::{check_ceiling, committed_minor, CostAccumulator};
 use synergies_domain::delivery::Delivery;
+use synergies_domain::period::parse_iso_date;
 use synergies_domain::{Currency, Money};
 use synergies_store::{AddOutcome, DeliveryImport, Store};
 
@@ -139,9 +139,7 @@ fn parse_row(h: &Header, r: &csv::StringRecord) -> Result<Delivery, Vec<(&'stati
     if service.is_empty() {
         bad.push(("service", "empty".into()));
     }
-    let date = NaiveDate::parse_from_str(field(2), "%Y-%m-%d")
-        .ok()
-        .filter(|_| field(2).len() == 10);
+    let date = parse_iso_date(field(2));
     if date.is_none() {
         bad.push((
             "date",

@@ -8,6 +8,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 
+/// Parses an ISO date `YYYY-MM-DD` exactly (ten characters), without the cost of a general
+/// format parser: every delivery read or imported goes through here.
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
 /// A calendar month; the key of the monthly operational exchange rates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Month {
@@ -169,6 +184,24 @@ impl<'de> Deserialize<'de> for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_iso_dates_exactly() {
+        assert_eq!(
+            parse_iso_date("2026-02-28"),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-2-28",
+            "2026/02/28",
+            "26-02-28",
+            "2026-02-2x",
+            "",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn parses_months_and_quarters() {

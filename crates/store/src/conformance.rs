@@ -1811,6 +1811,7 @@ pub fn dispute_delivery_marks_one(store: &dyn Store) {
         store.dispute_delivery(AGREEMENT, "PAG-001", "again"),
         "disputing a disputed delivery",
     );
+    assert_eq!(counts(store), before, "a refused dispute writes nothing");
     ok(
         store.accept_deliveries(Some(AGREEMENT), Some(d("2026-03-02")), d("2026-03-05")),
         "accept_deliveries",

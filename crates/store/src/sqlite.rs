@@ -63,7 +63,7 @@ fn invalid(what: &str, value: &str) -> StoreError {
 }
 
 fn parse_date(s: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid("date", s))
+    synergies_domain::period::parse_iso_date(s).ok_or_else(|| invalid("date", s))
 }
 
 fn parse_decimal(s: &str) -> StoreResult<Decimal> {
@@ -119,6 +119,8 @@ impl SqliteStore {
         // A 64 MiB page cache: bulk updates of a million deliveries stay in memory.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Reads through a memory map instead of copying pages with pread.
+        conn.pragma_update(None, "mmap_size", 256_i64 << 20)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteStore {
             conn: Mutex::new(conn),
@@ -778,10 +780,12 @@ impl Store for SqliteStore {
         f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
     ) -> StoreResult<()> {
         let conn = self.conn();
-        let mut sql = format!(
-            "SELECT {DELIVERY_COLUMNS}, a.code FROM {DELIVERIES_WITH_CLOSING} \
-             JOIN agreements a ON a.id = d.agreement_id WHERE 1 = 1"
-        );
+        let codes: HashMap<i64, String> = conn
+            .prepare_cached("SELECT id, code FROM agreements")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut sql =
+            format!("SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1");
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![];
         if let Some(code) = &filter.agreement {
             sql.push_str(" AND d.agreement_id = ?");
@@ -809,8 +813,11 @@ impl Store for SqliteStore {
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         while let Some(r) = rows.next()? {
-            let code: String = r.get(12)?;
-            f(read_delivery(r, &code)?)?;
+            let aid: i64 = r.get(1)?;
+            let code = codes
+                .get(&aid)
+                .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+            f(read_delivery(r, code)?)?;
         }
         Ok(())
     }
@@ -1156,14 +1163,15 @@ fn mark_charged_deliveries(
         )?
         .execute(params![aid, closing_id, through])?;
     }
-    // `+d.agreement_id` keeps the planner on one sequential scan of the deliveries.
+    // `+d.agreement_id` keeps the planner on one sequential scan of the deliveries. A delivery
+    // already charged is skipped by its primary key in closing_deliveries (OR IGNORE) and
+    // so missing from the counts below.
     let mut stmt = c.prepare_cached(
-        "INSERT INTO closing_deliveries (delivery_id, closing_id) \
+        "INSERT OR IGNORE INTO closing_deliveries (delivery_id, closing_id) \
          SELECT d.id, m.closing_id FROM deliveries AS d \
          JOIN closing_marks AS m ON m.agreement_id = +d.agreement_id \
          WHERE d.date >= ?1 AND d.date <= ?2 AND d.status = 'accepted' \
            AND d.id <= m.through_id \
-           AND NOT EXISTS (SELECT 1 FROM closing_deliveries x WHERE x.delivery_id = d.id) \
          RETURNING closing_id",
     )?;
     let mut counts: HashMap<i64, u64> = HashMap::new();
