@@ -120,7 +120,7 @@ impl SqliteStore {
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Reads through a memory map instead of copying pages with pread.
-        conn.pragma_update(None, "mmap_size", 256_i64 << 20)?;
+        conn.pragma_update(None, "mmap_size", 128_i64 << 20)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteStore {
             conn: Mutex::new(conn),
