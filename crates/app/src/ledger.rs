@@ -171,3 +171,104 @@ pub fn journal_text(store: &dyn Store) -> AppResult<String> {
     out.push_str(&body);
     Ok(out)
 }
+
+/// A settlement to post: the payer fund pays the provider fund part or all of what it owes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub payer_fund: String,
+    pub provider_fund: String,
+    pub currency: synergies_domain::Currency,
+    pub amount_minor: i64,
+    pub on: chrono::NaiveDate,
+    /// The transfer's reference (voucher, bank or Umoja document): one settlement per reference.
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SettlementReport {
+    /// The entry posted, or `None` when another writer posted the same reference meanwhile.
+    pub entry: Option<i64>,
+    /// What the payer still owes the provider afterwards, in minor units.
+    pub outstanding_minor: i64,
+}
+
+/// Settles what `payer_fund` owes `provider_fund`: refuses a settlement larger than the
+/// outstanding payable; the same reference twice posts once.
+pub fn settle(store: &dyn Store, s: &Settlement) -> AppResult<SettlementReport> {
+    use crate::AppError;
+    let framework = store.framework()?;
+    for f in [&s.payer_fund, &s.provider_fund] {
+        if framework.fund(f).is_none() {
+            return Err(AppError::Invalid(format!("unknown fund {f}")));
+        }
+    }
+    if s.reference.trim().is_empty() {
+        return Err(AppError::Invalid(
+            "a settlement needs its transfer reference".into(),
+        ));
+    }
+    if s.amount_minor <= 0 {
+        return Err(AppError::Invalid(
+            "a settlement moves a positive amount".into(),
+        ));
+    }
+    let key = format!(
+        "settlement:{}:{}:{}",
+        s.payer_fund, s.provider_fund, s.reference
+    );
+    let owed = |tb: &TrialBalance| {
+        -tb.balance(
+            &s.payer_fund,
+            &Account::PayableTo(s.provider_fund.clone()),
+            s.currency,
+        )
+    };
+    if let Some(id) = store.entry_id_by_key(&key)? {
+        return Err(AppError::Invalid(format!(
+            "the transfer {} is already settled (entry {id})",
+            s.reference
+        )));
+    }
+    let outstanding = owed(&store.trial_balance()?);
+    let c = s.currency;
+    if s.amount_minor > outstanding {
+        return Err(AppError::Invalid(format!(
+            "{} owes {} {} {c}; a settlement of {} {c} would overpay it",
+            s.payer_fund,
+            s.provider_fund,
+            c.format_minor(outstanding),
+            c.format_minor(s.amount_minor)
+        )));
+    }
+    let entry = JournalEntry::for_settlement(
+        key,
+        s.on,
+        format!(
+            "Settlement {}: {} pays {} {} {c}",
+            s.reference,
+            s.payer_fund,
+            s.provider_fund,
+            c.format_minor(s.amount_minor)
+        ),
+        &s.payer_fund,
+        &s.provider_fund,
+        c,
+        s.amount_minor,
+    );
+    let posted = store.post_entry(&entry)?;
+    if posted.is_some() {
+        store.audit(
+            "cli",
+            "ledger.settle",
+            &s.reference,
+            &serde_json::json!({
+                "payer_fund": s.payer_fund, "provider_fund": s.provider_fund,
+                "currency": c, "amount_minor": s.amount_minor, "on": s.on,
+            }),
+        )?;
+    }
+    Ok(SettlementReport {
+        entry: posted,
+        outstanding_minor: owed(&store.trial_balance()?),
+    })
+}

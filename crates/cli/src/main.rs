@@ -83,6 +83,28 @@ enum Command {
     /// The inter-fund ledger.
     #[command(subcommand)]
     Ledger(LedgerCmd),
+    /// Settle what a payer fund owes a provider fund (payable and receivable against cash).
+    Settle {
+        /// The fund that pays.
+        #[arg(long)]
+        payer_fund: String,
+        /// The fund that is paid.
+        #[arg(long)]
+        provider_fund: String,
+        /// Amount in major units, such as 25144.82.
+        #[arg(long)]
+        amount: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// The transfer's reference; a reference is settled once.
+        #[arg(long)]
+        reference: String,
+        /// Date of the transfer (default: today).
+        #[arg(long)]
+        on: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Export data so that anyone can recompute the charges.
     Export {
         #[arg(value_enum)]
@@ -401,6 +423,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 agreement.as_deref(),
                 on.unwrap_or_else(today),
             )?;
+            if !report.posted.is_empty() {
+                store.audit(
+                    "cli",
+                    "period.close",
+                    &period.to_string(),
+                    &serde_json::to_value(&report)?,
+                )?;
+            }
             if json {
                 print_json(&report)?;
             } else if report.posted.is_empty() {
@@ -427,6 +457,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let store = open(&cli.db)?;
             let report = close::reopen_period(store.as_ref(), period, agreement.as_deref())?;
+            if !report.reversed_closings.is_empty() {
+                store.audit(
+                    "cli",
+                    "period.reopen",
+                    &period.to_string(),
+                    &serde_json::to_value(&report)?,
+                )?;
+            }
             if json {
                 print_json(&report)?;
             } else {
@@ -492,6 +530,41 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Ledger(cmd) => return ledger_cmd(&cli.db, cmd),
+        Command::Settle {
+            payer_fund,
+            provider_fund,
+            amount,
+            currency,
+            reference,
+            on,
+            json,
+        } => {
+            let store = open(&cli.db)?;
+            let currency = synergies_domain::Currency::from_code(&currency)?;
+            let major: rust_decimal::Decimal = amount
+                .parse()
+                .with_context(|| format!("--amount {amount:?} is not a decimal number"))?;
+            let report = ledger::settle(
+                store.as_ref(),
+                &ledger::Settlement {
+                    payer_fund: payer_fund.clone(),
+                    provider_fund: provider_fund.clone(),
+                    currency,
+                    amount_minor: currency.to_minor(major)?,
+                    on: on.unwrap_or_else(today),
+                    reference,
+                },
+            )?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "Settled {} {currency} from {payer_fund} to {provider_fund}; {} {currency} still owed.",
+                    currency.format_minor(currency.to_minor(major)?),
+                    currency.format_minor(report.outstanding_minor)
+                );
+            }
+        }
         Command::Export {
             dataset,
             format,

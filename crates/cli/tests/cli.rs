@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "reopen",
     "charges",
     "ledger",
+    "settle",
     "export",
     "allocate",
     "status",
@@ -954,4 +955,81 @@ fn the_charges_csv_has_its_header_even_when_empty() {
         .run_on(&empty, &["export", "charges", "--format", "csv"])
         .ok();
     assert_eq!(out.stdout.lines().collect::<Vec<_>>(), [header.as_str()]);
+}
+
+#[test]
+fn settlement_clears_what_a_fund_owes_and_keeps_the_ledger_sound() {
+    let sb = Sandbox::new();
+    sb.demo();
+    let owed = |tb: &Value| -> i64 {
+        tb.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["fund"] == "BC" && r["account"] == "liabilities:payable:MCGTF")
+            .map(|r| -r["balance_minor"].as_i64().unwrap())
+            .sum()
+    };
+    let before = owed(&sb.json(&["ledger", "trial-balance", "--json"]));
+    assert!(before > 10_000, "the demo leaves BC owing MCGTF");
+    let report = sb.json(&[
+        "settle",
+        "--payer-fund",
+        "BC",
+        "--provider-fund",
+        "MCGTF",
+        "--amount",
+        "100.00",
+        "--currency",
+        "USD",
+        "--reference",
+        "TRF-1",
+        "--on",
+        "2027-01-20",
+        "--json",
+    ]);
+    assert_eq!(
+        report["outstanding_minor"].as_i64().unwrap(),
+        before - 10_000
+    );
+    let tb = sb.json(&["ledger", "trial-balance", "--json"]);
+    assert_eq!(owed(&tb), before - 10_000);
+    let cash = |fund: &str| -> i64 {
+        tb.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["fund"] == fund && r["account"] == "assets:cash")
+            .map(|r| r["balance_minor"].as_i64().unwrap())
+            .sum()
+    };
+    assert_eq!((cash("MCGTF"), cash("BC")), (10_000, -10_000));
+    sb.ok(&["ledger", "check"]);
+
+    // The same reference again, and an overpayment, are refused and change nothing.
+    let again = sb.run(&[
+        "settle",
+        "--payer-fund",
+        "BC",
+        "--provider-fund",
+        "MCGTF",
+        "--amount",
+        "100.00",
+        "--reference",
+        "TRF-1",
+    ]);
+    let again = again.failed();
+    assert!(again.stderr.contains("already settled"), "{}", again.stderr);
+    let over = sb.run(&[
+        "settle",
+        "--payer-fund",
+        "BC",
+        "--provider-fund",
+        "MCGTF",
+        "--amount",
+        "99999999.00",
+        "--reference",
+        "TRF-2",
+    ]);
+    let over = over.failed();
+    assert!(over.stderr.contains("would overpay"), "{}", over.stderr);
+    assert_eq!(sb.json(&["ledger", "trial-balance", "--json"]), tb);
 }

@@ -152,6 +152,48 @@ impl JournalEntry {
         entry
     }
 
+    /// A settlement: the payer fund pays what it owes the provider fund. In the payer's fund,
+    /// debit `liabilities:payable:<provider>` and credit `assets:cash`; in the provider's fund,
+    /// debit `assets:cash` and credit `assets:receivable:<payer>`.
+    pub fn for_settlement(
+        key: String,
+        date: NaiveDate,
+        description: String,
+        payer_fund: &str,
+        provider_fund: &str,
+        currency: Currency,
+        amount_minor: i64,
+    ) -> JournalEntry {
+        assert!(amount_minor > 0, "a settlement moves a positive amount");
+        let p = |fund: &str, account: Account, amount_minor: i64| Posting {
+            fund: fund.to_string(),
+            account,
+            currency,
+            amount_minor,
+        };
+        JournalEntry {
+            id: 0,
+            key,
+            date,
+            description,
+            reverses: None,
+            postings: vec![
+                p(
+                    payer_fund,
+                    Account::PayableTo(provider_fund.to_string()),
+                    amount_minor,
+                ),
+                p(payer_fund, Account::Cash, -amount_minor),
+                p(provider_fund, Account::Cash, amount_minor),
+                p(
+                    provider_fund,
+                    Account::ReceivableFrom(payer_fund.to_string()),
+                    -amount_minor,
+                ),
+            ],
+        }
+    }
+
     /// The entry that cancels this one: every posting negated.
     pub fn reversal(&self, key: String, date: NaiveDate, description: String) -> JournalEntry {
         JournalEntry {
@@ -407,6 +449,37 @@ mod tests {
         e.postings[0].amount_minor += 5;
         let tb = TrialBalance::from_postings(&e.postings);
         assert!(tb.violations().iter().any(|v| v.contains("receivable")));
+    }
+
+    #[test]
+    fn a_settlement_clears_payable_and_receivable_against_cash() {
+        let e = charge(10000, 1300);
+        let s = JournalEntry::for_settlement(
+            "s".into(),
+            e.date,
+            "transfer".into(),
+            "BC",
+            "MCGTF",
+            Currency::USD,
+            11300,
+        );
+        s.check_balanced().unwrap();
+        let tb = TrialBalance::from_postings(e.postings.iter().chain(&s.postings));
+        assert_eq!(
+            tb.balance(
+                "MCGTF",
+                &Account::ReceivableFrom("BC".into()),
+                Currency::USD
+            ),
+            0
+        );
+        assert_eq!(
+            tb.balance("BC", &Account::PayableTo("MCGTF".into()), Currency::USD),
+            0
+        );
+        assert_eq!(tb.balance("MCGTF", &Account::Cash, Currency::USD), 11300);
+        assert_eq!(tb.balance("BC", &Account::Cash, Currency::USD), -11300);
+        assert!(tb.violations().is_empty());
     }
 
     #[test]

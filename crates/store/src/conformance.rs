@@ -2327,6 +2327,17 @@ pub fn post_entry_is_idempotent_by_key(store: &dyn Store) {
     );
     assert_unchanged(store, &after, "posting an entry again");
     assert_eq!(entries(store).len(), 1);
+    assert_eq!(
+        ok(
+            store.entry_id_by_key("settle:2026-05:BC"),
+            "entry_id_by_key"
+        ),
+        Some(id)
+    );
+    assert_eq!(
+        ok(store.entry_id_by_key("no-such-key"), "entry_id_by_key"),
+        None
+    );
 }
 
 /// `post_entry` refuses an entry that does not balance per fund and currency, or has no

@@ -249,6 +249,8 @@ pub trait Store: Send + Sync {
     /// Posts a journal entry unless one with the same key exists (then returns `None`).
     fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>>;
     fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>>;
+    /// The id of the entry posted with this idempotency key, if any.
+    fn entry_id_by_key(&self, key: &str) -> StoreResult<Option<i64>>;
     /// Streams every journal entry in posting order.
     fn for_each_entry(&self, f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>)
         -> StoreResult<()>;

@@ -1097,6 +1097,14 @@ impl Store for SqliteStore {
         Ok(found)
     }
 
+    fn entry_id_by_key(&self, key: &str) -> StoreResult<Option<i64>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id FROM journal_entries WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
     fn for_each_entry(
         &self,
         f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
