@@ -289,7 +289,9 @@ pub fn import_deliveries(
             AddOutcome::Inserted => {
                 report.inserted += 1;
                 let tally = tallies.get_mut(&delivery.agreement).expect("opened above");
-                tally.costs.add(&priced)?;
+                if let Err(e) = tally.costs.add(&priced) {
+                    issues.push(line, "quantity", e.to_string());
+                }
                 tally.inserted_lines.push(line as u32);
             }
             AddOutcome::Identical => report.identical += 1,
