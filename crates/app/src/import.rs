@@ -34,6 +34,9 @@ pub const COLUMNS: [&str; 9] = [
     "external_id",
 ];
 
+/// Rows staged between two flushes of the store's import (bounds the memory of bulk paths).
+const FLUSH_EVERY: usize = 50_000;
+
 /// At most this many issues are kept in detail; the rest are counted.
 const MAX_LISTED_ISSUES: usize = 10_000;
 
@@ -218,6 +221,48 @@ struct AgreementTally {
     inserted_lines: Vec<u32>,
     /// Cost of the deliveries pending before this import.
     pending_before: CostAccumulator,
+    /// Some of its rows were already recorded: its costs must be read back.
+    recount: bool,
+}
+
+/// Flushes the staged rows and accounts for those the store did not insert: identical ones
+/// are counted, conflicting ones reported; their agreements' costs are recounted later.
+fn settle_flush(
+    session: &mut dyn DeliveryImport,
+    staged: &mut Vec<(u64, Delivery)>,
+    tallies: &mut HashMap<String, AgreementTally>,
+    report: &mut ImportReport,
+    issues: &mut Issues,
+) -> AppResult<()> {
+    let not_inserted = session.flush()?;
+    report.inserted += (staged.len() - not_inserted.len()) as u64;
+    for (line, outcome) in not_inserted {
+        let i = staged
+            .binary_search_by_key(&line, |(l, _)| *l)
+            .map_err(|_| AppError::Invalid(format!("the store reported unknown line {line}")))?;
+        let delivery = &staged[i].1;
+        let tally = tallies
+            .get_mut(&delivery.agreement)
+            .expect("a staged row's agreement has a tally");
+        tally.recount = true;
+        tally.inserted_lines.retain(|l| u64::from(*l) != line);
+        match outcome {
+            AddOutcome::Inserted => {}
+            AddOutcome::Identical => report.identical += 1,
+            AddOutcome::Conflict(existing) => issues.push(
+                line,
+                "external_id",
+                format!(
+                    "{} is already recorded under {} with a different {}",
+                    delivery.external_id,
+                    delivery.agreement,
+                    delivery.differences(&existing).join(", ")
+                ),
+            ),
+        }
+    }
+    staged.clear();
+    Ok(())
 }
 
 /// Imports deliveries from a CSV source. `progress` is called with the number of rows read,
@@ -246,6 +291,7 @@ pub fn import_deliveries(
     let mut report = ImportReport::default();
     let mut tallies: HashMap<String, AgreementTally> = HashMap::new();
     let mut session = store.import_deliveries()?;
+    let mut staged: Vec<(u64, Delivery)> = Vec::with_capacity(FLUSH_EVERY);
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -285,27 +331,44 @@ pub fn import_deliveries(
             let tally = open_tally(&ctx, &pricer, session.as_mut(), &delivery.agreement)?;
             tallies.insert(delivery.agreement.clone(), tally);
         }
-        match session.add(&delivery)? {
-            AddOutcome::Inserted => {
-                report.inserted += 1;
-                let tally = tallies.get_mut(&delivery.agreement).expect("opened above");
-                if let Err(e) = tally.costs.add(&priced) {
-                    issues.push(line, "quantity", e.to_string());
-                }
-                tally.inserted_lines.push(line as u32);
-            }
-            AddOutcome::Identical => report.identical += 1,
-            AddOutcome::Conflict(existing) => issues.push(
-                line,
-                "external_id",
-                format!(
-                    "{} is already recorded under {} with a different {}",
-                    delivery.external_id,
-                    delivery.agreement,
-                    delivery.differences(&existing).join(", ")
-                ),
-            ),
+        // Counted as inserted until a flush says otherwise.
+        let tally = tallies.get_mut(&delivery.agreement).expect("opened above");
+        if let Err(e) = tally.costs.add(&priced) {
+            issues.push(line, "quantity", e.to_string());
         }
+        tally.inserted_lines.push(line as u32);
+        session.stage(line, &delivery)?;
+        staged.push((line, delivery));
+        if staged.len() >= FLUSH_EVERY {
+            settle_flush(
+                session.as_mut(),
+                &mut staged,
+                &mut tallies,
+                &mut report,
+                &mut issues,
+            )?;
+        }
+    }
+    settle_flush(
+        session.as_mut(),
+        &mut staged,
+        &mut tallies,
+        &mut report,
+        &mut issues,
+    )?;
+    // Agreements with rows already recorded: their costs are read back from the transaction.
+    for (code, tally) in tallies.iter_mut().filter(|(_, t)| t.recount) {
+        let a = ctx.agreement(code)?;
+        let mut costs = ctx.accumulator(a);
+        session.for_each_pending(code, &mut |d| {
+            let priced = ctx
+                .price(&pricer, d)
+                .map_err(|i| synergies_store::StoreError::Invalid(i.reason))?;
+            costs
+                .add(&priced)
+                .map_err(synergies_store::StoreError::Domain)
+        })?;
+        tally.costs = costs;
     }
     progress(report.rows);
 
@@ -358,6 +421,7 @@ fn open_tally(
         costs: pending.clone(),
         inserted_lines: vec![],
         pending_before: pending,
+        recount: false,
     })
 }
 

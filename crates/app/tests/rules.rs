@@ -325,3 +325,21 @@ fn only_accepted_deliveries_are_charged_and_disputed_ones_never() {
         "only delivery 1 is accepted"
     );
 }
+
+#[test]
+fn rows_already_recorded_do_not_count_twice_against_the_ceiling() {
+    // Ceiling 1000.00; half a P-4 day is 450.00 + 58.50 PSC = 508.50.
+    let store = store_with(&[purchase("A", 100_000, "0.13")]);
+    import(
+        store.as_ref(),
+        "A,LEGAL,2026-01-12,0.5,P-4,,,half a day,1\n",
+    )
+    .unwrap();
+    // The same row again (identical) and five pages (12.50 + 1.62): 522.62 committed in all.
+    let report = import(
+        store.as_ref(),
+        "A,LEGAL,2026-01-12,0.5,P-4,,,half a day,1\nA,PAGES,2026-01-13,5,,,,five pages,2\n",
+    )
+    .unwrap();
+    assert_eq!((report.inserted, report.identical), (1, 1));
+}

@@ -85,11 +85,27 @@ pub enum AddOutcome {
 }
 
 /// A bulk import in one transaction. Dropping it without `commit` writes nothing.
+///
+/// Deliveries are staged, then flushed: a backend may write each at once (SQLite) or gather
+/// them for its bulk path (PostgreSQL's COPY). A flush reports every staged delivery that was
+/// not inserted because its agreement and external id already exist.
 pub trait DeliveryImport {
-    /// Records one delivery (the agreement must exist).
-    fn add(&mut self, delivery: &Delivery) -> StoreResult<AddOutcome>;
+    /// Stages one delivery under the caller's tag (such as its line). The agreement must exist.
+    fn stage(&mut self, tag: u64, delivery: &Delivery) -> StoreResult<()>;
+    /// Writes what is staged; returns, with their tags, the staged deliveries that were not
+    /// inserted (`Identical` or `Conflict`). Every other staged delivery was inserted.
+    fn flush(&mut self) -> StoreResult<Vec<(u64, AddOutcome)>>;
+    /// Stages and flushes one delivery (for callers that add one at a time).
+    fn add(&mut self, delivery: &Delivery) -> StoreResult<AddOutcome> {
+        self.stage(0, delivery)?;
+        Ok(self
+            .flush()?
+            .pop()
+            .map(|(_, outcome)| outcome)
+            .unwrap_or(AddOutcome::Inserted))
+    }
     /// The agreement's deliveries not yet charged and not disputed, as of this transaction
-    /// (including those added to it), in the order they were recorded.
+    /// (including those flushed into it), in the order they were recorded.
     fn for_each_pending(
         &mut self,
         agreement: &str,
@@ -97,6 +113,7 @@ pub trait DeliveryImport {
     ) -> StoreResult<()>;
     /// Total of the agreement's posted, not reversed, charges in minor units.
     fn charged_total(&mut self, agreement: &str) -> StoreResult<i64>;
+    /// Commits the transaction; the caller flushes first (staged deliveries are not written).
     fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 

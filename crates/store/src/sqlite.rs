@@ -770,6 +770,7 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteImport {
             conn,
             agreement_ids: HashMap::new(),
+            not_inserted: vec![],
             open: true,
         }))
     }
@@ -1216,6 +1217,8 @@ fn closing_status(s: &str) -> StoreResult<ClosingStatus> {
 struct SqliteImport<'a> {
     conn: MutexGuard<'a, Connection>,
     agreement_ids: HashMap<String, i64>,
+    /// Staged deliveries that were not inserted, with their tags, until the next flush.
+    not_inserted: Vec<(u64, AddOutcome)>,
     open: bool,
 }
 
@@ -1228,10 +1231,10 @@ impl SqliteImport<'_> {
         self.agreement_ids.insert(code.to_string(), id);
         Ok(id)
     }
-}
 
-impl DeliveryImport for SqliteImport<'_> {
-    fn add(&mut self, d: &Delivery) -> StoreResult<AddOutcome> {
+    /// Inserts a delivery at once (SQLite's fast path: a cached prepared statement in the open
+    /// transaction), or tells how it matches the delivery already recorded under its id.
+    fn insert(&mut self, d: &Delivery) -> StoreResult<AddOutcome> {
         let aid = self.agreement_id(&d.agreement)?;
         let inserted = self
             .conn
@@ -1269,6 +1272,20 @@ impl DeliveryImport for SqliteImport<'_> {
         } else {
             Ok(AddOutcome::Conflict(existing.delivery))
         }
+    }
+}
+
+impl DeliveryImport for SqliteImport<'_> {
+    fn stage(&mut self, tag: u64, d: &Delivery) -> StoreResult<()> {
+        match self.insert(d)? {
+            AddOutcome::Inserted => {}
+            other => self.not_inserted.push((tag, other)),
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> StoreResult<Vec<(u64, AddOutcome)>> {
+        Ok(std::mem::take(&mut self.not_inserted))
     }
 
     fn for_each_pending(
