@@ -130,6 +130,10 @@ pub struct Agreement {
     pub biennium: String,
     pub currency: Currency,
     pub versions: Vec<AgreementVersion>,
+    /// How many times the stored agreement has been changed. An update based on an older
+    /// revision is refused, so that no one's change is silently lost.
+    #[serde(default)]
+    pub revision: u64,
 }
 
 /// The terms a new agreement or an amendment proposes.
@@ -170,6 +174,7 @@ impl Agreement {
             biennium: biennium.to_string(),
             currency,
             versions: vec![AgreementVersion::from_terms(1, terms)],
+            revision: 0,
         }
     }
 

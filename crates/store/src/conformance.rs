@@ -56,6 +56,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         "update_agreement_protects_terms_in_force",
         update_agreement_protects_terms_in_force,
     ),
+    (
+        "update_agreement_refuses_a_stale_revision",
+        update_agreement_refuses_a_stale_revision,
+    ),
     ("import_add_outcomes", import_add_outcomes),
     (
         "import_without_commit_writes_nothing",
@@ -1309,6 +1313,7 @@ pub fn update_agreement_protects_terms_in_force(store: &dyn Store) {
         store.update_agreement(&b),
         "update_agreement with a new draft version",
     );
+    b.revision += 1;
     assert_eq!(ok(store.agreement(AGREEMENT), "agreement"), Some(b.clone()));
     b.versions[1].ceiling_minor = 9_000_000;
     b.versions[1].note = "Raised ceiling for COP-17".into();
@@ -1316,22 +1321,26 @@ pub fn update_agreement_protects_terms_in_force(store: &dyn Store) {
         store.update_agreement(&b),
         "update_agreement of a draft's terms",
     );
+    b.revision += 1;
     assert_eq!(ok(store.agreement(AGREEMENT), "agreement"), Some(b.clone()));
 
     // Status changes and approvals: proposed, approved by one head, then by the other, which
     // supersedes version 1.
     b.propose().expect("propose");
     ok(store.update_agreement(&b), "update_agreement: proposed");
+    b.revision += 1;
     assert!(!b
         .approve("MC", "mc.executive.secretary", d("2026-06-01"))
         .expect("approve"));
     ok(store.update_agreement(&b), "update_agreement: one approval");
+    b.revision += 1;
     assert!(b
         .approve("BRS", "brs.executive.secretary", d("2026-06-02"))
         .expect("approve"));
     assert_eq!(b.versions[0].status, VersionStatus::Superseded);
     assert_eq!(b.versions[1].status, VersionStatus::Active);
     ok(store.update_agreement(&b), "update_agreement: activated");
+    b.revision += 1;
     assert_eq!(
         ok(store.agreement(AGREEMENT), "agreement"),
         Some(b.clone()),
@@ -2591,6 +2600,33 @@ pub fn audit_appends(store: &dyn Store) {
         count(store, "audit_events"),
         3,
         "every call appends, even the same event twice"
+    );
+}
+
+/// An update based on a stale copy of an agreement is refused with `Conflict` and writes
+/// nothing; each accepted update increments the revision.
+pub fn update_agreement_refuses_a_stale_revision(store: &dyn Store) {
+    fixture::seed(store);
+    let a = ok(store.agreement(AGREEMENT), "agreement").expect("the fixture's agreement");
+    let mut first = a.clone();
+    first.title = "First editor's title".into();
+    ok(store.update_agreement(&first), "update_agreement");
+    let stored = ok(store.agreement(AGREEMENT), "agreement").expect("stored");
+    assert_eq!(
+        stored.revision,
+        a.revision + 1,
+        "an update increments the revision"
+    );
+    let mut second = a.clone();
+    second.title = "Second editor's title, based on a stale copy".into();
+    expect_conflict(
+        store.update_agreement(&second),
+        "an update from a stale copy",
+    );
+    assert_eq!(
+        ok(store.agreement(AGREEMENT), "agreement"),
+        Some(stored),
+        "a refused update writes nothing"
     );
 }
 

@@ -218,8 +218,10 @@ pub trait Store: Send + Sync {
 
     /// Records a new agreement; refuses an existing code.
     fn insert_agreement(&self, agreement: &Agreement) -> StoreResult<()>;
-    /// Replaces the versions of an agreement (lifecycle steps, amendments). Refuses a change
-    /// to any version that is or was in force, whose terms are immutable.
+    /// Replaces the versions of an agreement (lifecycle steps, amendments) and increments its
+    /// revision. Refuses with `Conflict` an agreement whose `revision` is not the stored one
+    /// (someone changed it since it was read), and a change to the terms of any version that
+    /// is or was in force, which are immutable.
     fn update_agreement(&self, agreement: &Agreement) -> StoreResult<()>;
     fn agreements(&self) -> StoreResult<Vec<Agreement>>;
     fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>>;

@@ -18,7 +18,10 @@ use synergies_domain::{Currency, Money, Month, Period};
 use crate::*;
 
 /// Migrations in order; the schema version is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[include_str!("schema_sqlite.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_sqlite.sql"),
+    include_str!("schema_sqlite_2.sql"),
+];
 
 /// Tables in dependency order (for counts and copies).
 pub(crate) const TABLES: &[&str] = &[
@@ -258,7 +261,7 @@ fn read_entries(
 
 fn read_agreements(conn: &Connection, code: Option<&str>) -> StoreResult<Vec<Agreement>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, code, title, kind, provider, provider_fund, biennium, currency \
+        "SELECT id, code, title, kind, provider, provider_fund, biennium, currency, revision \
          FROM agreements WHERE (?1 IS NULL OR code = ?1) ORDER BY code",
     )?;
     let mut heads = vec![];
@@ -276,6 +279,7 @@ fn read_agreements(conn: &Connection, code: Option<&str>) -> StoreResult<Vec<Agr
                 biennium: r.get(6)?,
                 currency: parse_currency(&r.get::<_, String>(7)?)?,
                 versions: vec![],
+                revision: r.get::<_, i64>(8)? as u64,
             },
         ));
     }
@@ -677,7 +681,7 @@ impl Store for SqliteStore {
             }
             c.execute(
                 "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
-                 currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 currency, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     a.code,
                     a.title,
@@ -685,7 +689,8 @@ impl Store for SqliteStore {
                     a.provider,
                     a.provider_fund,
                     a.biennium,
-                    a.currency.code()
+                    a.currency.code(),
+                    a.revision as i64
                 ],
             )?;
             let id = c.last_insert_rowid();
@@ -745,10 +750,18 @@ impl Store for SqliteStore {
                     )));
                 }
             }
-            c.execute(
-                "UPDATE agreements SET title = ?2 WHERE id = ?1",
-                params![id, a.title],
+            let updated = c.execute(
+                "UPDATE agreements SET title = ?2, revision = revision + 1 \
+                 WHERE id = ?1 AND revision = ?3",
+                params![id, a.title, a.revision as i64],
             )?;
+            if updated == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "agreement {} was changed by someone else since it was read (revision {} is \
+                     now {}); read it again and redo the change",
+                    a.code, a.revision, stored.revision
+                )));
+            }
             for v in &a.versions {
                 write_version(c, id, v)?;
             }

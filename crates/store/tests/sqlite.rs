@@ -46,6 +46,7 @@ on_file!(
     agreements_round_trip,
     insert_existing_agreement_is_a_conflict,
     update_agreement_protects_terms_in_force,
+    update_agreement_refuses_a_stale_revision,
     import_add_outcomes,
     import_without_commit_writes_nothing,
     import_pending_and_charged_total,
