@@ -35,7 +35,7 @@ use synergies_domain::model::{Framework, Organisation};
 use synergies_domain::Currency;
 
 use crate::{
-    AddOutcome, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus, DeliveryFilter,
+    AddOutcome, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus, DeliveryFilter, DumpItem,
     NewClosing, Store, StoreError, StoreResult,
 };
 
@@ -122,28 +122,7 @@ pub const CHECKS: &[(&str, Check)] = &[
 ];
 
 /// The tables that every backend has, as `table_counts` names them.
-pub const TABLES: &[&str] = &[
-    "organisations",
-    "conventions",
-    "funds",
-    "bienniums",
-    "budget_lines",
-    "services",
-    "rate_cards",
-    "rates",
-    "fx_rates",
-    "agreements",
-    "agreement_versions",
-    "closings",
-    "deliveries",
-    "acceptances",
-    "closing_deliveries",
-    "journal_entries",
-    "postings",
-    "charges",
-    "reversed_closing_deliveries",
-    "audit_events",
-];
+pub use crate::TABLES;
 
 /// Runs every check, each on a new store from `make` (a new, empty store that was never
 /// migrated). Runs them all, then panics naming every check that failed.
@@ -156,13 +135,108 @@ pub fn run_all(make: &dyn Fn() -> Box<dyn Store>) {
             failed.push(*name);
         }
     }
+    for (name, check) in PAIR_CHECKS {
+        if catch_unwind(AssertUnwindSafe(|| check(make))).is_err() {
+            eprintln!("conformance check {name} FAILED");
+            failed.push(*name);
+        }
+    }
     assert!(
         failed.is_empty(),
         "{} of {} conformance checks failed: {}",
         failed.len(),
-        CHECKS.len(),
+        CHECKS.len() + PAIR_CHECKS.len(),
         failed.join(", ")
     );
+}
+
+/// Checks that need more than one store (each from `make`).
+pub const PAIR_CHECKS: &[(&str, fn(&dyn Fn() -> Box<dyn Store>))] = &[
+    ("dump_restores_everything", dump_restores_everything),
+    (
+        "erase_all_empties_every_table",
+        erase_all_empties_every_table,
+    ),
+];
+
+/// A dump of a store with closings, reversals and audit events restores into an empty store
+/// identically (same rows, ids, trial balance and delivery states), and a restore into a
+/// store that holds data is refused and writes nothing.
+pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
+    let source = make();
+    let source = source.as_ref();
+    fixture::seed_accepted(source);
+    let march = fixture::march();
+    let first = fixture::close(source, AGREEMENT, march, 1);
+    let reversals = fixture::reversals(source, first, d("2026-04-30"));
+    ok(source.reverse_closing(first, &reversals), "reverse_closing");
+    fixture::close(source, AGREEMENT, march, 2);
+    ok(
+        source.audit("test", "seed", "all", &json!({"n": 1})),
+        "audit",
+    );
+
+    let mut items = vec![];
+    ok(
+        source.dump(&mut |item| {
+            items.push(item);
+            Ok(())
+        }),
+        "dump",
+    );
+    let tables: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match i {
+            DumpItem::Table { table, .. } => Some(table.as_str()),
+            DumpItem::Row(_) => None,
+        })
+        .collect();
+    assert_eq!(tables, TABLES.to_vec(), "a dump lists every table in order");
+
+    let target = make();
+    let target = target.as_ref();
+    ok(target.migrate(), "migrate");
+    let mut feed = items.clone().into_iter();
+    ok(target.restore(&mut || Ok(feed.next())), "restore");
+    assert_eq!(
+        snapshot(target),
+        snapshot(source),
+        "the restored store equals its source"
+    );
+    assert_eq!(
+        ok(target.agreements(), "agreements"),
+        ok(source.agreements(), "agreements")
+    );
+    assert_eq!(
+        ok(target.framework(), "framework"),
+        ok(source.framework(), "framework")
+    );
+    assert_ledger_sound(target);
+
+    // Restoring again into the now non-empty target is refused and writes nothing.
+    let before = snapshot(target);
+    let mut feed = items.into_iter();
+    expect_conflict(
+        target.restore(&mut || Ok(feed.next())),
+        "a restore into a database with data",
+    );
+    assert_unchanged(target, &before, "a refused restore");
+}
+
+/// `erase_all` empties every table, keeps the schema, and the store works afterwards.
+pub fn erase_all_empties_every_table(make: &dyn Fn() -> Box<dyn Store>) {
+    let store = make();
+    let store = store.as_ref();
+    fixture::seed_accepted(store);
+    fixture::close(store, AGREEMENT, fixture::march(), 1);
+    ok(store.erase_all(), "erase_all");
+    assert!(
+        counts(store).values().all(|n| *n == 0),
+        "every table is empty: {:?}",
+        counts(store)
+    );
+    fixture::seed(store);
+    assert!(!ok(store.is_empty(), "is_empty"));
 }
 
 // ---------------------------------------------------------------------------------------------

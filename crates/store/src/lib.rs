@@ -117,6 +117,41 @@ pub trait DeliveryImport {
     fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 
+/// An item of a dump: a table's header, then its rows. Values are JSON integers, strings or
+/// null, whatever the engine (decimals and dates as their exact text), so that a dump of one
+/// backend restores into another.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum DumpItem {
+    Table { table: String, columns: Vec<String> },
+    Row(Vec<Value>),
+}
+
+/// The tables of the schema, in dependency order: a dump lists them in this order and a
+/// restore loads them in it. (The migrations table is each database's own.)
+pub const TABLES: &[&str] = &[
+    "organisations",
+    "conventions",
+    "funds",
+    "bienniums",
+    "budget_lines",
+    "services",
+    "rate_cards",
+    "rates",
+    "fx_rates",
+    "agreements",
+    "agreement_versions",
+    "closings",
+    "deliveries",
+    "acceptances",
+    "closing_deliveries",
+    "journal_entries",
+    "postings",
+    "charges",
+    "reversed_closing_deliveries",
+    "audit_events",
+];
+
 /// One charge of a closing to be posted: its payer, amounts and journal entry.
 #[derive(Debug, Clone)]
 pub struct NewCharge {
@@ -275,6 +310,17 @@ pub trait Store: Send + Sync {
         -> StoreResult<()>;
     /// Balances per fund, account and currency, computed by the database.
     fn trial_balance(&self) -> StoreResult<TrialBalance>;
+
+    /// Streams every table of [`TABLES`], in order, from one consistent snapshot (a running
+    /// server may keep writing): each table's header, then its rows ordered by primary key.
+    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()>;
+    /// Loads a dump into this database in one transaction, keeping every id. Refuses a
+    /// database that holds data. Items come from `source` until it returns `None`.
+    fn restore(&self, source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>)
+        -> StoreResult<()>;
+    /// Deletes every row of every table (for a copy or restore told to overwrite), keeping the
+    /// schema. The only way posted entries and the audit trail are ever removed.
+    fn erase_all(&self) -> StoreResult<()>;
 
     /// Appends an event to the audit trail.
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;

@@ -23,30 +23,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_sqlite_2.sql"),
 ];
 
-/// Tables in dependency order (for counts and copies).
-pub(crate) const TABLES: &[&str] = &[
-    "organisations",
-    "conventions",
-    "funds",
-    "bienniums",
-    "budget_lines",
-    "services",
-    "rate_cards",
-    "rates",
-    "fx_rates",
-    "agreements",
-    "agreement_versions",
-    "closings",
-    "deliveries",
-    "acceptances",
-    "closing_deliveries",
-    "journal_entries",
-    "postings",
-    "charges",
-    "reversed_closing_deliveries",
-    "audit_events",
-];
-
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
@@ -1146,6 +1122,140 @@ impl Store for SqliteStore {
             );
         }
         Ok(TrialBalance::from_sums(sums))
+    }
+
+    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()> {
+        let conn = self.conn();
+        // A read transaction: WAL gives it a snapshot that concurrent writers do not disturb.
+        conn.execute_batch("BEGIN DEFERRED")?;
+        let result = (|| {
+            for table in TABLES {
+                let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+                let columns: Vec<String> =
+                    stmt.column_names().iter().map(|c| c.to_string()).collect();
+                sink(DumpItem::Table {
+                    table: table.to_string(),
+                    columns: columns.clone(),
+                })?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    let mut values = Vec::with_capacity(columns.len());
+                    for i in 0..columns.len() {
+                        values.push(match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Null => Value::Null,
+                            rusqlite::types::ValueRef::Integer(n) => Value::from(n),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                Value::from(String::from_utf8_lossy(t).into_owned())
+                            }
+                            other => {
+                                return Err(StoreError::Database(format!(
+                                    "{table}.{}: unexpected stored type {:?}",
+                                    columns[i],
+                                    other.data_type()
+                                )))
+                            }
+                        });
+                    }
+                    sink(DumpItem::Row(values))?;
+                }
+            }
+            Ok(())
+        })();
+        let _ = conn.execute_batch("COMMIT");
+        result
+    }
+
+    fn restore(
+        &self,
+        source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            for table in TABLES {
+                let n: i64 =
+                    c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+                if n > 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "the target database is not empty ({table} has {n} rows)"
+                    )));
+                }
+            }
+            let mut insert: Option<(String, usize, rusqlite::Statement)> = None;
+            while let Some(item) = source()? {
+                match item {
+                    DumpItem::Table { table, columns } => {
+                        if !TABLES.contains(&table.as_str()) {
+                            return Err(StoreError::Invalid(format!("unknown table {table}")));
+                        }
+                        let safe = columns.iter().all(|c| {
+                            !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                        });
+                        if !safe {
+                            return Err(StoreError::Invalid(format!(
+                                "bad column names for {table}"
+                            )));
+                        }
+                        let sql = format!(
+                            "INSERT INTO {table} ({}) VALUES ({})",
+                            columns.join(", "),
+                            (1..=columns.len())
+                                .map(|i| format!("?{i}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        );
+                        insert = Some((table, columns.len(), c.prepare(&sql)?));
+                    }
+                    DumpItem::Row(values) => {
+                        let Some((table, width, stmt)) = insert.as_mut() else {
+                            return Err(StoreError::Invalid("a row before its table".into()));
+                        };
+                        if values.len() != *width {
+                            return Err(StoreError::Invalid(format!(
+                                "a row of {table} has {} values, not {width}",
+                                values.len()
+                            )));
+                        }
+                        let params: Vec<rusqlite::types::Value> = values
+                            .into_iter()
+                            .map(|v| match v {
+                                Value::Null => Ok(rusqlite::types::Value::Null),
+                                Value::Number(n) => {
+                                    n.as_i64().map(rusqlite::types::Value::Integer).ok_or_else(
+                                        || StoreError::Invalid(format!("{n} is not an integer")),
+                                    )
+                                }
+                                Value::String(s) => Ok(rusqlite::types::Value::Text(s)),
+                                other => {
+                                    Err(StoreError::Invalid(format!("unexpected value {other}")))
+                                }
+                            })
+                            .collect::<StoreResult<_>>()?;
+                        stmt.execute(rusqlite::params_from_iter(params))?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn erase_all(&self) -> StoreResult<()> {
+        self.write(|c| {
+            // The immutability triggers guard against mistakes; erasing is deliberate, so they
+            // are lifted for this transaction only and restored before it commits.
+            let triggers: Vec<(String, String)> = c
+                .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for (name, _) in &triggers {
+                c.execute_batch(&format!("DROP TRIGGER {name}"))?;
+            }
+            for table in TABLES.iter().rev() {
+                c.execute_batch(&format!("DELETE FROM {table}"))?;
+            }
+            for (_, sql) in &triggers {
+                c.execute_batch(sql)?;
+            }
+            Ok(())
+        })
     }
 
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
