@@ -150,8 +150,11 @@ pub fn run_all(make: &dyn Fn() -> Box<dyn Store>) {
     );
 }
 
+/// A check that makes its own stores.
+pub type PairCheck = fn(&dyn Fn() -> Box<dyn Store>);
+
 /// Checks that need more than one store (each from `make`).
-pub const PAIR_CHECKS: &[(&str, fn(&dyn Fn() -> Box<dyn Store>))] = &[
+pub const PAIR_CHECKS: &[(&str, PairCheck)] = &[
     ("dump_restores_everything", dump_restores_everything),
     (
         "erase_all_empties_every_table",

@@ -1140,7 +1140,7 @@ impl Store for SqliteStore {
                 let mut rows = stmt.query([])?;
                 while let Some(r) = rows.next()? {
                     let mut values = Vec::with_capacity(columns.len());
-                    for i in 0..columns.len() {
+                    for (i, column) in columns.iter().enumerate() {
                         values.push(match r.get_ref(i)? {
                             rusqlite::types::ValueRef::Null => Value::Null,
                             rusqlite::types::ValueRef::Integer(n) => Value::from(n),
@@ -1149,8 +1149,7 @@ impl Store for SqliteStore {
                             }
                             other => {
                                 return Err(StoreError::Database(format!(
-                                    "{table}.{}: unexpected stored type {:?}",
-                                    columns[i],
+                                    "{table}.{column}: unexpected stored type {:?}",
                                     other.data_type()
                                 )))
                             }
