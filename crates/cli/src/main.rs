@@ -125,6 +125,9 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         order: Vec<String>,
     },
+    /// Move data between databases: copy, backup and restore.
+    #[command(subcommand)]
+    Store(StoreCmd),
     /// What the database holds.
     Status {
         #[arg(long)]
@@ -138,6 +141,38 @@ enum FrameworkCmd {
     Load { file: PathBuf },
     /// Print the reference data as JSON.
     Show,
+}
+
+#[derive(Subcommand)]
+enum StoreCmd {
+    /// Copy everything from one database to another (SQLite and PostgreSQL, either way) and
+    /// verify the copy: row counts, trial balance, ledger check.
+    Copy {
+        /// Source database URL.
+        #[arg(long)]
+        from: String,
+        /// Target database URL (created or migrated; must be empty unless --overwrite).
+        #[arg(long)]
+        to: String,
+        /// Replace the target's data.
+        #[arg(long)]
+        overwrite: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a consistent snapshot of the database (--db) to a portable file.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup file into the database (--db), which must be empty unless --overwrite.
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        overwrite: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -603,6 +638,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             print_json(&allocation)?;
         }
+        Command::Store(cmd) => store_cmd(&cli.db, cmd)?,
         Command::Status { json } => {
             let store = open(&cli.db)?;
             let summary = synergies_app::summary(store.as_ref())?;
@@ -873,4 +909,75 @@ fn ledger_cmd(db: &str, cmd: LedgerCmd) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_transfer(report: &synergies_app::storage::TransferReport, json: bool) -> Result<()> {
+    if json {
+        return print_json(report);
+    }
+    for (table, expected, got) in &report.tables {
+        println!("  {table:<28} {expected:>9} {got:>9}");
+    }
+    println!(
+        "Verified: same row counts, {}, ledger check {}.",
+        match report.same_trial_balance {
+            Some(true) => "same trial balance",
+            Some(false) => "DIFFERENT trial balance",
+            None => "trial balance not compared",
+        },
+        if report.ledger_check.passed() {
+            "passed"
+        } else {
+            "FAILED"
+        }
+    );
+    Ok(())
+}
+
+fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
+    use synergies_app::storage;
+    match cmd {
+        StoreCmd::Copy {
+            from,
+            to,
+            overwrite,
+            json,
+        } => {
+            let source = open(&from)?;
+            let target = synergies_store::open(&to).with_context(|| format!("opening {to}"))?;
+            let report = storage::copy(source.as_ref(), target.as_ref(), overwrite)?;
+            target.audit(
+                "cli",
+                "store.copy",
+                &from,
+                &json!({ "to_engine": target.engine(), "overwrite": overwrite }),
+            )?;
+            if !json {
+                println!("Copied {from} to {to}.");
+            }
+            print_transfer(&report, json)?;
+        }
+        StoreCmd::Backup { out } => {
+            let store = open(db)?;
+            let mut rows = 0;
+            write_out(Some(&out), |w| {
+                rows = storage::backup(store.as_ref(), w)?;
+                Ok(())
+            })?;
+            println!("Wrote {rows} rows of {db} to {}.", out.display());
+        }
+        StoreCmd::Restore {
+            file,
+            overwrite,
+            json,
+        } => {
+            let store = synergies_store::open(db).with_context(|| format!("opening {db}"))?;
+            let report = storage::restore(store.as_ref(), &file, overwrite)?;
+            if !json {
+                println!("Restored {} into {db}.", file.display());
+            }
+            print_transfer(&report, json)?;
+        }
+    }
+    Ok(())
 }

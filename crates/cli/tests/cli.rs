@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "settle",
     "export",
     "allocate",
+    "store",
     "status",
 ];
 
@@ -38,6 +39,7 @@ const NESTED: &[(&str, &[&str])] = &[
     ("deliveries", &["import", "accept", "dispute", "list"]),
     ("charges", &["list"]),
     ("ledger", &["trial-balance", "check", "export"]),
+    ("store", &["copy", "backup", "restore"]),
 ];
 
 /// The `Commands:` section of a help text: (name, description), without clap's own `help`.
@@ -1032,4 +1034,83 @@ fn settlement_clears_what_a_fund_owes_and_keeps_the_ledger_sound() {
     let over = over.failed();
     assert!(over.stderr.contains("would overpay"), "{}", over.stderr);
     assert_eq!(sb.json(&["ledger", "trial-balance", "--json"]), tb);
+}
+
+#[test]
+fn store_copy_backup_and_restore_keep_every_record() {
+    let sb = Sandbox::new();
+    sb.demo();
+    sb.ok(&["reopen", "--period", "2026-Q4"]);
+    sb.ok(&["close", "--period", "2026-Q4"]);
+    let exports = |db: &str| -> Vec<String> {
+        ["deliveries", "agreements", "charges", "rates", "fx"]
+            .iter()
+            .map(|d| {
+                sb.run_on(db, &["export", d, "--format", "json"])
+                    .ok()
+                    .stdout
+            })
+            .chain(std::iter::once(
+                sb.run_on(db, &["ledger", "trial-balance", "--json"])
+                    .ok()
+                    .stdout,
+            ))
+            .collect()
+    };
+    let original = exports(&sb.db);
+
+    let copy = sb.url("copy.db");
+    let report = sb
+        .run_raw(&["store", "copy", "--from", &sb.db, "--to", &copy, "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        report["same_trial_balance"],
+        Value::Bool(true),
+        "{report:#}"
+    );
+    assert_eq!(exports(&copy), original);
+    // A second copy into the same (now full) target is refused; --overwrite replaces.
+    let again = sb
+        .run_raw(&["store", "copy", "--from", &sb.db, "--to", &copy])
+        .failed();
+    assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+    sb.run_raw(&[
+        "store",
+        "copy",
+        "--from",
+        &sb.db,
+        "--to",
+        &copy,
+        "--overwrite",
+    ])
+    .ok();
+    assert_eq!(exports(&copy), original);
+
+    let file = sb.path("demo.backup");
+    sb.ok(&["store", "backup", "--out", file.to_str().unwrap()]);
+    let restored = sb.url("restored.db");
+    sb.run_on(&restored, &["store", "restore", file.to_str().unwrap()])
+        .ok();
+    assert_eq!(exports(&restored), original);
+    sb.run_on(&restored, &["ledger", "check"]).ok();
+    // Restoring into a database with data is refused and changes nothing.
+    let refused = sb
+        .run_on(&restored, &["store", "restore", file.to_str().unwrap()])
+        .failed();
+    assert!(refused.stderr.contains("not empty"), "{}", refused.stderr);
+    assert_eq!(exports(&restored), original);
+    // Not a backup: a clear error.
+    std::fs::write(sb.path("junk.backup"), "hello\n").unwrap();
+    let junk = sb
+        .run_on(
+            &sb.url("other.db"),
+            &["store", "restore", sb.path("junk.backup").to_str().unwrap()],
+        )
+        .failed();
+    assert!(
+        junk.stderr.contains("not a Synergies backup"),
+        "{}",
+        junk.stderr
+    );
 }
