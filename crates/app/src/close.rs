@@ -37,16 +37,54 @@ pub struct CloseReport {
     pub nothing_to_charge: Vec<String>,
 }
 
+/// How many times a close is attempted when other writers change the period meanwhile.
+const ATTEMPTS: usize = 10;
+
 /// Closes `period` for every agreement (or one). `posted_on` dates the closing records.
 ///
 /// The period's accepted, uncharged deliveries are read in one pass, priced and summed per
-/// agreement; the closings of all agreements are then posted in one transaction.
+/// agreement; the closings of all agreements are then posted in one transaction. When another
+/// writer closes or changes the same period at the same moment, the close starts again from a
+/// fresh read, so that when it returns every delivery it could see is charged exactly once.
 pub fn close_period(
     store: &dyn Store,
     period: Period,
     only: Option<&str>,
     posted_on: NaiveDate,
 ) -> AppResult<CloseReport> {
+    let mut report = CloseReport {
+        period: period.to_string(),
+        ..Default::default()
+    };
+    for _ in 0..ATTEMPTS {
+        match close_once(store, period, only, posted_on) {
+            Ok((attempt, raced)) => {
+                report.posted.extend(attempt.posted);
+                report.nothing_to_charge = attempt.nothing_to_charge;
+                if !raced {
+                    report
+                        .nothing_to_charge
+                        .retain(|c| !report.posted.iter().any(|p| &p.agreement == c));
+                    return Ok(report);
+                }
+            }
+            Err(AppError::Store(StoreError::Conflict(_))) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(AppError::Store(StoreError::Conflict(format!(
+        "{period} kept changing under other writers for {ATTEMPTS} attempts; run close again"
+    ))))
+}
+
+/// One attempt: the report, and whether another writer posted a closing of the same
+/// agreement, period and sequence first (so this attempt may have left deliveries uncharged).
+fn close_once(
+    store: &dyn Store,
+    period: Period,
+    only: Option<&str>,
+    posted_on: NaiveDate,
+) -> AppResult<(CloseReport, bool)> {
     let ctx = PricingContext::load(store)?;
     if let Some(code) = only {
         ctx.agreement(code)?;
@@ -144,6 +182,7 @@ pub fn close_period(
         });
     }
     let posted = store.post_closings(&closings)?;
+    let raced = posted.iter().any(Option::is_none);
     for (closing, id) in closings.iter().zip(posted) {
         match id {
             Some(id) => report.posted.push(ClosingSummary {
@@ -164,7 +203,7 @@ pub fn close_period(
         }
     }
     report.nothing_to_charge.sort();
-    Ok(report)
+    Ok((report, raced))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
