@@ -3,6 +3,7 @@
 //! and the double-entry ledger with its invariants. No I/O, no async, no clock: every input
 //! (including "now") is passed in.
 
+pub mod access;
 pub mod agreement;
 pub mod allocation;
 pub mod cost;

@@ -1,0 +1,264 @@
+//! Who may do what. Roles are held per organisation, and the rules keep each secretariat
+//! autonomous, as decision MC-6/20 requires: nobody changes another organisation's records,
+//! a head approves for their own organisation only, a delivery is recorded by the provider and
+//! accepted by the recipient, the auditor reads everything and changes nothing, and the
+//! administrator manages users but no business data.
+//!
+//! One function, [`authorize`], decides every state-changing action, so the command line, the
+//! web pages and the API all apply the same rules.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Plans activities; records deliveries for its organisation's agreements as provider;
+    /// drafts and proposes its organisation's agreements.
+    Officer,
+    /// Rates, exchange rates, acceptance of deliveries received, closing, settlement.
+    Finance,
+    /// The head of the secretariat: approves and amends its organisation's agreements.
+    Head,
+    /// Joint task force member: reads everything shared, manages task-force action items.
+    TaskForce,
+    /// Reads everything, changes nothing.
+    Auditor,
+    /// Manages users and roles only; no business data.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Officer,
+        Role::Finance,
+        Role::Head,
+        Role::TaskForce,
+        Role::Auditor,
+        Role::Admin,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Finance => "finance",
+            Role::Head => "head",
+            Role::TaskForce => "task_force",
+            Role::Auditor => "auditor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A role held in an organisation (`None` for roles that span organisations: task force,
+/// auditor, administrator).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub organisation: Option<String>,
+}
+
+/// A person and what they may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub username: String,
+    pub grants: Vec<Grant>,
+}
+
+impl Principal {
+    /// Whether the principal holds `role` in `organisation`.
+    pub fn has(&self, role: Role, organisation: &str) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == role && g.organisation.as_deref() == Some(organisation))
+    }
+
+    /// Whether the principal holds `role` anywhere.
+    pub fn has_anywhere(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+}
+
+/// Every action that changes data, with the organisations it touches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Create or edit a draft agreement, or propose it, where `provider` provides.
+    DraftAgreement { provider: String },
+    /// Approve or amend an agreement for `organisation` (one of its parties).
+    ApproveAgreement { organisation: String },
+    /// Record deliveries under an agreement whose provider is `provider`.
+    RecordDeliveries { provider: String },
+    /// Accept or dispute deliveries received by `recipient`.
+    AcceptDeliveries { recipient: String },
+    /// Edit `provider`'s rate card.
+    EditRates { provider: String },
+    /// Edit the operational exchange rates (shared reference data).
+    EditExchangeRates,
+    /// Close or reopen a period for agreements provided by `provider`.
+    ClosePeriod { provider: String },
+    /// Settle what `payer`'s fund owes.
+    Settle { payer: String },
+    /// Plan or edit a cooperation activity led by `organisation`.
+    PlanActivity { organisation: String },
+    /// Manage task-force action items.
+    ManageActionItems,
+    /// Manage users, roles and their tokens.
+    ManageUsers,
+}
+
+/// Why an action is refused, in words for the person refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Denied(pub String);
+
+/// Decides whether `who` may perform `action`.
+pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
+    let needs = |role: Role, org: &str, what: &str| {
+        if who.has(role, org) {
+            Ok(())
+        } else {
+            Err(Denied(format!(
+                "{} may not {what}: that needs the {} role in {org}",
+                who.username,
+                role.as_str()
+            )))
+        }
+    };
+    match action {
+        Action::DraftAgreement { provider } => {
+            if who.has(Role::Officer, provider) || who.has(Role::Finance, provider) {
+                Ok(())
+            } else {
+                needs(Role::Officer, provider, "draft agreements provided by it")
+            }
+        }
+        Action::ApproveAgreement { organisation } => needs(
+            Role::Head,
+            organisation,
+            "approve or amend agreements for it",
+        ),
+        Action::RecordDeliveries { provider } => {
+            needs(Role::Officer, provider, "record deliveries it provides")
+        }
+        Action::AcceptDeliveries { recipient } => {
+            needs(Role::Finance, recipient, "accept deliveries it receives")
+        }
+        Action::EditRates { provider } => needs(Role::Finance, provider, "edit its rate card"),
+        Action::EditExchangeRates => {
+            if who.grants.iter().any(|g| g.role == Role::Finance) {
+                Ok(())
+            } else {
+                Err(Denied(format!(
+                    "{} may not edit exchange rates: that needs a finance role",
+                    who.username
+                )))
+            }
+        }
+        Action::ClosePeriod { provider } => needs(Role::Finance, provider, "close its periods"),
+        Action::Settle { payer } => needs(Role::Finance, payer, "settle what it owes"),
+        Action::PlanActivity { organisation } => {
+            needs(Role::Officer, organisation, "plan its activities")
+        }
+        Action::ManageActionItems => {
+            if who.has_anywhere(Role::TaskForce) {
+                Ok(())
+            } else {
+                Err(Denied(format!(
+                    "{} may not manage action items: that needs the task force role",
+                    who.username
+                )))
+            }
+        }
+        Action::ManageUsers => {
+            if who.has_anywhere(Role::Admin) {
+                Ok(())
+            } else {
+                Err(Denied(format!(
+                    "{} may not manage users: that needs the admin role",
+                    who.username
+                )))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str, role: Role, org: Option<&str>) -> Principal {
+        Principal {
+            username: name.into(),
+            grants: vec![Grant {
+                role,
+                organisation: org.map(str::to_string),
+            }],
+        }
+    }
+
+    #[test]
+    fn each_secretariat_stays_autonomous() {
+        let mc_head = user("mc.head", Role::Head, Some("MC"));
+        let brs_officer = user("brs.officer", Role::Officer, Some("BRS"));
+        let approve_mc = Action::ApproveAgreement {
+            organisation: "MC".into(),
+        };
+        assert!(authorize(&mc_head, &approve_mc).is_ok());
+        assert!(authorize(
+            &mc_head,
+            &Action::ApproveAgreement {
+                organisation: "BRS".into()
+            }
+        )
+        .is_err());
+        let record_mc = Action::RecordDeliveries {
+            provider: "MC".into(),
+        };
+        let err = authorize(&brs_officer, &record_mc).unwrap_err();
+        assert!(err.0.contains("needs the officer role in MC"), "{err}");
+    }
+
+    #[test]
+    fn the_auditor_and_the_admin_change_no_business_data() {
+        let auditor = user("auditor", Role::Auditor, None);
+        let admin = user("admin", Role::Admin, None);
+        let business = [
+            Action::DraftAgreement {
+                provider: "MC".into(),
+            },
+            Action::ApproveAgreement {
+                organisation: "MC".into(),
+            },
+            Action::RecordDeliveries {
+                provider: "MC".into(),
+            },
+            Action::AcceptDeliveries {
+                recipient: "BRS".into(),
+            },
+            Action::EditRates {
+                provider: "MC".into(),
+            },
+            Action::EditExchangeRates,
+            Action::ClosePeriod {
+                provider: "MC".into(),
+            },
+            Action::Settle {
+                payer: "BRS".into(),
+            },
+            Action::PlanActivity {
+                organisation: "MC".into(),
+            },
+            Action::ManageActionItems,
+        ];
+        for a in &business {
+            assert!(authorize(&auditor, a).is_err(), "auditor: {a:?}");
+            assert!(authorize(&admin, a).is_err(), "admin: {a:?}");
+        }
+        assert!(authorize(&admin, &Action::ManageUsers).is_ok());
+        assert!(authorize(&auditor, &Action::ManageUsers).is_err());
+    }
+}
