@@ -21,7 +21,7 @@ use synergies_store::{ChargeFilter, DeliveryFilter, Store};
 #[derive(Parser)]
 #[command(name = "synergies", version)]
 struct Cli {
-    /// Database URL: sqlite://FILE (PostgreSQL follows).
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB (also postgresql:///DB?host=/socket/dir).
     #[arg(
         long,
         global = true,

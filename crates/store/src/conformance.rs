@@ -62,6 +62,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("import_add_outcomes", import_add_outcomes),
     (
+        "import_stage_and_flush_in_batches",
+        import_stage_and_flush_in_batches,
+    ),
+    (
         "import_without_commit_writes_nothing",
         import_without_commit_writes_nothing,
     ),
@@ -87,6 +91,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     (
         "concurrent_closings_post_once",
         concurrent_closings_post_once,
+    ),
+    (
+        "concurrent_writers_charge_each_delivery_once",
+        concurrent_writers_charge_each_delivery_once,
     ),
     ("charges_filter", charges_filter),
     (
@@ -1510,6 +1518,123 @@ pub fn import_add_outcomes(store: &dyn Store) {
     assert_eq!(count(store, "deliveries"), 2);
 }
 
+/// Deliveries staged in batches: a flush reports, with their tags, exactly the staged
+/// deliveries it did not insert, whether their agreement and external id were recorded before
+/// or earlier in the same batch (the first of a batch is inserted, a later one is `Identical`
+/// or a `Conflict` with it); text with tabs, newlines, carriage returns and backslashes is
+/// stored as given; an unknown agreement is refused at `stage`.
+pub fn import_stage_and_flush_in_batches(store: &dyn Store) {
+    fixture::seed(store);
+    let all = fixture::deliveries();
+    let mut odd = all[0].clone();
+    odd.external_id = "ODD-001\\x".into();
+    odd.description =
+        "tab\there, newline\nthere, CR\r, backslash \\ and \\N, quote ' \" and UTF-8: é 😀".into();
+    odd.grade = Some("P-4\t(acting)".into());
+    let mut same_other_notation = odd.clone();
+    same_other_notation.quantity = fixture::dec("2.000");
+    let mut other_content = odd.clone();
+    other_content.description = "another description".into();
+    let other = fixture::other_delivery();
+
+    let sort = |mut v: Vec<(u64, AddOutcome)>| {
+        v.sort_by_key(|(tag, _)| *tag);
+        v
+    };
+    let mut import = ok(store.import_deliveries(), "import_deliveries");
+    assert_eq!(
+        ok(import.flush(), "flush with nothing staged"),
+        vec![],
+        "a flush with nothing staged reports nothing"
+    );
+    ok(import.stage(10, &odd), "stage");
+    ok(import.stage(11, &other), "stage");
+    ok(import.stage(12, &same_other_notation), "stage");
+    ok(import.stage(13, &other_content), "stage");
+    let mut unknown = all[1].clone();
+    unknown.agreement = "NO-SUCH-AGREEMENT".into();
+    expect_not_found(
+        import.stage(14, &unknown),
+        "stage under an unknown agreement",
+    );
+    assert_eq!(
+        sort(ok(import.flush(), "flush")),
+        vec![
+            (12, AddOutcome::Identical),
+            (13, AddOutcome::Conflict(odd.clone())),
+        ],
+        "within one batch the first delivery of an external id is inserted; a later one is \
+         Identical (whatever the notation of its decimals) or a Conflict with the first"
+    );
+    ok(import.stage(20, &all[1]), "stage");
+    ok(import.stage(21, &odd), "stage");
+    ok(import.stage(22, &other_content), "stage");
+    ok(import.stage(23, &all[2]), "stage");
+    assert_eq!(
+        sort(ok(import.flush(), "second flush")),
+        vec![
+            (21, AddOutcome::Identical),
+            (22, AddOutcome::Conflict(odd.clone())),
+        ],
+        "a later batch compares with what earlier batches inserted"
+    );
+    assert_eq!(
+        ok(import.flush(), "flush again"),
+        vec![],
+        "nothing left staged"
+    );
+    let mut pending = vec![];
+    ok(
+        import.for_each_pending(AGREEMENT, &mut |d| {
+            pending.push(d.clone());
+            Ok(())
+        }),
+        "for_each_pending",
+    );
+    assert_eq!(
+        pending,
+        vec![odd.clone(), all[1].clone(), all[2].clone()],
+        "the import sees what it flushed, in staging order"
+    );
+    ok(import.commit(), "commit");
+
+    let stored: Vec<_> = deliveries(store, &DeliveryFilter::default())
+        .into_iter()
+        .map(|d| d.delivery)
+        .collect();
+    assert_eq!(
+        stored,
+        vec![odd.clone(), other.clone(), all[1].clone(), all[2].clone()],
+        "the inserted deliveries are stored as given (text byte for byte), in staging order"
+    );
+    assert_eq!(
+        stored[0].description, odd.description,
+        "tabs, newlines, carriage returns and backslashes survive"
+    );
+
+    // A batch whose first delivery conflicts with a recorded one, then repeats it exactly.
+    let mut import = ok(store.import_deliveries(), "import_deliveries");
+    ok(import.stage(1, &other_content), "stage");
+    ok(import.stage(2, &odd), "stage");
+    ok(import.stage(3, &all[3]), "stage");
+    ok(import.stage(4, &all[3]), "stage");
+    assert_eq!(
+        sort(ok(import.flush(), "flush")),
+        vec![
+            (1, AddOutcome::Conflict(odd.clone())),
+            (2, AddOutcome::Identical),
+            (4, AddOutcome::Identical),
+        ],
+        "rows recorded before the batch are compared with the recorded delivery"
+    );
+    drop(import);
+    assert_eq!(
+        count(store, "deliveries"),
+        4,
+        "an import dropped without commit writes nothing"
+    );
+}
+
 /// Dropping an import without `commit` writes nothing; `commit` writes.
 pub fn import_without_commit_writes_nothing(store: &dyn Store) {
     fixture::seed(store);
@@ -2172,6 +2297,106 @@ pub fn concurrent_closings_post_once(store: &dyn Store) {
     assert_eq!(c["closings"], 1);
     assert_eq!(c["charges"], 1);
     assert_eq!(c["journal_entries"], 1);
+    assert_ledger_sound(store);
+}
+
+/// Eight threads record deliveries of two agreements, accept them and close March at the
+/// same time, each retrying a closing that another got to first: afterwards every delivery is
+/// charged exactly once, the charges add up to the deliveries' costs and the ledger holds.
+pub fn concurrent_writers_charge_each_delivery_once(store: &dyn Store) {
+    fixture::seed(store);
+    let (threads, rounds) = (8, 5);
+    let march = fixture::march();
+    // The deliveries recorded: a page delivery of each agreement, dated in March.
+    let template = |agreement: &str| {
+        if agreement == AGREEMENT {
+            fixture::deliveries()[1].clone()
+        } else {
+            fixture::other_delivery()
+        }
+    };
+    let close = |agreement: &str| {
+        for _ in 0..1_000 {
+            let sequence = ok(store.closings(Some(agreement)), "closings")
+                .iter()
+                .filter(|c| c.period == march.to_string())
+                .map(|c| c.sequence)
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let closing = fixture::closing(store, agreement, march, sequence, d("2026-04-02"));
+            if closing.deliveries == 0 {
+                return;
+            }
+            match store.post_closing(&closing) {
+                Ok(Some(_)) => return,
+                // Another thread posted this sequence, or charged some of its deliveries.
+                Ok(None) | Err(StoreError::Conflict(_)) => continue,
+                Err(e) => panic!("post_closing of {agreement} #{sequence}: {e} ({e:?})"),
+            }
+        }
+        panic!("a closing of {agreement} kept conflicting 1000 times");
+    };
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let (template, close) = (&template, &close);
+            s.spawn(move || {
+                for r in 0..rounds {
+                    let agreement = if (t + r) % 2 == 0 {
+                        AGREEMENT
+                    } else {
+                        OTHER_AGREEMENT
+                    };
+                    let mut delivery = template(agreement);
+                    delivery.external_id = format!("T{t}-R{r}");
+                    fixture::import(store, &[delivery]);
+                    ok(
+                        store.accept_deliveries(Some(agreement), None, d("2026-04-01")),
+                        "accept_deliveries",
+                    );
+                    close(agreement);
+                }
+            });
+        }
+    });
+    close(AGREEMENT);
+    close(OTHER_AGREEMENT);
+
+    let all = deliveries(store, &DeliveryFilter::default());
+    assert_eq!(
+        all.len(),
+        threads * rounds,
+        "every delivery is recorded once"
+    );
+    for sd in &all {
+        assert_eq!(sd.status, DeliveryStatus::Accepted);
+        assert!(
+            sd.closing.is_some(),
+            "delivery {} is charged",
+            sd.delivery.external_id
+        );
+    }
+    let closings = ok(store.closings(None), "closings");
+    assert_eq!(
+        closings.iter().map(|c| c.deliveries).sum::<u64>(),
+        all.len() as u64,
+        "the closings charge every delivery exactly once"
+    );
+    let c = counts(store);
+    assert_eq!(c["closing_deliveries"], all.len() as i64);
+    assert_eq!(c["closings"], c["charges"], "one charge per closing");
+    let of = |agreement: &str| {
+        all.iter()
+            .filter(|d| d.delivery.agreement == agreement)
+            .count()
+    };
+    // A page costs 45.50 USD: 10 pages under AGREEMENT, 4 under OTHER_AGREEMENT.
+    let direct: i64 = all_charges(store).iter().map(|c| c.direct_minor).sum();
+    assert_eq!(
+        direct,
+        of(AGREEMENT) as i64 * 45_500 + of(OTHER_AGREEMENT) as i64 * 18_200,
+        "the charges add up to the deliveries' costs"
+    );
     assert_ledger_sound(store);
 }
 

@@ -1,5 +1,6 @@
 //! Storage of Synergies behind one trait, [`Store`], so that callers never know which engine
-//! holds the data. The backend is chosen from a URL: `sqlite://PATH` (the embedded default).
+//! holds the data. The backend is chosen from a URL: `sqlite://PATH` (the embedded default) or
+//! `postgres://…` / `postgresql://…` (PostgreSQL).
 //!
 //! Every write method is one transaction: it happens whole or not at all. Posted journal
 //! entries are immutable (the schema refuses updates and deletes of them), and every posting
@@ -16,8 +17,10 @@ use synergies_domain::model::Framework;
 use synergies_domain::{Currency, DomainError, Period};
 
 pub mod conformance;
+mod postgres;
 mod sqlite;
 
+pub use self::postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Everything that can go wrong in storage, phrased for the person at the command line.
@@ -38,7 +41,9 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Opens the store that a URL names: `sqlite://synergies.db`, `sqlite:///abs/path.db`,
-/// `sqlite::memory:`.
+/// `sqlite::memory:`, or a libpq-style PostgreSQL URL: `postgres://user@host/dbname`,
+/// `postgresql:///dbname?host=/var/run/postgresql` (Unix socket). A PostgreSQL URL that
+/// cannot be parsed is `Invalid`; a server that cannot be reached is a `Database` error.
 pub fn open(url: &str) -> StoreResult<Box<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         if path.is_empty() {
@@ -52,12 +57,10 @@ pub fn open(url: &str) -> StoreResult<Box<dyn Store>> {
         return Ok(Box::new(SqliteStore::open_in_memory()?));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::Invalid(
-            "the PostgreSQL backend is not available in this build yet; use sqlite://FILE".into(),
-        ));
+        return Ok(Box::new(PostgresStore::open(url)?));
     }
     Err(StoreError::Invalid(format!(
-        "unsupported database URL {url:?}: expected sqlite://FILE"
+        "unsupported database URL {url:?}: expected sqlite://FILE or postgres://USER@HOST/DB"
     )))
 }
 

@@ -1130,7 +1130,23 @@ impl Store for SqliteStore {
         conn.execute_batch("BEGIN DEFERRED")?;
         let result = (|| {
             for table in TABLES {
-                let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+                // Rows in primary-key order (byte order for text keys), as every backend
+                // dumps them, so that dumps of the same data are equal whatever the engine.
+                let mut key: Vec<(i64, String)> = conn
+                    .prepare(&format!("PRAGMA table_info({table})"))?
+                    .query_map([], |r| Ok((r.get(5)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                key.retain(|(position, _)| *position > 0);
+                key.sort();
+                let order = if key.is_empty() {
+                    "rowid".to_string()
+                } else {
+                    key.into_iter()
+                        .map(|(_, c)| c)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
                 let columns: Vec<String> =
                     stmt.column_names().iter().map(|c| c.to_string()).collect();
                 sink(DumpItem::Table {

@@ -48,6 +48,7 @@ on_file!(
     update_agreement_protects_terms_in_force,
     update_agreement_refuses_a_stale_revision,
     import_add_outcomes,
+    import_stage_and_flush_in_batches,
     import_without_commit_writes_nothing,
     import_pending_and_charged_total,
     delivery_filters_and_order,
@@ -57,6 +58,7 @@ on_file!(
     post_closing_is_idempotent,
     post_closing_refuses_changed_deliveries,
     concurrent_closings_post_once,
+    concurrent_writers_charge_each_delivery_once,
     charges_filter,
     reverse_closing_restores_balances,
     reverse_closing_twice_is_refused,
@@ -210,7 +212,7 @@ fn open_chooses_the_backend_from_the_url() {
     assert_eq!(memory.engine(), "sqlite");
     for bad in [
         "sqlite://",
-        "postgres://localhost/synergies",
+        "postgres://localhost:notaport/synergies",
         "mysql://x",
         "synergies.db",
     ] {

@@ -1,0 +1,2064 @@
+//! The PostgreSQL backend: a small pool of synchronous connections, each write method one
+//! transaction (retried whole when PostgreSQL reports a deadlock or a serialization failure),
+//! bulk imports through `COPY` into a temporary staging table.
+//!
+//! Behaviour equals the SQLite backend's wherever the conformance suite looks. The schema uses
+//! native types where they are exact (BIGINT, NUMERIC, DATE); every text column compares in
+//! byte order (`COLLATE "C"`), as SQLite's do; NUMERIC values are read and written as their
+//! text, so a decimal keeps the notation it was written with (`1.50`).
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use ::postgres::error::SqlState;
+use ::postgres::fallible_iterator::FallibleIterator;
+use ::postgres::types::ToSql;
+use ::postgres::{Client, Config, NoTls, Row, Statement};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
+use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
+use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
+use synergies_domain::model::*;
+use synergies_domain::{Currency, Money, Month, Period};
+
+use crate::*;
+
+/// Migrations in order; the schema version is the number of migrations applied.
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_postgres.sql"),
+    include_str!("schema_postgres_2.sql"),
+];
+
+/// The most connections one store opens.
+const POOL_SIZE: usize = 8;
+/// How long a caller waits for a free connection before giving up.
+const POOL_WAIT: Duration = Duration::from_secs(60);
+/// How many times a write transaction is retried after a deadlock or serialization failure.
+const RETRIES: u32 = 8;
+/// The first key of the advisory lock that serialises migrations (ASCII "SYNE"); the second
+/// is a hash of the schema, so that stores in different schemas migrate independently.
+const MIGRATION_LOCK: i32 = 0x5359_4E45;
+/// A restore sends a table's rows to `COPY` in chunks of about this many bytes.
+const RESTORE_CHUNK: usize = 1 << 20;
+
+type Param<'a> = &'a (dyn ToSql + Sync);
+
+impl From<::postgres::Error> for StoreError {
+    fn from(e: ::postgres::Error) -> Self {
+        StoreError::Database(pg_message(&e))
+    }
+}
+
+fn pg_message(e: &::postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.to_string(),
+        None => e.to_string(),
+    }
+}
+
+fn invalid(what: &str, value: &str) -> StoreError {
+    StoreError::Database(format!("stored {what} {value:?} is not valid"))
+}
+
+fn parse_decimal(s: &str) -> StoreResult<Decimal> {
+    Decimal::from_str(s).map_err(|_| invalid("decimal", s))
+}
+
+fn parse_currency(s: &str) -> StoreResult<Currency> {
+    Currency::from_code(s).map_err(|_| invalid("currency", s))
+}
+
+fn small(n: i64, what: &str) -> StoreResult<u32> {
+    u32::try_from(n).map_err(|_| invalid(what, &n.to_string()))
+}
+
+fn count(n: i64, what: &str) -> StoreResult<u64> {
+    u64::try_from(n).map_err(|_| invalid(what, &n.to_string()))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Database(format!("stored JSON: {e}")))
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339()
+}
+
+/// Appends a value to a line of `COPY … FROM STDIN` text format: backslash, tab, newline and
+/// carriage return are escaped; everything else (UTF-8 included) goes as it is.
+fn copy_text(out: &mut Vec<u8>, s: &str) {
+    for &b in s.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// `COPY`'s NULL.
+const COPY_NULL: &[u8] = b"\\N";
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections and the pool.
+
+/// One connection with its prepared statements, and what the store knows of its transaction.
+struct Conn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+    in_transaction: bool,
+    /// A statement of the open transaction failed: PostgreSQL has aborted it.
+    failed: bool,
+    /// The last error was a deadlock or serialization failure: the transaction may be retried.
+    retry: bool,
+}
+
+impl Conn {
+    /// Turns a driver error into a store error, remembering what it means for the transaction.
+    fn fail(&mut self, e: ::postgres::Error) -> StoreError {
+        if self.in_transaction {
+            self.failed = true;
+        }
+        let code = e.code();
+        if code == Some(&SqlState::T_R_DEADLOCK_DETECTED)
+            || code == Some(&SqlState::T_R_SERIALIZATION_FAILURE)
+        {
+            self.retry = true;
+            return StoreError::Conflict(format!(
+                "another writer was changing the same rows at the same time ({}); try again",
+                pg_message(&e)
+            ));
+        }
+        StoreError::Database(pg_message(&e))
+    }
+
+    fn prepared(&mut self, sql: &str) -> StoreResult<Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        match self.client.prepare(sql) {
+            Ok(s) => {
+                self.statements.insert(sql.to_string(), s.clone());
+                Ok(s)
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    fn query(&mut self, sql: &str, params: &[Param]) -> StoreResult<Vec<Row>> {
+        let stmt = self.prepared(sql)?;
+        match self.client.query(&stmt, params) {
+            Ok(rows) => Ok(rows),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    fn query_opt(&mut self, sql: &str, params: &[Param]) -> StoreResult<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    fn query_one(&mut self, sql: &str, params: &[Param]) -> StoreResult<Row> {
+        self.query_opt(sql, params)?
+            .ok_or_else(|| StoreError::Database(format!("no row from {sql}")))
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Param]) -> StoreResult<u64> {
+        let stmt = self.prepared(sql)?;
+        match self.client.execute(&stmt, params) {
+            Ok(n) => Ok(n),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Runs statements through the simple protocol (no parameters, not prepared).
+    fn batch(&mut self, sql: &str) -> StoreResult<()> {
+        match self.client.batch_execute(sql) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Streams the rows of a query to `f`; an error of `f` stops the stream and is returned.
+    fn stream(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+        f: &mut dyn FnMut(&Row) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        enum Stop {
+            Pg(::postgres::Error),
+            Store(StoreError),
+        }
+        let stmt = self.prepared(sql)?;
+        let result = (|| {
+            let mut rows = self
+                .client
+                .query_raw(&stmt, params.iter().copied())
+                .map_err(Stop::Pg)?;
+            while let Some(row) = rows.next().map_err(Stop::Pg)? {
+                f(&row).map_err(Stop::Store)?;
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => Ok(()),
+            Err(Stop::Pg(e)) => Err(self.fail(e)),
+            Err(Stop::Store(e)) => Err(e),
+        }
+    }
+
+    /// Sends `data` (COPY text format) to a `COPY … FROM STDIN` statement.
+    fn copy_in(&mut self, sql: &str, data: &[u8]) -> StoreResult<u64> {
+        use std::io::Write;
+        let result = (|| {
+            let mut writer = self.client.copy_in(sql)?;
+            writer
+                .write_all(data)
+                .map_err(|e| StoreError::Database(format!("COPY: {e}")))?;
+            Ok::<u64, StoreError>(writer.finish()?)
+        })();
+        if result.is_err() && self.in_transaction {
+            self.failed = true;
+        }
+        result
+    }
+
+    fn begin(&mut self, begin: &str) -> StoreResult<()> {
+        self.batch(begin)?;
+        self.in_transaction = true;
+        self.failed = false;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> StoreResult<()> {
+        if self.failed {
+            self.rollback();
+            return Err(StoreError::Database(
+                "the transaction was rolled back after an earlier error".into(),
+            ));
+        }
+        let result = self.batch("COMMIT");
+        self.in_transaction = false;
+        result
+    }
+
+    fn rollback(&mut self) {
+        if self.in_transaction {
+            let _ = self.client.batch_execute("ROLLBACK");
+            self.in_transaction = false;
+            self.failed = false;
+        }
+    }
+
+    /// Runs `f` in one transaction opened by `begin`, rolling back on any error.
+    fn in_transaction<T>(
+        &mut self,
+        begin: &str,
+        f: impl FnOnce(&mut Conn) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.begin(begin)?;
+        match f(self) {
+            Ok(v) => self.commit().map(|()| v),
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+}
+
+struct PoolState {
+    idle: Vec<Conn>,
+    open: usize,
+}
+
+struct Pool {
+    config: Config,
+    state: Mutex<PoolState>,
+    freed: Condvar,
+}
+
+impl Pool {
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        // The state is two plain fields, consistent between statements: a poisoned lock is
+        // safe to reuse.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn connect(&self) -> StoreResult<Conn> {
+        let client = self.config.connect(NoTls).map_err(|e| {
+            StoreError::Database(format!("cannot connect to PostgreSQL: {}", pg_message(&e)))
+        })?;
+        Ok(Conn {
+            client,
+            statements: HashMap::new(),
+            in_transaction: false,
+            failed: false,
+            retry: false,
+        })
+    }
+
+    fn get(&self) -> StoreResult<Pooled<'_>> {
+        let deadline = Instant::now() + POOL_WAIT;
+        let mut state = self.lock();
+        loop {
+            while let Some(conn) = state.idle.pop() {
+                if conn.client.is_closed() {
+                    state.open -= 1;
+                    continue;
+                }
+                return Ok(Pooled {
+                    pool: self,
+                    conn: Some(conn),
+                });
+            }
+            if state.open < POOL_SIZE {
+                state.open += 1;
+                drop(state);
+                return match self.connect() {
+                    Ok(conn) => Ok(Pooled {
+                        pool: self,
+                        conn: Some(conn),
+                    }),
+                    Err(e) => {
+                        self.lock().open -= 1;
+                        self.freed.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(StoreError::Database(format!(
+                    "all {POOL_SIZE} connections to PostgreSQL stayed busy for {}s",
+                    POOL_WAIT.as_secs()
+                )));
+            }
+            state = self
+                .freed
+                .wait_timeout(state, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    fn put(&self, mut conn: Conn) {
+        // A transaction left open (a panic, a dropped import) is rolled back before the
+        // connection serves anyone else; a connection that cannot is closed.
+        conn.rollback();
+        let mut state = self.lock();
+        if conn.client.is_closed() {
+            state.open -= 1;
+        } else {
+            conn.retry = false;
+            state.idle.push(conn);
+        }
+        drop(state);
+        self.freed.notify_one();
+    }
+}
+
+/// A connection borrowed from the pool; it goes back when dropped.
+struct Pooled<'a> {
+    pool: &'a Pool,
+    conn: Option<Conn>,
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        self.conn
+            .as_ref()
+            .expect("a pooled connection is present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Conn {
+        self.conn
+            .as_mut()
+            .expect("a pooled connection is present until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.put(conn);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store.
+
+/// A Synergies store in a PostgreSQL database (in the first schema of the connection's
+/// `search_path`, normally `public`).
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+impl PostgresStore {
+    /// Opens a store from a libpq-style URL: `postgres://user@host/db`,
+    /// `postgresql:///db?host=/var/run/postgresql` (Unix socket), with the usual parameters
+    /// (`options=-c search_path=…` chooses the schema). Connects once to check the URL.
+    pub fn open(url: &str) -> StoreResult<PostgresStore> {
+        let config = Config::from_str(url)
+            .map_err(|e| StoreError::Invalid(format!("bad PostgreSQL URL: {e}")))?;
+        Self::from_config(config)
+    }
+
+    /// Opens a store from a connection configuration. Connects once to check it.
+    pub fn from_config(mut config: Config) -> StoreResult<PostgresStore> {
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("synergies");
+        }
+        let store = PostgresStore {
+            pool: Pool {
+                config,
+                state: Mutex::new(PoolState {
+                    idle: vec![],
+                    open: 0,
+                }),
+                freed: Condvar::new(),
+            },
+        };
+        drop(store.pool.get()?);
+        Ok(store)
+    }
+
+    /// Runs `f` in a write transaction, retried whole after a deadlock or a serialization
+    /// failure (another writer changed the same rows at the same moment).
+    fn write<T>(&self, mut f: impl FnMut(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.pool.get()?;
+        let mut attempt = 0;
+        loop {
+            conn.retry = false;
+            match conn.in_transaction("BEGIN", &mut f) {
+                Err(_) if conn.retry && attempt < RETRIES => {
+                    attempt += 1;
+                    // A short, growing pause lets the other writer finish.
+                    std::thread::sleep(Duration::from_millis(5 << attempt.min(6)));
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Runs `f` on a connection outside any explicit transaction (each statement on its own).
+    fn read<T>(&self, f: impl FnOnce(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.pool.get()?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in a read-only transaction that sees one snapshot of the database.
+    fn snapshot<T>(&self, f: impl FnOnce(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.pool.get()?;
+        conn.in_transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", f)
+    }
+}
+
+fn agreement_id(c: &mut Conn, code: &str) -> StoreResult<i64> {
+    c.query_opt("SELECT id FROM agreements WHERE code = $1", &[&code])?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))
+}
+
+const DELIVERY_COLUMNS: &str = "d.id, d.agreement_id, d.service, d.date, d.quantity::text, \
+     d.grade, d.expense_minor, d.expense_currency, d.description, d.external_id, d.status, \
+     cd.closing_id";
+
+/// The deliveries with the closing that charged each, if any.
+const DELIVERIES_WITH_CLOSING: &str =
+    "deliveries d LEFT JOIN closing_deliveries cd ON cd.delivery_id = d.id";
+
+fn expense(minor: Option<i64>, currency: Option<String>) -> StoreResult<Option<Money>> {
+    Ok(match (minor, currency) {
+        (Some(minor), Some(c)) => Some(Money::new(minor, parse_currency(&c)?)),
+        _ => None,
+    })
+}
+
+fn read_delivery(r: &Row, agreement: &str) -> StoreResult<StoredDelivery> {
+    let status: String = r.try_get(10)?;
+    Ok(StoredDelivery {
+        id: r.try_get(0)?,
+        status: DeliveryStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+        closing: r.try_get(11)?,
+        delivery: Delivery {
+            agreement: agreement.to_string(),
+            service: r.try_get(2)?,
+            date: r.try_get(3)?,
+            quantity: parse_decimal(r.try_get(4)?)?,
+            grade: r.try_get(5)?,
+            expense: expense(r.try_get(6)?, r.try_get(7)?)?,
+            description: r.try_get(8)?,
+            external_id: r.try_get(9)?,
+        },
+    })
+}
+
+fn write_entry(c: &mut Conn, e: &JournalEntry) -> StoreResult<Option<i64>> {
+    e.check_balanced()?;
+    let inserted = c.query_opt(
+        "INSERT INTO journal_entries (key, date, description, reverses, posted_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING id",
+        &[&e.key, &e.date, &e.description, &e.reverses, &now()],
+    )?;
+    let Some(row) = inserted else {
+        return Ok(None);
+    };
+    let id: i64 = row.try_get(0)?;
+    let lines: Vec<i64> = (0..e.postings.len() as i64).collect();
+    let funds: Vec<&str> = e.postings.iter().map(|p| p.fund.as_str()).collect();
+    let accounts: Vec<String> = e.postings.iter().map(|p| p.account.name()).collect();
+    let currencies: Vec<&str> = e.postings.iter().map(|p| p.currency.code()).collect();
+    let amounts: Vec<i64> = e.postings.iter().map(|p| p.amount_minor).collect();
+    c.execute(
+        "INSERT INTO postings (entry_id, line, fund, account, currency, amount_minor) \
+         SELECT $1::bigint, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], \
+                                          $6::bigint[])",
+        &[&id, &lines, &funds, &accounts, &currencies, &amounts],
+    )?;
+    Ok(Some(id))
+}
+
+fn read_entries(
+    c: &mut Conn,
+    where_clause: &str,
+    args: &[Param],
+    f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT e.id, e.key, e.date, e.description, e.reverses, \
+                p.fund, p.account, p.currency, p.amount_minor \
+         FROM journal_entries e JOIN postings p ON p.entry_id = e.id {where_clause} \
+         ORDER BY e.id, p.line"
+    );
+    let mut current: Option<JournalEntry> = None;
+    c.stream(&sql, args, &mut |r| {
+        let id: i64 = r.try_get(0)?;
+        if current.as_ref().map(|e| e.id) != Some(id) {
+            if let Some(done) = current.take() {
+                f(done)?;
+            }
+            current = Some(JournalEntry {
+                id,
+                key: r.try_get(1)?,
+                date: r.try_get(2)?,
+                description: r.try_get(3)?,
+                reverses: r.try_get(4)?,
+                postings: vec![],
+            });
+        }
+        let account: &str = r.try_get(6)?;
+        current.as_mut().expect("set above").postings.push(Posting {
+            fund: r.try_get(5)?,
+            account: Account::parse(account).ok_or_else(|| invalid("account", account))?,
+            currency: parse_currency(r.try_get(7)?)?,
+            amount_minor: r.try_get(8)?,
+        });
+        Ok(())
+    })?;
+    if let Some(done) = current {
+        f(done)?;
+    }
+    Ok(())
+}
+
+fn read_agreements(c: &mut Conn, code: Option<&str>) -> StoreResult<Vec<Agreement>> {
+    let rows = c.query(
+        "SELECT id, code, title, kind, provider, provider_fund, biennium, currency, revision \
+         FROM agreements WHERE ($1::text IS NULL OR code = $1) ORDER BY code",
+        &[&code],
+    )?;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let kind: &str = r.try_get(3)?;
+        ids.push(r.try_get::<_, i64>(0)?);
+        out.push(Agreement {
+            code: r.try_get(1)?,
+            title: r.try_get(2)?,
+            kind: AgreementKind::parse(kind).ok_or_else(|| invalid("kind", kind))?,
+            provider: r.try_get(4)?,
+            provider_fund: r.try_get(5)?,
+            biennium: r.try_get(6)?,
+            currency: parse_currency(r.try_get(7)?)?,
+            versions: vec![],
+            revision: count(r.try_get(8)?, "revision")?,
+        });
+    }
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let versions = c.query(
+        "SELECT agreement_id, number, status, ceiling_minor, psc_rate::text, share_key, lines, \
+                participants, approvals, note \
+         FROM agreement_versions WHERE agreement_id = ANY($1) ORDER BY agreement_id, number",
+        &[&ids],
+    )?;
+    for r in &versions {
+        let aid: i64 = r.try_get(0)?;
+        let status: &str = r.try_get(2)?;
+        let a = index
+            .get(&aid)
+            .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+        out[*a].versions.push(AgreementVersion {
+            number: small(r.try_get(1)?, "version number")?,
+            status: VersionStatus::parse(status).ok_or_else(|| invalid("status", status))?,
+            ceiling_minor: r.try_get(3)?,
+            psc_rate: parse_decimal(r.try_get(4)?)?,
+            share_key: from_json(r.try_get(5)?)?,
+            lines: from_json(r.try_get(6)?)?,
+            participants: from_json(r.try_get(7)?)?,
+            approvals: from_json(r.try_get(8)?)?,
+            note: r.try_get(9)?,
+        });
+    }
+    Ok(out)
+}
+
+fn write_version(c: &mut Conn, agreement_id: i64, v: &AgreementVersion) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO agreement_versions (agreement_id, number, status, ceiling_minor, psc_rate, \
+             share_key, lines, participants, approvals, note) \
+         VALUES ($1, $2, $3, $4, $5::text::numeric, $6, $7, $8, $9, $10) \
+         ON CONFLICT (agreement_id, number) DO UPDATE SET status = excluded.status, \
+             ceiling_minor = excluded.ceiling_minor, psc_rate = excluded.psc_rate, \
+             share_key = excluded.share_key, lines = excluded.lines, \
+             participants = excluded.participants, approvals = excluded.approvals, \
+             note = excluded.note",
+        &[
+            &agreement_id,
+            &i64::from(v.number),
+            &v.status.as_str(),
+            &v.ceiling_minor,
+            &v.psc_rate.to_string(),
+            &json(&v.share_key)?,
+            &json(&v.lines)?,
+            &json(&v.participants)?,
+            &json(&v.approvals)?,
+            &v.note,
+        ],
+    )?;
+    Ok(())
+}
+
+fn closing_status(s: &str) -> StoreResult<ClosingStatus> {
+    match s {
+        "posted" => Ok(ClosingStatus::Posted),
+        "reversed" => Ok(ClosingStatus::Reversed),
+        _ => Err(invalid("closing status", s)),
+    }
+}
+
+/// The columns of a table, in order, with their SQL types.
+fn table_columns(c: &mut Conn, table: &str) -> StoreResult<Vec<(String, String)>> {
+    c.query(
+        "SELECT column_name::text, data_type::text FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+        &[&table],
+    )?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect()
+}
+
+/// The columns of a table's primary key, in key order.
+fn primary_key(c: &mut Conn, table: &str) -> StoreResult<Vec<String>> {
+    c.query(
+        "SELECT a.attname::text FROM pg_index i \
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) \
+         WHERE i.indrelid = to_regclass($1) AND i.indisprimary \
+         ORDER BY array_position(i.indkey::int2[], a.attnum)",
+        &[&table],
+    )?
+    .iter()
+    .map(|r| Ok(r.try_get(0)?))
+    .collect()
+}
+
+/// A closing to link to its deliveries: (agreement id, closing id, through delivery id,
+/// expected count).
+type Mark = (i64, i64, i64, u64);
+
+/// Marks the deliveries of each closing of one period in a single pass over the table, and
+/// checks that each closing got exactly the deliveries it was computed from.
+fn mark_charged_deliveries(c: &mut Conn, period: Period, marks: &[Mark]) -> StoreResult<()> {
+    let agreements: Vec<i64> = marks.iter().map(|m| m.0).collect();
+    let closings: Vec<i64> = marks.iter().map(|m| m.1).collect();
+    let throughs: Vec<i64> = marks.iter().map(|m| m.2).collect();
+    // A delivery already charged is skipped by its primary key in closing_deliveries (DO
+    // NOTHING) and so missing from the counts below.
+    let rows = c.query(
+        "WITH marked AS ( \
+             INSERT INTO closing_deliveries (delivery_id, closing_id) \
+             SELECT d.id, m.closing_id FROM deliveries AS d \
+             JOIN unnest($1::bigint[], $2::bigint[], $3::bigint[]) \
+                  AS m (agreement_id, closing_id, through_id) \
+               ON m.agreement_id = d.agreement_id \
+             WHERE d.date >= $4 AND d.date <= $5 AND d.status = 'accepted' \
+               AND d.id <= m.through_id \
+             ON CONFLICT (delivery_id) DO NOTHING \
+             RETURNING closing_id) \
+         SELECT closing_id, COUNT(*) FROM marked GROUP BY closing_id",
+        &[
+            &agreements,
+            &closings,
+            &throughs,
+            &period.first_day(),
+            &period.last_day(),
+        ],
+    )?;
+    let mut counts: HashMap<i64, u64> = HashMap::new();
+    for r in &rows {
+        counts.insert(r.try_get(0)?, count(r.try_get(1)?, "count")?);
+    }
+    for (_, closing_id, _, expected) in marks {
+        let marked = counts.get(closing_id).copied().unwrap_or(0);
+        if marked != *expected {
+            return Err(StoreError::Conflict(format!(
+                "the deliveries of closing {closing_id} ({period}) changed while it was being \
+                 computed ({expected} expected, {marked} found); run close again"
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl Store for PostgresStore {
+    fn engine(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn migrate(&self) -> StoreResult<u32> {
+        let mut conn = self.pool.get()?;
+        conn.in_transaction("BEGIN", |c| {
+            // Two processes migrating at once: the second waits here until the first commits,
+            // then finds the migrations applied.
+            c.execute(
+                "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))",
+                &[&MIGRATION_LOCK],
+            )?;
+            c.batch(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (\
+                     version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            )?;
+            let current: i64 = c
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations",
+                    &[],
+                )?
+                .try_get(0)?;
+            if current as usize > MIGRATIONS.len() {
+                return Err(StoreError::Invalid(format!(
+                    "the database has schema version {current}, newer than this program knows ({}); upgrade Synergies",
+                    MIGRATIONS.len()
+                )));
+            }
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+                c.batch(sql)?;
+                c.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                    &[&(i as i64 + 1), &now()],
+                )?;
+            }
+            Ok(MIGRATIONS.len() as u32)
+        })
+    }
+
+    fn schema_version(&self) -> StoreResult<u32> {
+        self.read(|c| {
+            let exists: bool = c
+                .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?
+                .try_get(0)?;
+            if !exists {
+                return Ok(0);
+            }
+            let v: i64 = c
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations",
+                    &[],
+                )?
+                .try_get(0)?;
+            small(v, "schema version")
+        })
+    }
+
+    fn is_empty(&self) -> StoreResult<bool> {
+        self.read(|c| {
+            Ok(
+                c.query_one("SELECT NOT EXISTS (SELECT 1 FROM organisations)", &[])?
+                    .try_get(0)?,
+            )
+        })
+    }
+
+    fn table_counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        // One statement: the counts come from one snapshot.
+        let sql = format!(
+            "SELECT {}",
+            TABLES
+                .iter()
+                .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.read(|c| {
+            let row = c.query_one(&sql, &[])?;
+            TABLES
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Ok((t.to_string(), row.try_get(i)?)))
+                .collect()
+        })
+    }
+
+    fn save_framework(&self, f: &Framework) -> StoreResult<()> {
+        self.write(|c| {
+            for o in &f.organisations {
+                c.execute(
+                    "INSERT INTO organisations (code, name) VALUES ($1, $2) \
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                    &[&o.code, &o.name],
+                )?;
+            }
+            for v in &f.conventions {
+                c.execute(
+                    "INSERT INTO conventions (code, name, organisation) VALUES ($1, $2, $3) \
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
+                     organisation = excluded.organisation",
+                    &[&v.code, &v.name, &v.organisation],
+                )?;
+            }
+            for x in &f.funds {
+                c.execute(
+                    "INSERT INTO funds (code, name, convention, organisation, kind) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET \
+                     name = excluded.name, convention = excluded.convention, \
+                     organisation = excluded.organisation, kind = excluded.kind",
+                    &[
+                        &x.code,
+                        &x.name,
+                        &x.convention,
+                        &x.organisation,
+                        &x.kind.as_str(),
+                    ],
+                )?;
+            }
+            for b in &f.bienniums {
+                c.execute(
+                    "INSERT INTO bienniums (code, start_date, end_date, status) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO UPDATE SET \
+                     start_date = excluded.start_date, end_date = excluded.end_date, \
+                     status = excluded.status",
+                    &[&b.code, &b.start, &b.end, &b.status.as_str()],
+                )?;
+            }
+            for l in &f.budget_lines {
+                c.execute(
+                    "INSERT INTO budget_lines (fund, biennium, activity, title, currency, \
+                     amount_minor, staff_days) VALUES ($1, $2, $3, $4, $5, $6, $7::text::numeric) \
+                     ON CONFLICT (fund, biennium, activity) DO UPDATE SET title = excluded.title, \
+                     currency = excluded.currency, amount_minor = excluded.amount_minor, \
+                     staff_days = excluded.staff_days",
+                    &[
+                        &l.fund,
+                        &l.biennium,
+                        &l.activity,
+                        &l.title,
+                        &l.currency.code(),
+                        &l.amount_minor,
+                        &l.staff_days.to_string(),
+                    ],
+                )?;
+            }
+            for s in &f.services {
+                c.execute(
+                    "INSERT INTO services (code, name, provider, category, unit) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET \
+                     name = excluded.name, provider = excluded.provider, \
+                     category = excluded.category, unit = excluded.unit",
+                    &[
+                        &s.code,
+                        &s.name,
+                        &s.provider,
+                        &s.category.as_str(),
+                        &s.unit.as_str(),
+                    ],
+                )?;
+            }
+            for rc in &f.rate_cards {
+                c.execute(
+                    "INSERT INTO rate_cards (provider, biennium, currency, psc_rate) \
+                     VALUES ($1, $2, $3, $4::text::numeric) \
+                     ON CONFLICT (provider, biennium) DO UPDATE SET \
+                     currency = excluded.currency, psc_rate = excluded.psc_rate",
+                    &[
+                        &rc.provider,
+                        &rc.biennium,
+                        &rc.currency.code(),
+                        &rc.psc_rate.to_string(),
+                    ],
+                )?;
+            }
+            for r in &f.rates {
+                c.execute(
+                    "INSERT INTO rates (provider, biennium, rate_key, unit, effective_from, \
+                     amount, currency) VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7) \
+                     ON CONFLICT (provider, rate_key, unit, effective_from) DO UPDATE SET \
+                     biennium = excluded.biennium, amount = excluded.amount, \
+                     currency = excluded.currency",
+                    &[
+                        &r.provider,
+                        &r.biennium,
+                        &r.key.to_text(),
+                        &r.unit.as_str(),
+                        &r.effective_from,
+                        &r.amount.to_string(),
+                        &r.currency.code(),
+                    ],
+                )?;
+            }
+            for x in &f.fx_rates {
+                c.execute(
+                    "INSERT INTO fx_rates (currency, month, per_usd) \
+                     VALUES ($1, $2, $3::text::numeric) \
+                     ON CONFLICT (currency, month) DO UPDATE SET per_usd = excluded.per_usd",
+                    &[
+                        &x.currency.code(),
+                        &x.month.to_string(),
+                        &x.per_usd.to_string(),
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn framework(&self) -> StoreResult<Framework> {
+        self.snapshot(|c| {
+            let mut f = Framework::default();
+            for r in c.query("SELECT code, name FROM organisations ORDER BY code", &[])? {
+                f.organisations.push(Organisation {
+                    code: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                });
+            }
+            for r in c.query(
+                "SELECT code, name, organisation FROM conventions ORDER BY code",
+                &[],
+            )? {
+                f.conventions.push(Convention {
+                    code: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    organisation: r.try_get(2)?,
+                });
+            }
+            for r in c.query(
+                "SELECT code, name, convention, organisation, kind FROM funds ORDER BY code",
+                &[],
+            )? {
+                let kind: &str = r.try_get(4)?;
+                f.funds.push(Fund {
+                    code: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    convention: r.try_get(2)?,
+                    organisation: r.try_get(3)?,
+                    kind: FundKind::parse(kind).ok_or_else(|| invalid("fund kind", kind))?,
+                });
+            }
+            for r in c.query(
+                "SELECT code, start_date, end_date, status FROM bienniums ORDER BY code",
+                &[],
+            )? {
+                let status: &str = r.try_get(3)?;
+                f.bienniums.push(Biennium {
+                    code: r.try_get(0)?,
+                    start: r.try_get(1)?,
+                    end: r.try_get(2)?,
+                    status: BienniumStatus::parse(status)
+                        .ok_or_else(|| invalid("biennium status", status))?,
+                });
+            }
+            for r in c.query(
+                "SELECT fund, biennium, activity, title, currency, amount_minor, \
+                        staff_days::text \
+                 FROM budget_lines ORDER BY fund, biennium, activity",
+                &[],
+            )? {
+                f.budget_lines.push(BudgetLine {
+                    fund: r.try_get(0)?,
+                    biennium: r.try_get(1)?,
+                    activity: r.try_get(2)?,
+                    title: r.try_get(3)?,
+                    currency: parse_currency(r.try_get(4)?)?,
+                    amount_minor: r.try_get(5)?,
+                    staff_days: parse_decimal(r.try_get(6)?)?,
+                });
+            }
+            for r in c.query(
+                "SELECT code, name, provider, category, unit FROM services ORDER BY code",
+                &[],
+            )? {
+                let category: &str = r.try_get(3)?;
+                let unit: &str = r.try_get(4)?;
+                f.services.push(Service {
+                    code: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    provider: r.try_get(2)?,
+                    category: ServiceCategory::parse(category)
+                        .ok_or_else(|| invalid("category", category))?,
+                    unit: Unit::parse(unit).ok_or_else(|| invalid("unit", unit))?,
+                });
+            }
+            for r in c.query(
+                "SELECT provider, biennium, currency, psc_rate::text FROM rate_cards \
+                 ORDER BY provider, biennium",
+                &[],
+            )? {
+                f.rate_cards.push(RateCard {
+                    provider: r.try_get(0)?,
+                    biennium: r.try_get(1)?,
+                    currency: parse_currency(r.try_get(2)?)?,
+                    psc_rate: parse_decimal(r.try_get(3)?)?,
+                });
+            }
+            for r in c.query(
+                "SELECT provider, biennium, rate_key, unit, effective_from, amount::text, \
+                        currency \
+                 FROM rates ORDER BY provider, rate_key, unit, effective_from",
+                &[],
+            )? {
+                let key: &str = r.try_get(2)?;
+                let unit: &str = r.try_get(3)?;
+                f.rates.push(Rate {
+                    provider: r.try_get(0)?,
+                    biennium: r.try_get(1)?,
+                    key: RateKey::from_text(key).ok_or_else(|| invalid("rate key", key))?,
+                    unit: Unit::parse(unit).ok_or_else(|| invalid("unit", unit))?,
+                    effective_from: r.try_get(4)?,
+                    amount: parse_decimal(r.try_get(5)?)?,
+                    currency: parse_currency(r.try_get(6)?)?,
+                });
+            }
+            for r in c.query(
+                "SELECT currency, month, per_usd::text FROM fx_rates ORDER BY currency, month",
+                &[],
+            )? {
+                let month: &str = r.try_get(1)?;
+                f.fx_rates.push(FxRate {
+                    currency: parse_currency(r.try_get(0)?)?,
+                    month: Month::from_str(month).map_err(|_| invalid("month", month))?,
+                    per_usd: parse_decimal(r.try_get(2)?)?,
+                });
+            }
+            Ok(f)
+        })
+    }
+
+    fn insert_agreement(&self, a: &Agreement) -> StoreResult<()> {
+        self.write(|c| {
+            let inserted = c.query_opt(
+                "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
+                 currency, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (code) DO NOTHING RETURNING id",
+                &[
+                    &a.code,
+                    &a.title,
+                    &a.kind.as_str(),
+                    &a.provider,
+                    &a.provider_fund,
+                    &a.biennium,
+                    &a.currency.code(),
+                    &(a.revision as i64),
+                ],
+            )?;
+            let Some(row) = inserted else {
+                return Err(StoreError::Conflict(format!(
+                    "agreement {} already exists",
+                    a.code
+                )));
+            };
+            let id: i64 = row.try_get(0)?;
+            for v in &a.versions {
+                write_version(c, id, v)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn update_agreement(&self, a: &Agreement) -> StoreResult<()> {
+        self.write(|c| {
+            // The row lock makes the checks below final until this transaction ends.
+            let id: i64 = c
+                .query_opt(
+                    "SELECT id FROM agreements WHERE code = $1 FOR UPDATE",
+                    &[&a.code],
+                )?
+                .map(|r| r.try_get(0))
+                .transpose()?
+                .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
+            let stored = read_agreements(c, Some(&a.code))?
+                .pop()
+                .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
+            if (
+                a.kind,
+                &a.provider,
+                &a.provider_fund,
+                &a.biennium,
+                a.currency,
+            ) != (
+                stored.kind,
+                &stored.provider,
+                &stored.provider_fund,
+                &stored.biennium,
+                stored.currency,
+            ) {
+                return Err(StoreError::Conflict(format!(
+                    "the kind, provider, provider fund, biennium and currency of {} never change; \
+                     make a new agreement instead",
+                    a.code
+                )));
+            }
+            for old in &stored.versions {
+                let new = a.versions.iter().find(|v| v.number == old.number);
+                let Some(new) = new else {
+                    return Err(StoreError::Conflict(format!(
+                        "version {} of {} cannot be removed",
+                        old.number, a.code
+                    )));
+                };
+                let was_in_force = matches!(
+                    old.status,
+                    VersionStatus::Active | VersionStatus::Superseded
+                );
+                let same_terms = AgreementVersion {
+                    status: old.status,
+                    approvals: old.approvals.clone(),
+                    ..new.clone()
+                } == *old;
+                if was_in_force && !same_terms {
+                    return Err(StoreError::Conflict(format!(
+                        "version {} of {} has been in force: its terms never change; amend instead",
+                        old.number, a.code
+                    )));
+                }
+            }
+            let updated = c.execute(
+                "UPDATE agreements SET title = $2, revision = revision + 1 \
+                 WHERE id = $1 AND revision = $3",
+                &[&id, &a.title, &(a.revision as i64)],
+            )?;
+            if updated == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "agreement {} was changed by someone else since it was read (revision {} is \
+                     now {}); read it again and redo the change",
+                    a.code, a.revision, stored.revision
+                )));
+            }
+            for v in &a.versions {
+                write_version(c, id, v)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn agreements(&self) -> StoreResult<Vec<Agreement>> {
+        self.snapshot(|c| read_agreements(c, None))
+    }
+
+    fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>> {
+        self.snapshot(|c| Ok(read_agreements(c, Some(code))?.pop()))
+    }
+
+    fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>> {
+        let mut conn = self.pool.get()?;
+        conn.begin("BEGIN")?;
+        Ok(Box::new(PgImport {
+            conn,
+            agreement_ids: HashMap::new(),
+            agreement_codes: HashMap::new(),
+            copy: Vec::new(),
+            tags: Vec::new(),
+            firsts: HashSet::new(),
+            staging: false,
+        }))
+    }
+
+    fn for_each_delivery(
+        &self,
+        filter: &DeliveryFilter,
+        f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        self.snapshot(|c| {
+            let mut codes: HashMap<i64, String> = HashMap::new();
+            for r in c.query("SELECT id, code FROM agreements", &[])? {
+                codes.insert(r.try_get(0)?, r.try_get(1)?);
+            }
+            let mut sql =
+                format!("SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1");
+            let mut args: Vec<Box<dyn ToSql + Sync>> = vec![];
+            if let Some(code) = &filter.agreement {
+                args.push(Box::new(agreement_id(c, code)?));
+                sql.push_str(&format!(" AND d.agreement_id = ${}", args.len()));
+            }
+            if let Some(from) = filter.from {
+                args.push(Box::new(from));
+                sql.push_str(&format!(" AND d.date >= ${}", args.len()));
+            }
+            if let Some(to) = filter.to {
+                args.push(Box::new(to));
+                sql.push_str(&format!(" AND d.date <= ${}", args.len()));
+            }
+            if let Some(status) = filter.status {
+                args.push(Box::new(status.as_str()));
+                sql.push_str(&format!(" AND d.status = ${}", args.len()));
+            }
+            if filter.uncharged {
+                sql.push_str(" AND cd.closing_id IS NULL");
+            }
+            if filter.exclude_disputed {
+                sql.push_str(" AND d.status <> 'disputed'");
+            }
+            sql.push_str(" ORDER BY d.id");
+            let params: Vec<Param> = args.iter().map(|a| a.as_ref() as Param).collect();
+            c.stream(&sql, &params, &mut |r| {
+                let aid: i64 = r.try_get(1)?;
+                let code = codes
+                    .get(&aid)
+                    .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+                f(read_delivery(r, code)?)
+            })
+        })
+    }
+
+    fn accept_deliveries(
+        &self,
+        agreement: Option<&str>,
+        through: Option<NaiveDate>,
+        accepted_on: NaiveDate,
+    ) -> StoreResult<u64> {
+        self.write(|c| {
+            let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
+            let n = c.execute(
+                "UPDATE deliveries SET status = 'accepted' \
+                 WHERE ($1::bigint IS NULL OR agreement_id = $1) AND status = 'recorded' \
+                 AND ($2::date IS NULL OR date <= $2)",
+                &[&id, &through],
+            )?;
+            c.execute(
+                "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) \
+                 VALUES ($1, $2, $3, $4)",
+                &[&id, &through, &accepted_on, &(n as i64)],
+            )?;
+            Ok(n)
+        })
+    }
+
+    fn dispute_delivery(
+        &self,
+        agreement: &str,
+        external_id: &str,
+        reason: &str,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            let id = agreement_id(c, agreement)?;
+            let n = c.execute(
+                "UPDATE deliveries SET status = 'disputed', dispute_reason = $3 \
+                 WHERE agreement_id = $1 AND external_id = $2 AND status = 'recorded'",
+                &[&id, &external_id, &reason],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "no recorded (not yet accepted) delivery {external_id} under {agreement}"
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    fn post_closings(&self, closings: &[NewClosing]) -> StoreResult<Vec<Option<i64>>> {
+        self.write(|c| {
+            let mut results = Vec::with_capacity(closings.len());
+            // The closings to link, per period, in the order first seen.
+            let mut marks: Vec<(Period, Vec<Mark>)> = vec![];
+            for closing in closings {
+                let aid = agreement_id(c, &closing.agreement)?;
+                // A concurrent transaction posting the same closing makes this wait for it,
+                // then do nothing: the closing is posted once.
+                let inserted = c.query_opt(
+                    "INSERT INTO closings (agreement_id, version, period, period_start, \
+                     period_end, sequence, posted_on, direct_exact, direct_minor, deliveries, \
+                     status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'posted') \
+                     ON CONFLICT (agreement_id, period, sequence) DO NOTHING RETURNING id",
+                    &[
+                        &aid,
+                        &i64::from(closing.version),
+                        &closing.period.to_string(),
+                        &closing.period.first_day(),
+                        &closing.period.last_day(),
+                        &i64::from(closing.sequence),
+                        &closing.posted_on,
+                        &closing.direct_exact,
+                        &closing.direct_minor,
+                        &(closing.deliveries as i64),
+                    ],
+                )?;
+                let Some(row) = inserted else {
+                    results.push(None);
+                    continue;
+                };
+                let closing_id: i64 = row.try_get(0)?;
+                let mark = (
+                    aid,
+                    closing_id,
+                    closing.through_delivery_id,
+                    closing.deliveries,
+                );
+                match marks.iter_mut().find(|(p, _)| *p == closing.period) {
+                    Some((_, list)) => list.push(mark),
+                    None => marks.push((closing.period, vec![mark])),
+                }
+                for charge in &closing.charges {
+                    let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
+                        StoreError::Conflict(format!(
+                            "an entry with key {} is already posted",
+                            charge.entry.key
+                        ))
+                    })?;
+                    c.execute(
+                        "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
+                         direct_minor, psc_minor, total_minor, entry_id, status) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted')",
+                        &[
+                            &closing_id,
+                            &charge.payer_organisation,
+                            &charge.payer_fund,
+                            &charge.direct_minor,
+                            &charge.psc_minor,
+                            &charge.total_minor,
+                            &entry_id,
+                        ],
+                    )?;
+                }
+                results.push(Some(closing_id));
+            }
+            for (period, marks) in &marks {
+                mark_charged_deliveries(c, *period, marks)?;
+            }
+            Ok(results)
+        })
+    }
+
+    fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>> {
+        self.read(|c| {
+            c.query(
+                "SELECT k.id, a.code, k.version, k.period, k.sequence, k.posted_on, \
+                        k.direct_exact, k.direct_minor, k.deliveries, k.status \
+                 FROM closings k JOIN agreements a ON a.id = k.agreement_id \
+                 WHERE ($1::text IS NULL OR a.code = $1) ORDER BY k.id",
+                &[&agreement],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(ClosingRecord {
+                    id: r.try_get(0)?,
+                    agreement: r.try_get(1)?,
+                    version: small(r.try_get(2)?, "version")?,
+                    period: r.try_get(3)?,
+                    sequence: small(r.try_get(4)?, "sequence")?,
+                    posted_on: r.try_get(5)?,
+                    direct_exact: r.try_get(6)?,
+                    direct_minor: r.try_get(7)?,
+                    deliveries: count(r.try_get(8)?, "deliveries")?,
+                    status: closing_status(r.try_get(9)?)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn reverse_closing(&self, closing: i64, reversals: &[JournalEntry]) -> StoreResult<()> {
+        self.write(|c| {
+            // The row lock makes a concurrent reversal of the same closing wait, then see it
+            // reversed.
+            let status: Option<String> = c
+                .query_opt(
+                    "SELECT status FROM closings WHERE id = $1 FOR UPDATE",
+                    &[&closing],
+                )?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            match status.as_deref() {
+                None => return Err(StoreError::NotFound(format!("no closing {closing}"))),
+                Some("reversed") => {
+                    return Err(StoreError::Conflict(format!(
+                        "closing {closing} is already reversed"
+                    )))
+                }
+                _ => {}
+            }
+            let charges: Vec<(i64, i64)> = c
+                .query(
+                    "SELECT id, entry_id FROM charges WHERE closing_id = $1 ORDER BY id",
+                    &[&closing],
+                )?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect::<StoreResult<_>>()?;
+            for (charge_id, entry_id) in &charges {
+                let reversal = reversals
+                    .iter()
+                    .find(|e| e.reverses == Some(*entry_id))
+                    .ok_or_else(|| {
+                        StoreError::Invalid(format!("no reversal given for entry {entry_id}"))
+                    })?;
+                let mut original = None;
+                read_entries(c, "WHERE e.id = $1", &[entry_id], &mut |e| {
+                    original = Some(e);
+                    Ok(())
+                })?;
+                let cancels = original.is_some_and(|o| {
+                    o.postings.len() == reversal.postings.len()
+                        && o.postings.iter().zip(&reversal.postings).all(|(p, r)| {
+                            p.fund == r.fund
+                                && p.account == r.account
+                                && p.currency == r.currency
+                                && p.amount_minor == -r.amount_minor
+                        })
+                });
+                if !cancels {
+                    return Err(StoreError::Invalid(format!(
+                        "the reversal {} does not cancel entry {entry_id} posting by posting",
+                        reversal.key
+                    )));
+                }
+                let rid = write_entry(c, reversal)?.ok_or_else(|| {
+                    StoreError::Conflict(format!("entry {} is already posted", reversal.key))
+                })?;
+                c.execute(
+                    "UPDATE charges SET status = 'reversed', reversal_entry_id = $2 WHERE id = $1",
+                    &[charge_id, &rid],
+                )?;
+            }
+            c.execute(
+                "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
+                 SELECT closing_id, delivery_id FROM closing_deliveries WHERE closing_id = $1",
+                &[&closing],
+            )?;
+            c.execute(
+                "DELETE FROM closing_deliveries WHERE closing_id = $1",
+                &[&closing],
+            )?;
+            c.execute(
+                "UPDATE closings SET status = 'reversed' WHERE id = $1",
+                &[&closing],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>> {
+        self.read(|c| {
+            c.query(
+                "SELECT ch.id, k.id, a.code, k.version, k.period, k.sequence, a.provider_fund, \
+                        ch.payer_organisation, ch.payer_fund, a.currency, ch.direct_minor, \
+                        ch.psc_minor, ch.total_minor, k.deliveries, ch.entry_id, ch.status, \
+                        k.posted_on \
+                 FROM charges ch JOIN closings k ON k.id = ch.closing_id \
+                 JOIN agreements a ON a.id = k.agreement_id \
+                 WHERE ($1::text IS NULL OR a.code = $1) AND ($2::text IS NULL OR k.period = $2) \
+                   AND ($3::boolean OR ch.status = 'posted') \
+                 ORDER BY k.period_start, a.code, k.sequence, ch.id",
+                &[&filter.agreement, &filter.period, &filter.include_reversed],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(ChargeRecord {
+                    id: r.try_get(0)?,
+                    closing: r.try_get(1)?,
+                    agreement: r.try_get(2)?,
+                    version: small(r.try_get(3)?, "version")?,
+                    period: r.try_get(4)?,
+                    sequence: small(r.try_get(5)?, "sequence")?,
+                    provider_fund: r.try_get(6)?,
+                    payer_organisation: r.try_get(7)?,
+                    payer_fund: r.try_get(8)?,
+                    currency: parse_currency(r.try_get(9)?)?,
+                    direct_minor: r.try_get(10)?,
+                    psc_minor: r.try_get(11)?,
+                    total_minor: r.try_get(12)?,
+                    deliveries: count(r.try_get(13)?, "deliveries")?,
+                    entry: r.try_get(14)?,
+                    status: closing_status(r.try_get(15)?)?,
+                    posted_on: r.try_get(16)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>> {
+        self.write(|c| write_entry(c, entry))
+    }
+
+    fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>> {
+        self.read(|c| {
+            let mut found = None;
+            read_entries(c, "WHERE e.id = $1", &[&id], &mut |e| {
+                found = Some(e);
+                Ok(())
+            })?;
+            Ok(found)
+        })
+    }
+
+    fn entry_id_by_key(&self, key: &str) -> StoreResult<Option<i64>> {
+        self.read(|c| {
+            Ok(
+                c.query_opt("SELECT id FROM journal_entries WHERE key = $1", &[&key])?
+                    .map(|r| r.try_get(0))
+                    .transpose()?,
+            )
+        })
+    }
+
+    fn for_each_entry(
+        &self,
+        f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        self.read(|c| read_entries(c, "", &[], f))
+    }
+
+    fn trial_balance(&self) -> StoreResult<TrialBalance> {
+        self.read(|c| {
+            let mut sums = std::collections::BTreeMap::new();
+            for r in c.query(
+                "SELECT fund, account, currency, SUM(amount_minor)::bigint FROM postings \
+                 GROUP BY fund, account, currency ORDER BY fund, account, currency",
+                &[],
+            )? {
+                let account: &str = r.try_get(1)?;
+                sums.insert(
+                    (
+                        r.try_get::<_, String>(0)?,
+                        Account::parse(account).ok_or_else(|| invalid("account", account))?,
+                        parse_currency(r.try_get(2)?)?,
+                    ),
+                    r.try_get::<_, i64>(3)?,
+                );
+            }
+            Ok(TrialBalance::from_sums(sums))
+        })
+    }
+
+    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()> {
+        // One snapshot for every table, whatever writers do meanwhile.
+        self.snapshot(|c| {
+            for table in TABLES {
+                let columns = table_columns(c, table)?;
+                let key = primary_key(c, table)?;
+                if columns.is_empty() || key.is_empty() {
+                    return Err(StoreError::Database(format!(
+                        "table {table} is missing or has no primary key"
+                    )));
+                }
+                // Integers as numbers; decimals and dates as their exact text (SQLite's).
+                let select = columns
+                    .iter()
+                    .map(|(name, ty)| {
+                        let q = quote_ident(name);
+                        match ty.as_str() {
+                            "bigint" | "text" => q,
+                            "date" => format!("to_char({q}, 'YYYY-MM-DD')"),
+                            _ => format!("{q}::text"),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let order = key
+                    .iter()
+                    .map(|k| quote_ident(k))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let integer: Vec<bool> = columns.iter().map(|(_, t)| t == "bigint").collect();
+                sink(DumpItem::Table {
+                    table: table.to_string(),
+                    columns: columns.iter().map(|(n, _)| n.clone()).collect(),
+                })?;
+                let sql = format!("SELECT {select} FROM {table} ORDER BY {order}");
+                c.stream(&sql, &[], &mut |r| {
+                    let mut values = Vec::with_capacity(integer.len());
+                    for (i, is_integer) in integer.iter().enumerate() {
+                        values.push(if *is_integer {
+                            r.try_get::<_, Option<i64>>(i)?
+                                .map_or(Value::Null, Value::from)
+                        } else {
+                            r.try_get::<_, Option<String>>(i)?
+                                .map_or(Value::Null, Value::from)
+                        });
+                    }
+                    sink(DumpItem::Row(values))
+                })?;
+            }
+            Ok(())
+        })
+    }
+
+    fn restore(
+        &self,
+        source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>,
+    ) -> StoreResult<()> {
+        // Not retried: the source is read once.
+        let mut conn = self.pool.get()?;
+        conn.in_transaction("BEGIN", |c| {
+            // Writers wait until the restore commits; readers go on.
+            c.batch(&format!(
+                "LOCK TABLE {} IN EXCLUSIVE MODE",
+                TABLES.join(", ")
+            ))?;
+            let counts: Vec<i64> = {
+                let sql = format!(
+                    "SELECT {}",
+                    TABLES
+                        .iter()
+                        .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let row = c.query_one(&sql, &[])?;
+                (0..TABLES.len())
+                    .map(|i| row.try_get(i))
+                    .collect::<Result<_, _>>()?
+            };
+            if let Some((table, n)) = TABLES.iter().zip(&counts).find(|(_, n)| **n > 0) {
+                return Err(StoreError::Conflict(format!(
+                    "the target database is not empty ({table} has {n} rows)"
+                )));
+            }
+            // The current table's COPY statement, its width, and rows not yet sent.
+            let mut current: Option<(String, usize)> = None;
+            let mut data: Vec<u8> = Vec::new();
+            let send = |c: &mut Conn, current: &Option<(String, usize)>, data: &mut Vec<u8>| {
+                if let (Some((copy, _)), false) = (current, data.is_empty()) {
+                    c.copy_in(copy, data)?;
+                    data.clear();
+                }
+                Ok::<(), StoreError>(())
+            };
+            while let Some(item) = source()? {
+                match item {
+                    DumpItem::Table { table, columns } => {
+                        send(c, &current, &mut data)?;
+                        if !TABLES.contains(&table.as_str()) {
+                            return Err(StoreError::Invalid(format!("unknown table {table}")));
+                        }
+                        let safe = columns.iter().all(|c| {
+                            !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                        });
+                        if !safe {
+                            return Err(StoreError::Invalid(format!(
+                                "bad column names for {table}"
+                            )));
+                        }
+                        let known: HashSet<String> = table_columns(c, &table)?
+                            .into_iter()
+                            .map(|(n, _)| n)
+                            .collect();
+                        if let Some(unknown) = columns.iter().find(|c| !known.contains(*c)) {
+                            return Err(StoreError::Invalid(format!(
+                                "table {table} has no column {unknown}"
+                            )));
+                        }
+                        current = Some((
+                            format!(
+                                "COPY {table} ({}) FROM STDIN",
+                                columns
+                                    .iter()
+                                    .map(|c| quote_ident(c))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            columns.len(),
+                        ));
+                    }
+                    DumpItem::Row(values) => {
+                        let Some((copy, width)) = &current else {
+                            return Err(StoreError::Invalid("a row before its table".into()));
+                        };
+                        if values.len() != *width {
+                            let table = copy.split(' ').nth(1).unwrap_or("?");
+                            return Err(StoreError::Invalid(format!(
+                                "a row of {table} has {} values, not {width}",
+                                values.len()
+                            )));
+                        }
+                        for (i, v) in values.into_iter().enumerate() {
+                            if i > 0 {
+                                data.push(b'\t');
+                            }
+                            match v {
+                                Value::Null => data.extend_from_slice(COPY_NULL),
+                                Value::Number(n) => match n.as_i64() {
+                                    Some(n) => data.extend_from_slice(n.to_string().as_bytes()),
+                                    None => {
+                                        return Err(StoreError::Invalid(format!(
+                                            "{n} is not an integer"
+                                        )))
+                                    }
+                                },
+                                Value::String(s) => copy_text(&mut data, &s),
+                                other => {
+                                    return Err(StoreError::Invalid(format!(
+                                        "unexpected value {other}"
+                                    )))
+                                }
+                            }
+                        }
+                        data.push(b'\n');
+                        if data.len() >= RESTORE_CHUNK {
+                            send(c, &current, &mut data)?;
+                        }
+                    }
+                }
+            }
+            send(c, &current, &mut data)?;
+            reset_identities(c)
+        })
+    }
+
+    fn erase_all(&self) -> StoreResult<()> {
+        self.write(|c| {
+            // The immutability triggers guard against mistakes; erasing is deliberate, so the
+            // ones that refuse TRUNCATE are lifted for this transaction only and restored
+            // before it commits (TRUNCATE fires no row triggers). RESTART IDENTITY: ids start
+            // at 1 again, as in a new database.
+            let guarded = ["journal_entries", "postings", "audit_events"];
+            let mut sql = String::new();
+            for t in guarded {
+                sql.push_str(&format!(
+                    "ALTER TABLE {t} DISABLE TRIGGER {t}_no_truncate;\n"
+                ));
+            }
+            sql.push_str(&format!(
+                "TRUNCATE {} RESTART IDENTITY;\n",
+                TABLES.join(", ")
+            ));
+            for t in guarded {
+                sql.push_str(&format!(
+                    "ALTER TABLE {t} ENABLE TRIGGER {t}_no_truncate;\n"
+                ));
+            }
+            c.batch(&sql)
+        })
+    }
+
+    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO audit_events (at, actor, action, subject, detail) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&now(), &actor, &action, &subject, &detail.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// Moves every identity sequence past the largest id of its table, so that inserts after a
+/// restore that kept ids do not collide with them.
+fn reset_identities(c: &mut Conn) -> StoreResult<()> {
+    let identities: Vec<(String, String)> = c
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND is_identity = 'YES' \
+             ORDER BY table_name, column_name",
+            &[],
+        )?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<StoreResult<_>>()?;
+    for (table, column) in identities {
+        let (t, col) = (quote_ident(&table), quote_ident(&column));
+        // setval(seq, max, true): the next id is max + 1; (seq, 1, false): it is 1.
+        c.query_one(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence($1, $2), \
+                               COALESCE(MAX({col}), 1), MAX({col}) IS NOT NULL) FROM {t}"
+            ),
+            &[&t, &column],
+        )?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bulk import.
+
+/// A delivery import holding a connection and an open transaction. Staged deliveries are
+/// written as COPY text; a flush copies them into a temporary staging table and inserts them
+/// from there in one statement.
+struct PgImport<'a> {
+    conn: Pooled<'a>,
+    /// Agreements this import has touched (and locked), by code and by id.
+    agreement_ids: HashMap<String, i64>,
+    agreement_codes: HashMap<i64, String>,
+    /// COPY text of the staged rows (`seq` is the row's index in `tags`).
+    copy: Vec<u8>,
+    tags: Vec<u64>,
+    /// (agreement id, external id) of the staged rows; a row whose key is already here is a
+    /// duplicate within the flush.
+    firsts: HashSet<(i64, String)>,
+    /// The staging table exists in this transaction.
+    staging: bool,
+}
+
+const STAGING: &str = "synergies_staging";
+
+impl PgImport<'_> {
+    /// The agreement's id. The first time an import touches an agreement it locks its row
+    /// until the import ends, so that what the import reads of the agreement (pending
+    /// deliveries, charged total) stays true while it checks the ceiling: another import or a
+    /// closing of the same agreement waits.
+    fn agreement_id(&mut self, code: &str) -> StoreResult<i64> {
+        if let Some(id) = self.agreement_ids.get(code) {
+            return Ok(*id);
+        }
+        let id: i64 = self
+            .conn
+            .query_opt(
+                "SELECT id FROM agreements WHERE code = $1 FOR UPDATE",
+                &[&code],
+            )?
+            .map(|r| r.try_get(0))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))?;
+        self.agreement_ids.insert(code.to_string(), id);
+        self.agreement_codes.insert(id, code.to_string());
+        Ok(id)
+    }
+
+    fn code(&self, id: i64) -> StoreResult<&str> {
+        self.agreement_codes
+            .get(&id)
+            .map(String::as_str)
+            .ok_or_else(|| invalid("agreement id", &id.to_string()))
+    }
+}
+
+impl DeliveryImport for PgImport<'_> {
+    fn stage(&mut self, tag: u64, d: &Delivery) -> StoreResult<()> {
+        let aid = self.agreement_id(&d.agreement)?;
+        let seq = self.tags.len();
+        let first = self.firsts.insert((aid, d.external_id.clone()));
+        let out = &mut self.copy;
+        out.extend_from_slice(
+            format!("{seq}\t{}\t{aid}\t", if first { 't' } else { 'f' }).as_bytes(),
+        );
+        copy_text(out, &d.service);
+        out.push(b'\t');
+        out.extend_from_slice(d.date.to_string().as_bytes());
+        out.push(b'\t');
+        out.extend_from_slice(d.quantity.to_string().as_bytes());
+        out.push(b'\t');
+        match &d.grade {
+            Some(g) => copy_text(out, g),
+            None => out.extend_from_slice(COPY_NULL),
+        }
+        out.push(b'\t');
+        match &d.expense {
+            Some(e) => {
+                out.extend_from_slice(e.minor.to_string().as_bytes());
+                out.push(b'\t');
+                out.extend_from_slice(e.currency.code().as_bytes());
+            }
+            None => {
+                out.extend_from_slice(COPY_NULL);
+                out.push(b'\t');
+                out.extend_from_slice(COPY_NULL);
+            }
+        }
+        out.push(b'\t');
+        copy_text(out, &d.description);
+        out.push(b'\t');
+        copy_text(out, &d.external_id);
+        out.push(b'\n');
+        self.tags.push(tag);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> StoreResult<Vec<(u64, AddOutcome)>> {
+        let staged = self.tags.len();
+        if staged == 0 {
+            return Ok(vec![]);
+        }
+        let firsts = self.firsts.len();
+        let copy = std::mem::take(&mut self.copy);
+        let tags = std::mem::take(&mut self.tags);
+        self.firsts.clear();
+        let c = &mut *self.conn;
+        if self.staging {
+            c.batch(&format!("TRUNCATE {STAGING}"))?;
+        } else {
+            c.batch(&format!(
+                "CREATE TEMP TABLE {STAGING} (\
+                     seq BIGINT NOT NULL, first BOOLEAN NOT NULL, agreement_id BIGINT NOT NULL, \
+                     service TEXT COLLATE \"C\" NOT NULL, date DATE NOT NULL, \
+                     quantity NUMERIC NOT NULL, grade TEXT COLLATE \"C\", expense_minor BIGINT, \
+                     expense_currency TEXT COLLATE \"C\", description TEXT COLLATE \"C\" NOT NULL, \
+                     external_id TEXT COLLATE \"C\" NOT NULL) ON COMMIT DROP"
+            ))?;
+            self.staging = true;
+        }
+        c.copy_in(
+            &format!(
+                "COPY {STAGING} (seq, first, agreement_id, service, date, quantity, grade, \
+                 expense_minor, expense_currency, description, external_id) FROM STDIN"
+            ),
+            &copy,
+        )?;
+        drop(copy);
+        // The last delivery id handed out so far. Every delivery recorded before this flush
+        // under the agreements of its rows has an id up to it, and every one the flush inserts
+        // a larger one: ids grow in time, and deliveries of an agreement are recorded only by
+        // the transaction that holds its row lock, as this one does. (Should that ever not
+        // hold, the count check below refuses the flush rather than misreport it.)
+        let last_id: i64 = c
+            .query_one(
+                "SELECT COALESCE(MAX(last_value), 0)::bigint FROM pg_sequences \
+                 WHERE format('%I.%I', schemaname, sequencename) \
+                     = pg_get_serial_sequence('deliveries', 'id')",
+                &[],
+            )?
+            .try_get(0)?;
+        let inserted = c.execute(
+            &format!(
+                "INSERT INTO deliveries (agreement_id, service, date, quantity, grade, \
+                     expense_minor, expense_currency, description, external_id) \
+                 SELECT agreement_id, service, date, quantity, grade, expense_minor, \
+                        expense_currency, description, external_id \
+                 FROM {STAGING} WHERE first ORDER BY seq \
+                 ON CONFLICT (agreement_id, external_id) DO NOTHING"
+            ),
+            &[],
+        )? as usize;
+        if inserted == staged {
+            return Ok(vec![]);
+        }
+        // Every staged row not inserted, beside the delivery recorded under its agreement and
+        // external id: recorded before this flush (a first row whose delivery's id is not
+        // new), or by an earlier row of this flush (a row that is not the first of its key).
+        let rows = c.query(
+            &format!(
+                "SELECT s.seq, s.agreement_id, s.service, s.date, s.quantity::text, s.grade, \
+                        s.expense_minor, s.expense_currency, s.description, s.external_id, \
+                        d.service, d.date, d.quantity::text, d.grade, d.expense_minor, \
+                        d.expense_currency, d.description \
+                 FROM {STAGING} s JOIN deliveries d \
+                   ON d.agreement_id = s.agreement_id AND d.external_id = s.external_id \
+                 WHERE NOT s.first OR d.id <= $1 ORDER BY s.seq"
+            ),
+            &[&last_id],
+        )?;
+        if inserted + rows.len() != staged || inserted > firsts {
+            return Err(StoreError::Conflict(format!(
+                "of {staged} deliveries, {inserted} were inserted and {} found recorded: another \
+                 writer recorded deliveries of the same agreements meanwhile; import again",
+                rows.len()
+            )));
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let seq = usize::try_from(r.try_get::<_, i64>(0)?)
+                .ok()
+                .filter(|s| *s < tags.len())
+                .ok_or_else(|| invalid("staging sequence", "?"))?;
+            let agreement = self.code(r.try_get(1)?)?.to_string();
+            let external_id: String = r.try_get(9)?;
+            let given = Delivery {
+                agreement: agreement.clone(),
+                service: r.try_get(2)?,
+                date: r.try_get(3)?,
+                quantity: parse_decimal(r.try_get(4)?)?,
+                grade: r.try_get(5)?,
+                expense: expense(r.try_get(6)?, r.try_get(7)?)?,
+                description: r.try_get(8)?,
+                external_id: external_id.clone(),
+            };
+            let stored = Delivery {
+                agreement,
+                service: r.try_get(10)?,
+                date: r.try_get(11)?,
+                quantity: parse_decimal(r.try_get(12)?)?,
+                grade: r.try_get(13)?,
+                expense: expense(r.try_get(14)?, r.try_get(15)?)?,
+                description: r.try_get(16)?,
+                external_id,
+            };
+            let outcome = if stored.same_content(&given) {
+                AddOutcome::Identical
+            } else {
+                AddOutcome::Conflict(stored)
+            };
+            out.push((tags[seq], outcome));
+        }
+        Ok(out)
+    }
+
+    fn for_each_pending(
+        &mut self,
+        agreement: &str,
+        f: &mut dyn FnMut(&Delivery) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let aid = self.agreement_id(agreement)?;
+        self.conn.stream(
+            &format!(
+                "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                 WHERE d.agreement_id = $1 AND cd.closing_id IS NULL AND d.status <> 'disputed' \
+                 ORDER BY d.id"
+            ),
+            &[&aid],
+            &mut |r| f(&read_delivery(r, agreement)?.delivery),
+        )
+    }
+
+    fn charged_total(&mut self, agreement: &str) -> StoreResult<i64> {
+        let aid = self.agreement_id(agreement)?;
+        Ok(self
+            .conn
+            .query_one(
+                "SELECT COALESCE(SUM(ch.total_minor), 0)::bigint FROM charges ch \
+                 JOIN closings k ON k.id = ch.closing_id \
+                 WHERE k.agreement_id = $1 AND ch.status = 'posted'",
+                &[&aid],
+            )?
+            .try_get(0)?)
+    }
+
+    fn commit(mut self: Box<Self>) -> StoreResult<()> {
+        self.conn.commit()
+    }
+}
+// Dropping a PgImport drops its connection, which rolls back the open transaction before the
+// connection returns to the pool.
