@@ -123,3 +123,13 @@ fn eight_writers_on_sqlite_charge_every_delivery_once() {
     let url = format!("sqlite://{}", dir.path().join("c.db").display());
     run(&|| synergies_store::open(&url).unwrap());
 }
+
+#[test]
+fn eight_writers_on_postgres_charge_every_delivery_once() {
+    let Some(base) = synergies_store::testing::postgres_url() else {
+        return;
+    };
+    let schema = synergies_store::testing::FreshSchema::new(&base).unwrap();
+    let url = schema.url.clone();
+    run(&|| synergies_store::open(&url).unwrap());
+}

@@ -19,6 +19,8 @@ use synergies_domain::{Currency, DomainError, Period};
 pub mod conformance;
 mod postgres;
 mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 
 pub use self::postgres::PostgresStore;
 pub use sqlite::SqliteStore;

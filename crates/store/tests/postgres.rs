@@ -18,38 +18,10 @@ use serde_json::{json, Value};
 use synergies_store::conformance::{self, fixture};
 use synergies_store::{AddOutcome, DumpItem, PostgresStore, SqliteStore, Store, StoreError};
 
-const URL_VAR: &str = "SYNERGIES_TEST_PG_URL";
-
 /// The test database's URL, or `None` (after saying so loudly) when there is none. Panics in
 /// CI, where PostgreSQL must be there.
 fn database_url() -> Option<String> {
-    if let Ok(url) = std::env::var(URL_VAR) {
-        if !url.trim().is_empty() {
-            return Some(url);
-        }
-    }
-    let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
-    assert!(
-        !in_ci,
-        "{URL_VAR} is not set, and CI is: the PostgreSQL tests must run in CI \
-         (scripts/test starts PostgreSQL and sets {URL_VAR})"
-    );
-    // Written to the process's stderr itself, past the test harness's capture, so that it
-    // shows even though the tests pass; once per test binary.
-    static SAID: std::sync::Once = std::sync::Once::new();
-    SAID.call_once(|| {
-        use std::io::Write;
-        let _ = write!(
-            std::io::stderr(),
-            "\n**********************************************************************\n\
-             ** PostgreSQL tests DID NOT RUN: {URL_VAR} is not set.\n\
-             ** Run scripts/test (it starts PostgreSQL and sets it), or set it to a\n\
-             ** database you may create schemas in, e.g.\n\
-             **   {URL_VAR}='postgresql:///synergies_test?host=/var/run/postgresql&user=USER'\n\
-             **********************************************************************\n\n"
-        );
-    });
-    None
+    synergies_store::testing::postgres_url()
 }
 
 static NEXT_SCHEMA: AtomicUsize = AtomicUsize::new(0);
