@@ -358,17 +358,7 @@ pub fn import_deliveries(
     )?;
     // Agreements with rows already recorded: their costs are read back from the transaction.
     for (code, tally) in tallies.iter_mut().filter(|(_, t)| t.recount) {
-        let a = ctx.agreement(code)?;
-        let mut costs = ctx.accumulator(a);
-        session.for_each_pending(code, &mut |d| {
-            let priced = ctx
-                .price(&pricer, d)
-                .map_err(|i| synergies_store::StoreError::Invalid(i.reason))?;
-            costs
-                .add(&priced)
-                .map_err(synergies_store::StoreError::Domain)
-        })?;
-        tally.costs = costs;
+        tally.costs = pending_costs(&ctx, &pricer, session.as_mut(), code)?;
     }
     progress(report.rows);
 
@@ -397,12 +387,13 @@ pub fn import_deliveries(
     Ok(report)
 }
 
-fn open_tally(
+/// The exact cost of the agreement's deliveries pending in the import's transaction.
+fn pending_costs(
     ctx: &PricingContext,
     pricer: &synergies_domain::cost::Pricer,
     session: &mut dyn DeliveryImport,
     code: &str,
-) -> AppResult<AgreementTally> {
+) -> AppResult<CostAccumulator> {
     let a = ctx.agreement(code)?;
     let mut pending = ctx.accumulator(a);
     session.for_each_pending(code, &mut |d| {
@@ -416,6 +407,16 @@ fn open_tally(
             .add(&priced)
             .map_err(synergies_store::StoreError::Domain)
     })?;
+    Ok(pending)
+}
+
+fn open_tally(
+    ctx: &PricingContext,
+    pricer: &synergies_domain::cost::Pricer,
+    session: &mut dyn DeliveryImport,
+    code: &str,
+) -> AppResult<AgreementTally> {
+    let pending = pending_costs(ctx, pricer, session, code)?;
     Ok(AgreementTally {
         charged_minor: session.charged_total(code)?,
         costs: pending.clone(),

@@ -374,6 +374,17 @@ fn write_out(out: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> Result<()>) -
     }
 }
 
+/// Records what a command did in the audit trail, with its report as the detail.
+fn audit_report<T: serde::Serialize>(
+    store: &dyn Store,
+    action: &str,
+    subject: &str,
+    report: &T,
+) -> Result<()> {
+    store.audit("cli", action, subject, &serde_json::to_value(report)?)?;
+    Ok(())
+}
+
 fn money(currency: &str, minor: i64) -> String {
     synergies_domain::Currency::from_code(currency)
         .map(|c| c.format_minor(minor))
@@ -459,12 +470,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 on.unwrap_or_else(today),
             )?;
             if !report.posted.is_empty() {
-                store.audit(
-                    "cli",
-                    "period.close",
-                    &period.to_string(),
-                    &serde_json::to_value(&report)?,
-                )?;
+                audit_report(store.as_ref(), "period.close", &period.to_string(), &report)?;
             }
             if json {
                 print_json(&report)?;
@@ -493,11 +499,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&cli.db)?;
             let report = close::reopen_period(store.as_ref(), period, agreement.as_deref())?;
             if !report.reversed_closings.is_empty() {
-                store.audit(
-                    "cli",
+                audit_report(
+                    store.as_ref(),
                     "period.reopen",
                     &period.to_string(),
-                    &serde_json::to_value(&report)?,
+                    &report,
                 )?;
             }
             if json {

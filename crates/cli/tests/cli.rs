@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{int_field, read, str_field, Run, Sandbox};
+use common::{exports, int_field, read, str_field, Run, Sandbox};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
@@ -1042,21 +1042,7 @@ fn store_copy_backup_and_restore_keep_every_record() {
     sb.demo();
     sb.ok(&["reopen", "--period", "2026-Q4"]);
     sb.ok(&["close", "--period", "2026-Q4"]);
-    let exports = |db: &str| -> Vec<String> {
-        ["deliveries", "agreements", "charges", "rates", "fx"]
-            .iter()
-            .map(|d| {
-                sb.run_on(db, &["export", d, "--format", "json"])
-                    .ok()
-                    .stdout
-            })
-            .chain(std::iter::once(
-                sb.run_on(db, &["ledger", "trial-balance", "--json"])
-                    .ok()
-                    .stdout,
-            ))
-            .collect()
-    };
+    let exports = |db: &str| exports(&sb, db);
     let original = exports(&sb.db);
 
     let copy = sb.url("copy.db");

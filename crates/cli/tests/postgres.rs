@@ -7,33 +7,6 @@ use common::*;
 use serde_json::Value;
 use synergies_store::testing::{postgres_url, FreshSchema};
 
-/// Everything the exports show, for comparing databases.
-fn exports(sb: &Sandbox, db: &str) -> Vec<String> {
-    ["deliveries", "agreements", "charges", "rates", "fx"]
-        .iter()
-        .map(|d| {
-            sb.run_on(db, &["export", d, "--format", "json"])
-                .ok()
-                .stdout
-        })
-        .chain(["csv"].iter().map(|_| {
-            sb.run_on(db, &["export", "deliveries", "--format", "csv"])
-                .ok()
-                .stdout
-        }))
-        .chain(std::iter::once(
-            sb.run_on(db, &["ledger", "trial-balance", "--json"])
-                .ok()
-                .stdout,
-        ))
-        .chain(std::iter::once(
-            sb.run_on(db, &["ledger", "export", "--format", "ledger"])
-                .ok()
-                .stdout,
-        ))
-        .collect()
-}
-
 /// Charges without the ids each database assigns.
 fn charges_without_ids(sb: &Sandbox, db: &str) -> Vec<Value> {
     let v = sb.run_on(db, &["charges", "list", "--json"]).ok().json();

@@ -189,3 +189,30 @@ pub fn int_field(v: &Value, name: &str) -> i64 {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
+
+/// Everything the exports show, for comparing databases.
+pub fn exports(sb: &Sandbox, db: &str) -> Vec<String> {
+    ["deliveries", "agreements", "charges", "rates", "fx"]
+        .iter()
+        .map(|d| {
+            sb.run_on(db, &["export", d, "--format", "json"])
+                .ok()
+                .stdout
+        })
+        .chain(["csv"].iter().map(|_| {
+            sb.run_on(db, &["export", "deliveries", "--format", "csv"])
+                .ok()
+                .stdout
+        }))
+        .chain(std::iter::once(
+            sb.run_on(db, &["ledger", "trial-balance", "--json"])
+                .ok()
+                .stdout,
+        ))
+        .chain(std::iter::once(
+            sb.run_on(db, &["ledger", "export", "--format", "ledger"])
+                .ok()
+                .stdout,
+        ))
+        .collect()
+}
