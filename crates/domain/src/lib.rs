@@ -7,6 +7,7 @@ pub mod access;
 pub mod agreement;
 pub mod allocation;
 pub mod cost;
+pub mod decision;
 pub mod delivery;
 pub mod ledger;
 pub mod model;
