@@ -374,6 +374,34 @@ fn write_out(out: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> Result<()>) -
     }
 }
 
+/// Costs recovered so far, per provider and payer organisation (posted charges).
+fn print_recovered(store: &dyn Store) -> Result<()> {
+    let framework = store.framework()?;
+    let org_of = |fund: &str| {
+        framework
+            .fund(fund)
+            .map(|f| f.organisation.clone())
+            .unwrap_or_else(|| fund.to_string())
+    };
+    let mut totals: std::collections::BTreeMap<(String, String, String), i64> = Default::default();
+    for c in store.charges(&ChargeFilter::default())? {
+        *totals
+            .entry((
+                org_of(&c.provider_fund),
+                c.payer_organisation.clone(),
+                c.currency.code().to_string(),
+            ))
+            .or_default() += c.total_minor;
+    }
+    for ((provider, payer, currency), total) in totals {
+        println!(
+            "Recovered by {provider} from {payer}: {} {currency}",
+            money(&currency, total)
+        );
+    }
+    Ok(())
+}
+
 /// Records what a command did in the audit trail, with its report as the detail.
 fn audit_report<T: serde::Serialize>(
     store: &dyn Store,
@@ -426,10 +454,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 println!("{}", demo::LABEL);
                 print!("{summary}");
+                print_recovered(store.as_ref())?;
                 let check = ledger::check(store.as_ref())?;
                 println!(
                     "Ledger check: {}",
                     if check.passed() { "passed" } else { "FAILED" }
+                );
+                println!(
+                    "Next: synergies charges list | synergies ledger trial-balance | \
+                     synergies ledger export --out demo.journal"
                 );
             }
             if !no_serve {
