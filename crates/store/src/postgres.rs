@@ -1,6 +1,9 @@
 //! The PostgreSQL backend: a small pool of synchronous connections, each write method one
 //! transaction (retried whole when PostgreSQL reports a deadlock or a serialization failure),
-//! bulk imports through `COPY` into a temporary staging table.
+//! bulk imports through `COPY` straight into `deliveries` (through a temporary staging table
+//! when rows are already recorded). The references that bulk writes hit row by row are
+//! checked once per statement (the engine's own migration step 1,
+//! `schema_postgres_step_1.sql`).
 //!
 //! Behaviour equals the SQLite backend's wherever the conformance suite looks. The schema uses
 //! native types where they are exact (BIGINT, NUMERIC, DATE); every text column compares in
@@ -8,6 +11,7 @@
 //! text, so a decimal keeps the notation it was written with (`1.50`).
 
 use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
 use std::str::FromStr;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -27,11 +31,19 @@ use synergies_domain::{Currency, Money, Month, Period};
 
 use crate::*;
 
-/// Migrations in order; the schema version is the number of migrations applied.
+/// Migrations in order; the schema version is the number of migrations applied. They make
+/// the same tables and columns as SQLite's migrations of the same number: copies and backups
+/// compare schema versions across engines.
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_postgres.sql"),
     include_str!("schema_postgres_2.sql"),
 ];
+
+/// PostgreSQL's own steps, each with the schema version after which it runs. They change how
+/// the tables are stored and checked, not which tables and columns there are, so they do not
+/// count in the schema version; each is recorded in `schema_migrations` under its number
+/// negated (1 as -1), which the schema version (the largest number) leaves out.
+const ENGINE_STEPS: &[(u32, &str)] = &[(2, include_str!("schema_postgres_step_1.sql"))];
 
 /// The most connections one store opens.
 const POOL_SIZE: usize = 8;
@@ -44,6 +56,12 @@ const RETRIES: u32 = 8;
 const MIGRATION_LOCK: i32 = 0x5359_4E45;
 /// A restore sends a table's rows to `COPY` in chunks of about this many bytes.
 const RESTORE_CHUNK: usize = 1 << 20;
+/// An acceptance of at least this many deliveries refreshes the planner's statistics of the
+/// table.
+const ANALYZE_AFTER: u64 = 10_000;
+/// The memory a sort or hash of a bulk statement may use before it spills to disk (the
+/// server's default, 4 MB, spills a quarter's deliveries).
+const BULK_WORK_MEM: &str = "SET LOCAL work_mem = '64MB'";
 
 type Param<'a> = &'a (dyn ToSql + Sync);
 
@@ -235,6 +253,28 @@ impl Conn {
             self.failed = true;
         }
         result
+    }
+
+    /// Like [`Conn::copy_in`], but hands back PostgreSQL's own error, without marking the
+    /// transaction failed: the caller decides (say, to roll back to a savepoint). The outer
+    /// error is a broken connection.
+    fn try_copy_in(
+        &mut self,
+        sql: &str,
+        data: &[u8],
+    ) -> StoreResult<Result<u64, ::postgres::Error>> {
+        use std::io::Write;
+        let mut writer = match self.client.copy_in(sql) {
+            Ok(w) => w,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Err(e) = writer.write_all(data) {
+            if self.in_transaction {
+                self.failed = true;
+            }
+            return Err(StoreError::Database(format!("COPY: {e}")));
+        }
+        Ok(writer.finish())
     }
 
     fn begin(&mut self, begin: &str) -> StoreResult<()> {
@@ -708,10 +748,11 @@ fn mark_charged_deliveries(c: &mut Conn, period: Period, marks: &[Mark]) -> Stor
     let agreements: Vec<i64> = marks.iter().map(|m| m.0).collect();
     let closings: Vec<i64> = marks.iter().map(|m| m.1).collect();
     let throughs: Vec<i64> = marks.iter().map(|m| m.2).collect();
-    // A delivery already charged is skipped by its primary key in closing_deliveries (DO
-    // NOTHING) and so missing from the counts below.
-    let rows = c.query(
-        "WITH marked AS ( \
+    // A delivery already charged is left out (NOT EXISTS) and so missing from the counts
+    // below. One that another transaction is charging at this moment makes the insert wait
+    // for it, then fail on the primary key of closing_deliveries if it commits: a conflict
+    // too. (A plain insert: ON CONFLICT DO NOTHING costs a second probe of the key per row.)
+    let sql = "WITH marked AS ( \
              INSERT INTO closing_deliveries (delivery_id, closing_id) \
              SELECT d.id, m.closing_id FROM deliveries AS d \
              JOIN unnest($1::bigint[], $2::bigint[], $3::bigint[]) \
@@ -719,17 +760,28 @@ fn mark_charged_deliveries(c: &mut Conn, period: Period, marks: &[Mark]) -> Stor
                ON m.agreement_id = d.agreement_id \
              WHERE d.date >= $4 AND d.date <= $5 AND d.status = 'accepted' \
                AND d.id <= m.through_id \
-             ON CONFLICT (delivery_id) DO NOTHING \
+               AND NOT EXISTS (SELECT 1 FROM closing_deliveries AS c WHERE c.delivery_id = d.id) \
              RETURNING closing_id) \
-         SELECT closing_id, COUNT(*) FROM marked GROUP BY closing_id",
-        &[
-            &agreements,
-            &closings,
-            &throughs,
-            &period.first_day(),
-            &period.last_day(),
-        ],
-    )?;
+         SELECT closing_id, COUNT(*) FROM marked GROUP BY closing_id";
+    let params: [Param; 5] = [
+        &agreements,
+        &closings,
+        &throughs,
+        &period.first_day(),
+        &period.last_day(),
+    ];
+    let stmt = c.prepared(sql)?;
+    let rows = match c.client.query(&stmt, &params) {
+        Ok(rows) => rows,
+        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+            c.failed = true;
+            return Err(StoreError::Conflict(format!(
+                "the deliveries of {period} were being charged by another closing at the same \
+                 time; run close again"
+            )));
+        }
+        Err(e) => return Err(c.fail(e)),
+    };
     let mut counts: HashMap<i64, u64> = HashMap::new();
     for r in &rows {
         counts.insert(r.try_get(0)?, count(r.try_get(1)?, "count")?);
@@ -776,12 +828,36 @@ impl Store for PostgresStore {
                     MIGRATIONS.len()
                 )));
             }
+            let mut steps_done: HashSet<i64> = HashSet::new();
+            for r in c.query(
+                "SELECT -version FROM schema_migrations WHERE version < 0",
+                &[],
+            )? {
+                steps_done.insert(r.try_get(0)?);
+            }
+            // The engine's steps due at `version` that have not run yet, in order.
+            let run_steps = |c: &mut Conn, version: i64, done: &mut HashSet<i64>| {
+                for (i, (after, sql)) in ENGINE_STEPS.iter().enumerate() {
+                    let step = i as i64 + 1;
+                    if i64::from(*after) <= version && done.insert(step) {
+                        c.batch(sql)?;
+                        c.execute(
+                            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                            &[&-step, &now()],
+                        )?;
+                    }
+                }
+                Ok::<(), StoreError>(())
+            };
+            run_steps(c, current, &mut steps_done)?;
             for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
                 c.batch(sql)?;
+                let version = i as i64 + 1;
                 c.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-                    &[&(i as i64 + 1), &now()],
+                    &[&version, &now()],
                 )?;
+                run_steps(c, version, &mut steps_done)?;
             }
             Ok(MIGRATIONS.len() as u32)
         })
@@ -1195,13 +1271,15 @@ impl Store for PostgresStore {
     fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>> {
         let mut conn = self.pool.get()?;
         conn.begin("BEGIN")?;
+        // Each flush's rows pass through the reference check's transition table.
+        conn.batch(BULK_WORK_MEM)?;
         Ok(Box::new(PgImport {
             conn,
             agreement_ids: HashMap::new(),
             agreement_codes: HashMap::new(),
             copy: Vec::new(),
+            ends: Vec::new(),
             tags: Vec::new(),
-            firsts: HashSet::new(),
             staging: false,
         }))
     }
@@ -1212,6 +1290,7 @@ impl Store for PostgresStore {
         f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
     ) -> StoreResult<()> {
         self.snapshot(|c| {
+            c.batch(BULK_WORK_MEM)?;
             let mut codes: HashMap<i64, String> = HashMap::new();
             for r in c.query("SELECT id, code FROM agreements", &[])? {
                 codes.insert(r.try_get(0)?, r.try_get(1)?);
@@ -1259,7 +1338,7 @@ impl Store for PostgresStore {
         through: Option<NaiveDate>,
         accepted_on: NaiveDate,
     ) -> StoreResult<u64> {
-        self.write(|c| {
+        let n = self.write(|c| {
             let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
             let n = c.execute(
                 "UPDATE deliveries SET status = 'accepted' \
@@ -1273,7 +1352,15 @@ impl Store for PostgresStore {
                 &[&id, &through, &accepted_on, &(n as i64)],
             )?;
             Ok(n)
-        })
+        })?;
+        if n >= ANALYZE_AFTER {
+            // The planner's statistics still say these deliveries are recorded until
+            // autovacuum gets to the table; the close that usually follows would plan its
+            // join of the period's accepted deliveries for a handful of rows (a nested loop
+            // over every agreement). Its answer is the same either way: a failure is ignored.
+            let _ = self.read(|c| c.batch("ANALYZE deliveries"));
+        }
+        Ok(n)
     }
 
     fn dispute_delivery(
@@ -1300,6 +1387,7 @@ impl Store for PostgresStore {
 
     fn post_closings(&self, closings: &[NewClosing]) -> StoreResult<Vec<Option<i64>>> {
         self.write(|c| {
+            c.batch(BULK_WORK_MEM)?;
             let mut results = Vec::with_capacity(closings.len());
             // The closings to link, per period, in the order first seen.
             let mut marks: Vec<(Period, Vec<Mark>)> = vec![];
@@ -1817,22 +1905,27 @@ fn reset_identities(c: &mut Conn) -> StoreResult<()> {
 // The bulk import.
 
 /// A delivery import holding a connection and an open transaction. Staged deliveries are
-/// written as COPY text; a flush copies them into a temporary staging table and inserts them
-/// from there in one statement.
+/// written as COPY text. A flush copies them straight into `deliveries` (one `COPY`, inside a
+/// savepoint); when that fails on a key already recorded, or repeated within the flush, it
+/// undoes it and goes through a temporary staging table instead, from which one statement
+/// inserts the new rows and one query reads the others.
 struct PgImport<'a> {
     conn: Pooled<'a>,
     /// Agreements this import has touched (and locked), by code and by id.
     agreement_ids: HashMap<String, i64>,
     agreement_codes: HashMap<i64, String>,
-    /// COPY text of the staged rows (`seq` is the row's index in `tags`).
+    /// COPY text of the staged rows, in the columns of [`DIRECT_COPY`].
     copy: Vec<u8>,
+    /// Where each staged row's text ends in `copy`.
+    ends: Vec<usize>,
     tags: Vec<u64>,
-    /// (agreement id, external id) of the staged rows; a row whose key is already here is a
-    /// duplicate within the flush.
-    firsts: HashSet<(i64, String)>,
     /// The staging table exists in this transaction.
     staging: bool,
 }
+
+/// The columns that a flush copies straight into `deliveries`.
+const DIRECT_COPY: &str = "COPY deliveries (agreement_id, service, date, quantity, grade, \
+     expense_minor, expense_currency, description, external_id) FROM STDIN";
 
 const STAGING: &str = "synergies_staging";
 
@@ -1870,18 +1963,11 @@ impl PgImport<'_> {
 impl DeliveryImport for PgImport<'_> {
     fn stage(&mut self, tag: u64, d: &Delivery) -> StoreResult<()> {
         let aid = self.agreement_id(&d.agreement)?;
-        let seq = self.tags.len();
-        let first = self.firsts.insert((aid, d.external_id.clone()));
         let out = &mut self.copy;
-        out.extend_from_slice(
-            format!("{seq}\t{}\t{aid}\t", if first { 't' } else { 'f' }).as_bytes(),
-        );
+        // Written in place: a string per field and row would cost more than the rest.
+        let _ = write!(out, "{aid}\t");
         copy_text(out, &d.service);
-        out.push(b'\t');
-        out.extend_from_slice(d.date.to_string().as_bytes());
-        out.push(b'\t');
-        out.extend_from_slice(d.quantity.to_string().as_bytes());
-        out.push(b'\t');
+        let _ = write!(out, "\t{}\t{}\t", d.date, d.quantity);
         match &d.grade {
             Some(g) => copy_text(out, g),
             None => out.extend_from_slice(COPY_NULL),
@@ -1889,9 +1975,7 @@ impl DeliveryImport for PgImport<'_> {
         out.push(b'\t');
         match &d.expense {
             Some(e) => {
-                out.extend_from_slice(e.minor.to_string().as_bytes());
-                out.push(b'\t');
-                out.extend_from_slice(e.currency.code().as_bytes());
+                let _ = write!(out, "{}\t{}", e.minor, e.currency.code());
             }
             None => {
                 out.extend_from_slice(COPY_NULL);
@@ -1904,6 +1988,7 @@ impl DeliveryImport for PgImport<'_> {
         out.push(b'\t');
         copy_text(out, &d.external_id);
         out.push(b'\n');
+        self.ends.push(out.len());
         self.tags.push(tag);
         Ok(())
     }
@@ -1913,11 +1998,50 @@ impl DeliveryImport for PgImport<'_> {
         if staged == 0 {
             return Ok(vec![]);
         }
-        let firsts = self.firsts.len();
         let copy = std::mem::take(&mut self.copy);
+        let ends = std::mem::take(&mut self.ends);
         let tags = std::mem::take(&mut self.tags);
-        self.firsts.clear();
         let c = &mut *self.conn;
+        // Straight into deliveries, in order (ids follow the rows). A key recorded before, or
+        // twice in the flush, fails the COPY (unique violation), which is undone.
+        c.batch("SAVEPOINT synergies_flush")?;
+        match c.try_copy_in(DIRECT_COPY, &copy)? {
+            Ok(n) => {
+                c.batch("RELEASE SAVEPOINT synergies_flush")?;
+                if n as usize != staged {
+                    return Err(StoreError::Database(format!(
+                        "COPY wrote {n} of {staged} deliveries"
+                    )));
+                }
+                return Ok(vec![]);
+            }
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                c.batch(
+                    "ROLLBACK TO SAVEPOINT synergies_flush; RELEASE SAVEPOINT synergies_flush",
+                )?;
+            }
+            Err(e) => return Err(c.fail(e)),
+        }
+        // The staging table's rows: each staged row's text after its index and whether it is
+        // the first of its key (agreement id, external id: the first and last fields, as COPY
+        // text, which is the same exactly when the values are) in the flush.
+        let mut staging_copy = Vec::with_capacity(copy.len() + 16 * staged);
+        let mut keys: HashSet<(&[u8], &[u8])> = HashSet::with_capacity(staged);
+        let mut start = 0;
+        for (seq, end) in ends.iter().enumerate() {
+            let row = &copy[start..*end];
+            let line = row.strip_suffix(b"\n").unwrap_or(row);
+            let first_tab = line.iter().position(|b| *b == b'\t').unwrap_or(0);
+            let last_tab = line.iter().rposition(|b| *b == b'\t').unwrap_or(0);
+            let first = keys.insert((&line[..first_tab], &line[last_tab..]));
+            let _ = write!(staging_copy, "{seq}\t{}\t", if first { 't' } else { 'f' });
+            staging_copy.extend_from_slice(row);
+            start = *end;
+        }
+        let firsts = keys.len();
+        drop(keys);
+        drop(copy);
+        let copy = staging_copy;
         if self.staging {
             c.batch(&format!("TRUNCATE {STAGING}"))?;
         } else {

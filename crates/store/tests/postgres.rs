@@ -261,6 +261,100 @@ fn the_database_refuses_to_change_posted_entries_and_the_audit_trail() {
     assert_eq!(conformance::counts(&store), counts);
 }
 
+/// The references that bulk writes check once per statement instead of once per row
+/// (PostgreSQL's migration step 1) hold against any writer, as foreign keys would.
+#[test]
+fn the_database_checks_the_references_that_bulk_writes_check_per_statement() {
+    let Some(schemas) = Schemas::from_env() else {
+        return;
+    };
+    let schema = schemas.schema();
+    let store = schemas.store_in(&schema);
+    fixture::seed_accepted(&store);
+    let closing = fixture::closing(
+        &store,
+        fixture::AGREEMENT,
+        fixture::march(),
+        1,
+        fixture::date("2026-04-05"),
+    );
+    let closing_id = store
+        .post_closing(&closing)
+        .unwrap()
+        .expect("the closing is posted");
+    let counts = conformance::counts(&store);
+    assert!(
+        counts["closing_deliveries"] > 0,
+        "the closing charged deliveries"
+    );
+
+    let mut client = schemas.client_in(&schema);
+    let charged: i64 = client
+        .query_one("SELECT MIN(delivery_id) FROM closing_deliveries", &[])
+        .unwrap()
+        .get(0);
+    let uncharged: i64 = client
+        .query_one(
+            "SELECT MIN(id) FROM deliveries d WHERE NOT EXISTS \
+             (SELECT 1 FROM closing_deliveries c WHERE c.delivery_id = d.id)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let refused = |client: &mut Client, sql: &str| {
+        let err = client
+            .batch_execute(sql)
+            .expect_err(&format!("the database must refuse: {sql}"));
+        err.code().cloned()
+    };
+    use postgres::error::SqlState;
+    for sql in [
+        "INSERT INTO deliveries (agreement_id, service, date, quantity, description, external_id) \
+         VALUES (999999, 'MC-LEGAL', '2026-03-02', 1, 'nowhere', 'orphan-1')"
+            .to_string(),
+        "UPDATE deliveries SET agreement_id = 999999 WHERE id = (SELECT MIN(id) FROM deliveries)"
+            .to_string(),
+        format!("INSERT INTO closing_deliveries (delivery_id, closing_id) VALUES (999999, {closing_id})"),
+        format!("INSERT INTO closing_deliveries (delivery_id, closing_id) VALUES ({uncharged}, 999999)"),
+        format!("UPDATE closing_deliveries SET delivery_id = 999999 WHERE delivery_id = {charged}"),
+        "UPDATE closing_deliveries SET closing_id = 999999".to_string(),
+        format!("DELETE FROM deliveries WHERE id = {charged}"),
+        format!("UPDATE deliveries SET id = 999999 WHERE id = {charged}"),
+        "DELETE FROM agreement_versions; DELETE FROM agreements".to_string(),
+        "TRUNCATE deliveries CASCADE".to_string(),
+    ] {
+        assert_eq!(
+            refused(&mut client, &sql),
+            Some(SqlState::FOREIGN_KEY_VIOLATION),
+            "{sql}"
+        );
+    }
+    // Outside READ COMMITTED the parents' side cannot see every writer: refused.
+    assert_eq!(
+        refused(
+            &mut client,
+            &format!(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ; DELETE FROM deliveries WHERE id = {uncharged}"
+            )
+        ),
+        Some(SqlState::FEATURE_NOT_SUPPORTED)
+    );
+    client.batch_execute("ROLLBACK").unwrap();
+    // What no row refers to can go, as with a foreign key; and an insert outside READ
+    // COMMITTED is checked too.
+    client
+        .batch_execute(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ; \
+             INSERT INTO deliveries (agreement_id, service, date, quantity, description, external_id) \
+             SELECT agreement_id, service, date, quantity, description, 'extra-1' FROM deliveries \
+             WHERE id = (SELECT MIN(id) FROM deliveries); COMMIT; \
+             DELETE FROM deliveries WHERE external_id = 'extra-1'",
+        )
+        .unwrap();
+    drop(client);
+    assert_eq!(conformance::counts(&store), counts);
+}
+
 #[test]
 fn table_counts_covers_every_table_of_the_schema() {
     let Some(schemas) = Schemas::from_env() else {
@@ -394,6 +488,33 @@ fn a_database_of_the_first_schema_migrates_to_the_newest() {
     assert_eq!(agreements.len(), 1);
     assert_eq!(agreements[0].code, "A-1");
     assert_eq!(agreements[0].revision, 0, "existing agreements start at 0");
+    // PostgreSQL's own step 1 ran too (recorded as -1), without changing the schema version:
+    // the foreign key of deliveries became a per-statement check.
+    let row = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = -1), \
+                    EXISTS (SELECT 1 FROM pg_constraint \
+                            WHERE conname = 'deliveries_agreement_id_fkey' \
+                              AND connamespace = current_schema()::regnamespace), \
+                    EXISTS (SELECT 1 FROM pg_trigger \
+                            WHERE tgname = 'deliveries_agreement_exists' \
+                              AND tgrelid = 'deliveries'::regclass)",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            row.get::<_, bool>(0),
+            row.get::<_, bool>(1),
+            row.get::<_, bool>(2)
+        ),
+        (true, false, true)
+    );
+    assert_eq!(
+        store.migrate().unwrap(),
+        newest,
+        "migrating again changes nothing"
+    );
 }
 
 /// Two stores (as two processes would have) migrating a new schema at once.
