@@ -42,6 +42,53 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The rule every backend applies before it stores a changed agreement: its kind, parties,
+/// biennium and currency never change, no version is removed, and the terms of a version that
+/// is or was in force never change (only its status and approvals do).
+pub(crate) fn check_agreement_change(stored: &Agreement, new: &Agreement) -> StoreResult<()> {
+    use synergies_domain::agreement::{AgreementVersion, VersionStatus};
+    let header = |a: &Agreement| {
+        (
+            a.kind,
+            a.provider.clone(),
+            a.provider_fund.clone(),
+            a.biennium.clone(),
+            a.currency,
+        )
+    };
+    if header(new) != header(stored) {
+        return Err(StoreError::Conflict(format!(
+            "the kind, provider, provider fund, biennium and currency of {} never change; \
+             make a new agreement instead",
+            new.code
+        )));
+    }
+    for old in &stored.versions {
+        let Some(changed) = new.versions.iter().find(|v| v.number == old.number) else {
+            return Err(StoreError::Conflict(format!(
+                "version {} of {} cannot be removed",
+                old.number, new.code
+            )));
+        };
+        let was_in_force = matches!(
+            old.status,
+            VersionStatus::Active | VersionStatus::Superseded
+        );
+        let same_terms = AgreementVersion {
+            status: old.status,
+            approvals: old.approvals.clone(),
+            ..changed.clone()
+        } == *old;
+        if was_in_force && !same_terms {
+            return Err(StoreError::Conflict(format!(
+                "version {} of {} has been in force: its terms never change; amend instead",
+                old.number, new.code
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Opens the store that a URL names: `sqlite://synergies.db`, `sqlite:///abs/path.db`,
 /// `sqlite::memory:`, or a libpq-style PostgreSQL URL: `postgres://user@host/dbname`,
 /// `postgresql:///dbname?host=/var/run/postgresql` (Unix socket). A PostgreSQL URL that

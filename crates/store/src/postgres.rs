@@ -1198,49 +1198,7 @@ impl Store for PostgresStore {
             let stored = read_agreements(c, Some(&a.code))?
                 .pop()
                 .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
-            if (
-                a.kind,
-                &a.provider,
-                &a.provider_fund,
-                &a.biennium,
-                a.currency,
-            ) != (
-                stored.kind,
-                &stored.provider,
-                &stored.provider_fund,
-                &stored.biennium,
-                stored.currency,
-            ) {
-                return Err(StoreError::Conflict(format!(
-                    "the kind, provider, provider fund, biennium and currency of {} never change; \
-                     make a new agreement instead",
-                    a.code
-                )));
-            }
-            for old in &stored.versions {
-                let new = a.versions.iter().find(|v| v.number == old.number);
-                let Some(new) = new else {
-                    return Err(StoreError::Conflict(format!(
-                        "version {} of {} cannot be removed",
-                        old.number, a.code
-                    )));
-                };
-                let was_in_force = matches!(
-                    old.status,
-                    VersionStatus::Active | VersionStatus::Superseded
-                );
-                let same_terms = AgreementVersion {
-                    status: old.status,
-                    approvals: old.approvals.clone(),
-                    ..new.clone()
-                } == *old;
-                if was_in_force && !same_terms {
-                    return Err(StoreError::Conflict(format!(
-                        "version {} of {} has been in force: its terms never change; amend instead",
-                        old.number, a.code
-                    )));
-                }
-            }
+            check_agreement_change(&stored, a)?;
             let updated = c.execute(
                 "UPDATE agreements SET title = $2, revision = revision + 1 \
                  WHERE id = $1 AND revision = $3",
