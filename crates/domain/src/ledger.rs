@@ -213,6 +213,18 @@ impl JournalEntry {
         }
     }
 
+    /// Whether this entry cancels `original` posting by posting (same funds, accounts and
+    /// currencies, amounts negated): what a reversal must do.
+    pub fn cancels(&self, original: &JournalEntry) -> bool {
+        self.postings.len() == original.postings.len()
+            && self.postings.iter().zip(&original.postings).all(|(r, p)| {
+                r.fund == p.fund
+                    && r.account == p.account
+                    && r.currency == p.currency
+                    && r.amount_minor == -p.amount_minor
+            })
+    }
+
     /// Invariant: the entry balances per fund and per currency, and has postings.
     pub fn check_balanced(&self) -> Result<(), DomainError> {
         if self.postings.is_empty() {
@@ -429,6 +441,8 @@ mod tests {
         e.id = 7;
         let r = e.reversal("r".into(), e.date, "reversal".into());
         r.check_balanced().unwrap();
+        assert!(r.cancels(&e));
+        assert!(!e.cancels(&e));
         assert_eq!(r.reverses, Some(7));
         let tb = TrialBalance::from_postings(e.postings.iter().chain(&r.postings));
         assert!(tb.rows.is_empty());

@@ -1485,15 +1485,7 @@ impl Store for PostgresStore {
                     original = Some(e);
                     Ok(())
                 })?;
-                let cancels = original.is_some_and(|o| {
-                    o.postings.len() == reversal.postings.len()
-                        && o.postings.iter().zip(&reversal.postings).all(|(p, r)| {
-                            p.fund == r.fund
-                                && p.account == r.account
-                                && p.currency == r.currency
-                                && p.amount_minor == -r.amount_minor
-                        })
-                });
+                let cancels = original.is_some_and(|o| reversal.cancels(&o));
                 if !cancels {
                     return Err(StoreError::Invalid(format!(
                         "the reversal {} does not cancel entry {entry_id} posting by posting",
