@@ -290,3 +290,39 @@ fn two_handles_post_the_same_closing_once() {
         assert!(store.trial_balance().unwrap().violations().is_empty());
     }
 }
+
+/// A database made by the first migration (with data) migrates to the newest, keeping it.
+#[test]
+fn a_database_of_the_first_schema_migrates_to_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(include_str!("../src/schema_sqlite.sql"))
+        .unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL); \
+         INSERT INTO schema_migrations VALUES (1, 'then'); \
+         INSERT INTO organisations VALUES ('MC', 'Minamata'), ('BRS', 'BRS'); \
+         INSERT INTO conventions VALUES ('MC', 'Minamata Convention', 'MC'); \
+         INSERT INTO funds VALUES ('MCGTF', 'General Trust Fund', 'MC', 'MC', 'general'); \
+         INSERT INTO bienniums VALUES ('2026-2027', '2026-01-01', '2027-12-31', 'open'); \
+         INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, currency) \
+         VALUES ('A-1', 'An old agreement', 'purchase', 'MC', 'MCGTF', '2026-2027', 'USD');",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    let newest = store.migrate().unwrap();
+    assert!(newest >= 2);
+    assert_eq!(store.schema_version().unwrap(), newest);
+    let agreements = store.agreements().unwrap();
+    assert_eq!(agreements.len(), 1);
+    assert_eq!(agreements[0].code, "A-1");
+    assert_eq!(agreements[0].revision, 0, "existing agreements start at 0");
+    assert_eq!(
+        store.migrate().unwrap(),
+        newest,
+        "migrating again changes nothing"
+    );
+}
