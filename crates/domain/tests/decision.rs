@@ -10,7 +10,7 @@ use synergies_domain::decision::{
     DeliverableKind, DocumentRef, Language, OperativeVerb, PreambleVerb, Treaty,
 };
 
-const FR: &str = include_str!("fixtures/MC-6-20.fr.txt");
+const FR: &str = include_str!("../../../data/decisions/MC-6-20.fr.txt");
 const EN: &str = include_str!("fixtures/MC-6-20.en.txt");
 
 fn mc_6_20(text: &str, language: Language) -> Decision {

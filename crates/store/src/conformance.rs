@@ -35,8 +35,8 @@ use synergies_domain::model::{Framework, Organisation};
 use synergies_domain::Currency;
 
 use crate::{
-    AddOutcome, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus, DeliveryFilter, DumpItem,
-    NewClosing, Store, StoreError, StoreResult,
+    AddOutcome, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus, DecisionRecord,
+    DeliveryFilter, DumpItem, NewClosing, Store, StoreError, StoreResult,
 };
 
 /// A conformance check: it panics when the store breaks the contract.
@@ -60,6 +60,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         "update_agreement_refuses_a_stale_revision",
         update_agreement_refuses_a_stale_revision,
     ),
+    ("decisions_round_trip", decisions_round_trip),
     ("import_add_outcomes", import_add_outcomes),
     (
         "import_stage_and_flush_in_batches",
@@ -909,6 +910,19 @@ pub mod fixture {
     }
 
     /// Migrates the store, saves the framework and both active agreements.
+    /// A decision record (MC-6/20) in `language`.
+    pub fn decision(language: &str) -> super::DecisionRecord {
+        super::DecisionRecord {
+            number: "MC-6/20".into(),
+            language: language.into(),
+            treaty: "minamata".into(),
+            meeting: 6,
+            title: "Coopération et coordination".into(),
+            document: format!("{{\"number\":\"MC-6/20\",\"language\":\"{language}\"}}"),
+            imported_at: "2026-11-29T10:00:00+00:00".into(),
+        }
+    }
+
     pub fn seed(store: &dyn Store) {
         seed_framework(store);
         ok(store.insert_agreement(&agreement()), "insert_agreement");
@@ -2932,6 +2946,31 @@ pub fn update_agreement_refuses_a_stale_revision(store: &dyn Store) {
     );
 }
 
+/// Decisions are saved per number and language; saving the same again replaces it.
+pub fn decisions_round_trip(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    let fr = fixture::decision("fr");
+    let en = fixture::decision("en");
+    assert!(ok(store.save_decision(&fr), "save_decision"), "new");
+    assert!(
+        ok(store.save_decision(&en), "save_decision"),
+        "new in another language"
+    );
+    assert_eq!(
+        ok(store.decisions(), "decisions"),
+        vec![en.clone(), fr.clone()]
+    );
+    let fr2 = DecisionRecord {
+        title: "Coopération (texte révisé)".into(),
+        ..fr.clone()
+    };
+    assert!(
+        !ok(store.save_decision(&fr2), "save_decision"),
+        "a replacement"
+    );
+    assert_eq!(ok(store.decisions(), "decisions"), vec![en, fr2]);
+}
+
 /// `table_counts` lists every table once, with its row count.
 pub fn table_counts_lists_every_table(store: &dyn Store) {
     ok(store.migrate(), "migrate");
@@ -2954,6 +2993,10 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         "reverse_closing",
     );
     ok(store.audit("test", "seed", "all", &json!({})), "audit");
+    ok(
+        store.save_decision(&fixture::decision("fr")),
+        "save_decision",
+    );
     let expected: BTreeMap<String, i64> = [
         ("organisations", 2),
         ("conventions", 2),
@@ -2964,6 +3007,7 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("rate_cards", 2),
         ("rates", 4),
         ("fx_rates", 2),
+        ("decisions", 1),
         ("agreements", 2),
         ("agreement_versions", 2),
         ("closings", 1),

@@ -191,6 +191,7 @@ pub const TABLES: &[&str] = &[
     "rate_cards",
     "rates",
     "fx_rates",
+    "decisions",
     "agreements",
     "agreement_versions",
     "closings",
@@ -203,6 +204,19 @@ pub const TABLES: &[&str] = &[
     "reversed_closing_deliveries",
     "audit_events",
 ];
+
+/// A decision of a governing body as stored: one per number and language, with the
+/// structure its text was read into (`document`: the JSON of the domain's `Decision`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DecisionRecord {
+    pub number: String,
+    pub language: String,
+    pub treaty: String,
+    pub meeting: u32,
+    pub title: String,
+    pub document: String,
+    pub imported_at: String,
+}
 
 /// One charge of a closing to be posted: its payer, amounts and journal entry.
 #[derive(Debug, Clone)]
@@ -373,6 +387,12 @@ pub trait Store: Send + Sync {
     /// Deletes every row of every table (for a copy or restore told to overwrite), keeping the
     /// schema. The only way posted entries and the audit trail are ever removed.
     fn erase_all(&self) -> StoreResult<()>;
+
+    /// Records a decision's text in one language, replacing an earlier import of the same
+    /// number and language. Returns true when it was new.
+    fn save_decision(&self, decision: &DecisionRecord) -> StoreResult<bool>;
+    /// Every decision, by number then language.
+    fn decisions(&self) -> StoreResult<Vec<DecisionRecord>>;
 
     /// Appends an event to the audit trail.
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;

@@ -37,6 +37,7 @@ use crate::*;
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_postgres.sql"),
     include_str!("schema_postgres_2.sql"),
+    include_str!("schema_postgres_3.sql"),
 ];
 
 /// PostgreSQL's own steps, each with the schema version after which it runs. They change how
@@ -1809,6 +1810,58 @@ impl Store for PostgresStore {
                 ));
             }
             c.batch(&sql)
+        })
+    }
+
+    fn save_decision(&self, d: &DecisionRecord) -> StoreResult<bool> {
+        self.write(|c| {
+            let existed: bool = c
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM decisions WHERE number = $1 AND language = $2)",
+                    &[&d.number, &d.language],
+                )?
+                .try_get(0)?;
+            c.execute(
+                "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
+                 imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (number, language) DO UPDATE SET treaty = excluded.treaty, \
+                 meeting = excluded.meeting, title = excluded.title, \
+                 document = excluded.document, imported_at = excluded.imported_at",
+                &[
+                    &d.number,
+                    &d.language,
+                    &d.treaty,
+                    &i64::from(d.meeting),
+                    &d.title,
+                    &d.document,
+                    &d.imported_at,
+                ],
+            )?;
+            Ok(!existed)
+        })
+    }
+
+    fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
+        self.read(|c| {
+            c.query(
+                "SELECT number, language, treaty, meeting, title, document, imported_at \
+                 FROM decisions ORDER BY number, language",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(DecisionRecord {
+                    number: r.try_get(0)?,
+                    language: r.try_get(1)?,
+                    treaty: r.try_get(2)?,
+                    meeting: u32::try_from(r.try_get::<_, i64>(3)?)
+                        .map_err(|_| StoreError::Database("meeting out of range".into()))?,
+                    title: r.try_get(4)?,
+                    document: r.try_get(5)?,
+                    imported_at: r.try_get(6)?,
+                })
+            })
+            .collect()
         })
     }
 

@@ -21,6 +21,7 @@ use crate::*;
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_sqlite.sql"),
     include_str!("schema_sqlite_2.sql"),
+    include_str!("schema_sqlite_3.sql"),
 ];
 
 pub struct SqliteStore {
@@ -1221,6 +1222,53 @@ impl Store for SqliteStore {
             }
             Ok(())
         })
+    }
+
+    fn save_decision(&self, d: &DecisionRecord) -> StoreResult<bool> {
+        self.write(|c| {
+            let existed: bool = c.query_row(
+                "SELECT COUNT(*) > 0 FROM decisions WHERE number = ?1 AND language = ?2",
+                params![d.number, d.language],
+                |r| r.get(0),
+            )?;
+            c.execute(
+                "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
+                 imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                 ON CONFLICT(number, language) DO UPDATE SET treaty = excluded.treaty, \
+                 meeting = excluded.meeting, title = excluded.title, \
+                 document = excluded.document, imported_at = excluded.imported_at",
+                params![
+                    d.number,
+                    d.language,
+                    d.treaty,
+                    d.meeting,
+                    d.title,
+                    d.document,
+                    d.imported_at
+                ],
+            )?;
+            Ok(!existed)
+        })
+    }
+
+    fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
+        let c = self.conn();
+        let mut stmt = c.prepare(
+            "SELECT number, language, treaty, meeting, title, document, imported_at \
+             FROM decisions ORDER BY number, language",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DecisionRecord {
+                number: r.get(0)?,
+                language: r.get(1)?,
+                treaty: r.get(2)?,
+                meeting: r.get(3)?,
+                title: r.get(4)?,
+                document: r.get(5)?,
+                imported_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {

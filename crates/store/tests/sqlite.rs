@@ -47,6 +47,7 @@ on_file!(
     insert_existing_agreement_is_a_conflict,
     update_agreement_protects_terms_in_force,
     update_agreement_refuses_a_stale_revision,
+    decisions_round_trip,
     import_add_outcomes,
     import_stage_and_flush_in_batches,
     import_without_commit_writes_nothing,
