@@ -25,6 +25,9 @@ use crate::close::close_period;
 use crate::import::{import_deliveries, BytesSource, COLUMNS};
 use crate::{agreements, AppResult};
 
+/// The French text of decision MC-6/20, as the Conference of the Parties adopted it.
+const MC_6_20_FR: &str = include_str!("../../../data/decisions/MC-6-20.fr.txt");
+
 pub const LABEL: &str = "Illustrative demo figures, not official figures of any secretariat.";
 
 fn d(s: &str) -> Decimal {
@@ -708,6 +711,12 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
             }
         }
     }
+    crate::decisions::import_decision(
+        store,
+        "MC-6-20.fr.txt",
+        MC_6_20_FR,
+        Some(synergies_domain::decision::Language::Fr),
+    )?;
     let csv = deliveries_csv();
     let imported = import_deliveries(
         store,

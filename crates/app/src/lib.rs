@@ -10,6 +10,7 @@ use synergies_store::StoreError;
 pub mod agreements;
 pub mod close;
 pub mod context;
+pub mod decisions;
 pub mod demo;
 pub mod export;
 pub mod import;

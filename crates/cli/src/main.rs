@@ -54,6 +54,9 @@ enum Command {
     /// Services delivered under agreements.
     #[command(subcommand)]
     Deliveries(DeliveriesCmd),
+    /// Decisions of governing bodies (MC-6/20, BC-16/21, …): the registry.
+    #[command(subcommand)]
+    Decisions(DecisionsCmd),
     /// Close a period: compute the charges of accepted deliveries and post them (idempotent).
     Close {
         /// A month (2026-03) or a quarter (2026-Q1).
@@ -141,6 +144,46 @@ enum FrameworkCmd {
     Load { file: PathBuf },
     /// Print the reference data as JSON.
     Show,
+}
+
+#[derive(Subcommand)]
+enum DecisionsCmd {
+    /// Read the text of a decision as UN documents publish it and record it.
+    Import {
+        file: PathBuf,
+        /// The text's language (default: French, else English).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Print what was understood, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the recorded decisions.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a recorded decision's structure as JSON.
+    Show {
+        number: String,
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Fr,
+    En,
+}
+
+impl LangArg {
+    fn language(self) -> synergies_domain::decision::Language {
+        match self {
+            LangArg::Fr => synergies_domain::decision::Language::Fr,
+            LangArg::En => synergies_domain::decision::Language::En,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -489,6 +532,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Agreements(cmd) => agreements_cmd(&cli.db, cmd)?,
         Command::Deliveries(cmd) => deliveries_cmd(&cli.db, cmd)?,
+        Command::Decisions(cmd) => decisions_cmd(&cli.db, cmd)?,
         Command::Close {
             period,
             agreement,
@@ -1016,6 +1060,73 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
                 println!("Restored {} into {db}.", file.display());
             }
             print_transfer(&report, json)?;
+        }
+    }
+    Ok(())
+}
+
+fn decisions_cmd(db: &str, cmd: DecisionsCmd) -> Result<()> {
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        DecisionsCmd::Import { file, lang, json } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file.display().to_string();
+            let imported = synergies_app::decisions::import_decision(
+                store,
+                &name,
+                &text,
+                lang.map(LangArg::language),
+            )?;
+            if json {
+                print_json(&imported.decision)?;
+            } else {
+                let d = &imported.decision;
+                println!(
+                    "{} ({}, meeting {}): {} preamble and {} operative paragraphs {}.",
+                    d.number,
+                    d.language,
+                    d.meeting,
+                    d.preamble.len(),
+                    d.operative.len(),
+                    if imported.new {
+                        "recorded"
+                    } else {
+                        "replaced the earlier import"
+                    }
+                );
+            }
+        }
+        DecisionsCmd::List { json } => {
+            let list = store.decisions()?;
+            if json {
+                let rows: Vec<_> = list
+                    .iter()
+                    .map(|d| {
+                        json!({ "number": d.number, "language": d.language, "treaty": d.treaty,
+                                "meeting": d.meeting, "title": d.title,
+                                "imported_at": d.imported_at })
+                    })
+                    .collect();
+                print_json(&rows)?;
+            } else {
+                for d in &list {
+                    println!("{:<10} {:<3} {}", d.number, d.language, d.title);
+                }
+            }
+        }
+        DecisionsCmd::Show { number, lang } => {
+            let lang = lang.language().as_str();
+            let Some(d) = store
+                .decisions()?
+                .into_iter()
+                .find(|d| d.number == number && d.language == lang)
+            else {
+                bail!("no decision {number} in {lang}");
+            };
+            let doc: serde_json::Value = serde_json::from_str(&d.document)?;
+            print_json(&doc)?;
         }
     }
     Ok(())

@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "framework",
     "agreements",
     "deliveries",
+    "decisions",
     "close",
     "reopen",
     "charges",
@@ -37,6 +38,7 @@ const NESTED: &[(&str, &[&str])] = &[
         &["list", "show", "import", "propose", "approve"],
     ),
     ("deliveries", &["import", "accept", "dispute", "list"]),
+    ("decisions", &["import", "list", "show"]),
     ("charges", &["list"]),
     ("ledger", &["trial-balance", "check", "export"]),
     ("store", &["copy", "backup", "restore"]),
@@ -1099,4 +1101,64 @@ fn store_copy_backup_and_restore_keep_every_record() {
         "{}",
         junk.stderr
     );
+}
+
+#[test]
+fn decisions_are_read_from_their_text_and_recorded() {
+    let sb = Sandbox::new();
+    sb.demo();
+    // The demo records MC-6/20 from its French text.
+    let list = sb.json(&["decisions", "list", "--json"]);
+    assert_eq!(list[0]["number"], "MC-6/20");
+    assert_eq!(list[0]["language"], "fr");
+    let shown = sb.json(&["decisions", "show", "MC-6/20"]);
+    assert_eq!(shown["meeting"], 6);
+    assert_eq!(shown["operative"].as_array().unwrap().len(), 4);
+
+    // The English text, imported with --json, prints what was understood.
+    let en = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/tests/fixtures/MC-6-20.en.txt"
+    );
+    let parsed = sb.json(&["decisions", "import", en, "--lang", "en", "--json"]);
+    assert_eq!(parsed["number"], "MC-6/20");
+    assert_eq!(parsed["language"], "en");
+    let verbs: Vec<Value> = parsed["operative"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["verbs"].clone())
+        .collect();
+    assert_eq!(
+        serde_json::to_string(&verbs).unwrap(),
+        r#"[["takes_note"],["reaffirms"],["welcomes","requests"],["requests"]]"#
+    );
+    assert_eq!(
+        sb.json(&["decisions", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // A text that is not a decision is refused and nothing is recorded.
+    std::fs::write(
+        sb.path("notes.txt"),
+        "Minutes of the task force, 3 March 2026.\n",
+    )
+    .unwrap();
+    let before = sb.counts();
+    let refused = sb
+        .run(&[
+            "decisions",
+            "import",
+            sb.path("notes.txt").to_str().unwrap(),
+        ])
+        .failed();
+    assert!(
+        refused.stderr.contains("not a decision"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sb.counts(), before);
 }
