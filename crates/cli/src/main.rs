@@ -252,7 +252,11 @@ enum AgreementsCmd {
 #[derive(Subcommand)]
 enum DeliveriesCmd {
     /// Import deliveries from CSV, all or nothing.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Accept recorded deliveries (the recipient's acceptance).
     Accept {
         /// The agreement whose deliveries are accepted.
@@ -806,7 +810,7 @@ fn deliveries_cmd(db: &str, cmd: DeliveriesCmd) -> Result<()> {
     let store = open(db)?;
     let store = store.as_ref();
     match cmd {
-        DeliveriesCmd::Import { file } => {
+        DeliveriesCmd::Import { file, json } => {
             let tty = std::io::stderr().is_terminal();
             let report =
                 import::import_deliveries(store, &import::FileSource(file.clone()), &mut |rows| {
@@ -824,13 +828,17 @@ fn deliveries_cmd(db: &str, cmd: DeliveriesCmd) -> Result<()> {
                 &json!({ "rows": report.rows, "inserted": report.inserted,
                          "identical": report.identical }),
             )?;
-            println!(
-                "{}: {} rows, {} deliveries recorded, {} already recorded with the same content (nothing added for them).",
-                file.display(),
-                report.rows,
-                report.inserted,
-                report.identical
-            );
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{}: {} rows, {} deliveries recorded, {} already recorded with the same content (nothing added for them).",
+                    file.display(),
+                    report.rows,
+                    report.inserted,
+                    report.identical
+                );
+            }
         }
         DeliveriesCmd::Accept {
             agreement,
