@@ -1,7 +1,10 @@
-//! The registry of decisions: importing the text of a decision as UN documents publish it.
+//! The registry of decisions: importing the text of a decision as UN documents publish it,
+//! and tracking its mandates.
 
+use chrono::NaiveDate;
 use synergies_domain::decision::{parse_decision, Decision, DecisionError, Language};
-use synergies_store::{DecisionRecord, Store};
+use synergies_domain::mandate::{mandates_of, MandateStatus};
+use synergies_store::{DecisionRecord, MandateNote, Store};
 
 use crate::{AppError, AppResult};
 
@@ -39,6 +42,7 @@ pub fn import_decision(
         document,
         imported_at: chrono::Utc::now().to_rfc3339(),
     })?;
+    store.save_mandates(&mandates_of(&decision))?;
     store.audit(
         "cli",
         "decision.import",
@@ -46,4 +50,35 @@ pub fn import_decision(
         &serde_json::json!({ "language": decision.language, "file": name, "new": new }),
     )?;
     Ok(DecisionImport { new, decision })
+}
+
+/// Sets a mandate's status with a dated note, in the audit trail too.
+pub fn update_mandate(
+    store: &dyn Store,
+    decision: &str,
+    paragraph: &str,
+    status: MandateStatus,
+    note: &str,
+    on: NaiveDate,
+    author: &str,
+) -> AppResult<()> {
+    if note.trim().is_empty() {
+        return Err(AppError::Invalid(
+            "a status change needs a note saying what was done".into(),
+        ));
+    }
+    let note = MandateNote {
+        noted_on: on,
+        status,
+        note: note.to_string(),
+        author: author.to_string(),
+    };
+    store.update_mandate(decision, paragraph, &note)?;
+    store.audit(
+        author,
+        "mandate.update",
+        &format!("{decision} {paragraph}"),
+        &serde_json::to_value(&note).unwrap_or_default(),
+    )?;
+    Ok(())
 }

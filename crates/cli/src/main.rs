@@ -57,6 +57,9 @@ enum Command {
     /// Decisions of governing bodies (MC-6/20, BC-16/21, …): the registry.
     #[command(subcommand)]
     Decisions(DecisionsCmd),
+    /// What each decision asks, tracked until done.
+    #[command(subcommand)]
+    Mandates(MandatesCmd),
     /// Close a period: compute the charges of accepted deliveries and post them (idempotent).
     Close {
         /// A month (2026-03) or a quarter (2026-Q1).
@@ -169,6 +172,42 @@ enum DecisionsCmd {
         #[arg(long, value_enum, default_value = "fr")]
         lang: LangArg,
     },
+}
+
+#[derive(Subcommand)]
+enum MandatesCmd {
+    /// List the mandates, of one decision or all.
+    List {
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a mandate's status with a dated note.
+    Update {
+        /// The decision, such as MC-6/20.
+        decision: String,
+        /// The paragraph, such as 3 or 4(c).
+        paragraph: String,
+        #[arg(long, value_enum)]
+        status: StatusArg,
+        /// What was done.
+        #[arg(long)]
+        note: String,
+        /// Date of the note (default: today).
+        #[arg(long)]
+        on: Option<NaiveDate>,
+        /// Who writes the note.
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Active,
+    Implemented,
+    Superseded,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -537,6 +576,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Agreements(cmd) => agreements_cmd(&cli.db, cmd)?,
         Command::Deliveries(cmd) => deliveries_cmd(&cli.db, cmd)?,
         Command::Decisions(cmd) => decisions_cmd(&cli.db, cmd)?,
+        Command::Mandates(cmd) => mandates_cmd(&cli.db, cmd)?,
         Command::Close {
             period,
             agreement,
@@ -1135,6 +1175,61 @@ fn decisions_cmd(db: &str, cmd: DecisionsCmd) -> Result<()> {
             };
             let doc: serde_json::Value = serde_json::from_str(&d.document)?;
             print_json(&doc)?;
+        }
+    }
+    Ok(())
+}
+
+fn mandates_cmd(db: &str, cmd: MandatesCmd) -> Result<()> {
+    use synergies_domain::mandate::MandateStatus;
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        MandatesCmd::List { decision, json } => {
+            let list = store.mandates(decision.as_deref())?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for m in &list {
+                    println!(
+                        "{:<9} {:<6} {:<13} {:<11} {:<20} {}",
+                        m.decision,
+                        m.paragraph,
+                        m.tracking.as_str(),
+                        m.status.as_str(),
+                        m.actor.as_deref().unwrap_or("-"),
+                        match (&m.deliverable, m.due_meeting) {
+                            (Some(d), Some(n)) => format!("{d} due at meeting {n}"),
+                            (Some(d), None) => d.clone(),
+                            _ => String::new(),
+                        }
+                    );
+                }
+            }
+        }
+        MandatesCmd::Update {
+            decision,
+            paragraph,
+            status,
+            note,
+            on,
+            by,
+        } => {
+            let status = match status {
+                StatusArg::Active => MandateStatus::Active,
+                StatusArg::Implemented => MandateStatus::Implemented,
+                StatusArg::Superseded => MandateStatus::Superseded,
+            };
+            synergies_app::decisions::update_mandate(
+                store,
+                &decision,
+                &paragraph,
+                status,
+                &note,
+                on.unwrap_or_else(today),
+                &by,
+            )?;
+            println!("{decision} {paragraph}: {}.", status.as_str());
         }
     }
     Ok(())

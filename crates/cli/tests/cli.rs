@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "agreements",
     "deliveries",
     "decisions",
+    "mandates",
     "close",
     "reopen",
     "charges",
@@ -39,6 +40,7 @@ const NESTED: &[(&str, &[&str])] = &[
     ),
     ("deliveries", &["import", "accept", "dispute", "list"]),
     ("decisions", &["import", "list", "show"]),
+    ("mandates", &["list", "update"]),
     ("charges", &["list"]),
     ("ledger", &["trial-balance", "check", "export"]),
     ("store", &["copy", "backup", "restore"]),
@@ -1161,4 +1163,70 @@ fn decisions_are_read_from_their_text_and_recorded() {
         refused.stderr
     );
     assert_eq!(sb.counts(), before);
+}
+
+#[test]
+fn mandates_are_tracked_with_dated_notes() {
+    let sb = Sandbox::new();
+    sb.demo();
+    let list = sb.json(&["mandates", "list", "--decision", "MC-6/20", "--json"]);
+    let rows = list.as_array().unwrap();
+    let paragraphs: Vec<&str> = rows
+        .iter()
+        .map(|m| m["paragraph"].as_str().unwrap())
+        .collect();
+    assert_eq!(paragraphs, ["1", "2", "3", "4(a)", "4(b)", "4(c)"]);
+    assert_eq!(rows[5]["deliverable"], "report");
+    assert_eq!(rows[5]["due_meeting"], 7);
+    sb.ok(&[
+        "mandates",
+        "update",
+        "MC-6/20",
+        "4(c)",
+        "--status",
+        "implemented",
+        "--note",
+        "Report submitted to the seventh meeting",
+        "--on",
+        "2027-06-01",
+        "--by",
+        "mc.officer",
+    ]);
+    let after = sb.json(&["mandates", "list", "--json"]);
+    assert_eq!(after[5]["status"], "implemented");
+    // A note is required, and an unknown paragraph is refused.
+    let no_note = sb
+        .run(&[
+            "mandates",
+            "update",
+            "MC-6/20",
+            "3",
+            "--status",
+            "implemented",
+            "--note",
+            " ",
+        ])
+        .failed();
+    assert!(
+        no_note.stderr.contains("needs a note"),
+        "{}",
+        no_note.stderr
+    );
+    let unknown = sb
+        .run(&[
+            "mandates",
+            "update",
+            "MC-6/20",
+            "9",
+            "--status",
+            "implemented",
+            "--note",
+            "x",
+        ])
+        .failed();
+    assert!(
+        unknown.stderr.contains("no mandate 9 of MC-6/20"),
+        "{}",
+        unknown.stderr
+    );
 }

@@ -10,6 +10,7 @@ pub mod cost;
 pub mod decision;
 pub mod delivery;
 pub mod ledger;
+pub mod mandate;
 pub mod model;
 pub mod money;
 pub mod period;

@@ -504,3 +504,35 @@ proptest! {
         check_round_trip(parse_decision(&cut, language))?;
     }
 }
+
+#[test]
+fn the_mandates_of_mc_6_20() {
+    use synergies_domain::mandate::{mandates_of, Tracking};
+    let d = parse_decision(FR, Language::Fr).unwrap();
+    let m = mandates_of(&d);
+    let summary: Vec<(String, &str, Option<String>, Option<u32>)> = m
+        .iter()
+        .map(|x| {
+            (
+                x.paragraph.clone(),
+                x.tracking.as_str(),
+                x.deliverable.clone(),
+                x.due_meeting,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("1".into(), "informational", None, None),
+            ("2".into(), "informational", None, None),
+            ("3".into(), "operational", None, None),
+            ("4(a)".into(), "operational", None, None),
+            ("4(b)".into(), "operational", None, None),
+            ("4(c)".into(), "operational", Some("report".into()), Some(7)),
+        ]
+    );
+    assert_eq!(m[5].actor.as_deref(), Some("executive_secretary"));
+    assert!(m.iter().all(|x| x.decision == "MC-6/20"));
+    assert_eq!(m[2].tracking, Tracking::Operational);
+}

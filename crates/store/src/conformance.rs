@@ -36,7 +36,7 @@ use synergies_domain::Currency;
 
 use crate::{
     AddOutcome, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus, DecisionRecord,
-    DeliveryFilter, DumpItem, NewClosing, Store, StoreError, StoreResult,
+    DeliveryFilter, DumpItem, MandateNote, NewClosing, Store, StoreError, StoreResult,
 };
 
 /// A conformance check: it panics when the store breaks the contract.
@@ -61,6 +61,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         update_agreement_refuses_a_stale_revision,
     ),
     ("decisions_round_trip", decisions_round_trip),
+    ("mandates_are_tracked", mandates_are_tracked),
     ("import_add_outcomes", import_add_outcomes),
     (
         "import_stage_and_flush_in_batches",
@@ -2971,6 +2972,57 @@ pub fn decisions_round_trip(store: &dyn Store) {
     assert_eq!(ok(store.decisions(), "decisions"), vec![en, fr2]);
 }
 
+/// Mandates are saved in paragraph order; saving again keeps their status; an update sets
+/// the status with a dated note, and an unknown mandate is `NotFound`.
+pub fn mandates_are_tracked(store: &dyn Store) {
+    use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
+    ok(store.migrate(), "migrate");
+    let mandate = |paragraph: &str, tracking: Tracking, due: Option<u32>| Mandate {
+        decision: "MC-6/20".into(),
+        paragraph: paragraph.into(),
+        actor: Some("executive_secretary".into()),
+        tracking,
+        status: MandateStatus::Active,
+        deliverable: due.map(|_| "report".into()),
+        due_meeting: due,
+        text: format!("paragraph {paragraph}"),
+    };
+    let all = vec![
+        mandate("2", Tracking::Informational, None),
+        mandate("10", Tracking::Operational, None),
+        mandate("4(c)", Tracking::Operational, Some(7)),
+    ];
+    ok(store.save_mandates(&all), "save_mandates");
+    assert_eq!(
+        ok(store.mandates(Some("MC-6/20")), "mandates"),
+        all,
+        "in the order given"
+    );
+    assert!(ok(store.mandates(Some("BC-16/21")), "mandates").is_empty());
+    let note = MandateNote {
+        noted_on: d("2027-05-02"),
+        status: MandateStatus::Implemented,
+        note: "Report UNEP/MC/COP.7/12 submitted".into(),
+        author: "mc.officer".into(),
+    };
+    ok(
+        store.update_mandate("MC-6/20", "4(c)", &note),
+        "update_mandate",
+    );
+    // Saving the mandates again (a re-import) keeps the status.
+    ok(store.save_mandates(&all), "save_mandates again");
+    let stored = ok(store.mandates(None), "mandates");
+    assert_eq!(stored[2].status, MandateStatus::Implemented);
+    assert_eq!(
+        ok(store.mandate_notes("MC-6/20", "4(c)"), "mandate_notes"),
+        vec![note.clone()]
+    );
+    expect_not_found(
+        store.update_mandate("MC-6/20", "9", &note),
+        "updating an unknown mandate",
+    );
+}
+
 /// `table_counts` lists every table once, with its row count.
 pub fn table_counts_lists_every_table(store: &dyn Store) {
     ok(store.migrate(), "migrate");
@@ -3008,6 +3060,8 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("rates", 4),
         ("fx_rates", 2),
         ("decisions", 1),
+        ("mandates", 0),
+        ("mandate_notes", 0),
         ("agreements", 2),
         ("agreement_versions", 2),
         ("closings", 1),

@@ -13,6 +13,7 @@ use serde_json::Value;
 use synergies_domain::agreement::Agreement;
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{JournalEntry, TrialBalance};
+use synergies_domain::mandate::{Mandate, MandateStatus};
 use synergies_domain::model::Framework;
 use synergies_domain::{Currency, DomainError, Period};
 
@@ -192,6 +193,8 @@ pub const TABLES: &[&str] = &[
     "rates",
     "fx_rates",
     "decisions",
+    "mandates",
+    "mandate_notes",
     "agreements",
     "agreement_versions",
     "closings",
@@ -216,6 +219,15 @@ pub struct DecisionRecord {
     pub title: String,
     pub document: String,
     pub imported_at: String,
+}
+
+/// A dated note on a mandate, with the status it sets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MandateNote {
+    pub noted_on: NaiveDate,
+    pub status: MandateStatus,
+    pub note: String,
+    pub author: String,
 }
 
 /// One charge of a closing to be posted: its payer, amounts and journal entry.
@@ -393,6 +405,21 @@ pub trait Store: Send + Sync {
     fn save_decision(&self, decision: &DecisionRecord) -> StoreResult<bool>;
     /// Every decision, by number then language.
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>>;
+
+    /// Records the mandates of a decision, in their order: new ones as given; those already
+    /// recorded keep their status and notes, and get the new text.
+    fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()>;
+    /// The mandates of one decision, or of all, by decision and paragraph order.
+    fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>>;
+    /// Sets a mandate's status with a dated note (`NotFound` for an unknown mandate).
+    fn update_mandate(
+        &self,
+        decision: &str,
+        paragraph: &str,
+        note: &MandateNote,
+    ) -> StoreResult<()>;
+    /// A mandate's notes, oldest first.
+    fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>>;
 
     /// Appends an event to the audit trail.
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;

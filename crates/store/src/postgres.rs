@@ -26,6 +26,7 @@ use serde_json::Value;
 use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
+use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Money, Month, Period};
 
@@ -1859,6 +1860,121 @@ impl Store for PostgresStore {
                     title: r.try_get(4)?,
                     document: r.try_get(5)?,
                     imported_at: r.try_get(6)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()> {
+        self.write(|c| {
+            for (position, m) in mandates.iter().enumerate() {
+                c.execute(
+                    "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, \
+                     deliverable, due_meeting, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     ON CONFLICT (decision, paragraph) DO UPDATE SET position = excluded.position, \
+                     actor = excluded.actor, tracking = excluded.tracking, \
+                     deliverable = excluded.deliverable, due_meeting = excluded.due_meeting, \
+                     text = excluded.text",
+                    &[
+                        &m.decision,
+                        &m.paragraph,
+                        &(position as i64),
+                        &m.actor,
+                        &m.tracking.as_str(),
+                        &m.status.as_str(),
+                        &m.deliverable,
+                        &m.due_meeting.map(i64::from),
+                        &m.text,
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>> {
+        self.read(|c| {
+            c.query(
+                "SELECT decision, paragraph, actor, tracking, status, deliverable, due_meeting, \
+                 text FROM mandates WHERE ($1::text IS NULL OR decision = $1) \
+                 ORDER BY decision, position",
+                &[&decision],
+            )?
+            .iter()
+            .map(|r| {
+                let tracking: String = r.try_get(3)?;
+                let status: String = r.try_get(4)?;
+                Ok(Mandate {
+                    decision: r.try_get(0)?,
+                    paragraph: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    tracking: Tracking::parse(&tracking).ok_or_else(|| {
+                        StoreError::Database(format!("stored tracking {tracking:?} is not valid"))
+                    })?,
+                    status: MandateStatus::parse(&status).ok_or_else(|| {
+                        StoreError::Database(format!("stored status {status:?} is not valid"))
+                    })?,
+                    deliverable: r.try_get(5)?,
+                    due_meeting: r
+                        .try_get::<_, Option<i64>>(6)?
+                        .map(|m| u32::try_from(m).unwrap_or(u32::MAX)),
+                    text: r.try_get(7)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn update_mandate(
+        &self,
+        decision: &str,
+        paragraph: &str,
+        note: &MandateNote,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            let n = c.execute(
+                "UPDATE mandates SET status = $3 WHERE decision = $1 AND paragraph = $2",
+                &[&decision, &paragraph, &note.status.as_str()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "no mandate {paragraph} of {decision}"
+                )));
+            }
+            c.execute(
+                "INSERT INTO mandate_notes (decision, paragraph, noted_on, status, note, author) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    &decision,
+                    &paragraph,
+                    &note.noted_on,
+                    &note.status.as_str(),
+                    &note.note,
+                    &note.author,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>> {
+        self.read(|c| {
+            c.query(
+                "SELECT noted_on, status, note, author FROM mandate_notes \
+                 WHERE decision = $1 AND paragraph = $2 ORDER BY id",
+                &[&decision, &paragraph],
+            )?
+            .iter()
+            .map(|r| {
+                let status: String = r.try_get(1)?;
+                Ok(MandateNote {
+                    noted_on: r.try_get(0)?,
+                    status: MandateStatus::parse(&status).ok_or_else(|| {
+                        StoreError::Database(format!("stored status {status:?} is not valid"))
+                    })?,
+                    note: r.try_get(2)?,
+                    author: r.try_get(3)?,
                 })
             })
             .collect()

@@ -10,3 +10,28 @@ CREATE TABLE decisions (
     imported_at TEXT NOT NULL,
     PRIMARY KEY (number, language)
 );
+
+-- What each operative paragraph asks, tracked until done; status changes are dated notes.
+CREATE TABLE mandates (
+    decision TEXT NOT NULL,
+    paragraph TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    actor TEXT,
+    tracking TEXT NOT NULL,
+    status TEXT NOT NULL,
+    deliverable TEXT,
+    due_meeting INTEGER,
+    text TEXT NOT NULL,
+    PRIMARY KEY (decision, paragraph)
+);
+
+CREATE TABLE mandate_notes (
+    id INTEGER PRIMARY KEY,
+    decision TEXT NOT NULL,
+    paragraph TEXT NOT NULL,
+    noted_on TEXT NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    author TEXT NOT NULL,
+    FOREIGN KEY (decision, paragraph) REFERENCES mandates(decision, paragraph)
+);

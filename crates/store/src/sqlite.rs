@@ -12,6 +12,7 @@ use serde_json::Value;
 use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
+use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Money, Month, Period};
 
@@ -1269,6 +1270,111 @@ impl Store for SqliteStore {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()> {
+        self.write(|c| {
+            for (position, m) in mandates.iter().enumerate() {
+                c.prepare_cached(
+                    "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, \
+                     deliverable, due_meeting, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                     ON CONFLICT(decision, paragraph) DO UPDATE SET position = excluded.position, \
+                     actor = excluded.actor, tracking = excluded.tracking, \
+                     deliverable = excluded.deliverable, due_meeting = excluded.due_meeting, \
+                     text = excluded.text",
+                )?
+                .execute(params![
+                    m.decision,
+                    m.paragraph,
+                    position as i64,
+                    m.actor,
+                    m.tracking.as_str(),
+                    m.status.as_str(),
+                    m.deliverable,
+                    m.due_meeting,
+                    m.text
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT decision, paragraph, actor, tracking, status, deliverable, due_meeting, text \
+             FROM mandates WHERE (?1 IS NULL OR decision = ?1) ORDER BY decision, position",
+        )?;
+        let mut rows = stmt.query([decision])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            let tracking: String = r.get(3)?;
+            let status: String = r.get(4)?;
+            out.push(Mandate {
+                decision: r.get(0)?,
+                paragraph: r.get(1)?,
+                actor: r.get(2)?,
+                tracking: Tracking::parse(&tracking)
+                    .ok_or_else(|| invalid("tracking", &tracking))?,
+                status: MandateStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+                deliverable: r.get(5)?,
+                due_meeting: r.get(6)?,
+                text: r.get(7)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn update_mandate(
+        &self,
+        decision: &str,
+        paragraph: &str,
+        note: &MandateNote,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            let n = c.execute(
+                "UPDATE mandates SET status = ?3 WHERE decision = ?1 AND paragraph = ?2",
+                params![decision, paragraph, note.status.as_str()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "no mandate {paragraph} of {decision}"
+                )));
+            }
+            c.execute(
+                "INSERT INTO mandate_notes (decision, paragraph, noted_on, status, note, author) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    decision,
+                    paragraph,
+                    note.noted_on.to_string(),
+                    note.status.as_str(),
+                    note.note,
+                    note.author
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT noted_on, status, note, author FROM mandate_notes \
+             WHERE decision = ?1 AND paragraph = ?2 ORDER BY id",
+        )?;
+        let mut rows = stmt.query(params![decision, paragraph])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(1)?;
+            out.push(MandateNote {
+                noted_on: parse_date(&r.get::<_, String>(0)?)?,
+                status: MandateStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+                note: r.get(2)?,
+                author: r.get(3)?,
+            });
+        }
+        Ok(out)
     }
 
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {

@@ -141,6 +141,7 @@ each_check!(
     update_agreement_protects_terms_in_force,
     update_agreement_refuses_a_stale_revision,
     decisions_round_trip,
+    mandates_are_tracked,
     import_add_outcomes,
     import_stage_and_flush_in_batches,
     import_without_commit_writes_nothing,
