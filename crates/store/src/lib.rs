@@ -90,6 +90,25 @@ pub(crate) fn check_agreement_change(stored: &Agreement, new: &Agreement) -> Sto
     Ok(())
 }
 
+/// The reversal given for a posted entry, checked to cancel it posting by posting.
+pub(crate) fn reversal_of<'a>(
+    reversals: &'a [JournalEntry],
+    entry_id: i64,
+    original: Option<&JournalEntry>,
+) -> StoreResult<&'a JournalEntry> {
+    let reversal = reversals
+        .iter()
+        .find(|e| e.reverses == Some(entry_id))
+        .ok_or_else(|| StoreError::Invalid(format!("no reversal given for entry {entry_id}")))?;
+    if !original.is_some_and(|o| reversal.cancels(o)) {
+        return Err(StoreError::Invalid(format!(
+            "the reversal {} does not cancel entry {entry_id} posting by posting",
+            reversal.key
+        )));
+    }
+    Ok(reversal)
+}
+
 /// Opens the store that a URL names: `sqlite://synergies.db`, `sqlite:///abs/path.db`,
 /// `sqlite::memory:`, or a libpq-style PostgreSQL URL: `postgres://user@host/dbname`,
 /// `postgresql:///dbname?host=/var/run/postgresql` (Unix socket). A PostgreSQL URL that

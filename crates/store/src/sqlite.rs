@@ -940,24 +940,12 @@ impl Store for SqliteStore {
                 .query_map([closing], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?;
             for (charge_id, entry_id) in &charges {
-                let reversal = reversals
-                    .iter()
-                    .find(|e| e.reverses == Some(*entry_id))
-                    .ok_or_else(|| {
-                        StoreError::Invalid(format!("no reversal given for entry {entry_id}"))
-                    })?;
                 let mut original = None;
                 read_entries(c, "WHERE e.id = ?1", &[entry_id], &mut |e| {
                     original = Some(e);
                     Ok(())
                 })?;
-                let cancels = original.is_some_and(|o| reversal.cancels(&o));
-                if !cancels {
-                    return Err(StoreError::Invalid(format!(
-                        "the reversal {} does not cancel entry {entry_id} posting by posting",
-                        reversal.key
-                    )));
-                }
+                let reversal = reversal_of(reversals, *entry_id, original.as_ref())?;
                 let rid = write_entry(c, reversal)?.ok_or_else(|| {
                     StoreError::Conflict(format!("entry {} is already posted", reversal.key))
                 })?;
