@@ -48,6 +48,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// is or was in force never change (only its status and approvals do).
 pub(crate) fn check_agreement_change(stored: &Agreement, new: &Agreement) -> StoreResult<()> {
     use synergies_domain::agreement::{AgreementVersion, VersionStatus};
+    if new.revision != stored.revision {
+        return Err(stale_agreement(new, stored.revision));
+    }
     let header = |a: &Agreement| {
         (
             a.kind,
@@ -88,6 +91,15 @@ pub(crate) fn check_agreement_change(stored: &Agreement, new: &Agreement) -> Sto
         }
     }
     Ok(())
+}
+
+/// The refusal of an update based on a stale copy of an agreement.
+pub(crate) fn stale_agreement(a: &Agreement, stored_revision: u64) -> StoreError {
+    StoreError::Conflict(format!(
+        "agreement {} was changed by someone else since it was read (revision {} is now {}); \
+         read it again and redo the change",
+        a.code, a.revision, stored_revision
+    ))
 }
 
 /// The reversal given for a posted entry, checked to cancel it posting by posting.

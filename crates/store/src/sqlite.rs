@@ -692,11 +692,7 @@ impl Store for SqliteStore {
                 params![id, a.title, a.revision as i64],
             )?;
             if updated == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "agreement {} was changed by someone else since it was read (revision {} is \
-                     now {}); read it again and redo the change",
-                    a.code, a.revision, stored.revision
-                )));
+                return Err(stale_agreement(a, stored.revision));
             }
             for v in &a.versions {
                 write_version(c, id, v)?;
