@@ -4,6 +4,7 @@
 //! (including "now") is passed in.
 
 pub mod access;
+pub mod activity;
 pub mod agreement;
 pub mod allocation;
 pub mod cost;
