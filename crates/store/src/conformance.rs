@@ -62,6 +62,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("decisions_round_trip", decisions_round_trip),
     ("mandates_are_tracked", mandates_are_tracked),
+    ("activities_round_trip", activities_round_trip),
     ("import_add_outcomes", import_add_outcomes),
     (
         "import_stage_and_flush_in_batches",
@@ -3023,6 +3024,62 @@ pub fn mandates_are_tracked(store: &dyn Store) {
     );
 }
 
+/// Activities round-trip per biennium and code; saving one again replaces it.
+pub fn activities_round_trip(store: &dyn Store) {
+    use synergies_domain::activity::*;
+    ok(store.migrate(), "migrate");
+    let activity = |code: &str, biennium: &str| Activity {
+        code: code.into(),
+        biennium: biennium.into(),
+        title_en: "Joint training of chairs".into(),
+        title_fr: "Formation conjointe des président(e)s".into(),
+        category: ActivityCategory::Training,
+        lead: "BRS".into(),
+        partners: vec!["MC".into()],
+        mandates: vec!["MC-6/20 3".into()],
+        budget_lines: vec!["BC 1".into()],
+        contributions: vec![Contribution {
+            organisation: "MC".into(),
+            fund: "MCSTF".into(),
+            staff: vec![StaffTime {
+                grade: "P-4".into(),
+                days: "12.5".parse().unwrap(),
+            }],
+            non_staff_minor: 1_500_000,
+        }],
+        funding: FundingStatus::SubjectToResources,
+        status: ActivityStatus::Ongoing,
+        outputs: vec!["Two sessions".into()],
+        continues: true,
+    };
+    let a = activity("T1", "2026-2027");
+    let b = activity("T1", "2028-2029");
+    ok(
+        store.save_activities(&[b.clone(), a.clone()]),
+        "save_activities",
+    );
+    assert_eq!(
+        ok(store.activities(None), "activities"),
+        vec![a.clone(), b.clone()]
+    );
+    assert_eq!(
+        ok(store.activities(Some("2028-2029")), "activities"),
+        vec![b.clone()]
+    );
+    let done = Activity {
+        status: ActivityStatus::Completed,
+        ..a
+    };
+    ok(
+        store.save_activities(std::slice::from_ref(&done)),
+        "save_activities again",
+    );
+    assert_eq!(
+        ok(store.activities(Some("2026-2027")), "activities"),
+        vec![done]
+    );
+}
+
 /// `table_counts` lists every table once, with its row count.
 pub fn table_counts_lists_every_table(store: &dyn Store) {
     ok(store.migrate(), "migrate");
@@ -3062,6 +3119,7 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("decisions", 1),
         ("mandates", 0),
         ("mandate_notes", 0),
+        ("activities", 0),
         ("agreements", 2),
         ("agreement_versions", 2),
         ("closings", 1),

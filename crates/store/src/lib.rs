@@ -10,6 +10,7 @@
 
 use chrono::NaiveDate;
 use serde_json::Value;
+use synergies_domain::activity::Activity;
 use synergies_domain::agreement::Agreement;
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{JournalEntry, TrialBalance};
@@ -100,6 +101,23 @@ pub(crate) fn stale_agreement(a: &Agreement, stored_revision: u64) -> StoreError
          read it again and redo the change",
         a.code, a.revision, stored_revision
     ))
+}
+
+/// An activity's stored form: its JSON document, and its status's key.
+pub(crate) fn activity_document(a: &Activity) -> StoreResult<(String, String)> {
+    let document =
+        serde_json::to_string(a).map_err(|e| StoreError::Invalid(format!("activity: {e}")))?;
+    let status = serde_json::to_value(a.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    Ok((document, status))
+}
+
+/// An activity from its stored JSON document.
+pub(crate) fn activity_from(document: &str) -> StoreResult<Activity> {
+    serde_json::from_str(document)
+        .map_err(|e| StoreError::Database(format!("stored activity: {e}")))
 }
 
 /// The reversal given for a posted entry, checked to cancel it posting by posting.
@@ -226,6 +244,7 @@ pub const TABLES: &[&str] = &[
     "decisions",
     "mandates",
     "mandate_notes",
+    "activities",
     "agreements",
     "agreement_versions",
     "closings",
@@ -451,6 +470,11 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// A mandate's notes, oldest first.
     fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>>;
+
+    /// Records activities (inserting new ones, replacing those of the same biennium and code).
+    fn save_activities(&self, activities: &[Activity]) -> StoreResult<()>;
+    /// The activities of one biennium, or of all, by biennium and code.
+    fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>>;
 
     /// Appends an event to the audit trail.
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;

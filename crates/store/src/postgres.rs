@@ -23,6 +23,7 @@ use ::postgres::{Client, Config, NoTls, Row, Statement};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value;
+use synergies_domain::activity::Activity;
 use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
@@ -1961,6 +1962,34 @@ impl Store for PostgresStore {
                     author: r.try_get(3)?,
                 })
             })
+            .collect()
+        })
+    }
+
+    fn save_activities(&self, activities: &[Activity]) -> StoreResult<()> {
+        self.write(|c| {
+            for a in activities {
+                let (document, status) = activity_document(a)?;
+                c.execute(
+                    "INSERT INTO activities (biennium, code, lead, status, document) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (biennium, code) DO UPDATE SET \
+                     lead = excluded.lead, status = excluded.status, document = excluded.document",
+                    &[&a.biennium, &a.code, &a.lead, &status, &document],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>> {
+        self.read(|c| {
+            c.query(
+                "SELECT document FROM activities WHERE ($1::text IS NULL OR biennium = $1) \
+                 ORDER BY biennium, code",
+                &[&biennium],
+            )?
+            .iter()
+            .map(|r| activity_from(&r.try_get::<_, String>(0)?))
             .collect()
         })
     }

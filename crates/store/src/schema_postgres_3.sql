@@ -36,3 +36,14 @@ CREATE TABLE mandate_notes (
     author TEXT COLLATE "C" NOT NULL,
     FOREIGN KEY (decision, paragraph) REFERENCES mandates(decision, paragraph)
 );
+
+-- Cooperation activities per biennium: the activity itself is a JSON document of the domain's
+-- type, read and written whole; the columns beside it are what lists filter on.
+CREATE TABLE activities (
+    biennium TEXT COLLATE "C" NOT NULL,
+    code TEXT COLLATE "C" NOT NULL,
+    lead TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    document TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (biennium, code)
+);

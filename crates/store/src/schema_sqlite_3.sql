@@ -35,3 +35,14 @@ CREATE TABLE mandate_notes (
     author TEXT NOT NULL,
     FOREIGN KEY (decision, paragraph) REFERENCES mandates(decision, paragraph)
 );
+
+-- Cooperation activities per biennium: the activity itself is a JSON document of the domain's
+-- type, read and written whole; the columns beside it are what lists filter on.
+CREATE TABLE activities (
+    biennium TEXT NOT NULL,
+    code TEXT NOT NULL,
+    lead TEXT NOT NULL,
+    status TEXT NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (biennium, code)
+);

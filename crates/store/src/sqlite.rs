@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use serde_json::Value;
+use synergies_domain::activity::Activity;
 use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
@@ -1357,6 +1358,35 @@ impl Store for SqliteStore {
                 note: r.get(2)?,
                 author: r.get(3)?,
             });
+        }
+        Ok(out)
+    }
+
+    fn save_activities(&self, activities: &[Activity]) -> StoreResult<()> {
+        self.write(|c| {
+            for a in activities {
+                let (document, status) = activity_document(a)?;
+                c.prepare_cached(
+                    "INSERT INTO activities (biennium, code, lead, status, document) \
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(biennium, code) DO UPDATE SET \
+                     lead = excluded.lead, status = excluded.status, document = excluded.document",
+                )?
+                .execute(params![a.biennium, a.code, a.lead, status, document])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT document FROM activities WHERE (?1 IS NULL OR biennium = ?1) \
+             ORDER BY biennium, code",
+        )?;
+        let mut rows = stmt.query([biennium])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            out.push(activity_from(&r.get::<_, String>(0)?)?);
         }
         Ok(out)
     }

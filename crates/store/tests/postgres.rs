@@ -142,6 +142,7 @@ each_check!(
     update_agreement_refuses_a_stale_revision,
     decisions_round_trip,
     mandates_are_tracked,
+    activities_round_trip,
     import_add_outcomes,
     import_stage_and_flush_in_batches,
     import_without_commit_writes_nothing,
