@@ -14,6 +14,9 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
+use synergies_domain::activity::{
+    Activity, ActivityCategory, ActivityStatus, Contribution, FundingStatus, StaffTime,
+};
 use synergies_domain::agreement::{
     Agreement, AgreementKind, AgreementLine, Participant, ShareKey, Terms,
 };
@@ -259,12 +262,14 @@ pub fn framework() -> Framework {
         ..Default::default()
     };
     for provider in ["MC", "BRS"] {
-        f.rate_cards.push(RateCard {
-            provider: provider.into(),
-            biennium: "2026-2027".into(),
-            currency: usd,
-            psc_rate: d("0.13"),
-        });
+        for biennium in ["2026-2027", "2028-2029"] {
+            f.rate_cards.push(RateCard {
+                provider: provider.into(),
+                biennium: biennium.into(),
+                currency: usd,
+                psc_rate: d("0.13"),
+            });
+        }
     }
     // Daily standard staff costs by grade, with a revision from 1 July 2026.
     let grades: [(&str, &str, &str, &str, &str); 5] = [
@@ -307,6 +312,22 @@ pub fn framework() -> Framework {
     ];
     for (p, s, unit, amount) in unit_rates {
         rate(p, RateKey::Service(s.into()), unit, jan, amount);
+    }
+    // The 2028-2029 rate cards (in planning): the July 2026 rates plus 4 %, to the cent.
+    let next = date(2028, 1, 1);
+    for (g, _, mc2, _, brs2) in grades {
+        for (provider, base) in [("MC", mc2), ("BRS", brs2)] {
+            let amount = (d(base) * d("1.04")).round_dp(2);
+            f.rates.push(Rate {
+                provider: provider.into(),
+                biennium: "2028-2029".into(),
+                key: RateKey::Grade(g.to_string()),
+                unit: Unit::StaffDay,
+                effective_from: next,
+                amount,
+                currency: usd,
+            });
+        }
     }
     // Monthly operational rates (units per USD) for every month of the biennium.
     let chf = Currency::from_code("CHF").expect("CHF");
@@ -666,6 +687,100 @@ fn write_row(
     .expect("in memory");
 }
 
+fn contribution(
+    org: &str,
+    fund: &str,
+    staff: &[(&str, &str)],
+    non_staff_minor: i64,
+) -> Contribution {
+    Contribution {
+        organisation: org.into(),
+        fund: fund.into(),
+        staff: staff
+            .iter()
+            .map(|(g, days)| StaffTime {
+                grade: g.to_string(),
+                days: d(days),
+            })
+            .collect(),
+        non_staff_minor,
+    }
+}
+
+/// The cooperation activities of 2026-2027 (two of them continue into 2028-2029).
+pub fn activities() -> Vec<Activity> {
+    let activity = |code: &str,
+                    en: &str,
+                    fr: &str,
+                    category: ActivityCategory,
+                    lead: &str,
+                    mandates: &[&str],
+                    contributions: Vec<Contribution>,
+                    funding: FundingStatus,
+                    continues: bool| Activity {
+        code: code.into(),
+        biennium: "2026-2027".into(),
+        title_en: en.into(),
+        title_fr: fr.into(),
+        category,
+        lead: lead.into(),
+        partners: vec![if lead == "MC" { "BRS" } else { "MC" }.into(), "CHB".into()],
+        mandates: mandates.iter().map(|m| m.to_string()).collect(),
+        budget_lines: vec![],
+        contributions,
+        funding,
+        status: ActivityStatus::Ongoing,
+        outputs: vec![],
+        continues,
+    };
+    vec![
+        activity(
+            "COOP-TRAIN",
+            "Joint training of chairs and potential negotiators",
+            "Formation conjointe des président(e)s et négociateur(rice)s potentiel(le)s",
+            ActivityCategory::Training,
+            "BRS",
+            &["MC-6/20 3"],
+            vec![
+                contribution("BRS", "BC", &[("P-4", "20"), ("G-6", "10")], 4_500_000),
+                contribution("MC", "MCSTF", &[("P-4", "12")], 2_700_000),
+            ],
+            FundingStatus::SubjectToResources,
+            true,
+        ),
+        activity(
+            "COOP-LEGAL",
+            "Legal advice on mercury wastes under the Basel Convention",
+            "Conseils juridiques sur les déchets de mercure au titre de la Convention de Bâle",
+            ActivityCategory::TechnicalAssistance,
+            "MC",
+            &["MC-6/20 4(a)", "MC-6/20 4(b)"],
+            vec![
+                contribution("MC", "MCGTF", &[("P-5", "10"), ("P-3", "25")], 0),
+                contribution("BRS", "BC", &[("P-4", "8")], 0),
+            ],
+            FundingStatus::CoreBudget,
+            true,
+        ),
+        activity(
+            "COOP-REPORT",
+            "Report on the implementation of decision MC-6/20",
+            "Rapport sur l'application de la décision MC-6/20",
+            ActivityCategory::Administrative,
+            "MC",
+            &["MC-6/20 4(c)"],
+            vec![contribution(
+                "MC",
+                "MCGTF",
+                &[("P-4", "6"), ("G-6", "4")],
+                0,
+            )],
+            FundingStatus::CoreBudget,
+            false,
+        ),
+    ]
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DemoReport {
     pub seeded: bool,
@@ -717,6 +832,8 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
         MC_6_20_FR,
         Some(synergies_domain::decision::Language::Fr),
     )?;
+    crate::activities::import_activities(store, &activities())?;
+    crate::activities::plan(store, "2026-2027", "2028-2029")?;
     let csv = deliveries_csv();
     let imported = import_deliveries(
         store,

@@ -7,6 +7,7 @@ use std::fmt;
 use synergies_domain::DomainError;
 use synergies_store::StoreError;
 
+pub mod activities;
 pub mod agreements;
 pub mod close;
 pub mod context;

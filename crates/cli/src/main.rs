@@ -60,6 +60,9 @@ enum Command {
     /// What each decision asks, tracked until done.
     #[command(subcommand)]
     Mandates(MandatesCmd),
+    /// Cooperation activities per biennium, their costs, and planning the next biennium.
+    #[command(subcommand)]
+    Activities(ActivitiesCmd),
     /// Close a period: compute the charges of accepted deliveries and post them (idempotent).
     Close {
         /// A month (2026-03) or a quarter (2026-Q1).
@@ -200,6 +203,29 @@ enum MandatesCmd {
         /// Who writes the note.
         #[arg(long, default_value = "cli")]
         by: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ActivitiesCmd {
+    /// Record activities from a JSON array (all or none).
+    Import { file: PathBuf },
+    /// List a biennium's activities with their estimated cost per organisation.
+    List {
+        #[arg(long)]
+        biennium: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Carry the continuing activities into the next biennium, re-priced at its rate cards,
+    /// and compare the two funding scenarios.
+    Plan {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -577,6 +603,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Deliveries(cmd) => deliveries_cmd(&cli.db, cmd)?,
         Command::Decisions(cmd) => decisions_cmd(&cli.db, cmd)?,
         Command::Mandates(cmd) => mandates_cmd(&cli.db, cmd)?,
+        Command::Activities(cmd) => activities_cmd(&cli.db, cmd)?,
         Command::Close {
             period,
             agreement,
@@ -1230,6 +1257,70 @@ fn mandates_cmd(db: &str, cmd: MandatesCmd) -> Result<()> {
                 &by,
             )?;
             println!("{decision} {paragraph}: {}.", status.as_str());
+        }
+    }
+    Ok(())
+}
+
+fn activities_cmd(db: &str, cmd: ActivitiesCmd) -> Result<()> {
+    use synergies_app::activities;
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        ActivitiesCmd::Import { file } => {
+            let list: Vec<synergies_domain::activity::Activity> = read_json(&file)?;
+            let n = activities::import_activities(store, &list)?;
+            println!("Recorded {n} activities from {}.", file.display());
+        }
+        ActivitiesCmd::List { biennium, json } => {
+            let list = activities::priced(store, &biennium)?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for p in &list {
+                    let a = &p.activity;
+                    let total: i64 = p.costs.iter().map(|c| c.total_minor).sum();
+                    let currency = p.costs.first().map(|c| c.currency.code()).unwrap_or("USD");
+                    println!(
+                        "{:<12} {:<4} {:>14} {currency}  {}",
+                        a.code,
+                        a.lead,
+                        money(currency, total),
+                        a.title_en
+                    );
+                }
+            }
+        }
+        ActivitiesCmd::Plan { from, to, json } => {
+            let plan = activities::plan(store, &from, &to)?;
+            if json {
+                print_json(&plan)?;
+            } else {
+                let c = plan.currency;
+                println!(
+                    "Carried {} activities from {from} into {to}: {}",
+                    plan.carried.len(),
+                    plan.carried.join(", ")
+                );
+                println!(
+                    "{:<14} {:>18} {:>18}",
+                    "", "current level", "projected needs"
+                );
+                for (fund, (now, next)) in &plan.scenarios.by_fund {
+                    println!(
+                        "{fund:<14} {:>14} {c} {:>14} {c}",
+                        c.format_minor(*now),
+                        c.format_minor(*next)
+                    );
+                }
+                let (now, next) = plan.scenarios.total;
+                println!(
+                    "{:<14} {:>14} {c} {:>14} {c}",
+                    "total",
+                    c.format_minor(now),
+                    c.format_minor(next)
+                );
+            }
         }
     }
     Ok(())

@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "deliveries",
     "decisions",
     "mandates",
+    "activities",
     "close",
     "reopen",
     "charges",
@@ -41,6 +42,7 @@ const NESTED: &[(&str, &[&str])] = &[
     ("deliveries", &["import", "accept", "dispute", "list"]),
     ("decisions", &["import", "list", "show"]),
     ("mandates", &["list", "update"]),
+    ("activities", &["import", "list", "plan"]),
     ("charges", &["list"]),
     ("ledger", &["trial-balance", "check", "export"]),
     ("store", &["copy", "backup", "restore"]),
@@ -1229,4 +1231,64 @@ fn mandates_are_tracked_with_dated_notes() {
         "{}",
         unknown.stderr
     );
+}
+
+#[test]
+fn activities_are_planned_into_the_next_biennium_at_its_rates() {
+    let sb = Sandbox::new();
+    sb.demo();
+    // The demo's continuing activities are carried into 2028-2029 and re-priced.
+    let now = sb.json(&["activities", "list", "--biennium", "2026-2027", "--json"]);
+    let next = sb.json(&["activities", "list", "--biennium", "2028-2029", "--json"]);
+    assert_eq!(now.as_array().unwrap().len(), 3);
+    let codes: Vec<&str> = next
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["activity"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["COOP-LEGAL", "COOP-TRAIN"]);
+    // 12 P-4 staff-days of MC in the joint training: 12 × the 2028-2029 MC P-4 rate
+    // (931.50 × 1.04 = 968.76), with 27,000.00 non-staff costs.
+    let train = &next[1]["costs"];
+    let mc = train
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["organisation"] == "MC")
+        .unwrap();
+    assert_eq!(mc["staff_minor"], 12 * 96_876);
+    assert_eq!(mc["total_minor"], 12 * 96_876 + 2_700_000);
+    // Planning again replaces the same plan; the scenarios compare both levels.
+    let plan = sb.json(&[
+        "activities",
+        "plan",
+        "--from",
+        "2026-2027",
+        "--to",
+        "2028-2029",
+        "--json",
+    ]);
+    let (current, projected) = (
+        plan["scenarios"]["total"][0].as_i64().unwrap(),
+        plan["scenarios"]["total"][1].as_i64().unwrap(),
+    );
+    assert!(projected > current, "{plan:#}");
+    assert_eq!(
+        sb.json(&["activities", "list", "--biennium", "2028-2029", "--json"]),
+        next
+    );
+    // An activity naming an unknown grade is refused with a clear error.
+    let bad = r#"[{"code":"X","biennium":"2026-2027","title_en":"x","title_fr":"x",
+        "category":"training","lead":"MC","contributions":[{"organisation":"MC","fund":"MCGTF",
+        "staff":[{"grade":"Z-9","days":"1"}]}],"funding":"unfunded","status":"planned"}]"#;
+    std::fs::write(sb.path("bad.json"), bad).unwrap();
+    let refused = sb
+        .run(&[
+            "activities",
+            "import",
+            sb.path("bad.json").to_str().unwrap(),
+        ])
+        .failed();
+    assert!(refused.stderr.contains("Z-9"), "{}", refused.stderr);
 }

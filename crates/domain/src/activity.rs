@@ -176,7 +176,10 @@ impl ScenarioTotals {
             let f = self.by_fund.entry(fund).or_default();
             f.0 += c.total_minor;
             f.1 += p.total_minor;
-            let o = self.by_organisation.entry(c.organisation.clone()).or_default();
+            let o = self
+                .by_organisation
+                .entry(c.organisation.clone())
+                .or_default();
             o.0 += c.total_minor;
             o.1 += p.total_minor;
             self.total.0 += c.total_minor;
