@@ -7,6 +7,7 @@ pub mod access;
 pub mod activity;
 pub mod agreement;
 pub mod allocation;
+pub mod cooperation;
 pub mod cost;
 pub mod decision;
 pub mod delivery;
