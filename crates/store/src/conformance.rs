@@ -63,6 +63,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("decisions_round_trip", decisions_round_trip),
     ("mandates_are_tracked", mandates_are_tracked),
     ("activities_round_trip", activities_round_trip),
+    (
+        "cooperation_records_round_trip",
+        cooperation_records_round_trip,
+    ),
     ("import_add_outcomes", import_add_outcomes),
     (
         "import_stage_and_flush_in_batches",
@@ -3080,6 +3084,34 @@ pub fn activities_round_trip(store: &dyn Store) {
     );
 }
 
+/// Cooperation records are kept per kind and code; saving one again replaces it.
+pub fn cooperation_records_round_trip(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    let r = |code: &str, doc: &str| (code.to_string(), doc.to_string());
+    ok(
+        store.save_records("action_item", &[r("A2", "{\"n\":2}"), r("A1", "{\"n\":1}")]),
+        "save_records",
+    );
+    ok(
+        store.save_records("training_event", &[r("A1", "{}")]),
+        "save_records",
+    );
+    assert_eq!(
+        ok(store.records("action_item"), "records"),
+        vec![r("A1", "{\"n\":1}"), r("A2", "{\"n\":2}")]
+    );
+    ok(
+        store.save_records("action_item", &[r("A1", "{\"n\":3}")]),
+        "save_records again",
+    );
+    assert_eq!(
+        ok(store.records("action_item"), "records")[0],
+        r("A1", "{\"n\":3}")
+    );
+    assert_eq!(ok(store.records("training_event"), "records").len(), 1);
+    assert!(ok(store.records("nothing"), "records").is_empty());
+}
+
 /// `table_counts` lists every table once, with its row count.
 pub fn table_counts_lists_every_table(store: &dyn Store) {
     ok(store.migrate(), "migrate");
@@ -3120,6 +3152,7 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("mandates", 0),
         ("mandate_notes", 0),
         ("activities", 0),
+        ("cooperation_records", 0),
         ("agreements", 2),
         ("agreement_versions", 2),
         ("closings", 1),

@@ -245,6 +245,7 @@ pub const TABLES: &[&str] = &[
     "mandates",
     "mandate_notes",
     "activities",
+    "cooperation_records",
     "agreements",
     "agreement_versions",
     "closings",
@@ -475,6 +476,12 @@ pub trait Store: Send + Sync {
     fn save_activities(&self, activities: &[Activity]) -> StoreResult<()>;
     /// The activities of one biennium, or of all, by biennium and code.
     fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>>;
+
+    /// Records cooperation records of one kind (`training_event`, `task_force_meeting`, …):
+    /// (code, JSON document) pairs, replacing those with the same kind and code.
+    fn save_records(&self, kind: &str, records: &[(String, String)]) -> StoreResult<()>;
+    /// The records of one kind, by code.
+    fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>>;
 
     /// Appends an event to the audit trail.
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;

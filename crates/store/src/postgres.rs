@@ -1994,6 +1994,31 @@ impl Store for PostgresStore {
         })
     }
 
+    fn save_records(&self, kind: &str, records: &[(String, String)]) -> StoreResult<()> {
+        self.write(|c| {
+            for (code, document) in records {
+                c.execute(
+                    "INSERT INTO cooperation_records (kind, code, document) VALUES ($1, $2, $3) \
+                     ON CONFLICT (kind, code) DO UPDATE SET document = excluded.document",
+                    &[&kind, code, document],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>> {
+        self.read(|c| {
+            c.query(
+                "SELECT code, document FROM cooperation_records WHERE kind = $1 ORDER BY code",
+                &[&kind],
+            )?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+        })
+    }
+
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
         self.write(|c| {
             c.execute(

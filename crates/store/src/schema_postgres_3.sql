@@ -47,3 +47,12 @@ CREATE TABLE activities (
     document TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (biennium, code)
 );
+
+-- Training events and the joint task force's members, meetings and action items: each record
+-- a JSON document of the domain's type, by kind and code.
+CREATE TABLE cooperation_records (
+    kind TEXT COLLATE "C" NOT NULL,
+    code TEXT COLLATE "C" NOT NULL,
+    document TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (kind, code)
+);

@@ -46,3 +46,12 @@ CREATE TABLE activities (
     document TEXT NOT NULL,
     PRIMARY KEY (biennium, code)
 );
+
+-- Training events and the joint task force's members, meetings and action items: each record
+-- a JSON document of the domain's type, by kind and code.
+CREATE TABLE cooperation_records (
+    kind TEXT NOT NULL,
+    code TEXT NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (kind, code)
+);

@@ -1391,6 +1391,28 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn save_records(&self, kind: &str, records: &[(String, String)]) -> StoreResult<()> {
+        self.write(|c| {
+            for (code, document) in records {
+                c.prepare_cached(
+                    "INSERT INTO cooperation_records (kind, code, document) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT(kind, code) DO UPDATE SET document = excluded.document",
+                )?
+                .execute(params![kind, code, document])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT code, document FROM cooperation_records WHERE kind = ?1 ORDER BY code",
+        )?;
+        let rows = stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
         self.write(|c| {
             c.execute(

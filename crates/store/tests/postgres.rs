@@ -143,6 +143,7 @@ each_check!(
     decisions_round_trip,
     mandates_are_tracked,
     activities_round_trip,
+    cooperation_records_round_trip,
     import_add_outcomes,
     import_stage_and_flush_in_batches,
     import_without_commit_writes_nothing,

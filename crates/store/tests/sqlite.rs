@@ -50,6 +50,7 @@ on_file!(
     decisions_round_trip,
     mandates_are_tracked,
     activities_round_trip,
+    cooperation_records_round_trip,
     import_add_outcomes,
     import_stage_and_flush_in_batches,
     import_without_commit_writes_nothing,
