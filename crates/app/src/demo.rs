@@ -20,6 +20,7 @@ use synergies_domain::activity::{
 use synergies_domain::agreement::{
     Agreement, AgreementKind, AgreementLine, Participant, ShareKey, Terms,
 };
+use synergies_domain::cooperation::TrainingEvent;
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Month, Period};
 use synergies_store::Store;
@@ -781,6 +782,161 @@ pub fn activities() -> Vec<Activity> {
     ]
 }
 
+/// The joint training session of 2026 (its cost is split by JOINT-TRAIN-2026).
+pub fn training_events() -> Vec<TrainingEvent> {
+    use synergies_domain::cooperation::{EventContribution, Gender, RegionalGroup, Trainee};
+    let trainees: [(&str, RegionalGroup, Gender, &str); 10] = [
+        (
+            "KE",
+            RegionalGroup::African,
+            Gender::Female,
+            "potential_negotiator",
+        ),
+        ("SN", RegionalGroup::African, Gender::Male, "chair"),
+        (
+            "NG",
+            RegionalGroup::African,
+            Gender::Female,
+            "potential_negotiator",
+        ),
+        (
+            "TH",
+            RegionalGroup::AsiaPacific,
+            Gender::Female,
+            "vice_chair",
+        ),
+        (
+            "JO",
+            RegionalGroup::AsiaPacific,
+            Gender::Male,
+            "potential_negotiator",
+        ),
+        (
+            "MD",
+            RegionalGroup::EasternEuropean,
+            Gender::Female,
+            "potential_negotiator",
+        ),
+        (
+            "PE",
+            RegionalGroup::LatinAmericanCaribbean,
+            Gender::Male,
+            "chair",
+        ),
+        (
+            "UY",
+            RegionalGroup::LatinAmericanCaribbean,
+            Gender::Female,
+            "potential_negotiator",
+        ),
+        (
+            "CO",
+            RegionalGroup::LatinAmericanCaribbean,
+            Gender::Female,
+            "potential_negotiator",
+        ),
+        (
+            "NO",
+            RegionalGroup::WesternEuropeanOthers,
+            Gender::Male,
+            "potential_negotiator",
+        ),
+    ];
+    vec![TrainingEvent {
+        code: "TRAIN-2026-GVA".into(),
+        title: "Training of chairs and potential negotiators for the 2027 meetings".into(),
+        bodies: vec!["MC COP-7".into(), "BRS COPs 2027".into()],
+        start: date(2026, 10, 5),
+        end: date(2026, 10, 7),
+        place: Some("Geneva".into()),
+        agreement: Some("JOINT-TRAIN-2026".into()),
+        participants: trainees
+            .iter()
+            .map(|(country, region, gender, role)| Trainee {
+                country: country.to_string(),
+                region: *region,
+                gender: *gender,
+                role: role.to_string(),
+            })
+            .collect(),
+        contributions: vec![
+            EventContribution {
+                organisation: "BRS".into(),
+                staff_days: d("14"),
+                amount_minor: 1_800_000,
+            },
+            EventContribution {
+                organisation: "MC".into(),
+                staff_days: d("6"),
+                amount_minor: 1_080_000,
+            },
+        ],
+    }]
+}
+
+/// The joint task force: members, two meetings and their action items.
+pub fn task_force() -> crate::cooperation::TaskForce {
+    use synergies_domain::cooperation::{
+        ActionItem, ActionStatus, TaskForceMeeting, TaskForceMember,
+    };
+    let member = |name: &str, org: &str| TaskForceMember {
+        name: name.into(),
+        organisation: org.into(),
+    };
+    crate::cooperation::TaskForce {
+        members: vec![
+            member("MC Deputy Executive Secretary", "MC"),
+            member("BRS Deputy Executive Secretary", "BRS"),
+            member("BRS Head of Administration", "BRS"),
+            member("CHB Head of Branch", "CHB"),
+        ],
+        meetings: vec![
+            TaskForceMeeting {
+                code: "TF-2026-1".into(),
+                date: date(2026, 2, 11),
+                attendees: vec!["MC".into(), "BRS".into(), "CHB".into()],
+                minutes: "Agreed the 2026 service agreements and the joint training plan.".into(),
+            },
+            TaskForceMeeting {
+                code: "TF-2026-2".into(),
+                date: date(2026, 9, 16),
+                attendees: vec!["MC".into(), "BRS".into()],
+                minutes: "Reviewed costs recovered in the first half of 2026; outlined 2028-2029."
+                    .into(),
+            },
+        ],
+        action_items: vec![
+            ActionItem {
+                code: "AI-1".into(),
+                title: "Propose the legal advice agreement on mercury wastes".into(),
+                owner: "MC".into(),
+                due: date(2026, 4, 30),
+                status: ActionStatus::Done,
+                meeting: Some("TF-2026-1".into()),
+                activity: Some("COOP-LEGAL".into()),
+            },
+            ActionItem {
+                code: "AI-2".into(),
+                title: "Draft the report on the implementation of MC-6/20".into(),
+                owner: "MC".into(),
+                due: date(2027, 3, 31),
+                status: ActionStatus::Open,
+                meeting: Some("TF-2026-2".into()),
+                activity: Some("COOP-REPORT".into()),
+            },
+            ActionItem {
+                code: "AI-3".into(),
+                title: "Plan the 2027 training session".into(),
+                owner: "BRS".into(),
+                due: date(2027, 1, 31),
+                status: ActionStatus::Open,
+                meeting: Some("TF-2026-2".into()),
+                activity: Some("COOP-TRAIN".into()),
+            },
+        ],
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DemoReport {
     pub seeded: bool,
@@ -834,6 +990,7 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
     )?;
     crate::activities::import_activities(store, &activities())?;
     crate::activities::plan(store, "2026-2027", "2028-2029")?;
+    crate::cooperation::save_task_force(store, &task_force())?;
     let csv = deliveries_csv();
     let imported = import_deliveries(
         store,
@@ -843,6 +1000,7 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
         },
         &mut |_| {},
     )?;
+    crate::cooperation::save_events(store, &training_events())?;
     let mut closings = 0;
     for a in drafts.iter().filter(|a| a.code != "MC-BRS-2026-02") {
         store.accept_deliveries(Some(&a.code), Some(date(2026, 12, 31)), date(2027, 1, 8))?;

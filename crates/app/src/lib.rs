@@ -11,6 +11,7 @@ pub mod activities;
 pub mod agreements;
 pub mod close;
 pub mod context;
+pub mod cooperation;
 pub mod decisions;
 pub mod demo;
 pub mod export;

@@ -63,6 +63,12 @@ enum Command {
     /// Cooperation activities per biennium, their costs, and planning the next biennium.
     #[command(subcommand)]
     Activities(ActivitiesCmd),
+    /// Training of chairs and potential negotiators.
+    #[command(subcommand)]
+    Training(TrainingCmd),
+    /// The joint task force: members, meetings, action items.
+    #[command(subcommand)]
+    Taskforce(TaskforceCmd),
     /// Close a period: compute the charges of accepted deliveries and post them (idempotent).
     Close {
         /// A month (2026-03) or a quarter (2026-Q1).
@@ -227,6 +233,43 @@ enum ActivitiesCmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum TrainingCmd {
+    /// Record training events from a JSON array (replacing those with the same code).
+    Import { file: PathBuf },
+    /// List training events with their participants per regional group and gender.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TaskforceCmd {
+    /// Record members, meetings and action items from a JSON document.
+    Import { file: PathBuf },
+    /// Print the task force's members, meetings and action items.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set an action item's status.
+    Action {
+        code: String,
+        #[arg(long, value_enum)]
+        status: ActionArg,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ActionArg {
+    Open,
+    Done,
+    Cancelled,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -604,6 +647,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Decisions(cmd) => decisions_cmd(&cli.db, cmd)?,
         Command::Mandates(cmd) => mandates_cmd(&cli.db, cmd)?,
         Command::Activities(cmd) => activities_cmd(&cli.db, cmd)?,
+        Command::Training(cmd) => training_cmd(&cli.db, cmd)?,
+        Command::Taskforce(cmd) => taskforce_cmd(&cli.db, cmd)?,
         Command::Close {
             period,
             agreement,
@@ -1321,6 +1366,99 @@ fn activities_cmd(db: &str, cmd: ActivitiesCmd) -> Result<()> {
                     c.format_minor(next)
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+fn training_cmd(db: &str, cmd: TrainingCmd) -> Result<()> {
+    use synergies_app::cooperation;
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        TrainingCmd::Import { file } => {
+            let events: Vec<synergies_domain::cooperation::TrainingEvent> = read_json(&file)?;
+            let n = cooperation::save_events(store, &events)?;
+            println!("Recorded {n} training events from {}.", file.display());
+        }
+        TrainingCmd::List { json } => {
+            let events = cooperation::events(store)?;
+            let rows: Vec<_> = events
+                .iter()
+                .map(|e| {
+                    let counts: Vec<_> = e
+                        .by_region_and_gender()
+                        .into_iter()
+                        .map(|((region, gender), n)| {
+                            json!({ "region": region, "gender": gender, "participants": n })
+                        })
+                        .collect();
+                    json!({ "event": e, "participants_by_region_and_gender": counts })
+                })
+                .collect();
+            if json {
+                print_json(&rows)?;
+            } else {
+                for e in &events {
+                    println!(
+                        "{} {} to {} {}: {} participants ({} women)",
+                        e.code,
+                        e.start,
+                        e.end,
+                        e.place.as_deref().unwrap_or("online"),
+                        e.participants.len(),
+                        e.participants
+                            .iter()
+                            .filter(|p| p.gender == synergies_domain::cooperation::Gender::Female)
+                            .count()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn taskforce_cmd(db: &str, cmd: TaskforceCmd) -> Result<()> {
+    use synergies_app::cooperation;
+    use synergies_domain::cooperation::ActionStatus;
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        TaskforceCmd::Import { file } => {
+            let tf: cooperation::TaskForce = read_json(&file)?;
+            cooperation::save_task_force(store, &tf)?;
+            println!(
+                "Recorded {} members, {} meetings and {} action items.",
+                tf.members.len(),
+                tf.meetings.len(),
+                tf.action_items.len()
+            );
+        }
+        TaskforceCmd::Show { json } => {
+            let tf = cooperation::task_force(store)?;
+            if json {
+                print_json(&tf)?;
+            } else {
+                for m in &tf.meetings {
+                    println!("{} {}: {}", m.code, m.date, m.minutes);
+                }
+                for a in &tf.action_items {
+                    println!(
+                        "  {} [{:?}] {} (owner {}, due {})",
+                        a.code, a.status, a.title, a.owner, a.due
+                    );
+                }
+            }
+        }
+        TaskforceCmd::Action { code, status, by } => {
+            let status = match status {
+                ActionArg::Open => ActionStatus::Open,
+                ActionArg::Done => ActionStatus::Done,
+                ActionArg::Cancelled => ActionStatus::Cancelled,
+            };
+            let item = cooperation::set_action_status(store, &code, status, &by)?;
+            println!("{}: {:?}.", item.code, item.status);
         }
     }
     Ok(())

@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "decisions",
     "mandates",
     "activities",
+    "training",
+    "taskforce",
     "close",
     "reopen",
     "charges",
@@ -43,6 +45,8 @@ const NESTED: &[(&str, &[&str])] = &[
     ("decisions", &["import", "list", "show"]),
     ("mandates", &["list", "update"]),
     ("activities", &["import", "list", "plan"]),
+    ("training", &["import", "list"]),
+    ("taskforce", &["import", "show", "action"]),
     ("charges", &["list"]),
     ("ledger", &["trial-balance", "check", "export"]),
     ("store", &["copy", "backup", "restore"]),
@@ -1291,4 +1295,55 @@ fn activities_are_planned_into_the_next_biennium_at_its_rates() {
         ])
         .failed();
     assert!(refused.stderr.contains("Z-9"), "{}", refused.stderr);
+}
+
+#[test]
+fn training_events_and_the_task_force_are_recorded_and_changed() {
+    let sb = Sandbox::new();
+    sb.demo();
+    let events = sb.json(&["training", "list", "--json"]);
+    let event = &events[0];
+    assert_eq!(event["event"]["agreement"], "JOINT-TRAIN-2026");
+    let counts = event["participants_by_region_and_gender"]
+        .as_array()
+        .unwrap();
+    let total: i64 = counts
+        .iter()
+        .map(|c| c["participants"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 10);
+    let tf = sb.json(&["taskforce", "show", "--json"]);
+    assert_eq!(tf["meetings"].as_array().unwrap().len(), 2);
+    assert_eq!(tf["action_items"][1]["status"], "open");
+    sb.ok(&[
+        "taskforce",
+        "action",
+        "AI-2",
+        "--status",
+        "done",
+        "--by",
+        "taskforce",
+    ]);
+    assert_eq!(
+        sb.json(&["taskforce", "show", "--json"])["action_items"][1]["status"],
+        "done"
+    );
+    sb.run(&["taskforce", "action", "AI-9", "--status", "done"])
+        .failed();
+    // A new event with a country that is not an ISO code is refused, nothing recorded.
+    let mut bad = event["event"].clone();
+    bad["code"] = Value::from("TRAIN-X");
+    bad["participants"][0]["country"] = Value::from("Kenya");
+    std::fs::write(sb.path("bad.json"), serde_json::to_string(&[bad]).unwrap()).unwrap();
+    let refused = sb
+        .run(&["training", "import", sb.path("bad.json").to_str().unwrap()])
+        .failed();
+    assert!(refused.stderr.contains("ISO 3166"), "{}", refused.stderr);
+    assert_eq!(
+        sb.json(&["training", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }

@@ -68,7 +68,12 @@ pub struct TrainingEvent {
 impl TrainingEvent {
     /// Checks the event's own consistency.
     pub fn validate(&self) -> Result<(), DomainError> {
-        let bad = |why: String| Err(DomainError::Agreement(format!("event {}: {why}", self.code)));
+        let bad = |why: String| {
+            Err(DomainError::Agreement(format!(
+                "event {}: {why}",
+                self.code
+            )))
+        };
         if self.end < self.start {
             return bad("it ends before it starts".into());
         }
