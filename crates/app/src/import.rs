@@ -7,7 +7,7 @@
 //! rolls the whole transaction back. Only when a ceiling is passed is the file read a second
 //! time, to name the rows past it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::str::FromStr;
 
@@ -221,8 +221,9 @@ struct AgreementTally {
     inserted_lines: Vec<u32>,
     /// Cost of the deliveries pending before this import.
     pending_before: CostAccumulator,
-    /// Some of its rows were already recorded: its costs must be read back.
-    recount: bool,
+    /// Lines of its rows that a flush reported as already recorded: their costs must be read
+    /// back, and they leave `inserted_lines` once all is flushed.
+    not_inserted: HashSet<u32>,
 }
 
 /// Flushes the staged rows and accounts for those the store did not insert: identical ones
@@ -244,8 +245,7 @@ fn settle_flush(
         let tally = tallies
             .get_mut(&delivery.agreement)
             .expect("a staged row's agreement has a tally");
-        tally.recount = true;
-        tally.inserted_lines.retain(|l| u64::from(*l) != line);
+        tally.not_inserted.insert(line as u32);
         match outcome {
             AddOutcome::Inserted => {}
             AddOutcome::Identical => report.identical += 1,
@@ -357,7 +357,12 @@ pub fn import_deliveries(
         &mut issues,
     )?;
     // Agreements with rows already recorded: their costs are read back from the transaction.
-    for (code, tally) in tallies.iter_mut().filter(|(_, t)| t.recount) {
+    for (code, tally) in tallies
+        .iter_mut()
+        .filter(|(_, t)| !t.not_inserted.is_empty())
+    {
+        let not_inserted = std::mem::take(&mut tally.not_inserted);
+        tally.inserted_lines.retain(|l| !not_inserted.contains(l));
         tally.costs = pending_costs(&ctx, &pricer, session.as_mut(), code)?;
     }
     progress(report.rows);
@@ -422,7 +427,7 @@ fn open_tally(
         costs: pending.clone(),
         inserted_lines: vec![],
         pending_before: pending,
-        recount: false,
+        not_inserted: HashSet::new(),
     })
 }
 
