@@ -1,0 +1,258 @@
+//! Synergies' translations. Every text that the web pages and the reports show comes from the
+//! Fluent files under `locales/<language>/`, one directory per language. Adding a language
+//! (Spanish, Arabic, Chinese, Russian…) is adding a directory with the same files and keys:
+//! nothing in the code names a language except English, the fallback. The test
+//! `every_language_has_every_key` fails when a key is missing in any language.
+//!
+//! Numbers are formatted with each language's own separators, read from the same files
+//! (`number-group-separator`, `number-decimal-separator`), and each language declares its
+//! writing direction (`language-direction`, `ltr` or `rtl`).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+pub use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{static_loader, LanguageIdentifier, Loader};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Unicode isolation marks around placeables would end up in PDFs and spreadsheet cells.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// One language that Synergies has translations for. Cheap to copy: it points at the
+/// translations compiled into the binary.
+#[derive(Clone, Copy)]
+pub struct Lang(&'static LanguageIdentifier);
+
+impl Lang {
+    /// English, the language every other one falls back on.
+    pub fn english() -> Lang {
+        Lang::parse("en").expect("English translations are compiled in")
+    }
+
+    /// The language whose code (`en`, `fr`, `fr-CH`…) is given, matching on the primary
+    /// language when the region has no files of its own. `None` when there are no translations.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let wanted: LanguageIdentifier = code.trim().parse().ok()?;
+        let locales: Vec<&'static LanguageIdentifier> = LOCALES.locales().collect();
+        locales
+            .iter()
+            .find(|l| **l == &wanted)
+            .or_else(|| locales.iter().find(|l| l.language == wanted.language))
+            .map(|l| Lang(l))
+    }
+
+    /// Every language with translations, English first, then by code.
+    pub fn all() -> Vec<Lang> {
+        let mut all: Vec<Lang> = LOCALES.locales().map(Lang).collect();
+        all.sort_by_key(|l| (l.code() != "en", l.code()));
+        all
+    }
+
+    /// The first language of an HTTP `Accept-Language` header that has translations.
+    pub fn negotiate(accept_language: &str) -> Option<Lang> {
+        let mut ranges: Vec<(f32, &str)> = accept_language
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim();
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (!tag.is_empty() && tag != "*").then_some((q, tag))
+            })
+            .collect();
+        ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranges.into_iter().find_map(|(_, tag)| Lang::parse(tag))
+    }
+
+    /// The language's code as its directory names it, e.g. `fr`.
+    pub fn code(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The language's name in itself (`English`, `Français`).
+    pub fn name(&self) -> String {
+        self.text("language-name")
+    }
+
+    /// Whether the language is written right to left.
+    pub fn is_rtl(&self) -> bool {
+        self.text("language-direction") == "rtl"
+    }
+
+    /// `ltr` or `rtl`, for the HTML `dir` attribute.
+    pub fn direction(&self) -> &'static str {
+        if self.is_rtl() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// The text of `key`. A key missing in this language falls back to English; a key missing
+    /// everywhere comes back as the key itself, so it shows on the page (and the key test fails).
+    pub fn text(&self, key: &str) -> String {
+        LOCALES
+            .try_lookup(self.0, key)
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The text of `key` with its placeables filled from `args`.
+    pub fn text_with(&self, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Owned(k.to_string()), v.clone()))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.0, key, &args)
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// An amount in minor units written with this language's separators, e.g. `12345678` with
+    /// two decimals is `123,456.78` in English and `123 456,78` in French. Exact: no floating point.
+    pub fn amount(&self, minor: i64, decimals: u32) -> String {
+        let group = self.text("number-group-separator");
+        let decimal = self.text("number-decimal-separator");
+        let digits = minor.unsigned_abs().to_string();
+        let width = decimals as usize + 1;
+        let digits = format!("{digits:0>width$}");
+        let (whole, fraction) = digits.split_at(digits.len() - decimals as usize);
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push_str(&group);
+            }
+            grouped.push(c);
+        }
+        let sign = if minor < 0 { "-" } else { "" };
+        if decimals == 0 {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{decimal}{fraction}")
+        }
+    }
+}
+
+impl PartialEq for Lang {
+    fn eq(&self, other: &Lang) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Lang {}
+
+impl fmt::Debug for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Lang({})", self.0)
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Message ids of every file of every language: language → file → ids.
+    fn keys_on_disk() -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let mut all = BTreeMap::new();
+        for lang in std::fs::read_dir(&root).unwrap() {
+            let lang = lang.unwrap();
+            let mut files = BTreeMap::new();
+            for file in std::fs::read_dir(lang.path()).unwrap() {
+                let file = file.unwrap();
+                let source = std::fs::read_to_string(file.path()).unwrap();
+                let resource = fluent_syntax::parser::parse(source.as_str())
+                    .unwrap_or_else(|(_, errors)| panic!("{}: {errors:?}", file.path().display()));
+                let ids = resource
+                    .body
+                    .iter()
+                    .filter_map(|entry| match entry {
+                        fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                        fluent_syntax::ast::Entry::Term(t) => Some(format!("-{}", t.id.name)),
+                        _ => None,
+                    })
+                    .collect();
+                files.insert(file.file_name().to_string_lossy().into_owned(), ids);
+            }
+            all.insert(lang.file_name().to_string_lossy().into_owned(), files);
+        }
+        all
+    }
+
+    #[test]
+    fn every_language_has_every_key() {
+        let all = keys_on_disk();
+        let english = &all["en"];
+        assert!(all.len() >= 2, "English and French at least");
+        for (lang, files) in &all {
+            assert_eq!(
+                files.keys().collect::<Vec<_>>(),
+                english.keys().collect::<Vec<_>>(),
+                "{lang} has the same files as English"
+            );
+            for (file, ids) in english {
+                let missing: Vec<_> = ids.difference(&files[file]).collect();
+                let extra: Vec<_> = files[file].difference(ids).collect();
+                assert!(missing.is_empty(), "{lang}/{file} lacks {missing:?}");
+                assert!(
+                    extra.is_empty(),
+                    "{lang}/{file} has keys English lacks: {extra:?}"
+                );
+            }
+        }
+        // And the loader sees the same languages as the directories.
+        let loaded: BTreeSet<String> = Lang::all().iter().map(Lang::code).collect();
+        assert_eq!(loaded, all.keys().cloned().collect::<BTreeSet<_>>());
+    }
+
+    #[test]
+    fn languages_are_found_by_code_and_header() {
+        assert_eq!(Lang::parse("fr").unwrap().code(), "fr");
+        assert_eq!(Lang::parse("fr-CH").unwrap().code(), "fr");
+        assert!(Lang::parse("tlh").is_none());
+        assert!(Lang::parse("").is_none());
+        assert_eq!(
+            Lang::negotiate("de-DE,fr;q=0.8,en;q=0.5").unwrap().code(),
+            "fr"
+        );
+        assert_eq!(Lang::negotiate("en-GB,fr;q=0.9").unwrap().code(), "en");
+        assert!(Lang::negotiate("de").is_none());
+        assert_eq!(Lang::all()[0].code(), "en");
+    }
+
+    #[test]
+    fn texts_are_translated_and_fall_back() {
+        let fr = Lang::parse("fr").unwrap();
+        assert_eq!(fr.name(), "Français");
+        assert_eq!(Lang::english().name(), "English");
+        assert_eq!(fr.direction(), "ltr");
+        assert_eq!(fr.text("no-such-key"), "no-such-key");
+    }
+
+    #[test]
+    fn amounts_use_each_languages_separators_exactly() {
+        let en = Lang::english();
+        let fr = Lang::parse("fr").unwrap();
+        assert_eq!(en.amount(12_345_678, 2), "123,456.78");
+        assert_eq!(fr.amount(12_345_678, 2), "123\u{202f}456,78");
+        assert_eq!(en.amount(-5, 2), "-0.05");
+        assert_eq!(en.amount(0, 2), "0.00");
+        assert_eq!(en.amount(1_000, 0), "1,000");
+        assert_eq!(en.amount(i64::MIN, 2), "-92,233,720,368,547,758.08");
+    }
+}
