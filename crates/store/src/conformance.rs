@@ -35,8 +35,9 @@ use synergies_domain::model::{Framework, Organisation};
 use synergies_domain::Currency;
 
 use crate::{
-    AddOutcome, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus, DecisionRecord,
-    DeliveryFilter, DumpItem, MandateNote, NewClosing, Store, StoreError, StoreResult,
+    AddOutcome, AuditFilter, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus,
+    DecisionRecord, DeliveryFilter, DumpItem, MandateNote, NewClosing, Page, SessionRecord, Store,
+    StoreError, StoreResult, UserRecord,
 };
 
 /// A conformance check: it panics when the store breaks the contract.
@@ -130,6 +131,17 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("posted_entries_are_immutable", posted_entries_are_immutable),
     ("audit_appends", audit_appends),
+    (
+        "audit_events_read_newest_first",
+        audit_events_read_newest_first,
+    ),
+    (
+        "deliveries_page_in_index_order",
+        deliveries_page_in_index_order,
+    ),
+    ("users_round_trip", users_round_trip),
+    ("sessions_expire_and_end", sessions_expire_and_end),
+    ("api_tokens_are_revoked", api_tokens_are_revoked),
     (
         "table_counts_lists_every_table",
         table_counts_lists_every_table,
@@ -3164,6 +3176,9 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("charges", 1),
         ("reversed_closing_deliveries", 3),
         ("audit_events", 1),
+        ("users", 0),
+        ("sessions", 0),
+        ("api_tokens", 0),
     ]
     .into_iter()
     .map(|(t, n)| (t.to_string(), n))
@@ -3173,4 +3188,201 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         expected,
         "table_counts counts the rows of every table"
     );
+}
+
+/// Audit events come back newest first, filtered by actor or subject, and page by id.
+pub fn audit_events_read_newest_first(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    for (actor, subject) in [("mc.head", "A"), ("brs.head", "A"), ("mc.head", "B")] {
+        ok(
+            store.audit(
+                actor,
+                "agreement.approve",
+                subject,
+                &json!({"before": 1, "after": 2}),
+            ),
+            "audit",
+        );
+    }
+    let all = ok(
+        store.audit_events(&AuditFilter::default(), 10),
+        "audit_events",
+    );
+    let order: Vec<(&str, &str)> = all
+        .iter()
+        .map(|e| (e.actor.as_str(), e.subject.as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        [("mc.head", "B"), ("brs.head", "A"), ("mc.head", "A")]
+    );
+    assert_eq!(all[0].detail, json!({"before": 1, "after": 2}));
+    let by_actor = AuditFilter {
+        actor: Some("mc.head".into()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(ok(store.audit_events(&by_actor, 10), "by actor").len(), 2);
+    let by_subject = AuditFilter {
+        subject: Some("A".into()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(
+        ok(store.audit_events(&by_subject, 10), "by subject").len(),
+        2
+    );
+    let older = AuditFilter {
+        before_id: Some(all[0].id),
+        ..AuditFilter::default()
+    };
+    let page = ok(store.audit_events(&older, 1), "older page");
+    assert_eq!(page.len(), 1);
+    assert_eq!(
+        page[0].id, all[1].id,
+        "the next page starts after the last id seen"
+    );
+}
+
+/// A page of one agreement's deliveries follows their external ids; without an agreement the
+/// newest come first; the status filter and the offset apply; an unknown agreement is NotFound.
+pub fn deliveries_page_in_index_order(store: &dyn Store) {
+    fixture::seed_with_deliveries(store);
+    let page = |filter: &DeliveryFilter, offset, limit| {
+        ok(
+            store.deliveries_page(filter, Page { offset, limit }),
+            "deliveries_page",
+        )
+    };
+    let mut expected: Vec<String> = fixture::deliveries()
+        .iter()
+        .map(|d| d.external_id.clone())
+        .collect();
+    expected.sort();
+    let first = page(&by_agreement(AGREEMENT), 0, 2);
+    assert_eq!(
+        ids(&first),
+        expected[..2].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let rest = page(&by_agreement(AGREEMENT), 2, 100);
+    assert_eq!(
+        first.len() + rest.len(),
+        expected.len(),
+        "offset continues the list"
+    );
+    assert!(rest.iter().all(|d| d.delivery.agreement == AGREEMENT));
+
+    let newest = page(&DeliveryFilter::default(), 0, 1);
+    let max_id = fixture::all_deliveries().len() as i64;
+    assert_eq!(newest.len(), 1);
+    assert!(newest[0].id >= max_id, "newest first without an agreement");
+
+    let accepted = DeliveryFilter {
+        status: Some(DeliveryStatus::Accepted),
+        ..DeliveryFilter::default()
+    };
+    assert!(page(&accepted, 0, 100).is_empty(), "nothing accepted yet");
+    expect_not_found(
+        store.deliveries_page(
+            &by_agreement("NO-SUCH"),
+            Page {
+                offset: 0,
+                limit: 1,
+            },
+        ),
+        "unknown agreement",
+    );
+}
+
+fn user_fixture(username: &str) -> UserRecord {
+    use synergies_domain::access::{Grant, Role};
+    UserRecord {
+        username: username.into(),
+        display_name: "MC head".into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        grants: vec![Grant {
+            role: Role::Head,
+            organisation: Some("MC".into()),
+        }],
+        active: true,
+        created_at: "2026-11-29T10:00:00+00:00".into(),
+    }
+}
+
+/// Users are saved, replaced by username and listed by username.
+pub fn users_round_trip(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    assert_eq!(ok(store.user("mc.head"), "user"), None);
+    let mut user = user_fixture("mc.head");
+    ok(store.save_user(&user), "save_user");
+    ok(store.save_user(&user_fixture("brs.head")), "save_user");
+    assert_eq!(ok(store.user("mc.head"), "user"), Some(user.clone()));
+    user.active = false;
+    user.grants.clear();
+    ok(store.save_user(&user), "save_user replaces");
+    assert_eq!(ok(store.user("mc.head"), "user"), Some(user));
+    let names: Vec<String> = ok(store.users(), "users")
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    assert_eq!(names, ["brs.head", "mc.head"]);
+}
+
+/// A session is found by its hash until deleted; creating one forgets those already expired.
+pub fn sessions_expire_and_end(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    ok(store.save_user(&user_fixture("mc.head")), "save_user");
+    let session = |hash: &str, created: &str, expires: &str| SessionRecord {
+        token_hash: hash.into(),
+        username: "mc.head".into(),
+        csrf_token: format!("csrf-{hash}"),
+        created_at: created.into(),
+        expires_at: expires.into(),
+    };
+    let old = session("old", "2026-11-01T10:00:00Z", "2026-11-01T18:00:00Z");
+    ok(store.create_session(&old), "create_session");
+    assert_eq!(ok(store.session("old"), "session"), Some(old));
+    let new = session("new", "2026-11-29T10:00:00Z", "2026-11-29T18:00:00Z");
+    ok(store.create_session(&new), "create_session");
+    assert_eq!(
+        ok(store.session("old"), "session"),
+        None,
+        "expired sessions go"
+    );
+    assert_eq!(ok(store.session("new"), "session"), Some(new));
+    ok(store.delete_session("new"), "delete_session");
+    assert_eq!(ok(store.session("new"), "session"), None);
+}
+
+/// A token has an owner until revoked; only its owner revokes it, once.
+pub fn api_tokens_are_revoked(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    ok(store.save_user(&user_fixture("mc.head")), "save_user");
+    ok(store.save_user(&user_fixture("brs.head")), "save_user");
+    let id = ok(
+        store.create_api_token("mc.head", "reports", "hash-1", "2026-11-29T10:00:00Z"),
+        "create_api_token",
+    );
+    assert_eq!(
+        ok(store.api_token_owner("hash-1"), "owner").as_deref(),
+        Some("mc.head")
+    );
+    assert!(!ok(
+        store.revoke_api_token("brs.head", id, "2026-11-29T11:00:00Z"),
+        "revoke"
+    ));
+    assert!(ok(
+        store.revoke_api_token("mc.head", id, "2026-11-29T11:00:00Z"),
+        "revoke"
+    ));
+    assert!(!ok(
+        store.revoke_api_token("mc.head", id, "2026-11-29T12:00:00Z"),
+        "twice"
+    ));
+    assert_eq!(ok(store.api_token_owner("hash-1"), "owner"), None);
+    let listed = ok(store.api_tokens("mc.head"), "api_tokens");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].revoked_at.as_deref(),
+        Some("2026-11-29T11:00:00Z")
+    );
+    assert!(ok(store.api_tokens("brs.head"), "api_tokens").is_empty());
 }

@@ -10,6 +10,7 @@
 
 use chrono::NaiveDate;
 use serde_json::Value;
+use synergies_domain::access::Grant;
 use synergies_domain::activity::Activity;
 use synergies_domain::agreement::Agreement;
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
@@ -257,6 +258,9 @@ pub const TABLES: &[&str] = &[
     "charges",
     "reversed_closing_deliveries",
     "audit_events",
+    "users",
+    "sessions",
+    "api_tokens",
 ];
 
 /// A decision of a governing body as stored: one per number and language, with the
@@ -358,6 +362,66 @@ pub struct ChargeFilter {
     pub agreement: Option<String>,
     pub period: Option<String>,
     pub include_reversed: bool,
+}
+
+/// Someone who signs in to the web application, with the roles they hold.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserRecord {
+    pub username: String,
+    pub display_name: String,
+    /// An argon2id hash in PHC form; never the password.
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    pub grants: Vec<Grant>,
+    pub active: bool,
+    pub created_at: String,
+}
+
+/// A signed-in browser: the SHA-256 of its cookie's secret, and the token its forms carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub username: String,
+    pub csrf_token: String,
+    pub created_at: String,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+}
+
+/// A personal API token as listed to its owner (the secret itself is shown once, at creation).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiTokenRecord {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// One event of the audit trail.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: Value,
+}
+
+/// Which audit events to read: newest first, before `before_id` when given.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub subject: Option<String>,
+    pub before_id: Option<i64>,
+}
+
+/// One page of a list: `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u64,
+    pub limit: u64,
 }
 
 /// The storage contract. Implementations must be safe to share between threads.
@@ -485,4 +549,41 @@ pub trait Store: Send + Sync {
 
     /// Appends an event to the audit trail.
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;
+    /// Audit events, newest first, at most `limit`.
+    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>>;
+
+    /// One page of deliveries: of one agreement in the order of their external ids when the
+    /// filter names an agreement (its unique index gives that order without a sort), otherwise
+    /// newest first. Only `agreement` and `status` of the filter apply.
+    fn deliveries_page(
+        &self,
+        filter: &DeliveryFilter,
+        page: Page,
+    ) -> StoreResult<Vec<StoredDelivery>>;
+
+    /// Creates a user or replaces one of the same username.
+    fn save_user(&self, user: &UserRecord) -> StoreResult<()>;
+    fn user(&self, username: &str) -> StoreResult<Option<UserRecord>>;
+    /// Every user, by username.
+    fn users(&self) -> StoreResult<Vec<UserRecord>>;
+
+    /// Records a session, and forgets the sessions expired before `session.created_at`.
+    fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Records a personal API token (its hash) and returns its id.
+    fn create_api_token(
+        &self,
+        username: &str,
+        name: &str,
+        token_hash: &str,
+        created_at: &str,
+    ) -> StoreResult<i64>;
+    /// A user's tokens, revoked ones included, by id.
+    fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>>;
+    /// Revokes one of `username`'s tokens; false when they have no such live token.
+    fn revoke_api_token(&self, username: &str, id: i64, at: &str) -> StoreResult<bool>;
+    /// The owner of a live (not revoked) token.
+    fn api_token_owner(&self, token_hash: &str) -> StoreResult<Option<String>>;
 }

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_postgres.sql"),
     include_str!("schema_postgres_2.sql"),
     include_str!("schema_postgres_3.sql"),
+    include_str!("schema_postgres_5.sql"),
 ];
 
 /// PostgreSQL's own steps, each with the schema version after which it runs. They change how
@@ -509,6 +510,28 @@ impl PostgresStore {
     fn read<T>(&self, f: impl FnOnce(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = self.pool.get()?;
         f(&mut conn)
+    }
+
+    fn read_users(&self, username: Option<&str>) -> StoreResult<Vec<UserRecord>> {
+        self.read(|c| {
+            c.query(
+                "SELECT username, display_name, password_hash, grants, active, created_at \
+                 FROM users WHERE ($1::text IS NULL OR username = $1) ORDER BY username",
+                &[&username],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(UserRecord {
+                    username: r.try_get(0)?,
+                    display_name: r.try_get(1)?,
+                    password_hash: r.try_get(2)?,
+                    grants: from_json(&r.try_get::<_, String>(3)?)?,
+                    active: r.try_get::<_, i64>(4)? != 0,
+                    created_at: r.try_get(5)?,
+                })
+            })
+            .collect()
+        })
     }
 
     /// Runs `f` in a read-only transaction that sees one snapshot of the database.
@@ -2027,6 +2050,220 @@ impl Store for PostgresStore {
                 &[&now(), &actor, &action, &subject, &detail.to_string()],
             )?;
             Ok(())
+        })
+    }
+
+    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
+        self.read(|c| {
+            c.query(
+                "SELECT id, at, actor, action, subject, detail FROM audit_events \
+                 WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR subject = $2) \
+                 AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
+                &[
+                    &filter.actor,
+                    &filter.subject,
+                    &filter.before_id,
+                    &(limit as i64),
+                ],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    action: r.try_get(3)?,
+                    subject: r.try_get(4)?,
+                    detail: from_json(&r.try_get::<_, String>(5)?)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn deliveries_page(
+        &self,
+        filter: &DeliveryFilter,
+        page: Page,
+    ) -> StoreResult<Vec<StoredDelivery>> {
+        self.read(|c| {
+            let status = filter.status.map(|s| s.as_str());
+            let (sql, agreement) = match &filter.agreement {
+                Some(code) => (
+                    format!(
+                        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                         WHERE d.agreement_id = $1 AND ($2::text IS NULL OR d.status = $2) \
+                         ORDER BY d.external_id LIMIT $3 OFFSET $4"
+                    ),
+                    Some(agreement_id(c, code)?),
+                ),
+                None => (
+                    format!(
+                        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                         WHERE $1::bigint IS NULL AND ($2::text IS NULL OR d.status = $2) \
+                         ORDER BY d.id DESC LIMIT $3 OFFSET $4"
+                    ),
+                    None,
+                ),
+            };
+            let mut codes: HashMap<i64, String> = HashMap::new();
+            for r in c.query("SELECT id, code FROM agreements", &[])? {
+                codes.insert(r.try_get(0)?, r.try_get(1)?);
+            }
+            c.query(
+                &sql,
+                &[
+                    &agreement,
+                    &status,
+                    &(page.limit as i64),
+                    &(page.offset as i64),
+                ],
+            )?
+            .iter()
+            .map(|r| {
+                let aid: i64 = r.try_get(1)?;
+                let code = codes
+                    .get(&aid)
+                    .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+                read_delivery(r, code)
+            })
+            .collect()
+        })
+    }
+
+    fn save_user(&self, user: &UserRecord) -> StoreResult<()> {
+        let grants = json(&user.grants)?;
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO users (username, display_name, password_hash, grants, active, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO UPDATE SET \
+                 display_name = excluded.display_name, password_hash = excluded.password_hash, \
+                 grants = excluded.grants, active = excluded.active",
+                &[
+                    &user.username,
+                    &user.display_name,
+                    &user.password_hash,
+                    &grants,
+                    &(user.active as i64),
+                    &user.created_at,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(self.read_users(Some(username))?.pop())
+    }
+
+    fn users(&self) -> StoreResult<Vec<UserRecord>> {
+        self.read_users(None)
+    }
+
+    fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        self.write(|c| {
+            c.execute(
+                "DELETE FROM sessions WHERE expires_at < $1",
+                &[&session.created_at],
+            )?;
+            c.execute(
+                "INSERT INTO sessions (token_hash, username, csrf_token, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &session.token_hash,
+                    &session.username,
+                    &session.csrf_token,
+                    &session.created_at,
+                    &session.expires_at,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        self.read(|c| {
+            c.query_opt(
+                "SELECT token_hash, username, csrf_token, created_at, expires_at FROM sessions \
+                 WHERE token_hash = $1",
+                &[&token_hash],
+            )?
+            .map(|r| {
+                Ok(SessionRecord {
+                    token_hash: r.try_get(0)?,
+                    username: r.try_get(1)?,
+                    csrf_token: r.try_get(2)?,
+                    created_at: r.try_get(3)?,
+                    expires_at: r.try_get(4)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.write(|c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])?;
+            Ok(())
+        })
+    }
+
+    fn create_api_token(
+        &self,
+        username: &str,
+        name: &str,
+        token_hash: &str,
+        created_at: &str,
+    ) -> StoreResult<i64> {
+        self.write(|c| {
+            Ok(c.query_one(
+                "INSERT INTO api_tokens (username, name, token_hash, created_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&username, &name, &token_hash, &created_at],
+            )?
+            .try_get(0)?)
+        })
+    }
+
+    fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+        self.read(|c| {
+            c.query(
+                "SELECT id, username, name, created_at, revoked_at FROM api_tokens \
+                 WHERE username = $1 ORDER BY id",
+                &[&username],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(ApiTokenRecord {
+                    id: r.try_get(0)?,
+                    username: r.try_get(1)?,
+                    name: r.try_get(2)?,
+                    created_at: r.try_get(3)?,
+                    revoked_at: r.try_get(4)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn revoke_api_token(&self, username: &str, id: i64, at: &str) -> StoreResult<bool> {
+        self.write(|c| {
+            Ok(c.execute(
+                "UPDATE api_tokens SET revoked_at = $3 \
+                 WHERE id = $1 AND username = $2 AND revoked_at IS NULL",
+                &[&id, &username, &at],
+            )? == 1)
+        })
+    }
+
+    fn api_token_owner(&self, token_hash: &str) -> StoreResult<Option<String>> {
+        self.read(|c| {
+            c.query_opt(
+                "SELECT username FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+                &[&token_hash],
+            )?
+            .map(|r| Ok(r.try_get(0)?))
+            .transpose()
         })
     }
 }

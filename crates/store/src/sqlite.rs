@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_sqlite.sql"),
     include_str!("schema_sqlite_2.sql"),
     include_str!("schema_sqlite_3.sql"),
+    include_str!("schema_sqlite_5.sql"),
 ];
 
 pub struct SqliteStore {
@@ -118,6 +119,27 @@ impl SqliteStore {
     fn write<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
         let conn = self.conn();
         in_transaction(&conn, f)
+    }
+
+    fn read_users(&self, username: Option<&str>) -> StoreResult<Vec<UserRecord>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT username, display_name, password_hash, grants, active, created_at FROM users \
+             WHERE (?1 IS NULL OR username = ?1) ORDER BY username",
+        )?;
+        let mut rows = stmt.query([username])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            out.push(UserRecord {
+                username: r.get(0)?,
+                display_name: r.get(1)?,
+                password_hash: r.get(2)?,
+                grants: from_json(&r.get::<_, String>(3)?)?,
+                active: r.get(4)?,
+                created_at: r.get(5)?,
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -1428,6 +1450,213 @@ impl Store for SqliteStore {
             )?;
             Ok(())
         })
+    }
+
+    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT id, at, actor, action, subject, detail FROM audit_events \
+             WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR subject = ?2) \
+             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
+        )?;
+        let mut rows = stmt.query(params![
+            filter.actor,
+            filter.subject,
+            filter.before_id,
+            limit as i64
+        ])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            out.push(AuditEvent {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                detail: from_json(&r.get::<_, String>(5)?)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn deliveries_page(
+        &self,
+        filter: &DeliveryFilter,
+        page: Page,
+    ) -> StoreResult<Vec<StoredDelivery>> {
+        let conn = self.conn();
+        let status = filter.status.map(|s| s.as_str());
+        let (sql, agreement) = match &filter.agreement {
+            Some(code) => (
+                format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                     WHERE d.agreement_id = ?1 AND (?2 IS NULL OR d.status = ?2) \
+                     ORDER BY d.external_id LIMIT ?3 OFFSET ?4"
+                ),
+                Some(agreement_id(&conn, code)?),
+            ),
+            None => (
+                format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                     WHERE ?1 IS NULL AND (?2 IS NULL OR d.status = ?2) \
+                     ORDER BY d.id DESC LIMIT ?3 OFFSET ?4"
+                ),
+                None,
+            ),
+        };
+        let codes: HashMap<i64, String> = conn
+            .prepare_cached("SELECT id, code FROM agreements")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![
+            agreement,
+            status,
+            page.limit as i64,
+            page.offset as i64
+        ])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            let aid: i64 = r.get(1)?;
+            let code = codes
+                .get(&aid)
+                .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+            out.push(read_delivery(r, code)?);
+        }
+        Ok(out)
+    }
+
+    fn save_user(&self, user: &UserRecord) -> StoreResult<()> {
+        self.write(|c| {
+            c.prepare_cached(
+                "INSERT INTO users (username, display_name, password_hash, grants, active, \
+                 created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(username) DO UPDATE SET \
+                 display_name = excluded.display_name, password_hash = excluded.password_hash, \
+                 grants = excluded.grants, active = excluded.active",
+            )?
+            .execute(params![
+                user.username,
+                user.display_name,
+                user.password_hash,
+                json(&user.grants)?,
+                user.active,
+                user.created_at
+            ])?;
+            Ok(())
+        })
+    }
+
+    fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(self.read_users(Some(username))?.pop())
+    }
+
+    fn users(&self) -> StoreResult<Vec<UserRecord>> {
+        self.read_users(None)
+    }
+
+    fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        self.write(|c| {
+            c.prepare_cached("DELETE FROM sessions WHERE expires_at < ?1")?
+                .execute([&session.created_at])?;
+            c.prepare_cached(
+                "INSERT INTO sessions (token_hash, username, csrf_token, created_at, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                session.token_hash,
+                session.username,
+                session.csrf_token,
+                session.created_at,
+                session.expires_at
+            ])?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let c = self.conn();
+        let found = c
+            .prepare_cached(
+                "SELECT token_hash, username, csrf_token, created_at, expires_at FROM sessions \
+             WHERE token_hash = ?1",
+            )?
+            .query_row([token_hash], |r| {
+                Ok(SessionRecord {
+                    token_hash: r.get(0)?,
+                    username: r.get(1)?,
+                    csrf_token: r.get(2)?,
+                    created_at: r.get(3)?,
+                    expires_at: r.get(4)?,
+                })
+            })
+            .optional()?;
+        Ok(found)
+    }
+
+    fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.write(|c| {
+            c.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+                .execute([token_hash])?;
+            Ok(())
+        })
+    }
+
+    fn create_api_token(
+        &self,
+        username: &str,
+        name: &str,
+        token_hash: &str,
+        created_at: &str,
+    ) -> StoreResult<i64> {
+        self.write(|c| {
+            c.prepare_cached(
+                "INSERT INTO api_tokens (username, name, token_hash, created_at) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![username, name, token_hash, created_at])?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT id, username, name, created_at, revoked_at FROM api_tokens \
+             WHERE username = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([username], |r| {
+            Ok(ApiTokenRecord {
+                id: r.get(0)?,
+                username: r.get(1)?,
+                name: r.get(2)?,
+                created_at: r.get(3)?,
+                revoked_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn revoke_api_token(&self, username: &str, id: i64, at: &str) -> StoreResult<bool> {
+        self.write(|c| {
+            let n = c
+                .prepare_cached(
+                    "UPDATE api_tokens SET revoked_at = ?3 \
+                     WHERE id = ?1 AND username = ?2 AND revoked_at IS NULL",
+                )?
+                .execute(params![id, username, at])?;
+            Ok(n == 1)
+        })
+    }
+
+    fn api_token_owner(&self, token_hash: &str) -> StoreResult<Option<String>> {
+        let c = self.conn();
+        let found = c
+            .prepare_cached(
+                "SELECT username FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
+            )?
+            .query_row([token_hash], |r| r.get(0))
+            .optional()?;
+        Ok(found)
     }
 }
 

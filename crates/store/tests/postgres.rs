@@ -165,6 +165,11 @@ each_check!(
     trial_balance_matches_postings,
     posted_entries_are_immutable,
     audit_appends,
+    audit_events_read_newest_first,
+    deliveries_page_in_index_order,
+    users_round_trip,
+    sessions_expire_and_end,
+    api_tokens_are_revoked,
     table_counts_lists_every_table,
 );
 
