@@ -79,11 +79,11 @@ pub fn import_agreements(store: &dyn Store, agreements: &[Agreement]) -> AppResu
 }
 
 /// Creates a draft agreement.
-pub fn create(store: &dyn Store, a: &Agreement) -> AppResult<()> {
+pub fn create(store: &dyn Store, actor: &str, a: &Agreement) -> AppResult<()> {
     a.validate(&store.framework()?)?;
     store.insert_agreement(a)?;
     store.audit(
-        "cli",
+        actor,
         "agreement.create",
         &a.code,
         &serde_json::to_value(a).unwrap_or_default(),

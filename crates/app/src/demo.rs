@@ -962,7 +962,7 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
     store.save_framework(&framework())?;
     let drafts = agreements();
     for a in &drafts {
-        agreements::create(store, a)?;
+        agreements::create(store, "demo", a)?;
         agreements::propose(store, "demo", &a.code)?;
         let provider_head = format!("{}.head", a.provider.to_lowercase());
         agreements::approve(

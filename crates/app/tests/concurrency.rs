@@ -36,7 +36,7 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
     setup.save_framework(&framework()).unwrap();
     for code in AGREEMENTS {
         let a = purchase(code, i64::MAX / 8, "0.13");
-        synergies_app::agreements::create(setup.as_ref(), &a).unwrap();
+        synergies_app::agreements::create(setup.as_ref(), "test", &a).unwrap();
         synergies_app::agreements::propose(setup.as_ref(), "t", code).unwrap();
         for org in ["MC", "BRS"] {
             synergies_app::agreements::approve(

@@ -98,8 +98,9 @@ pub enum Action {
     EditRates { provider: String },
     /// Edit the operational exchange rates (shared reference data).
     EditExchangeRates,
-    /// Close or reopen a period for agreements provided by `provider`.
-    ClosePeriod { provider: String },
+    /// Close or reopen a period of an agreement between `parties` (its provider and payers):
+    /// the finance officer of any party may, since the recipient closes once it has accepted.
+    ClosePeriod { parties: Vec<String> },
     /// Settle what `payer`'s fund owes.
     Settle { payer: String },
     /// Plan or edit a cooperation activity led by `organisation`.
@@ -158,7 +159,17 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
                 )))
             }
         }
-        Action::ClosePeriod { provider } => needs(Role::Finance, provider, "close its periods"),
+        Action::ClosePeriod { parties } => {
+            if parties.iter().any(|p| who.has(Role::Finance, p)) {
+                Ok(())
+            } else {
+                Err(Denied(format!(
+                    "{} may not close this period: that needs the finance role in {}",
+                    who.username,
+                    parties.join(" or ")
+                )))
+            }
+        }
         Action::Settle { payer } => needs(Role::Finance, payer, "settle what it owes"),
         Action::PlanActivity { organisation } => {
             needs(Role::Officer, organisation, "plan its activities")
@@ -244,7 +255,7 @@ mod tests {
             },
             Action::EditExchangeRates,
             Action::ClosePeriod {
-                provider: "MC".into(),
+                parties: vec!["MC".into(), "BRS".into()],
             },
             Action::Settle {
                 payer: "BRS".into(),

@@ -185,7 +185,7 @@ pub fn store_with(agreements: &[Agreement]) -> Box<dyn Store> {
     store.migrate().unwrap();
     store.save_framework(&framework()).unwrap();
     for a in agreements {
-        agreements::create(store.as_ref(), a).unwrap();
+        agreements::create(store.as_ref(), "test", a).unwrap();
         agreements::propose(store.as_ref(), "test", &a.code).unwrap();
         for org in a.required_approvers(a.latest()) {
             agreements::approve(store.as_ref(), "head", &a.code, &org, day("2026-01-02")).unwrap();

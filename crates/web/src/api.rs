@@ -1,0 +1,824 @@
+//! The JSON API under `/api/v1`. Each handler is declared once, with its OpenAPI description
+//! beside it (`#[utoipa::path]`), and registered through `OpenApiRouter`, so the document at
+//! `/api/v1/openapi.json` lists exactly the routes the server has.
+
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use synergies_domain::delivery::DeliveryStatus;
+use synergies_store::{AuditFilter, ChargeFilter, DeliveryFilter, Page};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{
+    authenticate, check_csrf, new_secret, now_rfc3339, secret_hash, ApiCaller, Caller,
+};
+use crate::error::{ApiResult, Problem, ProblemDocument};
+use crate::ops;
+use crate::state::AppState;
+use crate::views;
+
+/// A JSON body whose rejections are problem documents.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let Json(v) = Json::<T>::from_request(req, state).await?;
+        Ok(Body(v))
+    }
+}
+
+/// Query parameters whose rejections are problem documents.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Params<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Problem> {
+        let Query(v) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Params(v))
+    }
+}
+
+/// A state-changing request made with a session cookie must carry the session's CSRF token in
+/// `X-CSRF-Token`; one made with an API token needs none.
+fn csrf(caller: &Caller, headers: &HeaderMap) -> ApiResult<()> {
+    check_csrf(
+        caller,
+        headers.get("x-csrf-token").and_then(|v| v.to_str().ok()),
+    )
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Synergies API",
+        description = "Cost recovery and cooperation between treaty secretariats. Scripts \
+                       authenticate with a personal API token (`Authorization: Bearer …`), which \
+                       `POST /api/v1/auth/token` gives for a username and password. Errors are \
+                       RFC 9457 problem documents.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(ProblemDocument))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "token",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+/// The API's routes and their OpenAPI document.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(token))
+        .routes(routes!(me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(framework))
+        .routes(routes!(exchange_rates))
+        .routes(routes!(rate_cards))
+        .routes(routes!(list_agreements, create_agreement))
+        .routes(routes!(get_agreement))
+        .routes(routes!(propose_agreement))
+        .routes(routes!(approve_agreement))
+        .routes(routes!(amend_agreement))
+        .routes(routes!(list_deliveries, record_delivery))
+        .routes(routes!(import_deliveries))
+        .routes(routes!(accept_deliveries))
+        .routes(routes!(dispute_delivery))
+        .routes(routes!(close_period))
+        .routes(routes!(list_charges))
+        .routes(routes!(fund_statement))
+        .routes(routes!(dashboard))
+        .routes(routes!(trial_balance))
+        .routes(routes!(ledger_entries))
+        .routes(routes!(ledger_check))
+        .routes(routes!(settle))
+        .routes(routes!(audit_trail))
+        .routes(routes!(list_users, save_user))
+        .split_for_parts()
+}
+
+/// An object whose fields the endpoint's description gives.
+#[derive(Serialize, ToSchema)]
+#[schema(value_type = Object)]
+pub struct Document(Value);
+
+impl IntoResponse for Document {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenIssued {
+    /// Send as `Authorization: Bearer <token>`. Shown once: the server keeps only its hash.
+    pub token: String,
+    pub id: i64,
+}
+
+/// Exchanges a username and password for a personal API token.
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = Credentials,
+    responses((status = 201, body = TokenIssued),
+              (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 429, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Body(c): Body<Credentials>,
+) -> ApiResult<(StatusCode, Json<TokenIssued>)> {
+    let address = crate::client_address(&headers);
+    if !state.sign_in_allowed(&c.username, &address) {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many failed sign-ins; wait a quarter of an hour",
+        ));
+    }
+    let (username, password) = (c.username.clone(), c.password);
+    let user = state
+        .run(move |s| authenticate(s, &username, &password))
+        .await?;
+    let Some(user) = user else {
+        state.sign_in_failed(&c.username, &address);
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "the username or password is wrong",
+        ));
+    };
+    state.sign_in_succeeded(&c.username, &address);
+    let secret = new_secret();
+    let hash = secret_hash(&secret);
+    let id = state
+        .run(move |s| {
+            let id = s.create_api_token(&user.username, "sign-in", &hash, &now_rfc3339())?;
+            s.audit(&user.username, "token.create", &format!("token {id}"), &json!({"name": "sign-in"}))?;
+            Ok(id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(TokenIssued { token: secret, id })))
+}
+
+/// The caller: username, roles, and the organisations they act for.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("token" = [])),
+    responses((status = 200, body = Document),
+              (status = 401, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn me(ApiCaller(c): ApiCaller) -> Document {
+    Document(json!({ "user": c.user, "csrf_token": c.csrf }))
+}
+
+/// The caller's personal API tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "auth", security(("token" = [])),
+    responses((status = 200, body = Document)))]
+async fn list_tokens(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    let username = c.user.username.clone();
+    let tokens = state.run(move |s| Ok(s.api_tokens(&username)?)).await?;
+    Ok(Document(json!({ "items": tokens })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewToken {
+    /// What the token is for, e.g. `monthly import script`.
+    pub name: String,
+}
+
+/// Creates a personal API token; its secret is in the answer, once.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "auth", security(("token" = [])),
+    request_body = NewToken,
+    responses((status = 201, body = TokenIssued),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn create_token(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(t): Body<NewToken>,
+) -> ApiResult<(StatusCode, Json<TokenIssued>)> {
+    csrf(&c, &headers)?;
+    let name = t.name.trim().to_string();
+    if name.is_empty() || name.len() > 200 {
+        return Err(Problem::field("name", "name the token (1 to 200 characters)"));
+    }
+    let secret = new_secret();
+    let hash = secret_hash(&secret);
+    let id = state
+        .run(move |s| {
+            let id = s.create_api_token(c.username(), &name, &hash, &now_rfc3339())?;
+            s.audit(c.username(), "token.create", &format!("token {id}"), &json!({"after": {"name": name}}))?;
+            Ok(id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(TokenIssued { token: secret, id })))
+}
+
+/// Revokes one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "auth", security(("token" = [])),
+    params(("id" = i64, Path, description = "the token's id")),
+    responses((status = 204),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    csrf(&c, &headers)?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| Problem::bad_request(format!("{id:?} is not a token id")))?;
+    state
+        .run(move |s| {
+            if s.revoke_api_token(c.username(), id, &now_rfc3339())? {
+                s.audit(c.username(), "token.revoke", &format!("token {id}"), &json!({"after": {"revoked": true}}))?;
+                Ok(StatusCode::NO_CONTENT)
+            } else {
+                Err(Problem::not_found(format!("you have no live token {id}")))
+            }
+        })
+        .await
+}
+
+/// Organisations, conventions, funds, bienniums, budget lines and the service catalogue.
+#[utoipa::path(get, path = "/api/v1/framework", tag = "framework", security(("token" = [])),
+    responses((status = 200, body = Document)))]
+async fn framework(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let f = state.run(|s| Ok(s.framework()?)).await?;
+    Ok(Document(json!({
+        "organisations": f.organisations,
+        "conventions": f.conventions,
+        "funds": f.funds,
+        "bienniums": f.bienniums,
+        "budget_lines": f.budget_lines,
+        "services": f.services,
+    })))
+}
+
+/// The operational exchange rates, dated.
+#[utoipa::path(get, path = "/api/v1/exchange-rates", tag = "framework", security(("token" = [])),
+    responses((status = 200, body = Document)))]
+async fn exchange_rates(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let f = state.run(|s| Ok(s.framework()?)).await?;
+    Ok(Document(json!({ "items": f.fx_rates })))
+}
+
+/// Each provider's dated rate cards.
+#[utoipa::path(get, path = "/api/v1/rate-cards", tag = "framework", security(("token" = [])),
+    responses((status = 200, body = Document)))]
+async fn rate_cards(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let f = state.run(|s| Ok(s.framework()?)).await?;
+    Ok(Document(json!({ "items": f.rate_cards })))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgreementQuery {
+    /// Only agreements where this organisation is provider or payer.
+    pub organisation: Option<String>,
+    /// `draft`, `proposed`, `active`, … (the latest version's status).
+    pub status: Option<String>,
+    #[serde(default)]
+    pub offset: u64,
+    /// At most 500; 50 by default.
+    pub limit: Option<u64>,
+}
+
+/// Agreements, filtered and paged.
+#[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements", security(("token" = [])),
+    params(AgreementQuery), responses((status = 200, body = Document),
+        (status = 400, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn list_agreements(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Params(q): Params<AgreementQuery>,
+) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let limit = views::limit(q.limit)?;
+    let list = state.run(|s| Ok(s.agreements()?)).await?;
+    let filtered: Vec<_> = list
+        .into_iter()
+        .filter(|a| {
+            q.organisation
+                .as_ref()
+                .is_none_or(|o| views::agreement_parties(a).contains(o))
+        })
+        .filter(|a| {
+            q.status
+                .as_ref()
+                .is_none_or(|s| a.latest().status.as_str() == s)
+        })
+        .collect();
+    let total = filtered.len();
+    let items: Vec<Value> = filtered
+        .iter()
+        .skip(q.offset as usize)
+        .take(limit as usize)
+        .map(views::agreement_json)
+        .collect();
+    Ok(Document(json!({ "items": items, "total": total, "offset": q.offset, "limit": limit })))
+}
+
+/// One agreement with every version and its approval trail.
+#[utoipa::path(get, path = "/api/v1/agreements/{code}", tag = "agreements", security(("token" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, body = Document),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn get_agreement(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let a = state
+        .run(move |s| {
+            s.agreement(&code)?
+                .ok_or_else(|| Problem::not_found(format!("unknown agreement {code}")))
+        })
+        .await?;
+    Ok(Document(views::agreement_json(&a)))
+}
+
+/// Drafts an agreement with the caller's organisation as provider.
+#[utoipa::path(post, path = "/api/v1/agreements", tag = "agreements", security(("token" = [])),
+    request_body = ops::NewAgreement,
+    responses((status = 201, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn create_agreement(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(new): Body<ops::NewAgreement>,
+) -> ApiResult<(StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let a = state
+        .run(move |s| ops::create_agreement(s, &c, &new))
+        .await?;
+    Ok((StatusCode::CREATED, Document(views::agreement_json(&a))))
+}
+
+/// Proposes a draft to the heads of its parties.
+#[utoipa::path(post, path = "/api/v1/agreements/{code}/propose", tag = "agreements",
+    security(("token" = [])), params(("code" = String, Path)),
+    responses((status = 200, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn propose_agreement(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> ApiResult<Document> {
+    csrf(&c, &headers)?;
+    let a = state
+        .run(move |s| ops::propose_agreement(s, &c, &code))
+        .await?;
+    Ok(Document(views::agreement_json(&a)))
+}
+
+/// The caller approves as head of a party; the agreement becomes active when the heads of
+/// every party have approved.
+#[utoipa::path(post, path = "/api/v1/agreements/{code}/approve", tag = "agreements",
+    security(("token" = [])), params(("code" = String, Path)),
+    responses((status = 200, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn approve_agreement(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> ApiResult<Document> {
+    csrf(&c, &headers)?;
+    let (a, activated) = state
+        .run(move |s| ops::approve_agreement(s, &c, &code, today()))
+        .await?;
+    let mut doc = views::agreement_json(&a);
+    doc["activated"] = json!(activated);
+    Ok(Document(doc))
+}
+
+/// A head of a party proposes new terms: a new version that every head must approve.
+#[utoipa::path(post, path = "/api/v1/agreements/{code}/amend", tag = "agreements",
+    security(("token" = [])), params(("code" = String, Path)), request_body = ops::NewAgreement,
+    responses((status = 200, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn amend_agreement(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Body(terms): Body<ops::NewAgreement>,
+) -> ApiResult<Document> {
+    csrf(&c, &headers)?;
+    let a = state
+        .run(move |s| ops::amend_agreement(s, &c, &code, &terms))
+        .await?;
+    Ok(Document(views::agreement_json(&a)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryQuery {
+    /// One agreement's deliveries, in the order of their external ids.
+    pub agreement: Option<String>,
+    /// `recorded`, `accepted` or `disputed`.
+    pub status: Option<String>,
+    #[serde(default)]
+    pub offset: u64,
+    /// At most 500; 50 by default.
+    pub limit: Option<u64>,
+}
+
+/// Deliveries, newest first or by agreement, filtered and paged.
+#[utoipa::path(get, path = "/api/v1/deliveries", tag = "deliveries", security(("token" = [])),
+    params(DeliveryQuery), responses((status = 200, body = Document),
+        (status = 400, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn list_deliveries(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Params(q): Params<DeliveryQuery>,
+) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let limit = views::limit(q.limit)?;
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            DeliveryStatus::parse(s).ok_or_else(|| {
+                Problem::bad_request(format!(
+                    "{s:?} is not a delivery status (recorded, accepted, disputed)"
+                ))
+            })
+        })
+        .transpose()?;
+    let filter = DeliveryFilter {
+        agreement: q.agreement.clone(),
+        status,
+        ..DeliveryFilter::default()
+    };
+    let offset = q.offset;
+    let items = state
+        .run(move |s| Ok(s.deliveries_page(&filter, Page { offset, limit })?))
+        .await?;
+    Ok(Document(json!({ "items": items, "offset": offset, "limit": limit })))
+}
+
+/// Records one delivery as the provider.
+#[utoipa::path(post, path = "/api/v1/deliveries", tag = "deliveries", security(("token" = [])),
+    request_body = ops::NewDelivery,
+    responses((status = 201, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn record_delivery(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(d): Body<ops::NewDelivery>,
+) -> ApiResult<(StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let report = state.run(move |s| ops::record_delivery(s, &c, &d)).await?;
+    Ok((StatusCode::CREATED, Document(json!(report))))
+}
+
+/// Records deliveries from a CSV file (body `text/csv`, header
+/// `agreement,service,date,quantity,grade,expense_amount,expense_currency,description,external_id`).
+/// All or nothing: a bad row refuses the file, with every bad line listed.
+#[utoipa::path(post, path = "/api/v1/deliveries/import", tag = "deliveries",
+    security(("token" = [])), request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn import_deliveries(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let report = state
+        .run(move |s| ops::import_delivery_csv(s, &c, "upload", &body))
+        .await?;
+    Ok((StatusCode::CREATED, Document(json!(report))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Acceptance {
+    pub agreement: String,
+    /// Accept deliveries dated up to this day (YYYY-MM-DD); all when left out.
+    pub through: Option<chrono::NaiveDate>,
+}
+
+/// The recipient accepts an agreement's recorded deliveries.
+#[utoipa::path(post, path = "/api/v1/deliveries/accept", tag = "deliveries",
+    security(("token" = [])), request_body = Acceptance,
+    responses((status = 200, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn accept_deliveries(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(a): Body<Acceptance>,
+) -> ApiResult<Document> {
+    csrf(&c, &headers)?;
+    let n = state
+        .run(move |s| ops::accept_deliveries(s, &c, &a.agreement, a.through, today()))
+        .await?;
+    Ok(Document(json!({ "accepted": n })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Dispute {
+    pub agreement: String,
+    pub external_id: String,
+    pub reason: String,
+}
+
+/// The recipient disputes one recorded delivery.
+#[utoipa::path(post, path = "/api/v1/deliveries/dispute", tag = "deliveries",
+    security(("token" = [])), request_body = Dispute,
+    responses((status = 200, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn dispute_delivery(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(d): Body<Dispute>,
+) -> ApiResult<Document> {
+    csrf(&c, &headers)?;
+    state
+        .run(move |s| ops::dispute_delivery(s, &c, &d.agreement, &d.external_id, &d.reason))
+        .await?;
+    Ok(Document(json!({ "disputed": true })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Closing {
+    pub agreement: String,
+    /// A month `2026-03`, a quarter `2026-Q1`, …
+    pub period: String,
+}
+
+/// Closes an agreement's period: prices its accepted deliveries and posts the charges.
+#[utoipa::path(post, path = "/api/v1/closings", tag = "ledger", security(("token" = [])),
+    request_body = Closing,
+    responses((status = 200, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn close_period(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(cl): Body<Closing>,
+) -> ApiResult<Document> {
+    csrf(&c, &headers)?;
+    let report = state
+        .run(move |s| ops::close(s, &c, &cl.agreement, &cl.period, today()))
+        .await?;
+    Ok(Document(json!(report)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChargeQuery {
+    pub agreement: Option<String>,
+    /// The closing's period, e.g. `2026-03`.
+    pub period: Option<String>,
+    #[serde(default)]
+    pub offset: u64,
+    pub limit: Option<u64>,
+}
+
+/// Posted charges, filtered and paged.
+#[utoipa::path(get, path = "/api/v1/charges", tag = "ledger", security(("token" = [])),
+    params(ChargeQuery), responses((status = 200, body = Document)))]
+async fn list_charges(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Params(q): Params<ChargeQuery>,
+) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let limit = views::limit(q.limit)?;
+    let filter = ChargeFilter {
+        agreement: q.agreement,
+        period: q.period,
+        include_reversed: false,
+    };
+    let all = state.run(move |s| Ok(s.charges(&filter)?)).await?;
+    let total = all.len();
+    let items: Vec<_> = all
+        .into_iter()
+        .skip(q.offset as usize)
+        .take(limit as usize)
+        .collect();
+    Ok(Document(json!({ "items": items, "total": total, "offset": q.offset, "limit": limit })))
+}
+
+/// A fund's statement: its balances, and what it charged and was charged.
+#[utoipa::path(get, path = "/api/v1/funds/{code}/statement", tag = "ledger",
+    security(("token" = [])), params(("code" = String, Path)),
+    responses((status = 200, body = Document),
+              (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn fund_statement(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let statement = state
+        .run(move |s| views::FundStatement::load(s, &code))
+        .await?;
+    Ok(Document(json!(statement)))
+}
+
+/// The dashboard's figures: costs recovered by direction, service and fund, ceilings used and
+/// open approvals.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "ledger", security(("token" = [])),
+    responses((status = 200, body = Document)))]
+async fn dashboard(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let d = state.run(|s| views::Dashboard::load(s)).await?;
+    Ok(Document(json!(d)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FundQuery {
+    /// One fund's balances only.
+    pub fund: Option<String>,
+}
+
+/// The trial balance per fund, account and currency.
+#[utoipa::path(get, path = "/api/v1/ledger/trial-balance", tag = "ledger",
+    security(("token" = [])), params(FundQuery), responses((status = 200, body = Document)))]
+async fn trial_balance(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Params(q): Params<FundQuery>,
+) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let tb = state
+        .run(move |s| Ok(synergies_app::ledger::trial_balance(s, q.fund.as_deref())?))
+        .await?;
+    Ok(Document(json!(tb)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntryQuery {
+    #[serde(default)]
+    pub offset: u64,
+    pub limit: Option<u64>,
+}
+
+/// Journal entries in posting order, paged.
+#[utoipa::path(get, path = "/api/v1/ledger/entries", tag = "ledger", security(("token" = [])),
+    params(EntryQuery), responses((status = 200, body = Document)))]
+async fn ledger_entries(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Params(q): Params<EntryQuery>,
+) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let limit = views::limit(q.limit)?;
+    let offset = q.offset;
+    let items = state
+        .run(move |s| views::entries_page(s, offset, limit))
+        .await?;
+    Ok(Document(json!({ "items": items, "offset": offset, "limit": limit })))
+}
+
+/// Checks the ledger's invariants: every entry balances, the trial balance equals the sum of
+/// postings, every charge has its entry.
+#[utoipa::path(get, path = "/api/v1/ledger/check", tag = "ledger", security(("token" = [])),
+    responses((status = 200, body = Document)))]
+async fn ledger_check(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let check = state
+        .run(|s| Ok(synergies_app::ledger::check(s)?))
+        .await?;
+    Ok(Document(json!({ "passed": check.passed(), "check": check })))
+}
+
+/// Records a payment from a payer fund to a provider fund.
+#[utoipa::path(post, path = "/api/v1/settlements", tag = "ledger", security(("token" = [])),
+    request_body = ops::NewSettlement,
+    responses((status = 201, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn settle(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(new): Body<ops::NewSettlement>,
+) -> ApiResult<(StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let report = state
+        .run(move |s| ops::record_settlement(s, &c, &new))
+        .await?;
+    Ok((StatusCode::CREATED, Document(json!(report))))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub subject: Option<String>,
+    /// Events older than this id (the next page).
+    pub before: Option<i64>,
+    pub limit: Option<u64>,
+}
+
+/// The audit trail, newest first: who did what, when, with the record before and after.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("token" = [])),
+    params(AuditQuery), responses((status = 200, body = Document)))]
+async fn audit_trail(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Params(q): Params<AuditQuery>,
+) -> ApiResult<Document> {
+    c.must_read_business_data()?;
+    let limit = views::limit(q.limit)?;
+    let filter = AuditFilter {
+        actor: q.actor,
+        subject: q.subject,
+        before_id: q.before,
+    };
+    let items = state
+        .run(move |s| Ok(s.audit_events(&filter, limit)?))
+        .await?;
+    Ok(Document(json!({ "items": items, "limit": limit })))
+}
+
+/// Users and their roles (administrators only).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("token" = [])),
+    responses((status = 200, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn list_users(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    if !c.is_admin() {
+        return Err(Problem::forbidden(format!(
+            "{} may not list users: that needs the admin role",
+            c.username()
+        )));
+    }
+    let users = state.run(|s| Ok(s.users()?)).await?;
+    Ok(Document(json!({ "items": users })))
+}
+
+/// Creates a user or changes one's roles, display name, password or activity (administrators
+/// only).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("token" = [])),
+    request_body = ops::NewUser,
+    responses((status = 200, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn save_user(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(new): Body<ops::NewUser>,
+) -> ApiResult<Document> {
+    csrf(&c, &headers)?;
+    let user = state.run(move |s| ops::save_user(s, &c, &new)).await?;
+    Ok(Document(json!(user)))
+}

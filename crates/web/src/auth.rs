@@ -1,0 +1,268 @@
+//! Who is asking. A browser holds a session cookie (HttpOnly, SameSite=Lax, Secure over TLS)
+//! and its forms carry the session's CSRF token; a script sends a personal API token as
+//! `Authorization: Bearer …`. Both secrets are random 256-bit values that the database keeps
+//! only as SHA-256 hashes; passwords are kept as argon2id hashes.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use synergies_domain::access::{Principal, Role};
+use synergies_i18n::Lang;
+use synergies_store::{SessionRecord, Store, UserRecord};
+
+use crate::error::Problem;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "synergies_session";
+pub const LANG_COOKIE: &str = "synergies_lang";
+
+/// A new random secret, as 64 hexadecimal digits.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the database keeps of a session or token secret.
+pub fn secret_hash(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// An argon2id hash of `password` in PHC form.
+pub fn hash_password(password: &str) -> Result<String, Problem> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(Problem::internal)
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A signed-in person, from a session or an API token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserRecord,
+    pub principal: Principal,
+    /// The session's CSRF token; `None` for an API token (scripts send no cookies, so a
+    /// forged cross-site request cannot carry their credentials).
+    pub csrf: Option<String>,
+}
+
+impl Caller {
+    fn of(user: UserRecord, csrf: Option<String>) -> Caller {
+        let principal = Principal {
+            username: user.username.clone(),
+            grants: user.grants.clone(),
+        };
+        Caller {
+            user,
+            principal,
+            csrf,
+        }
+    }
+
+    pub fn username(&self) -> &str {
+        &self.user.username
+    }
+
+    /// Business data is for everyone but a pure administrator, who manages users only.
+    pub fn reads_business_data(&self) -> bool {
+        self.user.grants.iter().any(|g| g.role != Role::Admin)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.principal.has_anywhere(Role::Admin)
+    }
+
+    /// Refuses a pure administrator: they manage users, not business data.
+    pub fn must_read_business_data(&self) -> Result<(), Problem> {
+        if self.reads_business_data() {
+            Ok(())
+        } else {
+            Err(Problem::forbidden(format!(
+                "{} manages users and roles only, not business data",
+                self.username()
+            )))
+        }
+    }
+}
+
+/// The value of one cookie of the request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The caller of a request, if signed in with a live session or token of an active user.
+pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Problem> {
+    if let Some(token) = bearer(headers) {
+        let hash = secret_hash(token);
+        return state
+            .run(move |store| {
+                let Some(username) = store.api_token_owner(&hash)? else {
+                    return Ok(None);
+                };
+                Ok(store
+                    .user(&username)?
+                    .filter(|u| u.active)
+                    .map(|u| Caller::of(u, None)))
+            })
+            .await;
+    }
+    let Some(secret) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = secret_hash(secret);
+    state
+        .run(move |store| {
+            let Some(session) = store.session(&hash)? else {
+                return Ok(None);
+            };
+            let expired = DateTime::parse_from_rfc3339(&session.expires_at)
+                .map(|at| at < Utc::now())
+                .unwrap_or(true);
+            if expired {
+                store.delete_session(&hash)?;
+                return Ok(None);
+            }
+            Ok(store
+                .user(&session.username)?
+                .filter(|u| u.active)
+                .map(|u| Caller::of(u, Some(session.csrf_token))))
+        })
+        .await
+}
+
+/// Checks a username and password; `None` when they do not match an active user.
+pub fn authenticate(
+    store: &dyn Store,
+    username: &str,
+    password: &str,
+) -> Result<Option<UserRecord>, Problem> {
+    let user = store.user(username)?;
+    match user {
+        Some(u) if u.active && verify_password(password, &u.password_hash) => Ok(Some(u)),
+        Some(_) => Ok(None),
+        None => {
+            // The same work as for a real user, so timing does not tell which usernames exist.
+            let _ = verify_password(password, DUMMY_HASH);
+            Ok(None)
+        }
+    }
+}
+
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c3luZXJnaWVzLWR1bW15$Jm0q6j8yq7cXyE0bq2m1f6QyZ2dQm6mX0o4hN2m0a9c";
+
+/// Opens a session for `username` and returns the secret for its cookie.
+pub fn open_session(
+    store: &dyn Store,
+    username: &str,
+    lifetime: std::time::Duration,
+) -> Result<String, Problem> {
+    let secret = new_secret();
+    let now = Utc::now();
+    let expires = now + chrono::Duration::from_std(lifetime).map_err(Problem::internal)?;
+    store.create_session(&SessionRecord {
+        token_hash: secret_hash(&secret),
+        username: username.to_string(),
+        csrf_token: new_secret(),
+        created_at: now.to_rfc3339(),
+        expires_at: expires.to_rfc3339(),
+    })?;
+    Ok(secret)
+}
+
+/// The `Set-Cookie` value for a session secret (or its removal when `secret` is empty).
+pub fn session_cookie(secret: &str, state: &AppState) -> String {
+    let secure = if state.settings().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    if secret.is_empty() {
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    } else {
+        format!(
+            "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            state.settings().session_lifetime.as_secs()
+        )
+    }
+}
+
+/// The language of a request: the language cookie, else `Accept-Language`, else English.
+pub fn language(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::negotiate)
+        })
+        .unwrap_or_else(Lang::english)
+}
+
+/// An API caller: a request without valid credentials is refused with 401.
+pub struct ApiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        match caller(state, &parts.headers).await? {
+            Some(c) => Ok(ApiCaller(c)),
+            None => Err(Problem::unauthorized()),
+        }
+    }
+}
+
+/// Checks the CSRF token a form or request carries against the caller's session. Requests
+/// authenticated by an API token need none.
+pub fn check_csrf(caller: &Caller, sent: Option<&str>) -> Result<(), Problem> {
+    match &caller.csrf {
+        None => Ok(()),
+        Some(expected) if sent == Some(expected.as_str()) => Ok(()),
+        Some(_) => Err(Problem::forbidden(
+            "the form's security token is missing or out of date; reload the page and try again",
+        )),
+    }
+}
+
+pub fn now_rfc3339() -> String {
+    Utc::now().to_rfc3339()
+}

@@ -1,0 +1,160 @@
+//! One error type for every request. The API answers with an RFC 9457 problem document
+//! (`application/problem+json`); pages show the same `detail` next to the form or on an
+//! error page. Bad input is always a 4xx with a clear `detail`; a 500 means a fault of the
+//! server, and its detail never carries internals.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use synergies_app::AppError;
+use synergies_domain::access::Denied;
+use synergies_domain::DomainError;
+use synergies_store::StoreError;
+
+/// A request that could not be served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub detail: String,
+    /// The input field the problem is about, when there is one (forms show it there).
+    pub field: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Problem {
+        Problem {
+            status,
+            detail: detail.into(),
+            field: None,
+        }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, detail)
+    }
+
+    pub fn unprocessable(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
+    }
+
+    /// A problem with one input field.
+    pub fn field(field: &str, detail: impl Into<String>) -> Problem {
+        Problem {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: detail.into(),
+            field: Some(field.to_string()),
+        }
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::FORBIDDEN, detail)
+    }
+
+    pub fn unauthorized() -> Problem {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "sign in first, or send a personal API token as `Authorization: Bearer …`",
+        )
+    }
+
+    /// A fault of the server: logged with its cause, answered without it.
+    pub fn internal(cause: impl std::fmt::Display) -> Problem {
+        eprintln!("synergies: internal error: {cause}");
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the server failed to complete the request; it has been logged",
+        )
+    }
+
+    pub fn title(&self) -> &'static str {
+        self.status.canonical_reason().unwrap_or("Error")
+    }
+}
+
+/// The problem document of RFC 9457.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemDocument {
+    /// Always `about:blank`: the status says what kind of problem it is.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The input field concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let doc = ProblemDocument {
+            kind: "about:blank".into(),
+            title: self.title().into(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            field: self.field.clone(),
+        };
+        let body = serde_json::to_vec(&doc).unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+impl From<Denied> for Problem {
+    fn from(d: Denied) -> Problem {
+        Problem::forbidden(d.0)
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Problem {
+        match e {
+            StoreError::NotFound(m) => Problem::not_found(m),
+            StoreError::Conflict(m) => Problem::new(StatusCode::CONFLICT, m),
+            StoreError::Domain(d) => Problem::from(d),
+            other => Problem::internal(other),
+        }
+    }
+}
+
+impl From<DomainError> for Problem {
+    fn from(e: DomainError) -> Problem {
+        Problem::unprocessable(e.to_string())
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Problem {
+        match e {
+            AppError::Store(s) => Problem::from(s),
+            AppError::Domain(d) => Problem::from(d),
+            AppError::Invalid(m) => Problem::unprocessable(m),
+            rejected @ AppError::Rejected { .. } => Problem::unprocessable(rejected.to_string()),
+            AppError::Io(m) => Problem::internal(m),
+        }
+    }
+}
+
+impl From<JsonRejection> for Problem {
+    fn from(r: JsonRejection) -> Problem {
+        // axum's own statuses: 400 syntax, 415 content type, 422 wrong types, 413 too large.
+        Problem::new(r.status(), r.body_text())
+    }
+}
+
+impl From<QueryRejection> for Problem {
+    fn from(r: QueryRejection) -> Problem {
+        Problem::bad_request(r.body_text())
+    }
+}
+
+pub type ApiResult<T> = Result<T, Problem>;
