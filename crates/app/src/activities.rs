@@ -1,8 +1,11 @@
 //! Cooperation activities: recording them, pricing them at their biennium's rate cards, and
 //! planning the next biennium from those that continue.
 
+use std::collections::BTreeMap;
+
 use synergies_domain::activity::{
-    carry_over, price_activity, Activity, PricedContribution, ScenarioTotals,
+    carry_over, price_activity, Activity, ActivityStatus, FundingStatus, PricedContribution,
+    ScenarioTotals,
 };
 use synergies_domain::model::Framework;
 use synergies_domain::rates::RateBook;
@@ -35,10 +38,27 @@ fn price(
         .map_err(|e| AppError::Invalid(format!("{} ({biennium}): {e}", a.code)))
 }
 
-fn validate(framework: &Framework, rates: &RateBook, a: &Activity) -> AppResult<()> {
+fn validate(
+    store: &dyn Store,
+    framework: &Framework,
+    rates: &RateBook,
+    a: &Activity,
+) -> AppResult<()> {
     let bad = |why: String| AppError::Invalid(format!("activity {}: {why}", a.code));
     if a.code.trim().is_empty() {
         return Err(bad("an activity needs a code".into()));
+    }
+    for code in &a.agreements {
+        match store.agreement(code)? {
+            None => return Err(bad(format!("unknown agreement {code}"))),
+            Some(x) if x.biennium != a.biennium => {
+                return Err(bad(format!(
+                    "agreement {code} is of the biennium {}, not {}",
+                    x.biennium, a.biennium
+                )))
+            }
+            Some(_) => {}
+        }
     }
     for org in std::iter::once(&a.lead).chain(&a.partners) {
         if framework.organisation(org).is_none() {
@@ -69,31 +89,281 @@ pub fn import_activities(store: &dyn Store, activities: &[Activity]) -> AppResul
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     for a in activities {
-        validate(&framework, &rates, a)?;
+        validate(store, &framework, &rates, a)?;
     }
     store.save_activities(activities)?;
     Ok(activities.len())
 }
 
-/// An activity with its estimated cost.
+/// What one organisation was estimated to put into an activity, and what the ledger shows it
+/// paid under the agreements that carry the activity (posted, not reversed, charges of
+/// periods within the activity's biennium), in minor units.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CostLine {
+    pub organisation: String,
+    pub estimated_minor: i64,
+    pub actual_minor: i64,
+}
+
+/// An activity with its estimated cost, and its actual cost when agreements carry it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PricedActivity {
     pub activity: Activity,
+    pub currency: Currency,
     pub costs: Vec<PricedContribution>,
+    /// Per organisation (contributor or payer), estimated against actual.
+    pub by_organisation: Vec<CostLine>,
+    pub estimated_minor: i64,
+    /// `None` when no agreement carries the activity.
+    pub actual_minor: Option<i64>,
 }
 
-/// The activities of a biennium, priced at its rate cards.
+/// What the ledger shows each payer organisation paid under the activity's agreements, within
+/// its biennium: one aggregate query per agreement.
+fn actual_by_payer(
+    store: &dyn Store,
+    framework: &Framework,
+    a: &Activity,
+    currency: Currency,
+) -> AppResult<BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    if a.agreements.is_empty() {
+        return Ok(out);
+    }
+    let b = framework
+        .biennium(&a.biennium)
+        .ok_or_else(|| AppError::Invalid(format!("{}: unknown biennium {}", a.code, a.biennium)))?;
+    for code in &a.agreements {
+        for t in store.charge_totals(code, b.start, b.end)? {
+            if t.currency != currency {
+                return Err(AppError::Invalid(format!(
+                    "activity {}: agreement {code} charges in {}, the activity is costed in \
+                     {currency}",
+                    a.code, t.currency
+                )));
+            }
+            let sum: &mut i64 = out.entry(t.payer_organisation).or_default();
+            *sum = sum
+                .checked_add(t.total_minor)
+                .ok_or(synergies_domain::DomainError::Overflow)?;
+        }
+    }
+    Ok(out)
+}
+
+fn with_actual(
+    store: &dyn Store,
+    framework: &Framework,
+    rates: &RateBook,
+    a: Activity,
+) -> AppResult<PricedActivity> {
+    let currency = currency_of(framework, &a.biennium);
+    let costs = price(framework, rates, &a, &a.biennium)?;
+    let actual = actual_by_payer(store, framework, &a, currency)?;
+    let mut lines: BTreeMap<String, CostLine> = BTreeMap::new();
+    for c in &costs {
+        let line = lines.entry(c.organisation.clone()).or_default();
+        line.estimated_minor += c.total_minor;
+    }
+    for (org, minor) in &actual {
+        lines.entry(org.clone()).or_default().actual_minor += minor;
+    }
+    let by_organisation: Vec<CostLine> = lines
+        .into_iter()
+        .map(|(organisation, l)| CostLine { organisation, ..l })
+        .collect();
+    let estimated_minor = costs.iter().map(|c| c.total_minor).sum();
+    let actual_minor = (!a.agreements.is_empty()).then(|| actual.values().sum());
+    Ok(PricedActivity {
+        activity: a,
+        currency,
+        costs,
+        by_organisation,
+        estimated_minor,
+        actual_minor,
+    })
+}
+
+/// The activities of a biennium, priced at its rate cards, each with its actual cost from the
+/// ledger when agreements carry it.
 pub fn priced(store: &dyn Store, biennium: &str) -> AppResult<Vec<PricedActivity>> {
     let framework = store.framework()?;
+    if framework.biennium(biennium).is_none() {
+        return Err(AppError::Invalid(format!("unknown biennium {biennium}")));
+    }
     let rates = RateBook::new(&framework.rates);
     store
         .activities(Some(biennium))?
         .into_iter()
-        .map(|a| {
-            let costs = price(&framework, &rates, &a, biennium)?;
-            Ok(PricedActivity { activity: a, costs })
-        })
+        .map(|a| with_actual(store, &framework, &rates, a))
         .collect()
+}
+
+/// The activity `code`, of `biennium` when given; without it, the code must name one activity.
+pub fn find(store: &dyn Store, code: &str, biennium: Option<&str>) -> AppResult<Activity> {
+    let mut found: Vec<Activity> = store
+        .activities(biennium)?
+        .into_iter()
+        .filter(|a| a.code == code)
+        .collect();
+    match found.len() {
+        0 => Err(AppError::Invalid(match biennium {
+            Some(b) => format!("no activity {code} in {b}"),
+            None => format!("no activity {code}"),
+        })),
+        1 => Ok(found.remove(0)),
+        _ => Err(AppError::Invalid(format!(
+            "activity {code} is recorded in {}: give --biennium",
+            found
+                .iter()
+                .map(|a| a.biennium.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ))),
+    }
+}
+
+/// A change to an activity's common fields; what is `None` or empty stays as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityChange {
+    pub status: Option<ActivityStatus>,
+    pub funding: Option<FundingStatus>,
+    pub continues: Option<bool>,
+    pub title_en: Option<String>,
+    pub title_fr: Option<String>,
+    pub add_outputs: Vec<String>,
+    pub remove_outputs: Vec<String>,
+    pub add_agreements: Vec<String>,
+    pub remove_agreements: Vec<String>,
+    pub add_mandates: Vec<String>,
+    pub remove_mandates: Vec<String>,
+}
+
+impl ActivityChange {
+    fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.funding.is_none()
+            && self.continues.is_none()
+            && self.title_en.is_none()
+            && self.title_fr.is_none()
+            && self.add_outputs.is_empty()
+            && self.remove_outputs.is_empty()
+            && self.add_agreements.is_empty()
+            && self.remove_agreements.is_empty()
+            && self.add_mandates.is_empty()
+            && self.remove_mandates.is_empty()
+    }
+}
+
+/// Adds `add` to `list` (once each) and removes `remove`, refusing to remove what is not there.
+fn edit_list(
+    list: &mut Vec<String>,
+    add: &[String],
+    remove: &[String],
+    what: &str,
+    code: &str,
+) -> AppResult<()> {
+    for r in remove {
+        let before = list.len();
+        list.retain(|x| x != r);
+        if list.len() == before {
+            return Err(AppError::Invalid(format!(
+                "activity {code} has no {what} {r:?}"
+            )));
+        }
+    }
+    for x in add {
+        if x.trim().is_empty() {
+            return Err(AppError::Invalid(format!("an empty {what} is not allowed")));
+        }
+        if !list.contains(x) {
+            list.push(x.clone());
+        }
+    }
+    Ok(())
+}
+
+/// Changes an activity's common fields, checked as an import checks it, and records the
+/// change in the audit trail with the activity before and after. All or nothing.
+pub fn update(
+    store: &dyn Store,
+    code: &str,
+    biennium: Option<&str>,
+    change: &ActivityChange,
+    by: &str,
+) -> AppResult<Activity> {
+    if change.is_empty() {
+        return Err(AppError::Invalid(
+            "nothing to change: give at least one option (see --help)".into(),
+        ));
+    }
+    let before = find(store, code, biennium)?;
+    let mut a = before.clone();
+    if let Some(s) = change.status {
+        a.status = s;
+    }
+    if let Some(f) = change.funding {
+        a.funding = f;
+    }
+    if let Some(c) = change.continues {
+        a.continues = c;
+    }
+    if let Some(t) = &change.title_en {
+        a.title_en = t.clone();
+    }
+    if let Some(t) = &change.title_fr {
+        a.title_fr = t.clone();
+    }
+    edit_list(
+        &mut a.outputs,
+        &change.add_outputs,
+        &change.remove_outputs,
+        "output",
+        code,
+    )?;
+    edit_list(
+        &mut a.agreements,
+        &change.add_agreements,
+        &change.remove_agreements,
+        "agreement",
+        code,
+    )?;
+    for m in &change.add_mandates {
+        let (decision, paragraph) =
+            synergies_domain::mandate::parse_reference(m).ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "{m:?} does not name a mandate: give the decision and the paragraph, \
+                     such as \"MC-6/20 4(a)\""
+                ))
+            })?;
+        if !store
+            .mandates(Some(decision))?
+            .iter()
+            .any(|x| x.paragraph == paragraph)
+        {
+            return Err(AppError::Invalid(format!(
+                "no mandate {paragraph} of {decision} (see `mandates list`)"
+            )));
+        }
+    }
+    edit_list(
+        &mut a.mandates,
+        &change.add_mandates,
+        &change.remove_mandates,
+        "mandate",
+        code,
+    )?;
+    let framework = store.framework()?;
+    let rates = RateBook::new(&framework.rates);
+    validate(store, &framework, &rates, &a)?;
+    store.save_activities(std::slice::from_ref(&a))?;
+    store.audit(
+        by,
+        "activity.update",
+        &format!("{}/{}", a.biennium, a.code),
+        &serde_json::json!({ "before": before, "after": a }),
+    )?;
+    Ok(a)
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -106,6 +376,9 @@ pub struct Plan {
     /// Current level in nominal terms (priced in `from`) against projected needs (re-priced
     /// at the rate cards of `to`).
     pub scenarios: ScenarioTotals,
+    /// What the ledger shows each payer organisation paid so far in `from` under the
+    /// agreements of the activities carried over, in minor units.
+    pub current_actual: BTreeMap<String, i64>,
 }
 
 /// Carries the continuing activities of `from` into `to`, re-priced at the rate cards of
@@ -119,6 +392,15 @@ pub fn plan(store: &dyn Store, from: &str, to: &str) -> AppResult<Plan> {
     let current = store.activities(Some(from))?;
     let carried = carry_over(&current, to);
     let mut scenarios = ScenarioTotals::default();
+    let mut current_actual: BTreeMap<String, i64> = BTreeMap::new();
+    for a in current
+        .iter()
+        .filter(|a| carried.iter().any(|c| c.code == a.code))
+    {
+        for (org, minor) in actual_by_payer(store, &framework, a, currency_of(&framework, from))? {
+            *current_actual.entry(org).or_default() += minor;
+        }
+    }
     for (now, next) in current
         .iter()
         .filter(|a| carried.iter().any(|c| c.code == a.code))
@@ -142,5 +424,6 @@ pub fn plan(store: &dyn Store, from: &str, to: &str) -> AppResult<Plan> {
         currency: currency_of(&framework, to),
         carried: carried.into_iter().map(|a| a.code).collect(),
         scenarios,
+        current_actual,
     })
 }

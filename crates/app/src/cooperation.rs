@@ -1,7 +1,7 @@
 //! Training events for chairs and potential negotiators, and the joint task force.
 
 use synergies_domain::cooperation::{
-    ActionItem, ActionStatus, TaskForceMeeting, TaskForceMember, TrainingEvent,
+    ActionItem, ActionStatus, TaskForceMeeting, TaskForceMember, Trainee, TrainingEvent,
 };
 use synergies_store::Store;
 
@@ -159,4 +159,96 @@ pub fn set_action_status(
         &serde_json::json!({ "before": before, "after": status }),
     )?;
     Ok(item)
+}
+
+/// Adds a participant to a recorded training event (checked as an import checks it).
+pub fn add_participant(
+    store: &dyn Store,
+    event: &str,
+    trainee: Trainee,
+    by: &str,
+) -> AppResult<TrainingEvent> {
+    let mut e = events(store)?
+        .into_iter()
+        .find(|e| e.code == event)
+        .ok_or_else(|| AppError::Invalid(format!("no training event {event}")))?;
+    e.participants.push(trainee.clone());
+    save_events(store, std::slice::from_ref(&e))?;
+    store.audit(
+        by,
+        "training.add_participant",
+        event,
+        &serde_json::to_value(&trainee).unwrap_or_default(),
+    )?;
+    Ok(e)
+}
+
+/// Records a new task-force meeting; a code already recorded is refused.
+pub fn add_meeting(store: &dyn Store, meeting: TaskForceMeeting, by: &str) -> AppResult<()> {
+    let known = task_force(store)?;
+    if known.meetings.iter().any(|m| m.code == meeting.code) {
+        return Err(AppError::Invalid(format!(
+            "meeting {} is already recorded",
+            meeting.code
+        )));
+    }
+    if meeting.code.trim().is_empty() {
+        return Err(AppError::Invalid("a meeting needs a code".into()));
+    }
+    let framework = store.framework()?;
+    if let Some(a) = meeting
+        .attendees
+        .iter()
+        .find(|a| framework.organisation(a).is_none())
+    {
+        return Err(AppError::Invalid(format!(
+            "meeting {}: unknown organisation {a}",
+            meeting.code
+        )));
+    }
+    save_task_force(
+        store,
+        &TaskForce {
+            meetings: vec![meeting.clone()],
+            ..TaskForce::default()
+        },
+    )?;
+    store.audit(
+        by,
+        "task_force.add_meeting",
+        &meeting.code,
+        &serde_json::to_value(&meeting).unwrap_or_default(),
+    )?;
+    Ok(())
+}
+
+/// Records a new action item; a code already recorded is refused, and its meeting and
+/// activity must exist.
+pub fn add_action(store: &dyn Store, item: ActionItem, by: &str) -> AppResult<()> {
+    let known = task_force(store)?;
+    if known.action_items.iter().any(|a| a.code == item.code) {
+        return Err(AppError::Invalid(format!(
+            "action item {} is already recorded",
+            item.code
+        )));
+    }
+    if item.code.trim().is_empty() || item.title.trim().is_empty() {
+        return Err(AppError::Invalid(
+            "an action item needs a code and a title".into(),
+        ));
+    }
+    save_task_force(
+        store,
+        &TaskForce {
+            action_items: vec![item.clone()],
+            ..TaskForce::default()
+        },
+    )?;
+    store.audit(
+        by,
+        "task_force.add_action",
+        &item.code,
+        &serde_json::to_value(&item).unwrap_or_default(),
+    )?;
+    Ok(())
 }

@@ -2,9 +2,11 @@
 //! and tracking its mandates.
 
 use chrono::NaiveDate;
-use synergies_domain::decision::{parse_decision, Decision, DecisionError, Language};
-use synergies_domain::mandate::{mandates_of, MandateStatus};
-use synergies_store::{DecisionRecord, MandateNote, Store};
+use synergies_domain::decision::{
+    meeting_body, parse_decision, Decision, DecisionError, DecisionStatus, Language,
+};
+use synergies_domain::mandate::{mandates_of, parse_reference, Mandate, MandateStatus};
+use synergies_store::{DecisionRecord, MandateLink, MandateNote, Store, StoreError};
 
 use crate::{AppError, AppResult};
 
@@ -15,13 +17,36 @@ pub struct DecisionImport {
     pub decision: Decision,
 }
 
+/// Where a decision stands: its status and, when known, the day it was adopted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// `None`: keep what is recorded for the number (`adopted` for a new decision).
+    pub status: Option<DecisionStatus>,
+    /// `None`: keep what is recorded for the number (unknown for a new decision).
+    pub adopted_on: Option<NaiveDate>,
+}
+
+/// The status and adoption date recorded for a decision's number, in any language.
+fn recorded_standing(
+    store: &dyn Store,
+    number: &str,
+) -> AppResult<Option<(DecisionStatus, Option<NaiveDate>)>> {
+    Ok(store
+        .decisions()?
+        .into_iter()
+        .find(|d| d.number == number)
+        .map(|d| (d.status, d.adopted_on)))
+}
+
 /// Reads `text` as a decision in `language` (tried in French, then English, when `None`) and
-/// records it. A text that is not a decision is refused and nothing is stored.
+/// records it with its standing. A text that is not a decision is refused and nothing is
+/// stored.
 pub fn import_decision(
     store: &dyn Store,
     name: &str,
     text: &str,
     language: Option<Language>,
+    standing: Standing,
 ) -> AppResult<DecisionImport> {
     let parsed = match language {
         Some(l) => parse_decision(text, l),
@@ -33,11 +58,21 @@ pub fn import_decision(
     let decision = parsed.map_err(|e| AppError::Invalid(format!("{name}: {e}")))?;
     let document =
         serde_json::to_string(&decision).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let recorded = recorded_standing(store, &decision.number)?;
+    let status = standing
+        .status
+        .or(recorded.map(|r| r.0))
+        .unwrap_or(DecisionStatus::Adopted);
+    let adopted_on = standing.adopted_on.or(recorded.and_then(|r| r.1));
     let new = store.save_decision(&DecisionRecord {
         number: decision.number.clone(),
         language: decision.language.as_str().to_string(),
         treaty: decision.treaty.as_str().to_string(),
+        kind: decision.kind,
+        body: meeting_body(text),
         meeting: decision.meeting,
+        status,
+        adopted_on,
         title: decision.title.clone(),
         document,
         imported_at: chrono::Utc::now().to_rfc3339(),
@@ -47,7 +82,8 @@ pub fn import_decision(
         "cli",
         "decision.import",
         &decision.number,
-        &serde_json::json!({ "language": decision.language, "file": name, "new": new }),
+        &serde_json::json!({ "language": decision.language, "file": name, "new": new,
+                              "status": status, "adopted_on": adopted_on }),
     )?;
     Ok(DecisionImport { new, decision })
 }
@@ -81,4 +117,138 @@ pub fn update_mandate(
         &serde_json::to_value(&note).unwrap_or_default(),
     )?;
     Ok(())
+}
+
+/// Sets a decision's status, and its adoption date when given (else the recorded one stays),
+/// in every language; in the audit trail with the standing before and after.
+pub fn update_decision(
+    store: &dyn Store,
+    number: &str,
+    status: DecisionStatus,
+    adopted_on: Option<NaiveDate>,
+    by: &str,
+) -> AppResult<DecisionRecord> {
+    let Some((before_status, before_adopted)) = recorded_standing(store, number)? else {
+        return Err(
+            StoreError::NotFound(format!("no decision {number} (see `decisions list`)")).into(),
+        );
+    };
+    let adopted_on = adopted_on.or(before_adopted);
+    store.update_decision(number, status, adopted_on)?;
+    store.audit(
+        by,
+        "decision.update",
+        number,
+        &serde_json::json!({
+            "before": { "status": before_status, "adopted_on": before_adopted },
+            "after": { "status": status, "adopted_on": adopted_on },
+        }),
+    )?;
+    store
+        .decisions()?
+        .into_iter()
+        .find(|d| d.number == number)
+        .ok_or_else(|| AppError::Invalid(format!("decision {number} vanished")))
+}
+
+/// A mandate named `MC-6/20 4(a)`, read into a link from `agreement`.
+pub fn mandate_link(agreement: &str, mandate: &str) -> AppResult<MandateLink> {
+    let (decision, paragraph) = parse_reference(mandate).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "{mandate:?} does not name a mandate: give the decision and the paragraph, \
+             such as \"MC-6/20 4(a)\""
+        ))
+    })?;
+    Ok(MandateLink {
+        agreement: agreement.to_string(),
+        decision: decision.to_string(),
+        paragraph: paragraph.to_string(),
+    })
+}
+
+/// Links an agreement to a mandate it serves (refused, with nothing written, when either is
+/// unknown). Returns false when the link existed.
+pub fn link_agreement(
+    store: &dyn Store,
+    agreement: &str,
+    mandate: &str,
+    by: &str,
+) -> AppResult<bool> {
+    let link = mandate_link(agreement, mandate)?;
+    let new = store.link_mandate(&link)?;
+    if new {
+        store.audit(
+            by,
+            "agreement.link_mandate",
+            agreement,
+            &serde_json::to_value(&link).unwrap_or_default(),
+        )?;
+    }
+    Ok(new)
+}
+
+/// Removes a link from an agreement to a mandate; refused when there was none.
+pub fn unlink_agreement(
+    store: &dyn Store,
+    agreement: &str,
+    mandate: &str,
+    by: &str,
+) -> AppResult<()> {
+    let link = mandate_link(agreement, mandate)?;
+    if !store.unlink_mandate(&link)? {
+        return Err(StoreError::NotFound(format!(
+            "{agreement} is not linked to {} {}",
+            link.decision, link.paragraph
+        ))
+        .into());
+    }
+    store.audit(
+        by,
+        "agreement.unlink_mandate",
+        agreement,
+        &serde_json::to_value(&link).unwrap_or_default(),
+    )?;
+    Ok(())
+}
+
+/// A mandate with what serves it: the agreements linked to it and the activities that name it
+/// (as `BIENNIUM/CODE`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MandateView {
+    #[serde(flatten)]
+    pub mandate: Mandate,
+    pub agreements: Vec<String>,
+    pub activities: Vec<String>,
+}
+
+/// The mandates of one decision, or of all, each with the agreements and activities that
+/// serve it.
+pub fn mandates(store: &dyn Store, decision: Option<&str>) -> AppResult<Vec<MandateView>> {
+    let links = store.mandate_links(None)?;
+    let activities = store.activities(None)?;
+    Ok(store
+        .mandates(decision)?
+        .into_iter()
+        .map(|m| {
+            let agreements = links
+                .iter()
+                .filter(|l| l.decision == m.decision && l.paragraph == m.paragraph)
+                .map(|l| l.agreement.clone())
+                .collect();
+            let activities = activities
+                .iter()
+                .filter(|a| {
+                    a.mandates.iter().any(|r| {
+                        parse_reference(r) == Some((m.decision.as_str(), m.paragraph.as_str()))
+                    })
+                })
+                .map(|a| format!("{}/{}", a.biennium, a.code))
+                .collect();
+            MandateView {
+                mandate: m,
+                agreements,
+                activities,
+            }
+        })
+        .collect())
 }

@@ -708,7 +708,9 @@ fn contribution(
     }
 }
 
-/// The cooperation activities of 2026-2027 (two of them continue into 2028-2029).
+/// The cooperation activities of 2026-2027 (two of them continue into 2028-2029). The joint
+/// training is carried by JOINT-TRAIN-2026 (its charges are its actual cost) and the legal
+/// advice by MC-BRS-2026-02 (still awaiting approval, so nothing charged yet).
 pub fn activities() -> Vec<Activity> {
     let activity = |code: &str,
                     en: &str,
@@ -728,6 +730,7 @@ pub fn activities() -> Vec<Activity> {
         partners: vec![if lead == "MC" { "BRS" } else { "MC" }.into(), "CHB".into()],
         mandates: mandates.iter().map(|m| m.to_string()).collect(),
         budget_lines: vec![],
+        agreements: vec![],
         contributions,
         funding,
         status: ActivityStatus::Ongoing,
@@ -780,6 +783,35 @@ pub fn activities() -> Vec<Activity> {
             false,
         ),
     ]
+    .into_iter()
+    .map(|mut a| {
+        a.agreements = match a.code.as_str() {
+            "COOP-TRAIN" => vec!["JOINT-TRAIN-2026".into()],
+            "COOP-LEGAL" => vec!["MC-BRS-2026-02".into()],
+            _ => vec![],
+        };
+        a
+    })
+    .collect()
+}
+
+/// The paragraphs of MC-6/20 that each demo agreement serves: the purchase of services on a
+/// cost-recovery basis (4(b)), cooperation under the task force (4(a)), and the joint
+/// training (3).
+pub const MANDATE_LINKS: &[(&str, &str)] = &[
+    ("MC-BRS-2026-01", "MC-6/20 4(a)"),
+    ("MC-BRS-2026-01", "MC-6/20 4(b)"),
+    ("BRS-MC-2026-01", "MC-6/20 4(b)"),
+    ("BRS-MC-2026-02", "MC-6/20 4(b)"),
+    ("MC-BRS-2026-02", "MC-6/20 4(b)"),
+    ("JOINT-TRAIN-2026", "MC-6/20 3"),
+];
+
+/// The day the demo records as MC-6/20's adoption: an illustrative date during the sixth
+/// meeting of the Conference of the Parties (Geneva, November 2025); the published text gives
+/// no date.
+pub fn mc_6_20_adopted_on() -> NaiveDate {
+    date(2025, 11, 7)
 }
 
 /// The joint training session of 2026 (its cost is split by JOINT-TRAIN-2026).
@@ -987,7 +1019,14 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
         "MC-6-20.fr.txt",
         MC_6_20_FR,
         Some(synergies_domain::decision::Language::Fr),
+        crate::decisions::Standing {
+            status: None,
+            adopted_on: Some(mc_6_20_adopted_on()),
+        },
     )?;
+    for (agreement, mandate) in MANDATE_LINKS {
+        crate::decisions::link_agreement(store, agreement, mandate, "demo")?;
+    }
     crate::activities::import_activities(store, &activities())?;
     crate::activities::plan(store, "2026-2027", "2028-2029")?;
     crate::cooperation::save_task_force(store, &task_force())?;

@@ -169,26 +169,76 @@ enum DecisionsCmd {
         /// Print what was understood, as JSON.
         #[arg(long)]
         json: bool,
+        /// The day the decision was adopted, when known (default: as recorded, else unknown).
+        #[arg(long)]
+        adopted: Option<NaiveDate>,
+        /// Where the decision stands (default: as recorded, else adopted).
+        #[arg(long, value_enum)]
+        status: Option<DecisionStatusArg>,
     },
-    /// List the recorded decisions.
+    /// List the recorded decisions with their type, meeting, status and adoption date.
     List {
         #[arg(long)]
         json: bool,
     },
-    /// Print a recorded decision's structure as JSON.
+    /// Print a recorded decision's structure as JSON, with its status and adoption date.
     Show {
         number: String,
         #[arg(long, value_enum, default_value = "fr")]
         lang: LangArg,
     },
+    /// Set a decision's status (every language), and its adoption date.
+    Update {
+        /// The decision, such as MC-6/20.
+        number: String,
+        #[arg(long, value_enum)]
+        status: DecisionStatusArg,
+        /// The day it was adopted (default: the recorded one stays).
+        #[arg(long)]
+        adopted: Option<NaiveDate>,
+        /// Who makes the change (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DecisionStatusArg {
+    Adopted,
+    #[value(name = "in_force")]
+    InForce,
+    Superseded,
+    Revoked,
+}
+
+impl DecisionStatusArg {
+    fn status(self) -> synergies_domain::decision::DecisionStatus {
+        use synergies_domain::decision::DecisionStatus;
+        match self {
+            DecisionStatusArg::Adopted => DecisionStatus::Adopted,
+            DecisionStatusArg::InForce => DecisionStatus::InForce,
+            DecisionStatusArg::Superseded => DecisionStatus::Superseded,
+            DecisionStatusArg::Revoked => DecisionStatus::Revoked,
+        }
+    }
 }
 
 #[derive(Subcommand)]
 enum MandatesCmd {
-    /// List the mandates, of one decision or all.
+    /// List the mandates, of one decision or all, with the agreements and activities that
+    /// serve them.
     List {
         #[arg(long)]
         decision: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one mandate: its text, status, dated notes, agreements and activities.
+    Show {
+        /// The decision, such as MC-6/20.
+        decision: String,
+        /// The paragraph, such as 3 or 4(c).
+        paragraph: String,
         #[arg(long)]
         json: bool,
     },
@@ -216,10 +266,62 @@ enum MandatesCmd {
 enum ActivitiesCmd {
     /// Record activities from a JSON array (all or none).
     Import { file: PathBuf },
-    /// List a biennium's activities with their estimated cost per organisation.
+    /// List a biennium's activities: estimated cost per organisation against the actual cost
+    /// charged in the ledger under the agreements that carry them.
     List {
         #[arg(long)]
         biennium: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set an activity's status.
+    SetStatus {
+        code: String,
+        #[arg(long, value_enum)]
+        status: ActivityStatusArg,
+        /// The activity's biennium (needed when its code is recorded in several).
+        #[arg(long)]
+        biennium: Option<String>,
+        /// Who makes the change (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Change an activity's common fields: status, funding, outputs, agreements, mandates.
+    Update {
+        code: String,
+        /// The activity's biennium (needed when its code is recorded in several).
+        #[arg(long)]
+        biennium: Option<String>,
+        #[arg(long, value_enum)]
+        status: Option<ActivityStatusArg>,
+        #[arg(long, value_enum)]
+        funding: Option<FundingArg>,
+        /// Whether it continues into the next biennium.
+        #[arg(long)]
+        continues: Option<bool>,
+        #[arg(long)]
+        title_en: Option<String>,
+        #[arg(long)]
+        title_fr: Option<String>,
+        /// An output to add (repeatable).
+        #[arg(long = "add-output")]
+        add_outputs: Vec<String>,
+        /// An output to remove (repeatable).
+        #[arg(long = "remove-output")]
+        remove_outputs: Vec<String>,
+        /// An agreement that carries its cost, of the same biennium (repeatable).
+        #[arg(long = "add-agreement")]
+        add_agreements: Vec<String>,
+        #[arg(long = "remove-agreement")]
+        remove_agreements: Vec<String>,
+        /// A mandate it serves, such as "MC-6/20 4(a)" (repeatable).
+        #[arg(long = "add-mandate")]
+        add_mandates: Vec<String>,
+        #[arg(long = "remove-mandate")]
+        remove_mandates: Vec<String>,
+        /// Who makes the change (recorded in the audit trail).
+        #[arg(long, default_value = "cli")]
+        by: String,
         #[arg(long)]
         json: bool,
     },
@@ -244,6 +346,88 @@ enum TrainingCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Add a participant to a recorded training event.
+    AddParticipant {
+        /// The event's code.
+        event: String,
+        /// ISO 3166 country code, such as KE.
+        #[arg(long)]
+        country: String,
+        #[arg(long, value_enum)]
+        region: RegionArg,
+        #[arg(long, value_enum)]
+        gender: GenderArg,
+        /// chair, vice_chair, potential_negotiator, …
+        #[arg(long, default_value = "potential_negotiator")]
+        role: String,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RegionArg {
+    African,
+    #[value(name = "asia_pacific")]
+    AsiaPacific,
+    #[value(name = "eastern_european")]
+    EasternEuropean,
+    #[value(name = "latin_american_caribbean")]
+    LatinAmericanCaribbean,
+    #[value(name = "western_european_others")]
+    WesternEuropeanOthers,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GenderArg {
+    Female,
+    Male,
+    Other,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ActivityStatusArg {
+    Planned,
+    Ongoing,
+    Completed,
+    Postponed,
+    Cancelled,
+}
+
+impl ActivityStatusArg {
+    fn status(self) -> synergies_domain::activity::ActivityStatus {
+        use synergies_domain::activity::ActivityStatus;
+        match self {
+            ActivityStatusArg::Planned => ActivityStatus::Planned,
+            ActivityStatusArg::Ongoing => ActivityStatus::Ongoing,
+            ActivityStatusArg::Completed => ActivityStatus::Completed,
+            ActivityStatusArg::Postponed => ActivityStatus::Postponed,
+            ActivityStatusArg::Cancelled => ActivityStatus::Cancelled,
+        }
+    }
+}
+
+impl FundingArg {
+    fn funding(self) -> synergies_domain::activity::FundingStatus {
+        use synergies_domain::activity::FundingStatus;
+        match self {
+            FundingArg::CoreBudget => FundingStatus::CoreBudget,
+            FundingArg::SubjectToResources => FundingStatus::SubjectToResources,
+            FundingArg::VoluntaryFunding => FundingStatus::VoluntaryFunding,
+            FundingArg::Unfunded => FundingStatus::Unfunded,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FundingArg {
+    #[value(name = "core_budget")]
+    CoreBudget,
+    #[value(name = "subject_to_resources")]
+    SubjectToResources,
+    #[value(name = "voluntary_funding")]
+    VoluntaryFunding,
+    Unfunded,
 }
 
 #[derive(Subcommand)]
@@ -260,6 +444,40 @@ enum TaskforceCmd {
         code: String,
         #[arg(long, value_enum)]
         status: ActionArg,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Record a new task-force meeting.
+    AddMeeting {
+        /// The meeting's code, such as TF-2027-1.
+        code: String,
+        #[arg(long)]
+        date: NaiveDate,
+        /// An organisation that attended (repeatable), such as MC.
+        #[arg(long = "attendee")]
+        attendees: Vec<String>,
+        #[arg(long, default_value = "")]
+        minutes: String,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Record a new action item, agreed at a meeting and serving an activity.
+    AddAction {
+        /// The item's code, such as AI-4.
+        code: String,
+        #[arg(long)]
+        title: String,
+        /// Who carries it out.
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        due: NaiveDate,
+        /// The meeting that agreed it.
+        #[arg(long)]
+        meeting: Option<String>,
+        /// The activity it serves (its code).
+        #[arg(long)]
+        activity: Option<String>,
         #[arg(long, default_value = "cli")]
         by: String,
     },
@@ -333,8 +551,26 @@ enum AgreementsCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Show one agreement with its versions and approvals.
+    /// Show one agreement with its versions, approvals and the mandates it serves.
     Show { code: String },
+    /// Link an agreement to a mandate it serves.
+    Link {
+        code: String,
+        /// The mandate: decision and paragraph, such as "MC-6/20 4(a)".
+        #[arg(long)]
+        mandate: String,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Remove the link from an agreement to a mandate.
+    Unlink {
+        code: String,
+        /// The mandate: decision and paragraph, such as "MC-6/20 4(a)".
+        #[arg(long)]
+        mandate: String,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
     /// Load agreements from a JSON array (as `export agreements --format json` writes).
     Import { file: PathBuf },
     /// Propose the draft version for approval by the heads.
@@ -881,9 +1117,32 @@ fn agreements_cmd(db: &str, cmd: AgreementsCmd) -> Result<()> {
             }
         }
         AgreementsCmd::Show { code } => match store.agreement(&code)? {
-            Some(a) => print_json(&a)?,
+            Some(a) => {
+                let mandates: Vec<String> = store
+                    .mandate_links(Some(&code))?
+                    .into_iter()
+                    .map(|l| format!("{} {}", l.decision, l.paragraph))
+                    .collect();
+                let mut shown = serde_json::to_value(&a)?;
+                if let Some(object) = shown.as_object_mut() {
+                    object.insert("mandates".into(), json!(mandates));
+                }
+                print_json(&shown)?
+            }
             None => bail!("unknown agreement {code}"),
         },
+        AgreementsCmd::Link { code, mandate, by } => {
+            let new = synergies_app::decisions::link_agreement(store, &code, &mandate, &by)?;
+            if new {
+                println!("{code} now serves {}.", mandate.trim());
+            } else {
+                println!("{code} already serves {}; nothing changed.", mandate.trim());
+            }
+        }
+        AgreementsCmd::Unlink { code, mandate, by } => {
+            synergies_app::decisions::unlink_agreement(store, &code, &mandate, &by)?;
+            println!("{code} no longer serves {}.", mandate.trim());
+        }
         AgreementsCmd::Import { file } => {
             let list: Vec<Agreement> = read_json(&file)?;
             let n = agreements::import_agreements(store, &list)?;
@@ -1185,11 +1444,32 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
     Ok(())
 }
 
+/// A decision's standing: `COP-6 in_force (adopted on 2025-11-07)`, or with `adoption date
+/// unknown`.
+fn standing(d: &synergies_store::DecisionRecord) -> String {
+    format!(
+        "{}-{} {} ({})",
+        d.body.abbreviation(),
+        d.meeting,
+        d.status,
+        match d.adopted_on {
+            Some(on) => format!("adopted on {on}"),
+            None => "adoption date unknown".into(),
+        }
+    )
+}
+
 fn decisions_cmd(db: &str, cmd: DecisionsCmd) -> Result<()> {
     let store = open(db)?;
     let store = store.as_ref();
     match cmd {
-        DecisionsCmd::Import { file, lang, json } => {
+        DecisionsCmd::Import {
+            file,
+            lang,
+            json,
+            adopted,
+            status,
+        } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let name = file.display().to_string();
@@ -1198,6 +1478,10 @@ fn decisions_cmd(db: &str, cmd: DecisionsCmd) -> Result<()> {
                 &name,
                 &text,
                 lang.map(LangArg::language),
+                synergies_app::decisions::Standing {
+                    status: status.map(DecisionStatusArg::status),
+                    adopted_on: adopted,
+                },
             )?;
             if json {
                 print_json(&imported.decision)?;
@@ -1225,14 +1509,22 @@ fn decisions_cmd(db: &str, cmd: DecisionsCmd) -> Result<()> {
                     .iter()
                     .map(|d| {
                         json!({ "number": d.number, "language": d.language, "treaty": d.treaty,
-                                "meeting": d.meeting, "title": d.title,
-                                "imported_at": d.imported_at })
+                                "type": d.kind, "body": d.body, "meeting": d.meeting,
+                                "status": d.status, "adopted_on": d.adopted_on,
+                                "title": d.title, "imported_at": d.imported_at })
                     })
                     .collect();
                 print_json(&rows)?;
             } else {
                 for d in &list {
-                    println!("{:<10} {:<3} {}", d.number, d.language, d.title);
+                    println!(
+                        "{:<10} {:<3} {:<9} {:<42} {}",
+                        d.number,
+                        d.language,
+                        d.kind,
+                        standing(d),
+                        d.title
+                    );
                 }
             }
         }
@@ -1245,8 +1537,29 @@ fn decisions_cmd(db: &str, cmd: DecisionsCmd) -> Result<()> {
             else {
                 bail!("no decision {number} in {lang}");
             };
-            let doc: serde_json::Value = serde_json::from_str(&d.document)?;
+            let mut doc: serde_json::Value = serde_json::from_str(&d.document)?;
+            if let Some(object) = doc.as_object_mut() {
+                object.insert("type".into(), json!(d.kind));
+                object.insert("body".into(), json!(d.body));
+                object.insert("status".into(), json!(d.status));
+                object.insert("adopted_on".into(), json!(d.adopted_on));
+            }
             print_json(&doc)?;
+        }
+        DecisionsCmd::Update {
+            number,
+            status,
+            adopted,
+            by,
+        } => {
+            let d = synergies_app::decisions::update_decision(
+                store,
+                &number,
+                status.status(),
+                adopted,
+                &by,
+            )?;
+            println!("{number}: {}.", standing(&d));
         }
     }
     Ok(())
@@ -1256,25 +1569,82 @@ fn mandates_cmd(db: &str, cmd: MandatesCmd) -> Result<()> {
     use synergies_domain::mandate::MandateStatus;
     let store = open(db)?;
     let store = store.as_ref();
+    let due = |m: &synergies_domain::mandate::Mandate| match (&m.deliverable, m.due_meeting) {
+        (Some(d), Some(n)) => format!("{d} due at meeting {n}"),
+        (Some(d), None) => d.clone(),
+        _ => String::new(),
+    };
     match cmd {
         MandatesCmd::List { decision, json } => {
-            let list = store.mandates(decision.as_deref())?;
+            let list = synergies_app::decisions::mandates(store, decision.as_deref())?;
             if json {
                 print_json(&list)?;
             } else {
-                for m in &list {
+                for v in &list {
+                    let m = &v.mandate;
                     println!(
-                        "{:<9} {:<6} {:<13} {:<11} {:<20} {}",
+                        "{:<9} {:<6} {:<13} {:<11} {:<20} {:<28} {}",
                         m.decision,
                         m.paragraph,
                         m.tracking.as_str(),
                         m.status.as_str(),
                         m.actor.as_deref().unwrap_or("-"),
-                        match (&m.deliverable, m.due_meeting) {
-                            (Some(d), Some(n)) => format!("{d} due at meeting {n}"),
-                            (Some(d), None) => d.clone(),
-                            _ => String::new(),
+                        due(m),
+                        if v.agreements.is_empty() {
+                            String::new()
+                        } else {
+                            format!("agreements: {}", v.agreements.join(", "))
                         }
+                    );
+                }
+            }
+        }
+        MandatesCmd::Show {
+            decision,
+            paragraph,
+            json,
+        } => {
+            let Some(v) = synergies_app::decisions::mandates(store, Some(&decision))?
+                .into_iter()
+                .find(|v| v.mandate.paragraph == paragraph)
+            else {
+                bail!("no mandate {paragraph} of {decision} (see `mandates list`)");
+            };
+            let notes = store.mandate_notes(&decision, &paragraph)?;
+            if json {
+                print_json(&json!({ "mandate": v, "notes": notes }))?;
+            } else {
+                let m = &v.mandate;
+                println!(
+                    "{} {} ({}, {}): {}",
+                    m.decision,
+                    m.paragraph,
+                    m.tracking.as_str(),
+                    m.status.as_str(),
+                    m.text
+                );
+                if let Some(actor) = &m.actor {
+                    println!("Addressed to: {actor}");
+                }
+                if !due(m).is_empty() {
+                    println!("Deliverable: {}", due(m));
+                }
+                let or_none = |l: &[String]| {
+                    if l.is_empty() {
+                        "none".to_string()
+                    } else {
+                        l.join(", ")
+                    }
+                };
+                println!("Agreements: {}", or_none(&v.agreements));
+                println!("Activities: {}", or_none(&v.activities));
+                for n in &notes {
+                    println!(
+                        "{} {} ({}): {}",
+                        n.noted_on,
+                        n.status.as_str(),
+                        n.author,
+                        n.note
                     );
                 }
             }
@@ -1322,18 +1692,89 @@ fn activities_cmd(db: &str, cmd: ActivitiesCmd) -> Result<()> {
             if json {
                 print_json(&list)?;
             } else {
+                println!(
+                    "{:<12} {:<4} {:<10} {:>14} {:>14}  title",
+                    "code", "lead", "status", "estimated", "actual"
+                );
                 for p in &list {
                     let a = &p.activity;
-                    let total: i64 = p.costs.iter().map(|c| c.total_minor).sum();
-                    let currency = p.costs.first().map(|c| c.currency.code()).unwrap_or("USD");
+                    let c = p.currency;
+                    let status = serde_json::to_value(a.status)?;
                     println!(
-                        "{:<12} {:<4} {:>14} {currency}  {}",
+                        "{:<12} {:<4} {:<10} {:>14} {:>14}  {} ({c})",
                         a.code,
                         a.lead,
-                        money(currency, total),
+                        status.as_str().unwrap_or("-"),
+                        c.format_minor(p.estimated_minor),
+                        p.actual_minor.map_or("-".into(), |x| c.format_minor(x)),
                         a.title_en
                     );
+                    if p.actual_minor.is_some() {
+                        for l in &p.by_organisation {
+                            println!(
+                                "  {:<26} {:>14} {:>14}",
+                                l.organisation,
+                                c.format_minor(l.estimated_minor),
+                                c.format_minor(l.actual_minor)
+                            );
+                        }
+                    }
                 }
+            }
+        }
+        ActivitiesCmd::SetStatus {
+            code,
+            status,
+            biennium,
+            by,
+        } => {
+            let change = activities::ActivityChange {
+                status: Some(status.status()),
+                ..Default::default()
+            };
+            let a = activities::update(store, &code, biennium.as_deref(), &change, &by)?;
+            println!(
+                "{} ({}): {}.",
+                a.code,
+                a.biennium,
+                serde_json::to_value(a.status)?.as_str().unwrap_or("-")
+            );
+        }
+        ActivitiesCmd::Update {
+            code,
+            biennium,
+            status,
+            funding,
+            continues,
+            title_en,
+            title_fr,
+            add_outputs,
+            remove_outputs,
+            add_agreements,
+            remove_agreements,
+            add_mandates,
+            remove_mandates,
+            by,
+            json,
+        } => {
+            let change = activities::ActivityChange {
+                status: status.map(ActivityStatusArg::status),
+                funding: funding.map(FundingArg::funding),
+                continues,
+                title_en,
+                title_fr,
+                add_outputs,
+                remove_outputs,
+                add_agreements,
+                remove_agreements,
+                add_mandates,
+                remove_mandates,
+            };
+            let a = activities::update(store, &code, biennium.as_deref(), &change, &by)?;
+            if json {
+                print_json(&a)?;
+            } else {
+                println!("{} ({}): updated.", a.code, a.biennium);
             }
         }
         ActivitiesCmd::Plan { from, to, json } => {
@@ -1365,6 +1806,12 @@ fn activities_cmd(db: &str, cmd: ActivitiesCmd) -> Result<()> {
                     c.format_minor(now),
                     c.format_minor(next)
                 );
+                for (org, actual) in &plan.current_actual {
+                    println!(
+                        "Charged to {org} so far in {from} under their agreements: {} {c}",
+                        c.format_minor(*actual)
+                    );
+                }
             }
         }
     }
@@ -1415,6 +1862,34 @@ fn training_cmd(db: &str, cmd: TrainingCmd) -> Result<()> {
                 }
             }
         }
+        TrainingCmd::AddParticipant {
+            event,
+            country,
+            region,
+            gender,
+            role,
+            by,
+        } => {
+            use synergies_domain::cooperation::{Gender, RegionalGroup, Trainee};
+            let trainee = Trainee {
+                country,
+                region: match region {
+                    RegionArg::African => RegionalGroup::African,
+                    RegionArg::AsiaPacific => RegionalGroup::AsiaPacific,
+                    RegionArg::EasternEuropean => RegionalGroup::EasternEuropean,
+                    RegionArg::LatinAmericanCaribbean => RegionalGroup::LatinAmericanCaribbean,
+                    RegionArg::WesternEuropeanOthers => RegionalGroup::WesternEuropeanOthers,
+                },
+                gender: match gender {
+                    GenderArg::Female => Gender::Female,
+                    GenderArg::Male => Gender::Male,
+                    GenderArg::Other => Gender::Other,
+                },
+                role,
+            };
+            let e = cooperation::add_participant(store, &event, trainee, &by)?;
+            println!("{}: {} participants.", e.code, e.participants.len());
+        }
     }
     Ok(())
 }
@@ -1459,6 +1934,51 @@ fn taskforce_cmd(db: &str, cmd: TaskforceCmd) -> Result<()> {
             };
             let item = cooperation::set_action_status(store, &code, status, &by)?;
             println!("{}: {:?}.", item.code, item.status);
+        }
+        TaskforceCmd::AddMeeting {
+            code,
+            date,
+            attendees,
+            minutes,
+            by,
+        } => {
+            use synergies_domain::cooperation::TaskForceMeeting;
+            cooperation::add_meeting(
+                store,
+                TaskForceMeeting {
+                    code: code.clone(),
+                    date,
+                    attendees,
+                    minutes,
+                },
+                &by,
+            )?;
+            println!("Recorded the task-force meeting {code} of {date}.");
+        }
+        TaskforceCmd::AddAction {
+            code,
+            title,
+            owner,
+            due,
+            meeting,
+            activity,
+            by,
+        } => {
+            use synergies_domain::cooperation::ActionItem;
+            cooperation::add_action(
+                store,
+                ActionItem {
+                    code: code.clone(),
+                    title,
+                    owner,
+                    due,
+                    status: ActionStatus::Open,
+                    meeting,
+                    activity,
+                },
+                &by,
+            )?;
+            println!("Recorded the action item {code}, due {due}.");
         }
     }
     Ok(())

@@ -6,7 +6,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::{exports, int_field, read, str_field, Run, Sandbox};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
 // Help
@@ -39,14 +39,22 @@ const NESTED: &[(&str, &[&str])] = &[
     ("framework", &["load", "show"]),
     (
         "agreements",
-        &["list", "show", "import", "propose", "approve"],
+        &[
+            "list", "show", "link", "unlink", "import", "propose", "approve",
+        ],
     ),
     ("deliveries", &["import", "accept", "dispute", "list"]),
-    ("decisions", &["import", "list", "show"]),
-    ("mandates", &["list", "update"]),
-    ("activities", &["import", "list", "plan"]),
-    ("training", &["import", "list"]),
-    ("taskforce", &["import", "show", "action"]),
+    ("decisions", &["import", "list", "show", "update"]),
+    ("mandates", &["list", "show", "update"]),
+    (
+        "activities",
+        &["import", "list", "set-status", "update", "plan"],
+    ),
+    ("training", &["import", "list", "add-participant"]),
+    (
+        "taskforce",
+        &["import", "show", "action", "add-meeting", "add-action"],
+    ),
     ("charges", &["list"]),
     ("ledger", &["trial-balance", "check", "export"]),
     ("store", &["copy", "backup", "restore"]),
@@ -1345,5 +1353,712 @@ fn training_events_and_the_task_force_are_recorded_and_changed() {
             .unwrap()
             .len(),
         1
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decision standing, links from agreements to mandates, actual costs, changes from the CLI
+
+/// The sum of the posted charges of `agreement` (all periods), per payer organisation.
+fn charged_by_payer(sb: &Sandbox, agreement: &str) -> BTreeMap<String, i64> {
+    let mut out = BTreeMap::new();
+    for c in charges(sb, &["--agreement", agreement]) {
+        *out.entry(c["payer_organisation"].as_str().unwrap().to_string())
+            .or_insert(0) += c["total_minor"].as_i64().unwrap();
+    }
+    out
+}
+
+fn activity<'a>(list: &'a Value, code: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["activity"]["code"] == code)
+        .unwrap_or_else(|| panic!("no activity {code} in {list:#}"))
+}
+
+#[test]
+fn decisions_have_a_type_a_meeting_a_status_and_an_adoption_date() {
+    let sb = Sandbox::new();
+    sb.demo();
+    let list = sb.json(&["decisions", "list", "--json"]);
+    let d = &list[0];
+    assert_eq!(
+        (
+            &d["type"],
+            &d["body"],
+            &d["meeting"],
+            &d["status"],
+            &d["adopted_on"]
+        ),
+        (
+            &json!("decision"),
+            &json!("cop"),
+            &json!(6),
+            &json!("adopted"),
+            &json!("2025-11-07")
+        ),
+        "{d:#}"
+    );
+    let shown = sb.json(&["decisions", "show", "MC-6/20"]);
+    assert_eq!(shown["status"], "adopted");
+    assert_eq!(shown["adopted_on"], "2025-11-07");
+    let text = sb.ok(&["decisions", "list"]).stdout;
+    assert!(
+        text.contains("COP-6 adopted (adopted on 2025-11-07)"),
+        "{text}"
+    );
+
+    // A change of status keeps the adoption date unless a new one is given.
+    let out = sb
+        .ok(&["decisions", "update", "MC-6/20", "--status", "in_force"])
+        .stdout;
+    assert!(out.contains("in_force (adopted on 2025-11-07)"), "{out}");
+    // The English text, imported with a status and a date, sets them for both languages.
+    let en = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/tests/fixtures/MC-6-20.en.txt"
+    );
+    sb.ok(&[
+        "decisions",
+        "import",
+        en,
+        "--lang",
+        "en",
+        "--status",
+        "superseded",
+        "--adopted",
+        "2025-11-06",
+    ]);
+    let list = sb.json(&["decisions", "list", "--json"]);
+    for d in list.as_array().unwrap() {
+        assert_eq!(d["status"], "superseded", "{d:#}");
+        assert_eq!(d["adopted_on"], "2025-11-06", "{d:#}");
+    }
+    // Importing again without them keeps what is recorded.
+    sb.ok(&["decisions", "import", en, "--lang", "en"]);
+    let standing: Vec<(Value, Value)> = sb
+        .json(&["decisions", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["status"].clone(), d["adopted_on"].clone()))
+        .collect();
+    assert_eq!(
+        standing,
+        vec![(json!("superseded"), json!("2025-11-06")); 2],
+        "a re-import without --status or --adopted keeps the recorded standing"
+    );
+
+    // Bad input is refused with a clear error, and nothing changes.
+    let before = sb.counts();
+    let unknown = sb
+        .run(&["decisions", "update", "MC-9/99", "--status", "revoked"])
+        .failed();
+    assert!(
+        unknown.stderr.contains("no decision MC-9/99"),
+        "{}",
+        unknown.stderr
+    );
+    let bad_status = sb
+        .run(&["decisions", "update", "MC-6/20", "--status", "repealed"])
+        .failed();
+    assert!(
+        bad_status.stderr.contains("in_force"),
+        "{}",
+        bad_status.stderr
+    );
+    sb.run(&[
+        "decisions",
+        "update",
+        "MC-6/20",
+        "--status",
+        "revoked",
+        "--adopted",
+        "2025-13-01",
+    ])
+    .failed();
+    assert_eq!(sb.counts(), before);
+    assert_eq!(
+        sb.json(&["decisions", "list", "--json"])[0]["status"],
+        "superseded"
+    );
+}
+
+#[test]
+fn agreements_are_linked_to_the_mandates_they_serve() {
+    let sb = Sandbox::new();
+    sb.demo();
+    // The demo links its agreements to paragraphs of MC-6/20.
+    let shown = sb.json(&["agreements", "show", "JOINT-TRAIN-2026"]);
+    assert_eq!(shown["mandates"], json!(["MC-6/20 3"]));
+    let list = sb.json(&["mandates", "list", "--decision", "MC-6/20", "--json"]);
+    let of = |list: &Value, paragraph: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["paragraph"] == paragraph)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        of(&list, "4(b)")["agreements"],
+        json!([
+            "BRS-MC-2026-01",
+            "BRS-MC-2026-02",
+            "MC-BRS-2026-01",
+            "MC-BRS-2026-02"
+        ])
+    );
+    assert_eq!(of(&list, "4(c)")["agreements"], json!([]));
+    assert_eq!(
+        of(&list, "3")["activities"],
+        json!(["2026-2027/COOP-TRAIN", "2028-2029/COOP-TRAIN"])
+    );
+
+    // Link, link again (nothing changes), show, unlink.
+    sb.ok(&[
+        "agreements",
+        "link",
+        "BRS-MC-2026-01",
+        "--mandate",
+        "MC-6/20 4(c)",
+    ]);
+    let again = sb
+        .ok(&[
+            "agreements",
+            "link",
+            "BRS-MC-2026-01",
+            "--mandate",
+            "MC-6/20 4(c)",
+        ])
+        .stdout;
+    assert!(again.contains("nothing changed"), "{again}");
+    let m = sb.json(&["mandates", "show", "MC-6/20", "4(c)", "--json"]);
+    assert_eq!(m["mandate"]["agreements"], json!(["BRS-MC-2026-01"]));
+    assert_eq!(m["mandate"]["due_meeting"], 7);
+    assert_eq!(
+        sb.json(&["agreements", "show", "BRS-MC-2026-01"])["mandates"],
+        json!(["MC-6/20 4(b)", "MC-6/20 4(c)"])
+    );
+    sb.ok(&[
+        "agreements",
+        "unlink",
+        "BRS-MC-2026-01",
+        "--mandate",
+        "MC-6/20 4(c)",
+    ]);
+    assert_eq!(
+        sb.json(&["mandates", "show", "MC-6/20", "4(c)", "--json"])["mandate"]["agreements"],
+        json!([])
+    );
+
+    // Unknown agreements and mandates, and what is not a mandate, are refused; nothing changes.
+    let before = sb.counts();
+    let refusals = [
+        (
+            vec!["agreements", "link", "NO-SUCH", "--mandate", "MC-6/20 3"],
+            "unknown agreement NO-SUCH",
+        ),
+        (
+            vec![
+                "agreements",
+                "link",
+                "BRS-MC-2026-01",
+                "--mandate",
+                "MC-6/20 9",
+            ],
+            "no mandate 9 of MC-6/20",
+        ),
+        (
+            vec![
+                "agreements",
+                "link",
+                "BRS-MC-2026-01",
+                "--mandate",
+                "MC-9/1 1",
+            ],
+            "no mandate 1 of MC-9/1",
+        ),
+        (
+            vec![
+                "agreements",
+                "link",
+                "BRS-MC-2026-01",
+                "--mandate",
+                "MC-6/20",
+            ],
+            "does not name a mandate",
+        ),
+        (
+            vec![
+                "agreements",
+                "unlink",
+                "BRS-MC-2026-01",
+                "--mandate",
+                "MC-6/20 4(c)",
+            ],
+            "is not linked to MC-6/20 4(c)",
+        ),
+        (
+            vec!["mandates", "show", "MC-6/20", "7"],
+            "no mandate 7 of MC-6/20",
+        ),
+    ];
+    for (args, message) in refusals {
+        let refused = sb.run(&args).failed();
+        assert!(
+            refused.stderr.contains(message),
+            "{args:?}: expected {message:?} in {}",
+            refused.stderr
+        );
+    }
+    assert_eq!(sb.counts(), before);
+}
+
+#[test]
+fn activities_show_their_actual_cost_from_the_ledger() {
+    let sb = Sandbox::new();
+    sb.demo();
+    let list = sb.json(&["activities", "list", "--biennium", "2026-2027", "--json"]);
+    // The joint training is carried by JOINT-TRAIN-2026: its actual cost is what that
+    // agreement charged, per payer, to the cent.
+    let train = activity(&list, "COOP-TRAIN");
+    let charged = charged_by_payer(&sb, "JOINT-TRAIN-2026");
+    assert!(!charged.is_empty());
+    let total: i64 = charged.values().sum();
+    assert_eq!(train["actual_minor"], total, "{train:#}");
+    for line in train["by_organisation"].as_array().unwrap() {
+        let org = line["organisation"].as_str().unwrap();
+        assert_eq!(
+            line["actual_minor"].as_i64().unwrap(),
+            charged.get(org).copied().unwrap_or(0),
+            "{org}"
+        );
+    }
+    let estimated: i64 = train["costs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["total_minor"].as_i64().unwrap())
+        .sum();
+    assert_eq!(train["estimated_minor"], estimated);
+    // An activity that no agreement carries has no actual cost; one whose agreement has not
+    // charged anything yet has zero.
+    assert_eq!(activity(&list, "COOP-REPORT")["actual_minor"], Value::Null);
+    assert_eq!(activity(&list, "COOP-LEGAL")["actual_minor"], 0);
+    let text = sb
+        .ok(&["activities", "list", "--biennium", "2026-2027"])
+        .stdout;
+    assert!(
+        text.contains("estimated") && text.contains("actual"),
+        "{text}"
+    );
+
+    // Linking an agreement from the CLI brings its charges in.
+    sb.ok(&[
+        "activities",
+        "update",
+        "COOP-REPORT",
+        "--add-agreement",
+        "MC-BRS-2026-01",
+    ]);
+    let list = sb.json(&["activities", "list", "--biennium", "2026-2027", "--json"]);
+    let report = activity(&list, "COOP-REPORT");
+    assert_eq!(
+        report["actual_minor"],
+        charged_by_payer(&sb, "MC-BRS-2026-01")
+            .values()
+            .sum::<i64>()
+    );
+
+    // A reversed charge is no longer a cost.
+    let first = &charges(&sb, &["--agreement", "JOINT-TRAIN-2026"])[0];
+    let period = first["period"].as_str().unwrap().to_string();
+    let in_period: i64 = charges(
+        &sb,
+        &["--agreement", "JOINT-TRAIN-2026", "--period", &period],
+    )
+    .iter()
+    .map(|c| c["total_minor"].as_i64().unwrap())
+    .sum();
+    sb.ok(&[
+        "reopen",
+        "--period",
+        &period,
+        "--agreement",
+        "JOINT-TRAIN-2026",
+    ]);
+    let list = sb.json(&["activities", "list", "--biennium", "2026-2027", "--json"]);
+    assert_eq!(
+        activity(&list, "COOP-TRAIN")["actual_minor"],
+        total - in_period
+    );
+
+    // The plan tells what was charged so far under the carried activities' agreements.
+    let plan = sb.json(&[
+        "activities",
+        "plan",
+        "--from",
+        "2026-2027",
+        "--to",
+        "2028-2029",
+        "--json",
+    ]);
+    let so_far: i64 = plan["current_actual"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(so_far, total - in_period);
+
+    // An agreement of another biennium, or an unknown one, is refused.
+    let refused = sb
+        .run(&[
+            "activities",
+            "update",
+            "COOP-TRAIN",
+            "--biennium",
+            "2028-2029",
+            "--add-agreement",
+            "JOINT-TRAIN-2026",
+        ])
+        .failed();
+    assert!(
+        refused
+            .stderr
+            .contains("of the biennium 2026-2027, not 2028-2029"),
+        "{}",
+        refused.stderr
+    );
+    let refused = sb
+        .run(&[
+            "activities",
+            "update",
+            "COOP-REPORT",
+            "--add-agreement",
+            "NO-SUCH",
+        ])
+        .failed();
+    assert!(
+        refused.stderr.contains("unknown agreement NO-SUCH"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn activities_are_changed_from_the_cli() {
+    let sb = Sandbox::new();
+    sb.demo();
+    // COOP-TRAIN is recorded in both biennia: the biennium must be given.
+    let before = sb.counts();
+    let ambiguous = sb
+        .run(&[
+            "activities",
+            "set-status",
+            "COOP-TRAIN",
+            "--status",
+            "completed",
+        ])
+        .failed();
+    assert!(
+        ambiguous
+            .stderr
+            .contains("2026-2027 and 2028-2029: give --biennium"),
+        "{}",
+        ambiguous.stderr
+    );
+    assert_eq!(sb.counts(), before);
+    sb.ok(&[
+        "activities",
+        "set-status",
+        "COOP-TRAIN",
+        "--biennium",
+        "2026-2027",
+        "--status",
+        "completed",
+    ]);
+    sb.ok(&[
+        "activities",
+        "set-status",
+        "COOP-REPORT",
+        "--status",
+        "postponed",
+    ]);
+    let updated = sb.json(&[
+        "activities",
+        "update",
+        "COOP-LEGAL",
+        "--biennium",
+        "2026-2027",
+        "--funding",
+        "voluntary_funding",
+        "--continues",
+        "false",
+        "--add-output",
+        "Guidance note on mercury wastes",
+        "--add-mandate",
+        "MC-6/20 4(c)",
+        "--json",
+    ]);
+    assert_eq!(updated["funding"], "voluntary_funding");
+    assert_eq!(updated["continues"], false);
+    assert_eq!(
+        updated["outputs"],
+        json!(["Guidance note on mercury wastes"])
+    );
+    assert_eq!(
+        updated["mandates"],
+        json!(["MC-6/20 4(a)", "MC-6/20 4(b)", "MC-6/20 4(c)"])
+    );
+    let list = sb.json(&["activities", "list", "--biennium", "2026-2027", "--json"]);
+    assert_eq!(
+        activity(&list, "COOP-TRAIN")["activity"]["status"],
+        "completed"
+    );
+    assert_eq!(
+        activity(&list, "COOP-REPORT")["activity"]["status"],
+        "postponed"
+    );
+    assert_eq!(activity(&list, "COOP-LEGAL")["activity"], updated);
+    let next = sb.json(&["activities", "list", "--biennium", "2028-2029", "--json"]);
+    assert_eq!(
+        activity(&next, "COOP-TRAIN")["activity"]["status"],
+        "planned",
+        "the other biennium's record is untouched"
+    );
+
+    // Bad changes are refused whole: nothing is written, not even the valid part.
+    let before = sb.counts();
+    let refusals = [
+        (
+            vec![
+                "activities",
+                "update",
+                "COOP-REPORT",
+                "--status",
+                "ongoing",
+                "--remove-output",
+                "nothing like it",
+            ],
+            "has no output \"nothing like it\"",
+        ),
+        (
+            vec![
+                "activities",
+                "update",
+                "COOP-REPORT",
+                "--add-mandate",
+                "MC-6/20 9",
+            ],
+            "no mandate 9 of MC-6/20",
+        ),
+        (
+            vec!["activities", "update", "COOP-REPORT"],
+            "nothing to change",
+        ),
+        (
+            vec!["activities", "set-status", "NOPE", "--status", "planned"],
+            "no activity NOPE",
+        ),
+        (
+            vec![
+                "activities",
+                "set-status",
+                "COOP-REPORT",
+                "--status",
+                "done",
+            ],
+            "possible values",
+        ),
+    ];
+    for (args, message) in refusals {
+        let refused = sb.run(&args).failed();
+        assert!(
+            refused.stderr.contains(message),
+            "{args:?}: expected {message:?} in {}",
+            refused.stderr
+        );
+    }
+    assert_eq!(sb.counts(), before);
+    assert_eq!(
+        activity(
+            &sb.json(&["activities", "list", "--biennium", "2026-2027", "--json"]),
+            "COOP-REPORT"
+        )["activity"]["status"],
+        "postponed"
+    );
+}
+
+#[test]
+fn training_participants_and_task_force_records_are_added_from_the_cli() {
+    let sb = Sandbox::new();
+    sb.demo();
+    sb.ok(&[
+        "training",
+        "add-participant",
+        "TRAIN-2026-GVA",
+        "--country",
+        "BR",
+        "--region",
+        "latin_american_caribbean",
+        "--gender",
+        "female",
+        "--role",
+        "chair",
+    ]);
+    let events = sb.json(&["training", "list", "--json"]);
+    let participants = events[0]["event"]["participants"].as_array().unwrap();
+    assert_eq!(participants.len(), 11);
+    assert_eq!(participants[10]["country"], "BR");
+    let latin_women = events[0]["participants_by_region_and_gender"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["region"] == "latin_american_caribbean" && c["gender"] == "female")
+        .unwrap()["participants"]
+        .clone();
+    assert_eq!(latin_women, 3);
+
+    sb.ok(&[
+        "taskforce",
+        "add-meeting",
+        "TF-2027-1",
+        "--date",
+        "2027-02-10",
+        "--attendee",
+        "MC",
+        "--attendee",
+        "CHB",
+        "--minutes",
+        "Reviewed the 2026 training and the 2027 plan.",
+    ]);
+    sb.ok(&[
+        "taskforce",
+        "add-action",
+        "AI-4",
+        "--title",
+        "Prepare the 2027 training session",
+        "--owner",
+        "BRS",
+        "--due",
+        "2027-05-31",
+        "--meeting",
+        "TF-2027-1",
+        "--activity",
+        "COOP-TRAIN",
+    ]);
+    sb.ok(&["taskforce", "action", "AI-4", "--status", "done"]);
+    let tf = sb.json(&["taskforce", "show", "--json"]);
+    assert_eq!(tf["meetings"].as_array().unwrap().len(), 3);
+    let item = tf["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "AI-4")
+        .unwrap();
+    assert_eq!(item["status"], "done");
+    assert_eq!(item["meeting"], "TF-2027-1");
+
+    let before = sb.counts();
+    let refusals = [
+        (
+            vec![
+                "training",
+                "add-participant",
+                "TRAIN-2026-GVA",
+                "--country",
+                "Brazil",
+                "--region",
+                "african",
+                "--gender",
+                "male",
+            ],
+            "ISO 3166",
+        ),
+        (
+            vec![
+                "training",
+                "add-participant",
+                "NO-EVENT",
+                "--country",
+                "BR",
+                "--region",
+                "african",
+                "--gender",
+                "male",
+            ],
+            "no training event NO-EVENT",
+        ),
+        (
+            vec![
+                "taskforce",
+                "add-meeting",
+                "TF-2027-1",
+                "--date",
+                "2027-03-01",
+            ],
+            "already recorded",
+        ),
+        (
+            vec![
+                "taskforce",
+                "add-meeting",
+                "TF-2027-2",
+                "--date",
+                "2027-03-01",
+                "--attendee",
+                "XYZ",
+            ],
+            "unknown organisation XYZ",
+        ),
+        (
+            vec![
+                "taskforce",
+                "add-action",
+                "AI-5",
+                "--title",
+                "x",
+                "--owner",
+                "MC",
+                "--due",
+                "2027-05-31",
+                "--meeting",
+                "TF-9",
+            ],
+            "unknown meeting TF-9",
+        ),
+        (
+            vec![
+                "taskforce",
+                "add-action",
+                "AI-1",
+                "--title",
+                "x",
+                "--owner",
+                "MC",
+                "--due",
+                "2027-05-31",
+            ],
+            "already recorded",
+        ),
+    ];
+    for (args, message) in refusals {
+        let refused = sb.run(&args).failed();
+        assert!(
+            refused.stderr.contains(message),
+            "{args:?}: expected {message:?} in {}",
+            refused.stderr
+        );
+    }
+    assert_eq!(sb.counts(), before);
+    assert_eq!(
+        sb.json(&["training", "list", "--json"])[0]["event"]["participants"]
+            .as_array()
+            .unwrap()
+            .len(),
+        11
     );
 }

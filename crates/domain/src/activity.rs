@@ -78,6 +78,9 @@ pub struct Activity {
     /// Budget lines it draws on, such as `MCGTF 9`.
     #[serde(default)]
     pub budget_lines: Vec<String>,
+    /// Agreements that carry its cost (their charges in its biennium are its actual cost).
+    #[serde(default)]
+    pub agreements: Vec<String>,
     pub contributions: Vec<Contribution>,
     pub funding: FundingStatus,
     pub status: ActivityStatus,
@@ -143,7 +146,8 @@ pub fn price_activity(
 }
 
 /// The activities of `from` that continue into `to`: planned or ongoing, marked to continue,
-/// carried over as planned activities of `to` with the same contributions.
+/// carried over as planned activities of `to` with the same contributions. Agreements belong
+/// to one biennium, so the carried activities name none until new ones are linked.
 pub fn carry_over(activities: &[Activity], to: &str) -> Vec<Activity> {
     activities
         .iter()
@@ -153,6 +157,7 @@ pub fn carry_over(activities: &[Activity], to: &str) -> Vec<Activity> {
         .map(|a| Activity {
             biennium: to.to_string(),
             status: ActivityStatus::Planned,
+            agreements: vec![],
             ..a.clone()
         })
         .collect()
@@ -226,6 +231,7 @@ mod tests {
             partners: vec!["BRS".into()],
             mandates: vec!["MC-6/20 3".into()],
             budget_lines: vec![],
+            agreements: vec!["JOINT-TRAIN-2026".into()],
             contributions: vec![Contribution {
                 organisation: "MC".into(),
                 fund: "MCGTF".into(),
@@ -245,6 +251,10 @@ mod tests {
         let next = carry_over(std::slice::from_ref(&a), "2028-2029");
         assert_eq!(next.len(), 1);
         assert_eq!(next[0].status, ActivityStatus::Planned);
+        assert!(
+            next[0].agreements.is_empty(),
+            "agreements stay in their biennium"
+        );
         let later =
             price_activity(&next[0], &biennium("2028-2029", 2028), &book, Currency::USD).unwrap();
         // 20 P-4 staff-days cost 20 times the 2028-2029 P-4 rate.

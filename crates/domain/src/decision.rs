@@ -110,6 +110,53 @@ keyed_enum! {
 }
 
 keyed_enum! {
+    /// Where a decision stands, as the registry tracks it: adopted at the meeting, in force,
+    /// superseded by a later decision, or revoked (repealed) by the body.
+    DecisionStatus {
+        Adopted => "adopted",
+        InForce => "in_force",
+        Superseded => "superseded",
+        Revoked => "revoked",
+    }
+}
+
+keyed_enum! {
+    /// The body whose meeting adopted a decision: the Conference of the Parties, or an
+    /// extraordinary meeting of it.
+    MeetingBody {
+        Cop => "cop",
+        ExCop => "excop",
+    }
+}
+
+impl MeetingBody {
+    /// The abbreviation used with the meeting's ordinal, as in `COP-6` or `ExCOP-3`.
+    pub fn abbreviation(&self) -> &'static str {
+        match self {
+            MeetingBody::Cop => "COP",
+            MeetingBody::ExCop => "ExCOP",
+        }
+    }
+}
+
+/// The body whose meeting adopted the decision in `text`: an extraordinary meeting when the
+/// heading before the decision's title line says so, else the Conference of the Parties.
+pub fn meeting_body(text: &str) -> MeetingBody {
+    let clean = strip_word_markers(&normalise_spaces(text), true);
+    let lines = split_lines(&clean);
+    let heading = find_title(&lines).map_or(&lines[..0], |(at, _)| &lines[..at]);
+    let extraordinary = heading.iter().any(|line| {
+        let folded = fold(&line.text);
+        folded.contains("extraordinaire") || folded.contains("extraordinary")
+    });
+    if extraordinary {
+        MeetingBody::ExCop
+    } else {
+        MeetingBody::Cop
+    }
+}
+
+keyed_enum! {
     /// The verb that opens a preamble paragraph ("Recalling", « Rappelant »), in English.
     PreambleVerb {
         Recalling => "recalling",
@@ -2070,5 +2117,27 @@ mod tests {
             object(" également aux parties et aux autres parties prenantes"),
             vec![Parties, Stakeholders]
         );
+    }
+
+    #[test]
+    fn the_meeting_body_comes_from_the_heading() {
+        let ordinary = "Décisions adoptées par la Conférence des Parties à sa sixième réunion\n\
+                        Décision MC-6/20 : Coopération\nLa Conférence des Parties,\n1. Prend note.";
+        assert_eq!(meeting_body(ordinary), MeetingBody::Cop);
+        let extraordinary = "Decisions adopted by the Conference of the Parties at its third \
+                             extraordinary meeting\nDecision SC-3/1: Something\n\
+                             The Conference of the Parties,\n1. Decides.";
+        assert_eq!(meeting_body(extraordinary), MeetingBody::ExCop);
+        // A title that speaks of an extraordinary matter is not a heading.
+        assert_eq!(
+            meeting_body("Decision MC-6/20: Extraordinary cooperation\n1. Notes."),
+            MeetingBody::Cop
+        );
+        assert_eq!(meeting_body(""), MeetingBody::Cop);
+        assert_eq!(
+            DecisionStatus::parse("in_force"),
+            Some(DecisionStatus::InForce)
+        );
+        assert_eq!(MeetingBody::ExCop.abbreviation(), "ExCOP");
     }
 }

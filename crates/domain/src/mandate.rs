@@ -74,6 +74,18 @@ pub struct Mandate {
     pub text: String,
 }
 
+/// A mandate named as activities and agreements name it, `MC-6/20 4(a)`: its decision and
+/// paragraph, or `None` when the text is not of that form.
+pub fn parse_reference(text: &str) -> Option<(&str, &str)> {
+    let (decision, paragraph) = text.trim().rsplit_once(char::is_whitespace)?;
+    let decision = decision.trim();
+    let well_formed = !decision.is_empty()
+        && !paragraph.is_empty()
+        && !decision.contains(char::is_whitespace)
+        && paragraph.starts_with(|c: char| c.is_ascii_digit());
+    well_formed.then_some((decision, paragraph))
+}
+
 /// The mandates of a decision, in the order of its paragraphs.
 pub fn mandates_of(d: &Decision) -> Vec<Mandate> {
     let mut out = vec![];
@@ -122,5 +134,20 @@ fn of_subparagraph(
         deliverable: deliverable.map(|x| x.kind.as_str().to_string()),
         due_meeting: deliverable.and_then(|x| x.due_meeting),
         text: s.text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_reference;
+
+    #[test]
+    fn references_name_a_decision_and_a_paragraph() {
+        assert_eq!(parse_reference("MC-6/20 4(a)"), Some(("MC-6/20", "4(a)")));
+        assert_eq!(parse_reference("  MC-6/20   3 "), Some(("MC-6/20", "3")));
+        assert_eq!(parse_reference("MC-6/20"), None);
+        assert_eq!(parse_reference("MC-6/20 a"), None);
+        assert_eq!(parse_reference("MC 6/20 4(a)"), None);
+        assert_eq!(parse_reference(""), None);
     }
 }

@@ -35,9 +35,9 @@ use synergies_domain::model::{Framework, Organisation};
 use synergies_domain::Currency;
 
 use crate::{
-    AddOutcome, AuditFilter, ChargeFilter, ChargeRecord, ClosingRecord, ClosingStatus,
-    DecisionRecord, DeliveryFilter, DumpItem, MandateNote, NewClosing, Page, SessionRecord, Store,
-    StoreError, StoreResult, UserRecord,
+    AddOutcome, AuditFilter, ChargeFilter, ChargeRecord, ChargeTotal, ClosingRecord,
+    ClosingStatus, DecisionRecord, DeliveryFilter, DumpItem, MandateLink, MandateNote, NewClosing,
+    Page, SessionRecord, Store, StoreError, StoreResult, UserRecord,
 };
 
 /// A conformance check: it panics when the store breaks the contract.
@@ -63,6 +63,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("decisions_round_trip", decisions_round_trip),
     ("mandates_are_tracked", mandates_are_tracked),
+    (
+        "agreements_link_to_known_mandates",
+        agreements_link_to_known_mandates,
+    ),
     ("activities_round_trip", activities_round_trip),
     (
         "cooperation_records_round_trip",
@@ -105,6 +109,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         concurrent_writers_charge_each_delivery_once,
     ),
     ("charges_filter", charges_filter),
+    (
+        "charge_totals_sum_posted_charges_per_payer",
+        charge_totals_sum_posted_charges_per_payer,
+    ),
     (
         "reverse_closing_restores_balances",
         reverse_closing_restores_balances,
@@ -205,6 +213,18 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
         source.audit("test", "seed", "all", &json!({"n": 1})),
         "audit",
     );
+    let decision = DecisionRecord {
+        adopted_on: Some(d("2025-11-07")),
+        ..fixture::decision("fr")
+    };
+    ok(source.save_decision(&decision), "save_decision");
+    ok(source.save_mandates(&fixture::mandates()), "save_mandates");
+    let link = MandateLink {
+        agreement: AGREEMENT.into(),
+        decision: "MC-6/20".into(),
+        paragraph: "4(a)".into(),
+    };
+    ok(source.link_mandate(&link), "link_mandate");
 
     let mut items = vec![];
     ok(
@@ -241,6 +261,8 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
         ok(target.framework(), "framework"),
         ok(source.framework(), "framework")
     );
+    assert_eq!(ok(target.decisions(), "decisions"), vec![decision]);
+    assert_eq!(ok(target.mandate_links(None), "mandate_links"), vec![link]);
     assert_ledger_sound(target);
 
     // Restoring again into the now non-empty target is refused and writes nothing.
@@ -930,15 +952,38 @@ pub mod fixture {
     /// Migrates the store, saves the framework and both active agreements.
     /// A decision record (MC-6/20) in `language`.
     pub fn decision(language: &str) -> super::DecisionRecord {
+        use synergies_domain::decision::{DecisionKind, DecisionStatus, MeetingBody};
         super::DecisionRecord {
             number: "MC-6/20".into(),
             language: language.into(),
             treaty: "minamata".into(),
+            kind: DecisionKind::Decision,
+            body: MeetingBody::Cop,
             meeting: 6,
+            status: DecisionStatus::Adopted,
+            adopted_on: None,
             title: "Coopération et coordination".into(),
             document: format!("{{\"number\":\"MC-6/20\",\"language\":\"{language}\"}}"),
             imported_at: "2026-11-29T10:00:00+00:00".into(),
         }
+    }
+
+    /// Mandates of MC-6/20: paragraph 3 and sub-paragraphs 4(a) and 4(b).
+    pub fn mandates() -> Vec<synergies_domain::mandate::Mandate> {
+        use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
+        ["3", "4(a)", "4(b)"]
+            .into_iter()
+            .map(|paragraph| Mandate {
+                decision: "MC-6/20".into(),
+                paragraph: paragraph.into(),
+                actor: Some("secretariat".into()),
+                tracking: Tracking::Operational,
+                status: MandateStatus::Active,
+                deliverable: None,
+                due_meeting: None,
+                text: format!("paragraph {paragraph}"),
+            })
+            .collect()
     }
 
     pub fn seed(store: &dyn Store) {
@@ -2518,6 +2563,66 @@ pub fn charges_filter(store: &dyn Store) {
     assert_ledger_sound(store);
 }
 
+/// `charge_totals` sums an agreement's posted charges per payer within a date range, exactly:
+/// reversed charges and periods outside the range are left out.
+pub fn charge_totals_sum_posted_charges_per_payer(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let march = fixture::close(store, AGREEMENT, fixture::march(), 1);
+    fixture::close(store, AGREEMENT, fixture::april(), 1);
+    fixture::close(store, OTHER_AGREEMENT, fixture::march(), 1);
+    let totals = |agreement: &str, from: &str, to: &str| {
+        ok(
+            store.charge_totals(agreement, d(from), d(to)),
+            "charge_totals",
+        )
+    };
+    let total = |payer: &str, charges: u64, direct: i64, psc: i64| ChargeTotal {
+        agreement: AGREEMENT.into(),
+        payer_organisation: payer.into(),
+        currency: Currency::USD,
+        charges,
+        direct_minor: direct,
+        psc_minor: psc,
+        total_minor: direct + psc,
+    };
+    assert_eq!(
+        totals(AGREEMENT, "2026-01-01", "2027-12-31"),
+        vec![total(
+            "BRS",
+            2,
+            fixture::MARCH_DIRECT + fixture::APRIL_DIRECT,
+            fixture::MARCH_PSC + fixture::APRIL_PSC
+        )],
+        "both months of the agreement, summed exactly"
+    );
+    assert_eq!(
+        totals(AGREEMENT, "2026-04-01", "2026-04-30"),
+        vec![total("BRS", 1, fixture::APRIL_DIRECT, fixture::APRIL_PSC)],
+        "only periods within the range"
+    );
+    assert_eq!(
+        totals(AGREEMENT, "2026-03-15", "2026-04-30"),
+        vec![total("BRS", 1, fixture::APRIL_DIRECT, fixture::APRIL_PSC)],
+        "a period that starts before the range is outside it"
+    );
+    assert_eq!(totals(AGREEMENT, "2028-01-01", "2029-12-31"), vec![]);
+    assert_eq!(
+        totals(OTHER_AGREEMENT, "2026-01-01", "2027-12-31")[0].total_minor,
+        fixture::OTHER_MARCH_TOTAL
+    );
+    assert_eq!(
+        totals("NO-SUCH-AGREEMENT", "2026-01-01", "2027-12-31"),
+        vec![]
+    );
+    let reversals = fixture::reversals(store, march, d("2026-05-10"));
+    ok(store.reverse_closing(march, &reversals), "reverse_closing");
+    assert_eq!(
+        totals(AGREEMENT, "2026-01-01", "2027-12-31"),
+        vec![total("BRS", 1, fixture::APRIL_DIRECT, fixture::APRIL_PSC)],
+        "a reversed charge is not a cost"
+    );
+}
+
 /// `reverse_closing` posts the reversals, marks the closing and its charges reversed and
 /// releases its deliveries; the ledger returns to zero; a new closing charges them again.
 pub fn reverse_closing_restores_balances(store: &dyn Store) {
@@ -2986,7 +3091,105 @@ pub fn decisions_round_trip(store: &dyn Store) {
         !ok(store.save_decision(&fr2), "save_decision"),
         "a replacement"
     );
-    assert_eq!(ok(store.decisions(), "decisions"), vec![en, fr2]);
+    assert_eq!(
+        ok(store.decisions(), "decisions"),
+        vec![en.clone(), fr2.clone()]
+    );
+
+    // Status and adoption date are the decision's: saving one language sets them on all.
+    use synergies_domain::decision::{DecisionKind, DecisionStatus, MeetingBody};
+    let adopted = Some(d("2025-11-07"));
+    let fr3 = DecisionRecord {
+        status: DecisionStatus::InForce,
+        adopted_on: adopted,
+        kind: DecisionKind::Resolution,
+        body: MeetingBody::ExCop,
+        ..fr2.clone()
+    };
+    ok(store.save_decision(&fr3), "save_decision");
+    let en3 = DecisionRecord {
+        status: DecisionStatus::InForce,
+        adopted_on: adopted,
+        ..en.clone()
+    };
+    assert_eq!(
+        ok(store.decisions(), "decisions"),
+        vec![en3.clone(), fr3.clone()],
+        "the status and adoption date reach every language; type and body stay per record"
+    );
+    ok(
+        store.update_decision("MC-6/20", DecisionStatus::Superseded, None),
+        "update_decision",
+    );
+    assert!(ok(store.decisions(), "decisions")
+        .iter()
+        .all(|x| x.status == DecisionStatus::Superseded && x.adopted_on.is_none()));
+    let before = ok(store.decisions(), "decisions");
+    expect_not_found(
+        store.update_decision("MC-9/99", DecisionStatus::Revoked, adopted),
+        "updating an unknown decision",
+    );
+    assert_eq!(ok(store.decisions(), "decisions"), before);
+}
+
+/// Agreements link to recorded mandates only: a link to an unknown agreement or mandate is
+/// `NotFound` and writes nothing; linking twice links once; unlinking removes one link.
+pub fn agreements_link_to_known_mandates(store: &dyn Store) {
+    fixture::seed(store);
+    ok(store.save_mandates(&fixture::mandates()), "save_mandates");
+    let link = |agreement: &str, paragraph: &str| MandateLink {
+        agreement: agreement.into(),
+        decision: "MC-6/20".into(),
+        paragraph: paragraph.into(),
+    };
+    assert!(ok(
+        store.link_mandate(&link(AGREEMENT, "4(b)")),
+        "link_mandate"
+    ));
+    assert!(ok(
+        store.link_mandate(&link(AGREEMENT, "3")),
+        "link_mandate"
+    ));
+    assert!(ok(
+        store.link_mandate(&link(OTHER_AGREEMENT, "4(b)")),
+        "link_mandate"
+    ));
+    assert!(
+        !ok(store.link_mandate(&link(AGREEMENT, "3")), "link_mandate"),
+        "linking twice links once"
+    );
+    let before = snapshot(store);
+    expect_not_found(
+        store.link_mandate(&link("NO-SUCH-AGREEMENT", "3")),
+        "a link from an unknown agreement",
+    );
+    expect_not_found(
+        store.link_mandate(&link(AGREEMENT, "9(z)")),
+        "a link to an unknown mandate",
+    );
+    assert_unchanged(store, &before, "refused links");
+    assert_eq!(
+        ok(store.mandate_links(Some(AGREEMENT)), "mandate_links"),
+        vec![link(AGREEMENT, "3"), link(AGREEMENT, "4(b)")],
+        "by decision and paragraph"
+    );
+    assert_eq!(ok(store.mandate_links(None), "mandate_links").len(), 3);
+    assert!(ok(
+        store.unlink_mandate(&link(AGREEMENT, "3")),
+        "unlink_mandate"
+    ));
+    assert!(
+        !ok(
+            store.unlink_mandate(&link(AGREEMENT, "3")),
+            "unlink_mandate"
+        ),
+        "nothing left to unlink"
+    );
+    assert_eq!(
+        ok(store.mandate_links(None), "mandate_links"),
+        vec![link(AGREEMENT, "4(b)"), link(OTHER_AGREEMENT, "4(b)")]
+    );
+    assert_eq!(count(store, "agreement_mandates"), 2);
 }
 
 /// Mandates are saved in paragraph order; saving again keeps their status; an update sets
@@ -3067,6 +3270,7 @@ pub fn activities_round_trip(store: &dyn Store) {
         status: ActivityStatus::Ongoing,
         outputs: vec!["Two sessions".into()],
         continues: true,
+        agreements: vec!["JOINT-TRAIN-2026".into()],
     };
     let a = activity("T1", "2026-2027");
     let b = activity("T1", "2028-2029");
@@ -3150,6 +3354,15 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         store.save_decision(&fixture::decision("fr")),
         "save_decision",
     );
+    ok(store.save_mandates(&fixture::mandates()), "save_mandates");
+    ok(
+        store.link_mandate(&MandateLink {
+            agreement: AGREEMENT.into(),
+            decision: "MC-6/20".into(),
+            paragraph: "4(b)".into(),
+        }),
+        "link_mandate",
+    );
     let expected: BTreeMap<String, i64> = [
         ("organisations", 2),
         ("conventions", 2),
@@ -3161,12 +3374,13 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("rates", 4),
         ("fx_rates", 2),
         ("decisions", 1),
-        ("mandates", 0),
+        ("mandates", 3),
         ("mandate_notes", 0),
         ("activities", 0),
         ("cooperation_records", 0),
         ("agreements", 2),
         ("agreement_versions", 2),
+        ("agreement_mandates", 1),
         ("closings", 1),
         ("deliveries", 6),
         ("acceptances", 2),

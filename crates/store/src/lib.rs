@@ -13,6 +13,7 @@ use serde_json::Value;
 use synergies_domain::access::Grant;
 use synergies_domain::activity::Activity;
 use synergies_domain::agreement::Agreement;
+use synergies_domain::decision::{DecisionKind, DecisionStatus, MeetingBody};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{JournalEntry, TrialBalance};
 use synergies_domain::mandate::{Mandate, MandateStatus};
@@ -113,6 +114,33 @@ pub(crate) fn activity_document(a: &Activity) -> StoreResult<(String, String)> {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     Ok((document, status))
+}
+
+/// A decision's type, body and status from their stored keys.
+pub(crate) fn decision_keys(
+    kind: &str,
+    body: &str,
+    status: &str,
+) -> StoreResult<(DecisionKind, MeetingBody, DecisionStatus)> {
+    let bad =
+        |what: &str, v: &str| StoreError::Database(format!("stored {what} {v:?} is not valid"));
+    Ok((
+        DecisionKind::parse(kind).ok_or_else(|| bad("decision type", kind))?,
+        MeetingBody::parse(body).ok_or_else(|| bad("meeting body", body))?,
+        DecisionStatus::parse(status).ok_or_else(|| bad("decision status", status))?,
+    ))
+}
+
+/// The refusal of a link to an agreement or mandate that is not recorded.
+pub(crate) fn unknown_link(link: &MandateLink, agreement_known: bool) -> StoreError {
+    if agreement_known {
+        StoreError::NotFound(format!(
+            "no mandate {} of {} (see `mandates list --decision {}`)",
+            link.paragraph, link.decision, link.decision
+        ))
+    } else {
+        StoreError::NotFound(format!("unknown agreement {}", link.agreement))
+    }
 }
 
 /// An activity from its stored JSON document.
@@ -249,6 +277,7 @@ pub const TABLES: &[&str] = &[
     "cooperation_records",
     "agreements",
     "agreement_versions",
+    "agreement_mandates",
     "closings",
     "deliveries",
     "acceptances",
@@ -265,15 +294,44 @@ pub const TABLES: &[&str] = &[
 
 /// A decision of a governing body as stored: one per number and language, with the
 /// structure its text was read into (`document`: the JSON of the domain's `Decision`).
+/// Its type, meeting, status and adoption date are the decision's, whatever the language.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DecisionRecord {
     pub number: String,
     pub language: String,
     pub treaty: String,
+    /// Decision, resolution or recommendation (InforMEA's `type`).
+    #[serde(rename = "type")]
+    pub kind: DecisionKind,
+    /// The body whose meeting adopted it, and that meeting's ordinal.
+    pub body: MeetingBody,
     pub meeting: u32,
+    pub status: DecisionStatus,
+    /// The day it was adopted, when known.
+    pub adopted_on: Option<NaiveDate>,
     pub title: String,
     pub document: String,
     pub imported_at: String,
+}
+
+/// A link from an agreement to a mandate it serves (`MC-6/20` paragraph `4(a)`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct MandateLink {
+    pub agreement: String,
+    pub decision: String,
+    pub paragraph: String,
+}
+
+/// The posted, not reversed, charges of one agreement to one payer organisation, summed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChargeTotal {
+    pub agreement: String,
+    pub payer_organisation: String,
+    pub currency: Currency,
+    pub charges: u64,
+    pub direct_minor: i64,
+    pub psc_minor: i64,
+    pub total_minor: i64,
 }
 
 /// A dated note on a mandate, with the status it sets.
@@ -492,6 +550,15 @@ pub trait Store: Send + Sync {
     /// charges reversed and releases its deliveries so that a new close charges them again.
     fn reverse_closing(&self, closing: i64, reversals: &[JournalEntry]) -> StoreResult<()>;
     fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>>;
+    /// The posted, not reversed, charges of `agreement` whose closing's period lies within
+    /// `from`..=`to`, summed by the database per payer organisation (and currency), ordered by
+    /// payer. An unknown agreement has none.
+    fn charge_totals(
+        &self,
+        agreement: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ChargeTotal>>;
 
     /// Posts a journal entry unless one with the same key exists (then returns `None`).
     fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>>;
@@ -516,10 +583,20 @@ pub trait Store: Send + Sync {
     fn erase_all(&self) -> StoreResult<()>;
 
     /// Records a decision's text in one language, replacing an earlier import of the same
-    /// number and language. Returns true when it was new.
+    /// number and language. Its status and adoption date are the decision's: they are set on
+    /// every language recorded for its number, in the same transaction. Returns true when it
+    /// was new.
     fn save_decision(&self, decision: &DecisionRecord) -> StoreResult<bool>;
     /// Every decision, by number then language.
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>>;
+    /// Sets a decision's status and adoption date, in every language (`NotFound` for a number
+    /// not recorded).
+    fn update_decision(
+        &self,
+        number: &str,
+        status: DecisionStatus,
+        adopted_on: Option<NaiveDate>,
+    ) -> StoreResult<()>;
 
     /// Records the mandates of a decision, in their order: new ones as given; those already
     /// recorded keep their status and notes, and get the new text.
@@ -535,6 +612,14 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// A mandate's notes, oldest first.
     fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>>;
+
+    /// Links an agreement to a mandate it serves; true when the link is new, false when it
+    /// existed. `NotFound` for an unknown agreement or mandate (nothing is written).
+    fn link_mandate(&self, link: &MandateLink) -> StoreResult<bool>;
+    /// Removes a link; false when there was none.
+    fn unlink_mandate(&self, link: &MandateLink) -> StoreResult<bool>;
+    /// The links of one agreement, or of all, by agreement, decision and paragraph.
+    fn mandate_links(&self, agreement: Option<&str>) -> StoreResult<Vec<MandateLink>>;
 
     /// Records activities (inserting new ones, replacing those of the same biennium and code).
     fn save_activities(&self, activities: &[Activity]) -> StoreResult<()>;

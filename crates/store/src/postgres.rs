@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_postgres.sql"),
     include_str!("schema_postgres_2.sql"),
     include_str!("schema_postgres_3.sql"),
+    include_str!("schema_postgres_4.sql"),
     include_str!("schema_postgres_5.sql"),
 ];
 
@@ -1567,6 +1568,41 @@ impl Store for PostgresStore {
         })
     }
 
+    fn charge_totals(
+        &self,
+        agreement: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ChargeTotal>> {
+        self.read(|c| {
+            c.query(
+                "SELECT ch.payer_organisation, a.currency, COUNT(*), \
+                        SUM(ch.direct_minor)::bigint, SUM(ch.psc_minor)::bigint, \
+                        SUM(ch.total_minor)::bigint \
+                 FROM charges ch JOIN closings k ON k.id = ch.closing_id \
+                 JOIN agreements a ON a.id = k.agreement_id \
+                 WHERE a.code = $1 AND ch.status = 'posted' \
+                   AND k.period_start >= $2 AND k.period_end <= $3 \
+                 GROUP BY ch.payer_organisation, a.currency \
+                 ORDER BY ch.payer_organisation, a.currency",
+                &[&agreement, &from, &to],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(ChargeTotal {
+                    agreement: agreement.to_string(),
+                    payer_organisation: r.try_get(0)?,
+                    currency: parse_currency(r.try_get(1)?)?,
+                    charges: count(r.try_get(2)?, "charges")?,
+                    direct_minor: r.try_get(3)?,
+                    psc_minor: r.try_get(4)?,
+                    total_minor: r.try_get(5)?,
+                })
+            })
+            .collect()
+        })
+    }
+
     fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>> {
         self.write(|c| write_entry(c, entry))
     }
@@ -1832,10 +1868,12 @@ impl Store for PostgresStore {
                 .try_get(0)?;
             c.execute(
                 "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
-                 imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 imported_at, kind, body, status, adopted_on) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (number, language) DO UPDATE SET treaty = excluded.treaty, \
                  meeting = excluded.meeting, title = excluded.title, \
-                 document = excluded.document, imported_at = excluded.imported_at",
+                 document = excluded.document, imported_at = excluded.imported_at, \
+                 kind = excluded.kind, body = excluded.body",
                 &[
                     &d.number,
                     &d.language,
@@ -1844,7 +1882,15 @@ impl Store for PostgresStore {
                     &d.title,
                     &d.document,
                     &d.imported_at,
+                    &d.kind.as_str(),
+                    &d.body.as_str(),
+                    &d.status.as_str(),
+                    &d.adopted_on,
                 ],
+            )?;
+            c.execute(
+                "UPDATE decisions SET status = $2, adopted_on = $3 WHERE number = $1",
+                &[&d.number, &d.status.as_str(), &d.adopted_on],
             )?;
             Ok(!existed)
         })
@@ -1853,24 +1899,48 @@ impl Store for PostgresStore {
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
         self.read(|c| {
             c.query(
-                "SELECT number, language, treaty, meeting, title, document, imported_at \
-                 FROM decisions ORDER BY number, language",
+                "SELECT number, language, treaty, meeting, title, document, imported_at, kind, \
+                 body, status, adopted_on FROM decisions ORDER BY number, language",
                 &[],
             )?
             .iter()
             .map(|r| {
+                let (kind, body, status) =
+                    decision_keys(r.try_get(7)?, r.try_get(8)?, r.try_get(9)?)?;
                 Ok(DecisionRecord {
                     number: r.try_get(0)?,
                     language: r.try_get(1)?,
                     treaty: r.try_get(2)?,
+                    kind,
+                    body,
                     meeting: u32::try_from(r.try_get::<_, i64>(3)?)
                         .map_err(|_| StoreError::Database("meeting out of range".into()))?,
+                    status,
+                    adopted_on: r.try_get(10)?,
                     title: r.try_get(4)?,
                     document: r.try_get(5)?,
                     imported_at: r.try_get(6)?,
                 })
             })
             .collect()
+        })
+    }
+
+    fn update_decision(
+        &self,
+        number: &str,
+        status: synergies_domain::decision::DecisionStatus,
+        adopted_on: Option<NaiveDate>,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            let n = c.execute(
+                "UPDATE decisions SET status = $2, adopted_on = $3 WHERE number = $1",
+                &[&number, &status.as_str(), &adopted_on],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("no decision {number}")));
+            }
+            Ok(())
         })
     }
 
@@ -1983,6 +2053,57 @@ impl Store for PostgresStore {
                     })?,
                     note: r.try_get(2)?,
                     author: r.try_get(3)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn link_mandate(&self, link: &MandateLink) -> StoreResult<bool> {
+        self.write(|c| {
+            let row = c.query_one(
+                "SELECT EXISTS (SELECT 1 FROM agreements WHERE code = $1), \
+                        EXISTS (SELECT 1 FROM mandates WHERE decision = $2 AND paragraph = $3)",
+                &[&link.agreement, &link.decision, &link.paragraph],
+            )?;
+            let (agreement, mandate): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
+            if !agreement || !mandate {
+                return Err(unknown_link(link, agreement));
+            }
+            let n = c.execute(
+                "INSERT INTO agreement_mandates (agreement, decision, paragraph) \
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&link.agreement, &link.decision, &link.paragraph],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn unlink_mandate(&self, link: &MandateLink) -> StoreResult<bool> {
+        self.write(|c| {
+            let n = c.execute(
+                "DELETE FROM agreement_mandates \
+                 WHERE agreement = $1 AND decision = $2 AND paragraph = $3",
+                &[&link.agreement, &link.decision, &link.paragraph],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn mandate_links(&self, agreement: Option<&str>) -> StoreResult<Vec<MandateLink>> {
+        self.read(|c| {
+            c.query(
+                "SELECT agreement, decision, paragraph FROM agreement_mandates \
+                 WHERE ($1::text IS NULL OR agreement = $1) \
+                 ORDER BY agreement, decision, paragraph",
+                &[&agreement],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(MandateLink {
+                    agreement: r.try_get(0)?,
+                    decision: r.try_get(1)?,
+                    paragraph: r.try_get(2)?,
                 })
             })
             .collect()

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_sqlite.sql"),
     include_str!("schema_sqlite_2.sql"),
     include_str!("schema_sqlite_3.sql"),
+    include_str!("schema_sqlite_4.sql"),
     include_str!("schema_sqlite_5.sql"),
 ];
 
@@ -1032,6 +1033,39 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn charge_totals(
+        &self,
+        agreement: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ChargeTotal>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT ch.payer_organisation, a.currency, COUNT(*), SUM(ch.direct_minor), \
+                    SUM(ch.psc_minor), SUM(ch.total_minor) \
+             FROM charges ch JOIN closings k ON k.id = ch.closing_id \
+             JOIN agreements a ON a.id = k.agreement_id \
+             WHERE a.code = ?1 AND ch.status = 'posted' \
+               AND k.period_start >= ?2 AND k.period_end <= ?3 \
+             GROUP BY ch.payer_organisation, a.currency \
+             ORDER BY ch.payer_organisation, a.currency",
+        )?;
+        let mut rows = stmt.query(params![agreement, from.to_string(), to.to_string()])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            out.push(ChargeTotal {
+                agreement: agreement.to_string(),
+                payer_organisation: r.get(0)?,
+                currency: parse_currency(&r.get::<_, String>(1)?)?,
+                charges: r.get::<_, i64>(2)? as u64,
+                direct_minor: r.get(3)?,
+                psc_minor: r.get(4)?,
+                total_minor: r.get(5)?,
+            });
+        }
+        Ok(out)
+    }
+
     fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>> {
         self.write(|c| write_entry(c, entry))
     }
@@ -1241,10 +1275,12 @@ impl Store for SqliteStore {
             )?;
             c.execute(
                 "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
-                 imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                 imported_at, kind, body, status, adopted_on) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
                  ON CONFLICT(number, language) DO UPDATE SET treaty = excluded.treaty, \
                  meeting = excluded.meeting, title = excluded.title, \
-                 document = excluded.document, imported_at = excluded.imported_at",
+                 document = excluded.document, imported_at = excluded.imported_at, \
+                 kind = excluded.kind, body = excluded.body",
                 params![
                     d.number,
                     d.language,
@@ -1252,7 +1288,19 @@ impl Store for SqliteStore {
                     d.meeting,
                     d.title,
                     d.document,
-                    d.imported_at
+                    d.imported_at,
+                    d.kind.as_str(),
+                    d.body.as_str(),
+                    d.status.as_str(),
+                    d.adopted_on.map(|x| x.to_string()),
+                ],
+            )?;
+            c.execute(
+                "UPDATE decisions SET status = ?2, adopted_on = ?3 WHERE number = ?1",
+                params![
+                    d.number,
+                    d.status.as_str(),
+                    d.adopted_on.map(|x| x.to_string())
                 ],
             )?;
             Ok(!existed)
@@ -1262,21 +1310,53 @@ impl Store for SqliteStore {
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
         let c = self.conn();
         let mut stmt = c.prepare(
-            "SELECT number, language, treaty, meeting, title, document, imported_at \
-             FROM decisions ORDER BY number, language",
+            "SELECT number, language, treaty, meeting, title, document, imported_at, kind, \
+             body, status, adopted_on FROM decisions ORDER BY number, language",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(DecisionRecord {
+        let mut rows = stmt.query([])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            let (kind, body, status) = decision_keys(
+                &r.get::<_, String>(7)?,
+                &r.get::<_, String>(8)?,
+                &r.get::<_, String>(9)?,
+            )?;
+            out.push(DecisionRecord {
                 number: r.get(0)?,
                 language: r.get(1)?,
                 treaty: r.get(2)?,
+                kind,
+                body,
                 meeting: r.get(3)?,
+                status,
+                adopted_on: r
+                    .get::<_, Option<String>>(10)?
+                    .map(|s| parse_date(&s))
+                    .transpose()?,
                 title: r.get(4)?,
                 document: r.get(5)?,
                 imported_at: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            });
+        }
+        Ok(out)
+    }
+
+    fn update_decision(
+        &self,
+        number: &str,
+        status: synergies_domain::decision::DecisionStatus,
+        adopted_on: Option<NaiveDate>,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            let n = c.execute(
+                "UPDATE decisions SET status = ?2, adopted_on = ?3 WHERE number = ?1",
+                params![number, status.as_str(), adopted_on.map(|x| x.to_string())],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("no decision {number}")));
+            }
+            Ok(())
+        })
     }
 
     fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()> {
@@ -1382,6 +1462,57 @@ impl Store for SqliteStore {
             });
         }
         Ok(out)
+    }
+
+    fn link_mandate(&self, link: &MandateLink) -> StoreResult<bool> {
+        self.write(|c| {
+            let agreement: bool = c.query_row(
+                "SELECT COUNT(*) > 0 FROM agreements WHERE code = ?1",
+                [&link.agreement],
+                |r| r.get(0),
+            )?;
+            let mandate: bool = c.query_row(
+                "SELECT COUNT(*) > 0 FROM mandates WHERE decision = ?1 AND paragraph = ?2",
+                params![link.decision, link.paragraph],
+                |r| r.get(0),
+            )?;
+            if !agreement || !mandate {
+                return Err(unknown_link(link, agreement));
+            }
+            let n = c.execute(
+                "INSERT INTO agreement_mandates (agreement, decision, paragraph) \
+                 VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                params![link.agreement, link.decision, link.paragraph],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn unlink_mandate(&self, link: &MandateLink) -> StoreResult<bool> {
+        self.write(|c| {
+            let n = c.execute(
+                "DELETE FROM agreement_mandates \
+                 WHERE agreement = ?1 AND decision = ?2 AND paragraph = ?3",
+                params![link.agreement, link.decision, link.paragraph],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    fn mandate_links(&self, agreement: Option<&str>) -> StoreResult<Vec<MandateLink>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT agreement, decision, paragraph FROM agreement_mandates \
+             WHERE (?1 IS NULL OR agreement = ?1) ORDER BY agreement, decision, paragraph",
+        )?;
+        let rows = stmt.query_map([agreement], |r| {
+            Ok(MandateLink {
+                agreement: r.get(0)?,
+                decision: r.get(1)?,
+                paragraph: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn save_activities(&self, activities: &[Activity]) -> StoreResult<()> {

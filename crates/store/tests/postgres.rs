@@ -142,6 +142,7 @@ each_check!(
     update_agreement_refuses_a_stale_revision,
     decisions_round_trip,
     mandates_are_tracked,
+    agreements_link_to_known_mandates,
     activities_round_trip,
     cooperation_records_round_trip,
     import_add_outcomes,
@@ -157,6 +158,7 @@ each_check!(
     concurrent_closings_post_once,
     concurrent_writers_charge_each_delivery_once,
     charges_filter,
+    charge_totals_sum_posted_charges_per_payer,
     reverse_closing_restores_balances,
     reverse_closing_twice_is_refused,
     post_entry_is_idempotent_by_key,
@@ -827,4 +829,45 @@ fn dumps_are_equal_across_engines_and_restore_into_each_other() {
     d.external_id = "OTH-AFTER".into();
     assert_eq!(import.add(&d).unwrap(), AddOutcome::Inserted);
     import.commit().unwrap();
+}
+
+/// A database of schema version 3 with a decision migrates to version 4: the decision keeps
+/// its type (read from its stored structure), is `adopted` with no adoption date.
+#[test]
+fn a_decision_of_schema_3_gets_its_type_and_a_status() {
+    use synergies_domain::decision::{DecisionKind, DecisionStatus, MeetingBody};
+    let Some(schemas) = Schemas::from_env() else {
+        return;
+    };
+    let schema = schemas.schema();
+    let mut client = schemas.client_in(&schema);
+    for sql in [
+        include_str!("../src/schema_postgres.sql"),
+        include_str!("../src/schema_postgres_2.sql"),
+        include_str!("../src/schema_postgres_3.sql"),
+    ] {
+        client.batch_execute(sql).unwrap();
+    }
+    client
+        .batch_execute(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL); \
+             INSERT INTO schema_migrations VALUES (1, 'then'), (2, 'then'), (3, 'then'); \
+             INSERT INTO decisions VALUES ('BC-16/21', 'en', 'basel', 16, 'A resolution', \
+                 '{\"number\":\"BC-16/21\",\"kind\":\"resolution\"}', 'then');",
+        )
+        .unwrap();
+    let store = schemas.store_in(&schema);
+    assert_eq!(store.schema_version().unwrap(), 3);
+    assert!(store.migrate().unwrap() >= 4);
+    let d = store.decisions().unwrap().remove(0);
+    assert_eq!(
+        (d.kind, d.body, d.status, d.adopted_on),
+        (
+            DecisionKind::Resolution,
+            MeetingBody::Cop,
+            DecisionStatus::Adopted,
+            None
+        )
+    );
+    assert_eq!(d.title, "A resolution");
 }

@@ -49,6 +49,7 @@ on_file!(
     update_agreement_refuses_a_stale_revision,
     decisions_round_trip,
     mandates_are_tracked,
+    agreements_link_to_known_mandates,
     activities_round_trip,
     cooperation_records_round_trip,
     import_add_outcomes,
@@ -64,6 +65,7 @@ on_file!(
     concurrent_closings_post_once,
     concurrent_writers_charge_each_delivery_once,
     charges_filter,
+    charge_totals_sum_posted_charges_per_payer,
     reverse_closing_restores_balances,
     reverse_closing_twice_is_refused,
     post_entry_is_idempotent_by_key,
@@ -334,4 +336,44 @@ fn a_database_of_the_first_schema_migrates_to_the_newest() {
         newest,
         "migrating again changes nothing"
     );
+}
+
+/// A database of schema version 3 with a decision migrates to version 4: the decision keeps
+/// its type (read from its stored structure), is `adopted` with no adoption date, and can be
+/// linked to agreements.
+#[test]
+fn a_decision_of_schema_3_gets_its_type_and_a_status() {
+    use synergies_domain::decision::{DecisionKind, DecisionStatus, MeetingBody};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    let conn = Connection::open(&path).unwrap();
+    for sql in [
+        include_str!("../src/schema_sqlite.sql"),
+        include_str!("../src/schema_sqlite_2.sql"),
+        include_str!("../src/schema_sqlite_3.sql"),
+    ] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL); \
+         INSERT INTO schema_migrations VALUES (1, 'then'), (2, 'then'), (3, 'then'); \
+         INSERT INTO decisions VALUES ('BC-16/21', 'en', 'basel', 16, 'A resolution', \
+             '{\"number\":\"BC-16/21\",\"kind\":\"resolution\"}', 'then');",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    assert!(store.migrate().unwrap() >= 4);
+    let d = store.decisions().unwrap().remove(0);
+    assert_eq!(
+        (d.kind, d.body, d.status, d.adopted_on),
+        (
+            DecisionKind::Resolution,
+            MeetingBody::Cop,
+            DecisionStatus::Adopted,
+            None
+        )
+    );
+    assert_eq!(d.title, "A resolution");
 }
