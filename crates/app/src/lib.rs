@@ -17,6 +17,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod ledger;
+pub mod opendata;
 pub mod storage;
 
 pub use synergies_store::Store;

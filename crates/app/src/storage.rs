@@ -44,7 +44,11 @@ impl TransferReport {
 
 /// Prepares a target: migrated to the source's schema version, and empty (erased first when
 /// `overwrite`; refused otherwise).
-fn prepare_target(target: &dyn Store, schema_version: u32, overwrite: bool) -> AppResult<()> {
+pub(crate) fn prepare_target(
+    target: &dyn Store,
+    schema_version: u32,
+    overwrite: bool,
+) -> AppResult<()> {
     let version = target.migrate()?;
     if version != schema_version {
         return Err(AppError::Invalid(format!(
@@ -63,7 +67,7 @@ fn prepare_target(target: &dyn Store, schema_version: u32, overwrite: bool) -> A
     Ok(())
 }
 
-fn verify(
+pub(crate) fn verify(
     expected_counts: Vec<(String, i64)>,
     expected_tb: Option<TrialBalance>,
     target: &dyn Store,

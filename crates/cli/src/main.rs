@@ -120,15 +120,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export data so that anyone can recompute the charges.
+    /// Export data so that anyone can recompute the charges, and open data (IATI, data package).
+    ///
+    /// `iati` writes the IATI 2.03 activity file of a biennium's cooperation activities
+    /// (--biennium; budgets per calendar year). `datapackage` writes every table as CSV with a
+    /// Frictionless datapackage.json into a new directory (--out); `store restore --datapackage`
+    /// reads it back.
     Export {
         #[arg(value_enum)]
         dataset: DatasetArg,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: FormatArg,
-        /// Write to FILE instead of standard output.
+        /// For rates, fx, deliveries, agreements and charges (default: csv).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Write to FILE (a new directory for datapackage) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The biennium of an IATI export, such as 2026-2027.
+        #[arg(long)]
+        biennium: Option<String>,
+        /// IATI organisation identifier of the publisher (reporting organisation).
+        #[arg(long, default_value = "XM-DAC-41116")]
+        reporting_org: String,
+        /// Name of the publisher.
+        #[arg(long, default_value = "United Nations Environment Programme")]
+        reporting_org_name: String,
+        /// IATI organisation type code of the publisher (40: multilateral).
+        #[arg(long, default_value = "40")]
+        reporting_org_type: String,
     },
     /// Allocate cost pools that serve each other (reciprocal or step-down method).
     Allocate {
@@ -534,9 +552,16 @@ enum StoreCmd {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Restore a backup file into the database (--db), which must be empty unless --overwrite.
+    /// Restore a backup file, or a data package (--datapackage DIR), into the database (--db),
+    /// which must be empty (unless --overwrite, for a backup file).
     Restore {
-        file: PathBuf,
+        /// The backup file.
+        #[arg(required_unless_present = "datapackage")]
+        file: Option<PathBuf>,
+        /// Import the data package in DIR (from `export datapackage`) instead: all or nothing,
+        /// into an empty database only.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "overwrite"])]
+        datapackage: Option<PathBuf>,
         #[arg(long)]
         overwrite: bool,
         #[arg(long)]
@@ -687,6 +712,10 @@ enum DatasetArg {
     Deliveries,
     Agreements,
     Charges,
+    /// IATI 2.03 activity file of a biennium's cooperation activities.
+    Iati,
+    /// Every table as CSV with a Frictionless datapackage.json.
+    Datapackage,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -1039,7 +1068,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             dataset,
             format,
             out,
+            biennium,
+            reporting_org,
+            reporting_org_name,
+            reporting_org_type,
         } => {
+            let open_data = matches!(dataset, DatasetArg::Iati | DatasetArg::Datapackage);
+            if open_data && format.is_some() {
+                bail!("--format applies to rates, fx, deliveries, agreements and charges only");
+            }
+            if biennium.is_some() && !matches!(dataset, DatasetArg::Iati) {
+                bail!("--biennium applies to the iati export only");
+            }
             let store = open(&cli.db)?;
             let dataset = match dataset {
                 DatasetArg::Rates => Dataset::Rates,
@@ -1047,8 +1087,54 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 DatasetArg::Deliveries => Dataset::Deliveries,
                 DatasetArg::Agreements => Dataset::Agreements,
                 DatasetArg::Charges => Dataset::Charges,
+                DatasetArg::Iati => {
+                    let Some(biennium) = biennium else {
+                        bail!("the iati export needs --biennium, such as --biennium 2026-2027");
+                    };
+                    let publisher = synergies_opendata::iati::Publisher {
+                        reference: reporting_org,
+                        name: reporting_org_name,
+                        org_type: reporting_org_type,
+                    };
+                    let mut report = None;
+                    write_out(out.as_deref(), |w| {
+                        report = Some(synergies_app::opendata::export_iati(
+                            store.as_ref(),
+                            &biennium,
+                            &publisher,
+                            w,
+                        )?);
+                        Ok(())
+                    })?;
+                    if let (Some(path), Some(r)) = (&out, report) {
+                        println!(
+                            "Wrote {} activities of {} with {} yearly budgets to {} \
+                             (no transactions: activities do not name the agreements that \
+                             carry their actual costs).",
+                            r.activities,
+                            r.biennium,
+                            r.budgets,
+                            path.display()
+                        );
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                DatasetArg::Datapackage => {
+                    let Some(dir) = out else {
+                        bail!("the datapackage export needs --out DIR, a new directory");
+                    };
+                    let summary =
+                        synergies_app::opendata::export_datapackage(store.as_ref(), &dir)?;
+                    let rows: u64 = summary.tables.iter().map(|(_, n)| n).sum();
+                    println!(
+                        "Wrote {} tables ({rows} rows) and datapackage.json to {}.",
+                        summary.tables.len(),
+                        dir.display()
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
             };
-            let format = match format {
+            let format = match format.unwrap_or(FormatArg::Csv) {
                 FormatArg::Csv => Format::Csv,
                 FormatArg::Json => Format::Json,
             };
@@ -1430,13 +1516,21 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
         }
         StoreCmd::Restore {
             file,
+            datapackage,
             overwrite,
             json,
         } => {
             let store = synergies_store::open(db).with_context(|| format!("opening {db}"))?;
-            let report = storage::restore(store.as_ref(), &file, overwrite)?;
+            let (report, source) = match (datapackage, file) {
+                (Some(dir), _) => (
+                    synergies_app::opendata::import_datapackage(store.as_ref(), &dir)?,
+                    dir,
+                ),
+                (None, Some(file)) => (storage::restore(store.as_ref(), &file, overwrite)?, file),
+                (None, None) => bail!("give a backup file or --datapackage DIR"),
+            };
             if !json {
-                println!("Restored {} into {db}.", file.display());
+                println!("Restored {} into {db}.", source.display());
             }
             print_transfer(&report, json)?;
         }

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::NaiveDate;
-use serde_json::json;
+use serde_json::{json, Value};
 use synergies_domain::agreement::{Agreement, VersionStatus};
 use synergies_domain::delivery::{DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
@@ -242,6 +242,7 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
         })
         .collect();
     assert_eq!(tables, TABLES.to_vec(), "a dump lists every table in order");
+    assert_dump_matches_shapes(&items);
 
     let target = make();
     let target = target.as_ref();
@@ -273,6 +274,38 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
         "a restore into a database with data",
     );
     assert_unchanged(target, &before, "a refused restore");
+}
+
+/// Every table of a dump has the columns its [`shape`](crate::shape) lists, in order, and each
+/// value is what the column's kind says: an integer, or text; null only where it may be.
+pub fn assert_dump_matches_shapes(items: &[DumpItem]) {
+    use crate::shape::{shape, ColumnKind};
+    let mut current: Option<&'static crate::shape::TableShape> = None;
+    for item in items {
+        match item {
+            DumpItem::Table { table, columns } => {
+                let s = shape(table).unwrap_or_else(|| panic!("{table} has no shape"));
+                let names: Vec<&str> = s.columns.iter().map(|c| c.name).collect();
+                assert_eq!(
+                    columns, &names,
+                    "the columns of {table} differ from its shape"
+                );
+                current = Some(s);
+            }
+            DumpItem::Row(values) => {
+                let s = current.expect("a row before its table");
+                for (c, v) in s.columns.iter().zip(values) {
+                    let fits = match v {
+                        Value::Null => c.nullable,
+                        Value::Number(n) => c.kind == ColumnKind::Integer && n.is_i64(),
+                        Value::String(_) => c.kind != ColumnKind::Integer,
+                        _ => false,
+                    };
+                    assert!(fits, "{}.{}: {v} does not fit {:?}", s.name, c.name, c.kind);
+                }
+            }
+        }
+    }
 }
 
 /// `erase_all` empties every table, keeps the schema, and the store works afterwards.

@@ -22,6 +22,7 @@ use synergies_domain::{Currency, DomainError, Period};
 
 pub mod conformance;
 mod postgres;
+pub mod shape;
 mod sqlite;
 #[doc(hidden)]
 pub mod testing;

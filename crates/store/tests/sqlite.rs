@@ -377,3 +377,51 @@ fn a_decision_of_schema_3_gets_its_type_and_a_status() {
     );
     assert_eq!(d.title, "A resolution");
 }
+
+/// The shapes that exports publish are the schema's: the same columns in the same order,
+/// INTEGER where the shape says integer, NOT NULL (or key) where it says not nullable, and the
+/// same primary key.
+#[test]
+fn table_shapes_match_the_sqlite_schema() {
+    use synergies_store::shape::{ColumnKind, SHAPES};
+    let (_dir, path, store) = file_store();
+    store.migrate().unwrap();
+    let conn = Connection::open(&path).unwrap();
+    for s in SHAPES {
+        let columns: Vec<(String, String, bool, i64)> = conn
+            .prepare(&format!("PRAGMA table_info({})", s.name))
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? == 1, r.get(5)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let names: Vec<&str> = columns.iter().map(|c| c.0.as_str()).collect();
+        let expected: Vec<&str> = s.columns.iter().map(|c| c.name).collect();
+        assert_eq!(names, expected, "columns of {}", s.name);
+        for (c, (name, ty, not_null, pk)) in s.columns.iter().zip(&columns) {
+            assert_eq!(
+                c.kind == ColumnKind::Integer,
+                ty == "INTEGER",
+                "{}.{name}: {ty} against {:?}",
+                s.name,
+                c.kind
+            );
+            assert_eq!(
+                c.nullable,
+                !not_null && *pk == 0,
+                "{}.{name} nullability",
+                s.name
+            );
+        }
+        let mut key: Vec<(i64, &str)> = columns
+            .iter()
+            .filter(|c| c.3 > 0)
+            .map(|c| (c.3, c.0.as_str()))
+            .collect();
+        key.sort();
+        let key: Vec<&str> = key.into_iter().map(|(_, n)| n).collect();
+        assert_eq!(key, s.primary_key, "primary key of {}", s.name);
+    }
+}

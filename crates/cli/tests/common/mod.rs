@@ -126,6 +126,11 @@ impl Sandbox {
         self.ok(args).json()
     }
 
+    /// Runs on another database and parses what it printed as JSON.
+    pub fn json_on(&self, db: &str, args: &[&str]) -> Value {
+        self.run_on(db, args).ok().json()
+    }
+
     /// Seeds the demo and checks that it says so.
     pub fn demo(&self) -> Value {
         let out = self.json(&["demo", "--no-serve", "--json"]);
