@@ -37,13 +37,26 @@ struct Cli {
 enum Command {
     /// Create the database or migrate it to the current schema.
     Init,
-    /// Create the demo data set (illustrative figures) and print a summary.
+    /// Seed the demo data set (illustrative figures) into an empty database, give the demo
+    /// users a password, print the logins and serve the web application.
     Demo {
-        /// Only seed the data (the web server arrives in a later version).
+        /// Only seed the data and set up the demo users; do not serve.
         #[arg(long)]
         no_serve: bool,
+        /// The address to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
         #[arg(long)]
         json: bool,
+    },
+    /// Serve the web application and the JSON API (`/api/v1`, documented at `/api/docs`).
+    Serve {
+        /// The address to serve on (port 0 picks a free port and prints it).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Mark cookies Secure: the server is reached over HTTPS (e.g. behind a proxy).
+        #[arg(long)]
+        secure_cookies: bool,
     },
     /// Reference data: organisations, conventions, funds, biennia, services, rates, FX.
     #[command(subcommand)]
@@ -745,6 +758,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// Serves the web application until interrupted, printing the address once it listens.
+fn serve(
+    store: Box<dyn Store>,
+    addr: std::net::SocketAddr,
+    settings: synergies_web::Settings,
+) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime
+        .block_on(synergies_web::serve(
+            std::sync::Arc::from(store),
+            addr,
+            settings,
+            |bound| {
+                println!("Serving Synergies at http://{bound}/ (Ctrl-C stops)");
+                use std::io::Write as _;
+                let _ = std::io::stdout().flush();
+            },
+        ))
+        .with_context(|| format!("serving on {addr}"))?;
+    Ok(())
+}
+
 fn open(url: &str) -> Result<Box<dyn Store>> {
     let store = synergies_store::open(url).with_context(|| format!("opening {url}"))?;
     store.migrate()?;
@@ -854,12 +891,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
         }
-        Command::Demo { no_serve, json } => {
+        Command::Demo {
+            no_serve,
+            addr,
+            json,
+        } => {
             let store = open(&cli.db)?;
             let report = demo::seed(store.as_ref())?;
+            let password = synergies_web::accounts::demo_password();
+            let users = synergies_web::accounts::ensure_demo_users(store.as_ref(), &password)
+                .map_err(|p| anyhow::anyhow!(p.detail))?;
             let summary = synergies_app::summary(store.as_ref())?;
             if json {
-                print_json(&json!({ "demo": report, "summary": summary }))?;
+                print_json(&json!({ "demo": report, "summary": summary, "users": users }))?;
             } else {
                 if report.seeded {
                     println!(
@@ -885,9 +929,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
                      synergies ledger export --out demo.journal"
                 );
             }
-            if !no_serve {
-                eprintln!("(The web server arrives in a later version; the data are ready.)");
+            if !json {
+                println!();
+                println!("Demo logins (password for each: {password}):");
+                for u in &users {
+                    println!("  {u}");
+                }
             }
+            if !no_serve {
+                serve(store, addr, synergies_web::Settings::default())?;
+            }
+        }
+        Command::Serve {
+            addr,
+            secure_cookies,
+        } => {
+            let store = open(&cli.db)?;
+            if store.users()?.is_empty() {
+                eprintln!(
+                    "note: {} has no users yet; `synergies demo --no-serve` creates the demo \
+                     users, `synergies users add` creates others",
+                    cli.db
+                );
+            }
+            let settings = synergies_web::Settings {
+                secure_cookies,
+                ..synergies_web::Settings::default()
+            };
+            serve(store, addr, settings)?;
         }
         Command::Framework(FrameworkCmd::Load { file }) => {
             let store = open(&cli.db)?;

@@ -3,6 +3,7 @@
 //! the operations of [`ops`] (changes) and [`views`] (read models); the rules of who may do
 //! what are the domain's `authorize`, applied in `ops`.
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod error;
