@@ -9,14 +9,54 @@ use crate::error::Problem;
 
 /// (username, display name, role, organisation) of every demo user.
 pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
-    ("mc.officer", "Minamata programme officer", Role::Officer, Some("MC")),
-    ("mc.finance", "Minamata finance officer", Role::Finance, Some("MC")),
-    ("mc.head", "Minamata Executive Secretary", Role::Head, Some("MC")),
-    ("brs.officer", "BRS programme officer", Role::Officer, Some("BRS")),
-    ("brs.finance", "BRS finance officer", Role::Finance, Some("BRS")),
-    ("brs.head", "BRS Executive Secretary", Role::Head, Some("BRS")),
-    ("chb.officer", "Chemicals hub officer", Role::Officer, Some("CHB")),
-    ("taskforce", "Joint task force member", Role::TaskForce, None),
+    (
+        "mc.officer",
+        "Minamata programme officer",
+        Role::Officer,
+        Some("MC"),
+    ),
+    (
+        "mc.finance",
+        "Minamata finance officer",
+        Role::Finance,
+        Some("MC"),
+    ),
+    (
+        "mc.head",
+        "Minamata Executive Secretary",
+        Role::Head,
+        Some("MC"),
+    ),
+    (
+        "brs.officer",
+        "BRS programme officer",
+        Role::Officer,
+        Some("BRS"),
+    ),
+    (
+        "brs.finance",
+        "BRS finance officer",
+        Role::Finance,
+        Some("BRS"),
+    ),
+    (
+        "brs.head",
+        "BRS Executive Secretary",
+        Role::Head,
+        Some("BRS"),
+    ),
+    (
+        "chb.officer",
+        "Chemicals hub officer",
+        Role::Officer,
+        Some("CHB"),
+    ),
+    (
+        "taskforce",
+        "Joint task force member",
+        Role::TaskForce,
+        None,
+    ),
     ("auditor", "Auditor", Role::Auditor, None),
     ("admin", "Administrator", Role::Admin, None),
 ];
@@ -44,9 +84,7 @@ pub fn ensure_demo_users(store: &dyn Store, password: &str) -> Result<Vec<String
                 organisation: org.map(str::to_string),
             }],
             active: true,
-            created_at: before
-                .map(|b| b.created_at)
-                .unwrap_or_else(now_rfc3339),
+            created_at: before.map(|b| b.created_at).unwrap_or_else(now_rfc3339),
         };
         store.save_user(&user)?;
         names.push(username.to_string());

@@ -182,7 +182,12 @@ async fn token(
     let id = state
         .run(move |s| {
             let id = s.create_api_token(&user.username, "sign-in", &hash, &now_rfc3339())?;
-            s.audit(&user.username, "token.create", &format!("token {id}"), &json!({"name": "sign-in"}))?;
+            s.audit(
+                &user.username,
+                "token.create",
+                &format!("token {id}"),
+                &json!({"name": "sign-in"}),
+            )?;
             Ok(id)
         })
         .await?;
@@ -200,7 +205,10 @@ async fn me(ApiCaller(c): ApiCaller) -> Document {
 /// The caller's personal API tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "auth", security(("token" = [])),
     responses((status = 200, body = Document)))]
-async fn list_tokens(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+async fn list_tokens(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult<Document> {
     let username = c.user.username.clone();
     let tokens = state.run(move |s| Ok(s.api_tokens(&username)?)).await?;
     Ok(Document(json!({ "items": tokens })))
@@ -226,14 +234,22 @@ async fn create_token(
     csrf(&c, &headers)?;
     let name = t.name.trim().to_string();
     if name.is_empty() || name.len() > 200 {
-        return Err(Problem::field("name", "name the token (1 to 200 characters)"));
+        return Err(Problem::field(
+            "name",
+            "name the token (1 to 200 characters)",
+        ));
     }
     let secret = new_secret();
     let hash = secret_hash(&secret);
     let id = state
         .run(move |s| {
             let id = s.create_api_token(c.username(), &name, &hash, &now_rfc3339())?;
-            s.audit(c.username(), "token.create", &format!("token {id}"), &json!({"after": {"name": name}}))?;
+            s.audit(
+                c.username(),
+                "token.create",
+                &format!("token {id}"),
+                &json!({"after": {"name": name}}),
+            )?;
             Ok(id)
         })
         .await?;
@@ -258,7 +274,12 @@ async fn revoke_token(
     state
         .run(move |s| {
             if s.revoke_api_token(c.username(), id, &now_rfc3339())? {
-                s.audit(c.username(), "token.revoke", &format!("token {id}"), &json!({"after": {"revoked": true}}))?;
+                s.audit(
+                    c.username(),
+                    "token.revoke",
+                    &format!("token {id}"),
+                    &json!({"after": {"revoked": true}}),
+                )?;
                 Ok(StatusCode::NO_CONTENT)
             } else {
                 Err(Problem::not_found(format!("you have no live token {id}")))
@@ -286,7 +307,10 @@ async fn framework(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> Ap
 /// The operational exchange rates, dated.
 #[utoipa::path(get, path = "/api/v1/exchange-rates", tag = "framework", security(("token" = [])),
     responses((status = 200, body = Document)))]
-async fn exchange_rates(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+async fn exchange_rates(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult<Document> {
     c.must_read_business_data()?;
     let f = state.run(|s| Ok(s.framework()?)).await?;
     Ok(Document(json!({ "items": f.fx_rates })))
@@ -346,7 +370,9 @@ async fn list_agreements(
         .take(limit as usize)
         .map(views::agreement_json)
         .collect();
-    Ok(Document(json!({ "items": items, "total": total, "offset": q.offset, "limit": limit })))
+    Ok(Document(
+        json!({ "items": items, "total": total, "offset": q.offset, "limit": limit }),
+    ))
 }
 
 /// One agreement with every version and its approval trail.
@@ -497,7 +523,9 @@ async fn list_deliveries(
     let items = state
         .run(move |s| Ok(s.deliveries_page(&filter, Page { offset, limit })?))
         .await?;
-    Ok(Document(json!({ "items": items, "offset": offset, "limit": limit })))
+    Ok(Document(
+        json!({ "items": items, "offset": offset, "limit": limit }),
+    ))
 }
 
 /// Records one delivery as the provider.
@@ -651,7 +679,9 @@ async fn list_charges(
         .skip(q.offset as usize)
         .take(limit as usize)
         .collect();
-    Ok(Document(json!({ "items": items, "total": total, "offset": q.offset, "limit": limit })))
+    Ok(Document(
+        json!({ "items": items, "total": total, "offset": q.offset, "limit": limit }),
+    ))
 }
 
 /// A fund's statement: its balances, and what it charged and was charged.
@@ -725,19 +755,24 @@ async fn ledger_entries(
     let items = state
         .run(move |s| views::entries_page(s, offset, limit))
         .await?;
-    Ok(Document(json!({ "items": items, "offset": offset, "limit": limit })))
+    Ok(Document(
+        json!({ "items": items, "offset": offset, "limit": limit }),
+    ))
 }
 
 /// Checks the ledger's invariants: every entry balances, the trial balance equals the sum of
 /// postings, every charge has its entry.
 #[utoipa::path(get, path = "/api/v1/ledger/check", tag = "ledger", security(("token" = [])),
     responses((status = 200, body = Document)))]
-async fn ledger_check(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+async fn ledger_check(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult<Document> {
     c.must_read_business_data()?;
-    let check = state
-        .run(|s| Ok(synergies_app::ledger::check(s)?))
-        .await?;
-    Ok(Document(json!({ "passed": check.passed(), "check": check })))
+    let check = state.run(|s| Ok(synergies_app::ledger::check(s)?)).await?;
+    Ok(Document(
+        json!({ "passed": check.passed(), "check": check }),
+    ))
 }
 
 /// Records a payment from a payer fund to a provider fund.

@@ -163,7 +163,10 @@ impl NewAgreement {
             .to_minor(ceiling)
             .map_err(|e| Problem::field("ceiling", e.to_string()))?;
         if ceiling_minor <= 0 {
-            return Err(Problem::field("ceiling", "the ceiling must be more than zero"));
+            return Err(Problem::field(
+                "ceiling",
+                "the ceiling must be more than zero",
+            ));
         }
         let psc_rate = decimal("psc_rate", &self.psc_rate)?;
         if psc_rate < Decimal::ZERO || psc_rate >= Decimal::ONE {
@@ -186,7 +189,10 @@ impl NewAgreement {
             })
             .collect::<OpResult<Vec<_>>>()?;
         if self.participants.is_empty() {
-            return Err(Problem::field("recipient", "name the organisation that pays"));
+            return Err(Problem::field(
+                "recipient",
+                "name the organisation that pays",
+            ));
         }
         let participants = self
             .participants
@@ -231,7 +237,11 @@ impl NewAgreement {
 }
 
 /// Drafts an agreement for the caller's organisation as provider.
-pub fn create_agreement(store: &dyn Store, caller: &Caller, new: &NewAgreement) -> OpResult<Agreement> {
+pub fn create_agreement(
+    store: &dyn Store,
+    caller: &Caller,
+    new: &NewAgreement,
+) -> OpResult<Agreement> {
     authorize(
         &caller.principal,
         &Action::DraftAgreement {
@@ -276,9 +286,18 @@ pub fn approve_agreement(
     let pending: Vec<String> = a
         .required_approvers(a.latest())
         .into_iter()
-        .filter(|org| !a.latest().approvals.iter().any(|ap| &ap.organisation == org))
+        .filter(|org| {
+            !a.latest()
+                .approvals
+                .iter()
+                .any(|ap| &ap.organisation == org)
+        })
         .collect();
-    let candidates = if pending.is_empty() { parties(&a) } else { pending };
+    let candidates = if pending.is_empty() {
+        parties(&a)
+    } else {
+        pending
+    };
     let org = any_allowed(caller, &candidates, |o| Action::ApproveAgreement {
         organisation: o.to_string(),
     })?;
@@ -382,7 +401,11 @@ pub fn import_delivery_csv(
 }
 
 /// Records one delivery (the same checks as an import of one row).
-pub fn record_delivery(store: &dyn Store, caller: &Caller, d: &NewDelivery) -> OpResult<ImportReport> {
+pub fn record_delivery(
+    store: &dyn Store,
+    caller: &Caller,
+    d: &NewDelivery,
+) -> OpResult<ImportReport> {
     let a = agreement(store, required("agreement", &d.agreement)?)?;
     authorize(
         &caller.principal,
@@ -503,8 +526,8 @@ pub fn close(
             parties: parties(&a),
         },
     )?;
-    let period = Period::from_str(period.trim())
-        .map_err(|e| Problem::field("period", e.to_string()))?;
+    let period =
+        Period::from_str(period.trim()).map_err(|e| Problem::field("period", e.to_string()))?;
     let report = close_period(store, period, Some(code), on)?;
     store.audit(
         caller.username(),
@@ -603,7 +626,10 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
     for g in &new.grants {
         match (&g.organisation, g.role) {
             (Some(org), _) if !framework.organisations.iter().any(|o| &o.code == org) => {
-                return Err(Problem::field("grants", format!("unknown organisation {org}")));
+                return Err(Problem::field(
+                    "grants",
+                    format!("unknown organisation {org}"),
+                ));
             }
             (None, Role::Officer | Role::Finance | Role::Head) => {
                 return Err(Problem::field(
@@ -644,7 +670,11 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
     store.save_user(&user)?;
     store.audit(
         caller.username(),
-        if before.is_some() { "user.update" } else { "user.create" },
+        if before.is_some() {
+            "user.update"
+        } else {
+            "user.create"
+        },
         username,
         &json!({ "before": before, "after": user }),
     )?;

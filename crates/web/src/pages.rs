@@ -1,3 +1,1709 @@
-use axum::Router;
+//! The server-rendered pages, in the language of the request (a cookie set by the language
+//! switch, else the browser's `Accept-Language`). Every form carries the session's CSRF token;
+//! a refused form is shown again with the message beside its field and what was typed kept.
+//! Changes go through [`crate::ops`], reads through [`crate::views`] and the store.
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use synergies_domain::agreement::{Agreement, VersionStatus};
+use synergies_domain::delivery::{DeliveryStatus, StoredDelivery};
+use synergies_domain::ledger::{JournalEntry, TrialBalance};
+use synergies_domain::model::Framework;
+use synergies_i18n::{FluentValue, Lang};
+use synergies_store::{ApiTokenRecord, AuditEvent, AuditFilter, DeliveryFilter, Page, UserRecord};
+
+use crate::auth::{
+    authenticate, caller, check_csrf, language, new_secret, now_rfc3339, open_session, secret_hash,
+    session_cookie, Caller, LANG_COOKIE, SESSION_COOKIE,
+};
+use crate::error::Problem;
+use crate::ops::{self, NewAgreement, NewDelivery, NewLine, NewParticipant};
 use crate::state::AppState;
-pub fn router() -> Router<AppState> { Router::new() }
+use crate::views::{self, agreement_parties, Dashboard, FundStatement};
+
+const HTMX: &str = include_str!("../static/htmx.min.js");
+const CSS: &str = include_str!("../static/app.css");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/static/htmx.min.js",
+            get(|| async { static_file("text/javascript", HTMX) }),
+        )
+        .route(
+            "/static/app.css",
+            get(|| async { static_file("text/css", CSS) }),
+        )
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang/{code}", get(switch_language))
+        .route("/", get(dashboard))
+        .route("/framework", get(framework))
+        .route("/services", get(services))
+        .route("/exchange-rates", get(exchange_rates))
+        .route("/agreements", get(agreements).post(create_agreement))
+        .route("/agreements/new", get(new_agreement))
+        .route("/agreements/{code}", get(agreement))
+        .route("/agreements/{code}/propose", post(propose))
+        .route("/agreements/{code}/approve", post(approve))
+        .route("/agreements/{code}/amend", get(amend_page).post(amend))
+        .route("/deliveries", get(deliveries).post(record_delivery))
+        .route("/deliveries/import", post(import_deliveries))
+        .route("/deliveries/accept", post(accept))
+        .route("/deliveries/dispute", post(dispute))
+        .route("/closings", post(close))
+        .route("/charges", get(charges))
+        .route("/funds/{code}", get(fund))
+        .route("/ledger", get(ledger))
+        .route("/audit", get(audit))
+        .route("/account", get(account))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/users", get(users).post(save_user))
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Translations for a template: `{{ t.get("key") }}`.
+#[derive(Clone, Copy)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    pub fn get(&self, key: &str) -> String {
+        self.0.text(key)
+    }
+
+    /// The text of `prefix-value`, e.g. `status-active`.
+    pub fn of(&self, prefix: &str, value: &str) -> String {
+        self.0.text(&format!("{prefix}-{value}"))
+    }
+
+    pub fn with(&self, key: &str, name: &str, value: &str) -> String {
+        self.0
+            .text_with(key, &[(name, FluentValue::from(value.to_string()))])
+    }
+
+    /// An amount written with this language's separators.
+    pub fn amount(&self, a: &views::Amount) -> String {
+        let decimals = synergies_domain::Currency::from_code(&a.currency)
+            .map(|c| c.exponent())
+            .unwrap_or(2);
+        format!("{} {}", self.0.amount(a.minor, decimals), a.currency)
+    }
+
+    pub fn minor(&self, minor: &i64, currency: &str) -> String {
+        self.amount(&views::Amount {
+            currency: currency.to_string(),
+            minor: *minor,
+            text: String::new(),
+        })
+    }
+}
+
+/// What every page shows around its content: the user, the navigation, the language switch.
+pub struct Chrome {
+    pub t: Tr,
+    pub lang: String,
+    pub dir: &'static str,
+    pub user: Option<UserRecord>,
+    pub csrf: String,
+    pub path: String,
+    pub languages: Vec<(String, String)>,
+    pub is_admin: bool,
+    pub reads_business: bool,
+    pub flash: Option<String>,
+}
+
+impl Chrome {
+    fn new(lang: Lang, caller: Option<&Caller>, path: &str) -> Chrome {
+        Chrome {
+            t: Tr(lang),
+            lang: lang.code(),
+            dir: lang.direction(),
+            user: caller.map(|c| c.user.clone()),
+            csrf: caller.and_then(|c| c.csrf.clone()).unwrap_or_default(),
+            path: path.to_string(),
+            languages: Lang::all().iter().map(|l| (l.code(), l.name())).collect(),
+            is_admin: caller.is_some_and(Caller::is_admin),
+            reads_business: caller.is_some_and(Caller::reads_business_data),
+            flash: None,
+        }
+    }
+
+    pub fn roles(&self) -> String {
+        self.user
+            .as_ref()
+            .map(|u| {
+                u.grants
+                    .iter()
+                    .map(|g| {
+                        let role = self.t.get(&format!("role-{}", g.role.as_str()));
+                        match &g.organisation {
+                            Some(o) => format!("{role} ({o})"),
+                            None => role,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A signed-in person on a page; anyone else is sent to the sign-in page.
+pub struct PageCaller {
+    pub caller: Caller,
+    pub lang: Lang,
+    pub path: String,
+}
+
+impl PageCaller {
+    fn chrome(&self) -> Chrome {
+        Chrome::new(self.lang, Some(&self.caller), &self.path)
+    }
+
+    fn problem(&self, p: Problem) -> PageError {
+        PageError::Problem(p, self.lang, Some(Box::new(self.caller.clone())))
+    }
+
+    fn business(&self) -> Result<(), PageError> {
+        self.caller
+            .must_read_business_data()
+            .map_err(|p| self.problem(p))
+    }
+
+    fn csrf(&self, sent: &str) -> Result<(), PageError> {
+        check_csrf(&self.caller, Some(sent)).map_err(|p| self.problem(p))
+    }
+}
+
+impl FromRequestParts<AppState> for PageCaller {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let lang = language(&parts.headers);
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        match caller(state, &parts.headers)
+            .await
+            .map_err(|p| PageError::Problem(p, lang, None))?
+        {
+            Some(caller) if caller.csrf.is_some() => Ok(PageCaller { caller, lang, path }),
+            _ => Err(PageError::SignIn(path)),
+        }
+    }
+}
+
+/// A page that cannot be shown: sign in first, or an error page in the user's language.
+pub enum PageError {
+    SignIn(String),
+    Problem(Problem, Lang, Option<Box<Caller>>),
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    title: String,
+    detail: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::SignIn(next) => {
+                let next = if next.starts_with('/') {
+                    next
+                } else {
+                    "/".into()
+                };
+                Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
+            }
+            PageError::Problem(p, lang, caller) => {
+                let page = ErrorPage {
+                    c: Chrome::new(lang, caller.as_deref(), "/"),
+                    title: Tr(lang).get(&format!("error-{}", p.status.as_u16())),
+                    detail: p.detail.clone(),
+                };
+                (p.status, render(&page)).into_response()
+            }
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => Problem::internal(e).into_response(),
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+/// Runs store work for a page, turning problems into the page's error.
+async fn run<T, F>(state: &AppState, pc: &PageCaller, f: F) -> Result<T, PageError>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn synergies_store::Store) -> Result<T, Problem> + Send + 'static,
+{
+    state.run(f).await.map_err(|p| pc.problem(p))
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+// ---------------------------------------------------------------- sign-in and language
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    username: String,
+    error: String,
+}
+
+async fn login_page(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+    render(&LoginPage {
+        c: Chrome::new(language(&headers), None, "/login"),
+        next: q.next,
+        username: String::new(),
+        error: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Signs in. The sign-in form needs no CSRF token (there is no session yet); SameSite
+/// cookies and the throttle guard it.
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let lang = language(&headers);
+    let address = crate::client_address(&headers);
+    let again = |error: String, status: StatusCode| {
+        (
+            status,
+            render(&LoginPage {
+                c: Chrome::new(lang, None, "/login"),
+                next: f.next.clone(),
+                username: f.username.clone(),
+                error,
+            }),
+        )
+            .into_response()
+    };
+    if !state.sign_in_allowed(&f.username, &address) {
+        return again(
+            Tr(lang).get("login-throttled"),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    let (username, password) = (f.username.clone(), f.password.clone());
+    let lifetime = state.settings().session_lifetime;
+    let signed_in = state
+        .run(move |s| match authenticate(s, &username, &password)? {
+            Some(user) => Ok(Some(open_session(s, &user.username, lifetime)?)),
+            None => Ok(None),
+        })
+        .await;
+    match signed_in {
+        Ok(Some(secret)) => {
+            state.sign_in_succeeded(&f.username, &address);
+            let next = if f.next.starts_with('/') && !f.next.starts_with("//") {
+                f.next.clone()
+            } else {
+                "/".into()
+            };
+            (
+                StatusCode::SEE_OTHER,
+                [
+                    (LOCATION, next),
+                    (SET_COOKIE, session_cookie(&secret, &state)),
+                ],
+            )
+                .into_response()
+        }
+        Ok(None) => {
+            state.sign_in_failed(&f.username, &address);
+            again(Tr(lang).get("login-failed"), StatusCode::UNAUTHORIZED)
+        }
+        Err(p) => p.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    if let Some(secret) = crate::auth::cookie(&headers, SESSION_COOKIE) {
+        let hash = secret_hash(secret);
+        run(&state, &pc, move |s| Ok(s.delete_session(&hash)?)).await?;
+    }
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (LOCATION, "/login".to_string()),
+            (SET_COOKIE, session_cookie("", &state)),
+        ],
+    )
+        .into_response())
+}
+
+/// Remembers the chosen language in a cookie and goes back to the page.
+async fn switch_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    let next = if q.next.starts_with('/') && !q.next.starts_with("//") {
+        q.next
+    } else {
+        "/".into()
+    };
+    match Lang::parse(&code) {
+        Some(lang) => (
+            StatusCode::SEE_OTHER,
+            [
+                (LOCATION, next),
+                (
+                    SET_COOKIE,
+                    format!(
+                        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+                        lang.code()
+                    ),
+                ),
+            ],
+        )
+            .into_response(),
+        None => Problem::not_found(format!("no translations for {code:?}")).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- dashboard and reference data
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    d: Dashboard,
+    chart: String,
+}
+
+async fn dashboard(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    if pc.caller.is_admin() && !pc.caller.reads_business_data() {
+        return Ok(see_other("/users"));
+    }
+    pc.business()?;
+    let d = run(&state, &pc, |s| Dashboard::load(s)).await?;
+    let chart = d.chart_svg(&pc.lang.text("dashboard-chart"));
+    Ok(render(&DashboardPage {
+        c: pc.chrome(),
+        d,
+        chart,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "framework.html")]
+struct FrameworkPage {
+    c: Chrome,
+    f: Framework,
+}
+
+async fn framework(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    pc.business()?;
+    let f = run(&state, &pc, |s| Ok(s.framework()?)).await?;
+    Ok(render(&FrameworkPage { c: pc.chrome(), f }))
+}
+
+#[derive(Template)]
+#[template(path = "services.html")]
+struct ServicesPage {
+    c: Chrome,
+    f: Framework,
+}
+
+async fn services(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    pc.business()?;
+    let f = run(&state, &pc, |s| Ok(s.framework()?)).await?;
+    Ok(render(&ServicesPage { c: pc.chrome(), f }))
+}
+
+#[derive(Template)]
+#[template(path = "exchange_rates.html")]
+struct ExchangeRatesPage {
+    c: Chrome,
+    f: Framework,
+}
+
+async fn exchange_rates(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    pc.business()?;
+    let f = run(&state, &pc, |s| Ok(s.framework()?)).await?;
+    Ok(render(&ExchangeRatesPage { c: pc.chrome(), f }))
+}
+
+// ---------------------------------------------------------------- agreements
+
+/// One agreement as a list shows it.
+pub struct AgreementRow {
+    pub code: String,
+    pub title: String,
+    pub provider: String,
+    pub payers: String,
+    pub status: String,
+    pub ceiling: views::Amount,
+}
+
+fn agreement_row(a: &Agreement) -> AgreementRow {
+    let latest = a.latest();
+    AgreementRow {
+        code: a.code.clone(),
+        title: a.title.clone(),
+        provider: a.provider.clone(),
+        payers: latest
+            .participants
+            .iter()
+            .map(|p| format!("{} ({})", p.organisation, p.fund))
+            .collect::<Vec<_>>()
+            .join(", "),
+        status: if a.is_active() {
+            "active".into()
+        } else {
+            latest.status.as_str().to_string()
+        },
+        ceiling: views::Amount::new(a.currency, latest.ceiling_minor),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "agreements.html")]
+struct AgreementsPage {
+    c: Chrome,
+    rows: Vec<AgreementRow>,
+}
+
+async fn agreements(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    pc.business()?;
+    let list = run(&state, &pc, |s| Ok(s.agreements()?)).await?;
+    Ok(render(&AgreementsPage {
+        c: pc.chrome(),
+        rows: list.iter().map(agreement_row).collect(),
+    }))
+}
+
+/// The agreement form: a purchase of one service by one recipient, as most are.
+#[derive(Deserialize, Default, Clone)]
+pub struct AgreementForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    provider_fund: String,
+    #[serde(default)]
+    recipient: String,
+    #[serde(default)]
+    recipient_fund: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    estimated_quantity: String,
+    #[serde(default)]
+    biennium: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    ceiling: String,
+    #[serde(default)]
+    psc_rate: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl AgreementForm {
+    fn to_new(&self) -> NewAgreement {
+        NewAgreement {
+            code: self.code.clone(),
+            title: self.title.clone(),
+            kind: "purchase".into(),
+            provider: self.provider.clone(),
+            provider_fund: self.provider_fund.clone(),
+            biennium: self.biennium.clone(),
+            currency: self.currency.clone(),
+            ceiling: self.ceiling.clone(),
+            psc_rate: if self.psc_rate.trim().is_empty() {
+                "0".into()
+            } else {
+                self.psc_rate.clone()
+            },
+            lines: vec![NewLine {
+                service: self.service.clone(),
+                estimated_quantity: if self.estimated_quantity.trim().is_empty() {
+                    "0".into()
+                } else {
+                    self.estimated_quantity.clone()
+                },
+            }],
+            participants: vec![NewParticipant {
+                organisation: self.recipient.clone(),
+                fund: self.recipient_fund.clone(),
+                weight: "1".into(),
+            }],
+            driver: None,
+            note: self.note.clone(),
+        }
+    }
+
+    fn of(a: &Agreement) -> AgreementForm {
+        let v = a.latest();
+        AgreementForm {
+            csrf: String::new(),
+            code: a.code.clone(),
+            title: a.title.clone(),
+            provider: a.provider.clone(),
+            provider_fund: a.provider_fund.clone(),
+            recipient: v
+                .participants
+                .first()
+                .map(|p| p.organisation.clone())
+                .unwrap_or_default(),
+            recipient_fund: v
+                .participants
+                .first()
+                .map(|p| p.fund.clone())
+                .unwrap_or_default(),
+            service: v
+                .lines
+                .first()
+                .map(|l| l.service.clone())
+                .unwrap_or_default(),
+            estimated_quantity: v
+                .lines
+                .first()
+                .map(|l| l.estimated_quantity.to_string())
+                .unwrap_or_default(),
+            biennium: a.biennium.clone(),
+            currency: a.currency.code().to_string(),
+            ceiling: a.currency.to_major(v.ceiling_minor).to_string(),
+            psc_rate: v.psc_rate.to_string(),
+            note: String::new(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "agreement_form.html")]
+struct AgreementFormPage {
+    c: Chrome,
+    f: AgreementForm,
+    /// `None` for a new agreement, the code when amending.
+    amending: Option<String>,
+    error: Option<Problem>,
+    framework: Framework,
+}
+
+impl AgreementFormPage {
+    /// The message for one field, if the form was refused because of it.
+    fn error_for(&self, field: &str) -> String {
+        match &self.error {
+            Some(p) if p.field.as_deref() == Some(field) => p.detail.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn general_error(&self) -> String {
+        match &self.error {
+            Some(p) if p.field.is_none() => p.detail.clone(),
+            Some(p) if !FORM_FIELDS.contains(&p.field.as_deref().unwrap_or_default()) => {
+                p.detail.clone()
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+const FORM_FIELDS: &[&str] = &[
+    "code",
+    "title",
+    "provider",
+    "provider_fund",
+    "recipient",
+    "recipient_fund",
+    "service",
+    "estimated_quantity",
+    "biennium",
+    "currency",
+    "ceiling",
+    "psc_rate",
+];
+
+fn my_orgs(c: &Caller) -> Vec<String> {
+    let mut orgs: Vec<String> = c
+        .user
+        .grants
+        .iter()
+        .filter_map(|g| g.organisation.clone())
+        .collect();
+    orgs.sort();
+    orgs.dedup();
+    orgs
+}
+
+async fn new_agreement(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    pc.business()?;
+    let framework = run(&state, &pc, |s| Ok(s.framework()?)).await?;
+    let mine = my_orgs(&pc.caller);
+    let biennium = framework
+        .bienniums
+        .iter()
+        .find(|b| b.status == synergies_domain::model::BienniumStatus::Open)
+        .map(|b| b.code.clone())
+        .unwrap_or_default();
+    let f = AgreementForm {
+        provider: mine.first().cloned().unwrap_or_default(),
+        biennium,
+        currency: "USD".into(),
+        psc_rate: "0".into(),
+        ..AgreementForm::default()
+    };
+    Ok(render(&AgreementFormPage {
+        c: pc.chrome(),
+        f,
+        amending: None,
+        error: None,
+        framework,
+    }))
+}
+
+async fn create_agreement(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(f): Form<AgreementForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let caller = pc.caller.clone();
+    let new = f.to_new();
+    let outcome = state
+        .run(move |s| {
+            let framework = s.framework()?;
+            Ok((ops::create_agreement(s, &caller, &new), framework))
+        })
+        .await
+        .map_err(|p| pc.problem(p))?;
+    match outcome {
+        (Ok(a), _) => Ok(see_other(&format!("/agreements/{}", urlencode(&a.code)))),
+        (Err(p), framework) if p.status == StatusCode::UNPROCESSABLE_ENTITY => Ok((
+            p.status,
+            render(&AgreementFormPage {
+                c: pc.chrome(),
+                f,
+                amending: None,
+                error: Some(p),
+                framework,
+            }),
+        )
+            .into_response()),
+        (Err(p), _) => Err(pc.problem(p)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "agreement.html")]
+struct AgreementPage {
+    c: Chrome,
+    a: Agreement,
+    row: AgreementRow,
+    awaiting: Vec<String>,
+    can_propose: bool,
+    can_approve: bool,
+    can_amend: bool,
+    can_close: bool,
+}
+
+impl AgreementPage {
+    fn ceiling_of(&self, minor: &i64) -> String {
+        self.c.t.minor(minor, self.a.currency.code())
+    }
+}
+
+async fn agreement(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(code): Path<String>,
+) -> PageResult {
+    pc.business()?;
+    let a = run(&state, &pc, move |s| {
+        s.agreement(&code)?
+            .ok_or_else(|| Problem::not_found(format!("unknown agreement {code}")))
+    })
+    .await?;
+    use synergies_domain::access::{authorize, Action};
+    let who = &pc.caller.principal;
+    let latest = a.latest();
+    let awaiting: Vec<String> = a
+        .required_approvers(latest)
+        .into_iter()
+        .filter(|o| !latest.approvals.iter().any(|ap| &ap.organisation == o))
+        .collect();
+    let parties = agreement_parties(&a);
+    let can_propose = latest.status == VersionStatus::Draft
+        && authorize(
+            who,
+            &Action::DraftAgreement {
+                provider: a.provider.clone(),
+            },
+        )
+        .is_ok();
+    let can_approve = latest.status == VersionStatus::Proposed
+        && awaiting.iter().any(|o| {
+            authorize(
+                who,
+                &Action::ApproveAgreement {
+                    organisation: o.clone(),
+                },
+            )
+            .is_ok()
+        });
+    let can_amend = a.is_active()
+        && parties.iter().any(|o| {
+            authorize(
+                who,
+                &Action::ApproveAgreement {
+                    organisation: o.clone(),
+                },
+            )
+            .is_ok()
+        });
+    let can_close = a.is_active()
+        && authorize(
+            who,
+            &Action::ClosePeriod {
+                parties: parties.clone(),
+            },
+        )
+        .is_ok();
+    Ok(render(&AgreementPage {
+        c: pc.chrome(),
+        row: agreement_row(&a),
+        awaiting: if latest.status == VersionStatus::Proposed {
+            awaiting
+        } else {
+            vec![]
+        },
+        a,
+        can_propose,
+        can_approve,
+        can_amend,
+        can_close,
+    }))
+}
+
+async fn propose(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(code): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let caller = pc.caller.clone();
+    let c2 = code.clone();
+    run(&state, &pc, move |s| {
+        ops::propose_agreement(s, &caller, &c2)
+    })
+    .await?;
+    Ok(see_other(&format!("/agreements/{}", urlencode(&code))))
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(code): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let caller = pc.caller.clone();
+    let c2 = code.clone();
+    run(&state, &pc, move |s| {
+        ops::approve_agreement(s, &caller, &c2, today())
+    })
+    .await?;
+    Ok(see_other(&format!("/agreements/{}", urlencode(&code))))
+}
+
+async fn amend_page(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(code): Path<String>,
+) -> PageResult {
+    pc.business()?;
+    let (a, framework) = run(&state, &pc, move |s| {
+        let a = s
+            .agreement(&code)?
+            .ok_or_else(|| Problem::not_found(format!("unknown agreement {code}")))?;
+        Ok((a, s.framework()?))
+    })
+    .await?;
+    Ok(render(&AgreementFormPage {
+        c: pc.chrome(),
+        f: AgreementForm::of(&a),
+        amending: Some(a.code.clone()),
+        error: None,
+        framework,
+    }))
+}
+
+async fn amend(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(code): Path<String>,
+    Form(f): Form<AgreementForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let caller = pc.caller.clone();
+    let terms = f.to_new();
+    let c2 = code.clone();
+    let outcome = run(&state, &pc, move |s| {
+        Ok((
+            ops::amend_agreement(s, &caller, &c2, &terms),
+            s.framework()?,
+        ))
+    })
+    .await?;
+    match outcome {
+        (Ok(_), _) => Ok(see_other(&format!("/agreements/{}", urlencode(&code)))),
+        (Err(p), framework) if p.status == StatusCode::UNPROCESSABLE_ENTITY => Ok((
+            p.status,
+            render(&AgreementFormPage {
+                c: pc.chrome(),
+                f,
+                amending: Some(code),
+                error: Some(p),
+                framework,
+            }),
+        )
+            .into_response()),
+        (Err(p), _) => Err(pc.problem(p)),
+    }
+}
+
+// ---------------------------------------------------------------- deliveries
+
+#[derive(Deserialize, Default)]
+pub struct DeliveryQuery {
+    #[serde(default)]
+    agreement: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    offset: u64,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct DeliveryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    agreement: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    grade: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    external_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "deliveries.html")]
+struct DeliveriesPage {
+    c: Chrome,
+    agreements: Vec<AgreementRow>,
+    items: Vec<StoredDelivery>,
+    agreement: String,
+    status: String,
+    next: Option<u64>,
+    previous: Option<u64>,
+    form: DeliveryForm,
+    error: Option<Problem>,
+    import_errors: Vec<String>,
+    notice: String,
+}
+
+impl DeliveriesPage {
+    fn error_for(&self, field: &str) -> String {
+        match &self.error {
+            Some(p) if p.field.as_deref() == Some(field) => p.detail.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn general_error(&self) -> String {
+        const FIELDS: &[&str] = &[
+            "agreement",
+            "service",
+            "date",
+            "quantity",
+            "grade",
+            "description",
+            "external_id",
+        ];
+        match &self.error {
+            Some(p) if !FIELDS.contains(&p.field.as_deref().unwrap_or_default()) => {
+                p.detail.clone()
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn status_text(&self, d: &StoredDelivery) -> String {
+        let key = if d.closing.is_some() {
+            "status-charged"
+        } else {
+            match d.status {
+                DeliveryStatus::Recorded => "status-recorded",
+                DeliveryStatus::Accepted => "status-accepted",
+                DeliveryStatus::Disputed => "status-disputed",
+            }
+        };
+        self.c.t.get(key)
+    }
+
+    fn is_recorded(&self, d: &StoredDelivery) -> bool {
+        d.status == DeliveryStatus::Recorded
+    }
+
+    fn link(&self, offset: &u64) -> String {
+        format!(
+            "/deliveries?agreement={}&status={}&offset={offset}",
+            urlencode(&self.agreement),
+            urlencode(&self.status)
+        )
+    }
+}
+
+struct DeliveriesInput {
+    query: DeliveryQuery,
+    form: DeliveryForm,
+    error: Option<Problem>,
+    import_errors: Vec<String>,
+    notice: String,
+}
+
+async fn deliveries_page(
+    state: &AppState,
+    pc: &PageCaller,
+    input: DeliveriesInput,
+) -> Result<DeliveriesPage, PageError> {
+    pc.business()?;
+    let status = match input.query.status.as_str() {
+        "" => None,
+        s => Some(DeliveryStatus::parse(s).ok_or_else(|| {
+            pc.problem(Problem::bad_request(format!(
+                "{s:?} is not a delivery status"
+            )))
+        })?),
+    };
+    let filter = DeliveryFilter {
+        agreement: (!input.query.agreement.is_empty()).then(|| input.query.agreement.clone()),
+        status,
+        ..DeliveryFilter::default()
+    };
+    let offset = input.query.offset;
+    let limit = views::DEFAULT_PAGE;
+    let (agreements, mut items) = run(state, pc, move |s| {
+        let agreements = s.agreements()?;
+        let items = s.deliveries_page(
+            &filter,
+            Page {
+                offset,
+                limit: limit + 1,
+            },
+        )?;
+        Ok((agreements, items))
+    })
+    .await?;
+    let more = items.len() as u64 > limit;
+    items.truncate(limit as usize);
+    Ok(DeliveriesPage {
+        c: pc.chrome(),
+        agreements: agreements
+            .iter()
+            .filter(|a| a.is_active())
+            .map(agreement_row)
+            .collect(),
+        items,
+        agreement: input.query.agreement,
+        status: input.query.status,
+        next: more.then_some(offset + limit),
+        previous: (offset > 0).then(|| offset.saturating_sub(limit)),
+        form: input.form,
+        error: input.error,
+        import_errors: input.import_errors,
+        notice: input.notice,
+    })
+}
+
+async fn deliveries(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Query(q): Query<DeliveryQuery>,
+) -> PageResult {
+    let form = DeliveryForm {
+        agreement: q.agreement.clone(),
+        date: today().to_string(),
+        ..DeliveryForm::default()
+    };
+    let page = deliveries_page(
+        &state,
+        &pc,
+        DeliveriesInput {
+            query: q,
+            form,
+            error: None,
+            import_errors: vec![],
+            notice: String::new(),
+        },
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+async fn record_delivery(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(f): Form<DeliveryForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let caller = pc.caller.clone();
+    let d = NewDelivery {
+        agreement: f.agreement.clone(),
+        service: f.service.clone(),
+        date: f.date.clone(),
+        quantity: f.quantity.clone(),
+        grade: f.grade.clone(),
+        expense_amount: String::new(),
+        expense_currency: String::new(),
+        description: f.description.clone(),
+        external_id: f.external_id.clone(),
+    };
+    let outcome = state
+        .run(move |s| Ok(ops::record_delivery(s, &caller, &d)))
+        .await
+        .map_err(|p| pc.problem(p))?;
+    let query = DeliveryQuery {
+        agreement: f.agreement.clone(),
+        ..DeliveryQuery::default()
+    };
+    match outcome {
+        Ok(_) => Ok(see_other(&format!(
+            "/deliveries?agreement={}",
+            urlencode(&f.agreement)
+        ))),
+        Err(p)
+            if p.status == StatusCode::UNPROCESSABLE_ENTITY
+                || p.status == StatusCode::NOT_FOUND =>
+        {
+            let status = p.status;
+            let page = deliveries_page(
+                &state,
+                &pc,
+                DeliveriesInput {
+                    query,
+                    form: f,
+                    error: Some(p),
+                    import_errors: vec![],
+                    notice: String::new(),
+                },
+            )
+            .await?;
+            Ok((status, render(&page)).into_response())
+        }
+        Err(p) => Err(pc.problem(p)),
+    }
+}
+
+/// A CSV file of deliveries from the import form (multipart: `csrf` then `file`).
+async fn import_deliveries(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    mut multipart: Multipart,
+) -> PageResult {
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| pc.problem(Problem::bad_request(e.body_text())))?
+    {
+        match field.name() {
+            Some("csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| pc.problem(Problem::bad_request(e.body_text())))?
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| pc.problem(Problem::bad_request(e.body_text())))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    pc.csrf(&csrf)?;
+    let Some((name, bytes)) = file else {
+        return Err(pc.problem(Problem::bad_request("choose a CSV file to import")));
+    };
+    let caller = pc.caller.clone();
+    let outcome = state
+        .run(move |s| Ok(ops::import_delivery_csv(s, &caller, &name, &bytes)))
+        .await
+        .map_err(|p| pc.problem(p))?;
+    let (notice, import_errors, status) = match outcome {
+        Ok(r) => (
+            pc.lang.text_with(
+                "deliveries-imported",
+                &[
+                    ("inserted", FluentValue::from(r.inserted as i64)),
+                    ("identical", FluentValue::from(r.identical as i64)),
+                ],
+            ),
+            vec![],
+            StatusCode::OK,
+        ),
+        Err(p)
+            if p.status == StatusCode::UNPROCESSABLE_ENTITY
+                || p.status == StatusCode::NOT_FOUND =>
+        {
+            (
+                String::new(),
+                p.detail.lines().map(str::to_string).collect(),
+                p.status,
+            )
+        }
+        Err(p) => return Err(pc.problem(p)),
+    };
+    let page = deliveries_page(
+        &state,
+        &pc,
+        DeliveriesInput {
+            query: DeliveryQuery::default(),
+            form: DeliveryForm {
+                date: today().to_string(),
+                ..DeliveryForm::default()
+            },
+            error: None,
+            import_errors,
+            notice,
+        },
+    )
+    .await?;
+    Ok((status, render(&page)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    agreement: String,
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(f): Form<AcceptForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let caller = pc.caller.clone();
+    let code = f.agreement.clone();
+    run(&state, &pc, move |s| {
+        ops::accept_deliveries(s, &caller, &code, None, today())
+    })
+    .await?;
+    Ok(see_other(&format!(
+        "/deliveries?agreement={}",
+        urlencode(&f.agreement)
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct DisputeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    agreement: String,
+    #[serde(default)]
+    external_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn dispute(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(f): Form<DisputeForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let caller = pc.caller.clone();
+    let (code, id, reason) = (f.agreement.clone(), f.external_id.clone(), f.reason.clone());
+    run(&state, &pc, move |s| {
+        ops::dispute_delivery(s, &caller, &code, &id, &reason)
+    })
+    .await?;
+    Ok(see_other(&format!(
+        "/deliveries?agreement={}",
+        urlencode(&f.agreement)
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    agreement: String,
+    #[serde(default)]
+    period: String,
+}
+
+async fn close(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(f): Form<CloseForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let caller = pc.caller.clone();
+    let (code, period) = (f.agreement.clone(), f.period.clone());
+    run(&state, &pc, move |s| {
+        ops::close(s, &caller, &code, &period, today())
+    })
+    .await?;
+    Ok(see_other(&format!(
+        "/charges?agreement={}",
+        urlencode(&f.agreement)
+    )))
+}
+
+// ---------------------------------------------------------------- charges, funds, ledger, audit
+
+#[derive(Deserialize, Default)]
+pub struct ChargeQuery {
+    #[serde(default)]
+    agreement: String,
+}
+
+#[derive(Template)]
+#[template(path = "charges.html")]
+struct ChargesPage {
+    c: Chrome,
+    agreement: String,
+    items: Vec<synergies_store::ChargeRecord>,
+}
+
+impl ChargesPage {
+    fn money(&self, minor: &i64, currency: &synergies_domain::Currency) -> String {
+        self.c.t.minor(minor, currency.code())
+    }
+}
+
+async fn charges(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Query(q): Query<ChargeQuery>,
+) -> PageResult {
+    pc.business()?;
+    let filter = synergies_store::ChargeFilter {
+        agreement: (!q.agreement.is_empty()).then(|| q.agreement.clone()),
+        ..Default::default()
+    };
+    let items = run(&state, &pc, move |s| Ok(s.charges(&filter)?)).await?;
+    Ok(render(&ChargesPage {
+        c: pc.chrome(),
+        agreement: q.agreement,
+        items,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "fund.html")]
+struct FundPage {
+    c: Chrome,
+    s: FundStatement,
+}
+
+impl FundPage {
+    fn money(&self, minor: &i64, currency: &synergies_domain::Currency) -> String {
+        self.c.t.minor(minor, currency.code())
+    }
+}
+
+async fn fund(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(code): Path<String>,
+) -> PageResult {
+    pc.business()?;
+    let s = run(&state, &pc, move |st| FundStatement::load(st, &code)).await?;
+    Ok(render(&FundPage { c: pc.chrome(), s }))
+}
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerPage {
+    c: Chrome,
+    balances: TrialBalance,
+    passed: bool,
+    problems: Vec<String>,
+    entries: Vec<JournalEntry>,
+}
+
+impl LedgerPage {
+    fn money(&self, minor: &i64, currency: &synergies_domain::Currency) -> String {
+        self.c.t.minor(minor, currency.code())
+    }
+}
+
+async fn ledger(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    pc.business()?;
+    let (balances, check, entries) = run(&state, &pc, |s| {
+        let balances = synergies_app::ledger::trial_balance(s, None)?;
+        let check = synergies_app::ledger::check(s)?;
+        let entries = views::entries_page(s, 0, 20)?;
+        Ok((balances, check, entries))
+    })
+    .await?;
+    Ok(render(&LedgerPage {
+        c: pc.chrome(),
+        balances,
+        passed: check.passed(),
+        problems: check.violations.clone(),
+        entries,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    subject: String,
+    before: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    actor: String,
+    subject: String,
+    events: Vec<AuditEvent>,
+    older: Option<i64>,
+}
+
+impl AuditPage {
+    fn detail(&self, e: &AuditEvent) -> String {
+        serde_json::to_string(&e.detail).unwrap_or_default()
+    }
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Query(q): Query<AuditQuery>,
+) -> PageResult {
+    pc.business()?;
+    let filter = AuditFilter {
+        actor: (!q.actor.is_empty()).then(|| q.actor.clone()),
+        subject: (!q.subject.is_empty()).then(|| q.subject.clone()),
+        before_id: q.before,
+    };
+    let events = run(&state, &pc, move |s| {
+        Ok(s.audit_events(&filter, views::DEFAULT_PAGE)?)
+    })
+    .await?;
+    let older = (events.len() as u64 == views::DEFAULT_PAGE)
+        .then(|| events.last().map(|e| e.id))
+        .flatten();
+    Ok(render(&AuditPage {
+        c: pc.chrome(),
+        actor: q.actor,
+        subject: q.subject,
+        events,
+        older,
+    }))
+}
+
+// ---------------------------------------------------------------- account and users
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    c: Chrome,
+    tokens: Vec<ApiTokenRecord>,
+    new_token: String,
+}
+
+async fn account_page(state: &AppState, pc: &PageCaller, new_token: String) -> PageResult {
+    let username = pc.caller.user.username.clone();
+    let tokens = run(state, pc, move |s| Ok(s.api_tokens(&username)?)).await?;
+    Ok(render(&AccountPage {
+        c: pc.chrome(),
+        tokens,
+        new_token,
+    }))
+}
+
+async fn account(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    account_page(&state, &pc, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let name = f.name.trim().to_string();
+    if name.is_empty() || name.len() > 200 {
+        return Err(pc.problem(Problem::field(
+            "name",
+            "name the token (1 to 200 characters)",
+        )));
+    }
+    let secret = new_secret();
+    let hash = secret_hash(&secret);
+    let username = pc.caller.user.username.clone();
+    run(&state, &pc, move |s| {
+        let id = s.create_api_token(&username, &name, &hash, &now_rfc3339())?;
+        s.audit(
+            &username,
+            "token.create",
+            &format!("token {id}"),
+            &serde_json::json!({"after": {"name": name}}),
+        )?;
+        Ok(())
+    })
+    .await?;
+    account_page(&state, &pc, secret).await
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let username = pc.caller.user.username.clone();
+    run(&state, &pc, move |s| {
+        if s.revoke_api_token(&username, id, &now_rfc3339())? {
+            s.audit(
+                &username,
+                "token.revoke",
+                &format!("token {id}"),
+                &serde_json::json!({"after": {"revoked": true}}),
+            )?;
+            Ok(())
+        } else {
+            Err(Problem::not_found(format!("you have no live token {id}")))
+        }
+    })
+    .await?;
+    Ok(see_other("/account"))
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    c: Chrome,
+    users: Vec<UserRecord>,
+    error: String,
+    roles: Vec<&'static str>,
+    organisations: Vec<String>,
+}
+
+impl UsersPage {
+    fn grants(&self, u: &UserRecord) -> String {
+        u.grants
+            .iter()
+            .map(|g| match &g.organisation {
+                Some(o) => format!(
+                    "{} ({o})",
+                    self.c.t.get(&format!("role-{}", g.role.as_str()))
+                ),
+                None => self.c.t.get(&format!("role-{}", g.role.as_str())),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+async fn users_page(
+    state: &AppState,
+    pc: &PageCaller,
+    error: String,
+    status: StatusCode,
+) -> PageResult {
+    if !pc.caller.is_admin() {
+        return Err(pc.problem(Problem::forbidden(format!(
+            "{} may not manage users: that needs the admin role",
+            pc.caller.username()
+        ))));
+    }
+    let (users, framework) = run(state, pc, |s| Ok((s.users()?, s.framework()?))).await?;
+    Ok((
+        status,
+        render(&UsersPage {
+            c: pc.chrome(),
+            users,
+            error,
+            roles: synergies_domain::access::Role::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect(),
+            organisations: framework
+                .organisations
+                .iter()
+                .map(|o| o.code.clone())
+                .collect(),
+        }),
+    )
+        .into_response())
+}
+
+async fn users(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    users_page(&state, &pc, String::new(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    organisation: String,
+}
+
+async fn save_user(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(f): Form<UserForm>,
+) -> PageResult {
+    pc.csrf(&f.csrf)?;
+    let Some(role) = synergies_domain::access::Role::parse(&f.role) else {
+        return users_page(
+            &state,
+            &pc,
+            format!("{:?} is not a role", f.role),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let new = ops::NewUser {
+        username: f.username.clone(),
+        display_name: f.display_name.clone(),
+        password: (!f.password.is_empty()).then(|| f.password.clone()),
+        grants: vec![synergies_domain::access::Grant {
+            role,
+            organisation: (!f.organisation.is_empty()).then(|| f.organisation.clone()),
+        }],
+        active: true,
+    };
+    let caller = pc.caller.clone();
+    let outcome = state
+        .run(move |s| Ok(ops::save_user(s, &caller, &new)))
+        .await
+        .map_err(|p| pc.problem(p))?;
+    match outcome {
+        Ok(_) => Ok(see_other("/users")),
+        Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            users_page(&state, &pc, p.detail, p.status).await
+        }
+        Err(p) => Err(pc.problem(p)),
+    }
+}

@@ -153,7 +153,11 @@ fn quarter_of(period: &str) -> String {
     Period::from_str(period)
         .map(|p| {
             let d = p.first_day();
-            format!("{}-Q{}", chrono::Datelike::year(&d), (chrono::Datelike::month(&d) - 1) / 3 + 1)
+            format!(
+                "{}-Q{}",
+                chrono::Datelike::year(&d),
+                (chrono::Datelike::month(&d) - 1) / 3 + 1
+            )
         })
         .unwrap_or_else(|_| period.to_string())
 }
@@ -172,8 +176,7 @@ impl Dashboard {
             .into_iter()
             .map(|a| (a.code.clone(), a))
             .collect();
-        let in_biennium =
-            |a: &Agreement| biennium.as_deref().is_none_or(|b| a.biennium == b);
+        let in_biennium = |a: &Agreement| biennium.as_deref().is_none_or(|b| a.biennium == b);
         let charges = store.charges(&ChargeFilter::default())?;
         let (mut direction, mut service, mut fund) =
             (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
@@ -197,7 +200,11 @@ impl Dashboard {
                 .latest()
                 .lines
                 .iter()
-                .map(|l| *service_names.get(l.service.as_str()).unwrap_or(&l.service.as_str()))
+                .map(|l| {
+                    *service_names
+                        .get(l.service.as_str())
+                        .unwrap_or(&l.service.as_str())
+                })
                 .collect();
             sum_into(&mut service, services.join(", "), c);
             sum_into(&mut fund, c.payer_fund.clone(), c);
