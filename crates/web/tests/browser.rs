@@ -1,0 +1,423 @@
+//! The whole cooperation cycle in a real browser: Debian's headless Chromium driven through
+//! chromedriver (WebDriver) against a real server on a real SQLite database with the demo.
+//!
+//! mc.officer drafts an agreement in which MC provides legal advice to BRS and proposes it;
+//! mc.head approves (the agreement is not yet active); brs.head approves (now it is);
+//! mc.officer records two deliveries; brs.finance accepts them and closes the month; the charge
+//! shows on the dashboard and in the fund statement; the French page shows the same figures.
+//!
+//! Screenshots of the main pages are written to the test's directory, and to
+//! `docs/screenshots/` when `SYNERGIES_UPDATE_SCREENSHOTS=1`. Without Chromium the test fails
+//! under `CI=true` and is skipped (with the reason printed) otherwise.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use synergies_store::{ChargeFilter, Store};
+
+const PASSWORD: &str = "browser-test-password";
+const CODE: &str = "MC-BRS-LEGAL-WEB";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn chromium_present() -> bool {
+    Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists()
+}
+
+/// Starts the demo server on a fresh database; returns its address and the store.
+fn start_server(dir: &Path) -> (SocketAddr, Arc<dyn Store>) {
+    let url = format!("sqlite://{}", dir.join("browser.db").display());
+    let store: Arc<dyn Store> = Arc::from(synergies_store::open(&url).unwrap());
+    store.migrate().unwrap();
+    synergies_app::demo::seed(store.as_ref()).unwrap();
+    synergies_web::accounts::ensure_demo_users(store.as_ref(), PASSWORD).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let served = store.clone();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(synergies_web::serve(
+                served,
+                "127.0.0.1:0".parse().unwrap(),
+                synergies_web::Settings::default(),
+                move |addr| tx.send(addr).unwrap(),
+            ))
+            .unwrap();
+    });
+    (rx.recv_timeout(Duration::from_secs(30)).unwrap(), store)
+}
+
+async fn start_browser(profile: &Path) -> (Driver, Client) {
+    let port = free_port();
+    let child = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver(child);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en-GB",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": {"intl.accept_languages": "en-GB,en"}
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let mut last = None;
+    // chromedriver takes a moment to listen.
+    for _ in 0..100 {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) => {
+                last = Some(e);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    panic!("cannot start a browser session: {last:?}");
+}
+
+struct Session<'a> {
+    client: &'a Client,
+    base: String,
+    shots: PathBuf,
+}
+
+impl Session<'_> {
+    async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    async fn sign_in(&self, username: &str) {
+        self.client.delete_all_cookies().await.unwrap();
+        self.goto("/login").await;
+        self.fill("#username", username).await;
+        self.fill("#password", PASSWORD).await;
+        self.click("#sign-in").await;
+        let url = self.client.current_url().await.unwrap();
+        assert!(
+            !url.path().starts_with("/login"),
+            "{username} is signed in (now at {url})"
+        );
+    }
+
+    async fn fill(&self, css: &str, value: &str) {
+        let e = self.client.find(Locator::Css(css)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(value).await.unwrap();
+    }
+
+    async fn select(&self, css: &str, value: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+
+    /// Clicks something that loads a new page, and waits until the new page has loaded.
+    async fn click(&self, css: &str) {
+        self.client
+            .execute("window.__synergiesOldPage = true", vec![])
+            .await
+            .unwrap();
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} is on the page: {e}"))
+            .click()
+            .await
+            .unwrap();
+        for _ in 0..200 {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.__synergiesOldPage === undefined && document.readyState === 'complete'",
+                    vec![],
+                )
+                .await;
+            if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("clicking {css} loaded no new page");
+    }
+
+    async fn text(&self, css: &str) -> String {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap(),
+            Err(e) => {
+                let url = self.client.current_url().await.unwrap();
+                let page = self.body().await;
+                panic!("{css} is not on the page at {url} ({e}):\n{page}");
+            }
+        }
+    }
+
+    async fn body(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+#[test]
+fn the_cooperation_cycle_in_a_browser() {
+    if !chromium_present() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true and Debian's chromium and chromium-driver are not installed"
+        );
+        eprintln!("skipped: /usr/bin/chromium and /usr/bin/chromedriver are not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, store) = start_server(dir.path());
+    let shots = dir.path().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (_driver, client) = start_browser(&dir.path().join("profile")).await;
+        let s = Session {
+            client: &client,
+            base: format!("http://{addr}"),
+            shots: shots.clone(),
+        };
+        cycle(&s, store.as_ref()).await;
+        client.close().await.unwrap();
+    });
+    if std::env::var("SYNERGIES_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&target).unwrap();
+        for f in std::fs::read_dir(&shots).unwrap() {
+            let f = f.unwrap();
+            std::fs::copy(f.path(), target.join(f.file_name())).unwrap();
+        }
+    }
+}
+
+async fn cycle(s: &Session<'_>, store: &dyn Store) {
+    // A page needs a session: the browser is sent to sign in.
+    s.goto("/agreements").await;
+    assert!(s
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/login"));
+    s.screenshot("sign-in").await;
+
+    // mc.officer drafts the agreement and proposes it.
+    s.sign_in("mc.officer").await;
+    s.goto("/agreements/new").await;
+    s.fill("#code", CODE).await;
+    s.fill("#title", "Legal advice to BRS on mercury wastes")
+        .await;
+    s.select("#provider", "MC").await;
+    s.select("#provider_fund", "MCGTF").await;
+    s.select("#recipient", "BRS").await;
+    s.select("#recipient_fund", "BC").await;
+    s.select("#service", "MC-LEGAL").await;
+    s.fill("#estimated_quantity", "10").await;
+    s.select("#biennium", "2026-2027").await;
+    s.fill("#currency", "USD").await;
+    // First a mistake: the form comes back with the message by the field and the typed values.
+    s.fill("#ceiling", "a lot").await;
+    s.fill("#psc_rate", "0.13").await;
+    s.click("#save-agreement").await;
+    assert!(
+        s.text("#ceiling-error").await.contains("not a number"),
+        "the error is shown next to the ceiling"
+    );
+    let kept = s
+        .client
+        .find(Locator::Css("#title"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some("Legal advice to BRS on mercury wastes")
+    );
+    s.fill("#ceiling", "20000").await;
+    s.click("#save-agreement").await;
+    assert!(s.client.current_url().await.unwrap().path().ends_with(CODE));
+    assert_eq!(s.text("#agreement-status").await, "Draft");
+    s.click("#propose").await;
+    assert_eq!(s.text("#agreement-status").await, "Proposed");
+    assert!(
+        s.client.find(Locator::Css("#approve")).await.is_err(),
+        "an officer is offered no approval"
+    );
+
+    // One head's approval does not make it active.
+    s.sign_in("mc.head").await;
+    s.goto(&format!("/agreements/{CODE}")).await;
+    s.click("#approve").await;
+    assert_eq!(s.text("#agreement-status").await, "Proposed");
+    assert_eq!(s.text("#awaiting").await, "BRS");
+    s.screenshot("agreement").await;
+
+    // The other head's does.
+    s.sign_in("brs.head").await;
+    s.goto(&format!("/agreements/{CODE}")).await;
+    s.click("#approve").await;
+    assert_eq!(s.text("#agreement-status").await, "Active");
+    assert!(store.agreement(CODE).unwrap().unwrap().is_active());
+
+    // mc.officer records two deliveries.
+    s.sign_in("mc.officer").await;
+    for (id, quantity, grade) in [("WEB-1", "2", "P-4"), ("WEB-2", "1.5", "P-3")] {
+        s.goto(&format!("/deliveries?agreement={CODE}")).await;
+        s.select("#agreement", CODE).await;
+        s.fill("#service", "MC-LEGAL").await;
+        // A date input's typing format follows the browser's locale; set its value directly.
+        s.client
+            .execute(
+                "document.getElementById('date').value = arguments[0]",
+                vec![serde_json::json!("2026-11-02")],
+            )
+            .await
+            .unwrap();
+        s.fill("#quantity", quantity).await;
+        s.fill("#grade", grade).await;
+        s.fill("#description", "Opinion on the technical guidelines")
+            .await;
+        s.fill("#external_id", id).await;
+        s.click("#record-delivery").await;
+        let table = s.text("#deliveries").await;
+        assert!(table.contains(id), "{id} is listed: {table}");
+    }
+    s.screenshot("deliveries").await;
+
+    // brs.finance accepts them and closes November.
+    s.sign_in("brs.finance").await;
+    s.goto(&format!("/deliveries?agreement={CODE}")).await;
+    s.click("#accept-all").await;
+    assert_eq!(
+        s.text("#deliveries").await.matches("Accepted").count(),
+        2,
+        "both deliveries are accepted"
+    );
+    s.goto(&format!("/agreements/{CODE}")).await;
+    s.fill("#period", "2026-11").await;
+    s.click("#close-period").await;
+    let charges = store
+        .charges(&ChargeFilter {
+            agreement: Some(CODE.into()),
+            ..ChargeFilter::default()
+        })
+        .unwrap();
+    assert_eq!(charges.len(), 1, "one charge for the month");
+    let charge = &charges[0];
+    assert_eq!(charge.deliveries, 2);
+    assert_eq!(charge.payer_fund, "BC");
+    assert!(charge.total_minor > 0);
+    let en = synergies_i18n::Lang::english();
+    let total_en = en.amount(charge.total_minor, 2);
+    assert!(
+        s.text("#charges").await.contains(&total_en),
+        "the charge is listed"
+    );
+    s.screenshot("charges").await;
+
+    // The charge on the dashboard (its agreement's ceiling used) and in the fund statement.
+    s.goto("/").await;
+    let dashboard = s.body().await;
+    assert!(
+        dashboard.contains(CODE) && dashboard.contains(&total_en),
+        "dashboard: {dashboard}"
+    );
+    s.screenshot("dashboard").await;
+    s.goto("/funds/BC").await;
+    let payable = s.text("#payable").await;
+    assert!(
+        payable.contains(CODE) && payable.contains(&total_en),
+        "fund statement: {payable}"
+    );
+    s.screenshot("fund-statement").await;
+
+    // The same page in French: translated, same figure with French separators.
+    s.click("a[hreflang=fr]").await;
+    assert!(s
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/funds/BC"));
+    let fr = synergies_i18n::Lang::parse("fr").unwrap();
+    let french = s.body().await;
+    assert!(
+        french.contains("Relevé du fonds"),
+        "the page is in French: {french}"
+    );
+    assert!(french.contains("Facturé par d'autres fonds"));
+    assert!(
+        s.text("#payable")
+            .await
+            .contains(&fr.amount(charge.total_minor, 2)),
+        "the French page shows the same total"
+    );
+    s.goto("/").await;
+    assert!(s.body().await.contains("Tableau de bord"));
+    s.screenshot("dashboard-fr").await;
+    s.goto("/ledger").await;
+    assert!(s.text("#ledger-check").await.contains("réussi"));
+    s.screenshot("ledger-fr").await;
+}
