@@ -80,7 +80,7 @@ fn static_file(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-/// Translations for a template: `{{ t.get("key") }}`.
+/// Translations for a template: `t.get(KEY)` in a template gives the text of KEY.
 #[derive(Clone, Copy)]
 pub struct Tr(pub Lang);
 
@@ -1705,5 +1705,89 @@ async fn save_user(
             users_page(&state, &pc, p.detail, p.status).await
         }
         Err(p) => Err(pc.problem(p)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Every key that a template or handler looks up, or composes from a domain value, has a
+    /// text in English (and so, by the translations crate's own test, in every language).
+    #[test]
+    fn every_key_used_is_translated() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = vec![];
+        for dir in ["templates", "src"] {
+            for f in std::fs::read_dir(root.join(dir)).unwrap() {
+                let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+                // Not this test's own patterns.
+                let text = text
+                    .split("#[cfg(test)]")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                sources.push(text);
+            }
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        for text in &sources {
+            for call in [
+                "t.get(\"",
+                ".text(\"",
+                "text_with(\n                \"",
+                "text_with(\"",
+            ] {
+                for piece in text.split(call).skip(1) {
+                    let key: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect();
+                    if !key.is_empty() {
+                        keys.insert(key);
+                    }
+                }
+            }
+        }
+        use synergies_domain::access::Role;
+        use synergies_domain::agreement::VersionStatus;
+        use synergies_domain::model::{ServiceCategory, Unit};
+        for r in Role::ALL {
+            keys.insert(format!("role-{}", r.as_str()));
+        }
+        for u in Unit::ALL {
+            keys.insert(format!("unit-{}", u.as_str()));
+        }
+        for c in ServiceCategory::ALL {
+            keys.insert(format!("category-{}", c.as_str()));
+        }
+        for s in [
+            VersionStatus::Draft,
+            VersionStatus::Proposed,
+            VersionStatus::Active,
+            VersionStatus::Superseded,
+            VersionStatus::Withdrawn,
+        ] {
+            keys.insert(format!("status-{}", s.as_str()));
+        }
+        for s in ["recorded", "accepted", "disputed", "charged"] {
+            keys.insert(format!("status-{s}"));
+        }
+        for code in [400, 401, 403, 404, 409, 413, 415, 422, 429, 500] {
+            keys.insert(format!("error-{code}"));
+        }
+        assert!(keys.len() > 150, "the scan found the keys ({})", keys.len());
+        let english = Lang::english();
+        // A message with placeables formats only with its arguments.
+        let args = [
+            ("inserted", FluentValue::from(1)),
+            ("identical", FluentValue::from(0)),
+        ];
+        let missing: Vec<&String> = keys
+            .iter()
+            .filter(|k| english.text(k) == **k && english.text_with(k, &args) == **k)
+            .collect();
+        assert!(missing.is_empty(), "keys without a text: {missing:?}");
     }
 }
