@@ -35,9 +35,9 @@ use synergies_domain::model::{Framework, Organisation};
 use synergies_domain::Currency;
 
 use crate::{
-    AddOutcome, AuditFilter, ChargeFilter, ChargeRecord, ChargeTotal, ClosingRecord,
-    ClosingStatus, DecisionRecord, DeliveryFilter, DumpItem, MandateLink, MandateNote, NewClosing,
-    Page, SessionRecord, Store, StoreError, StoreResult, UserRecord,
+    AddOutcome, AuditFilter, ChargeFilter, ChargeRecord, ChargeTotal, ClosingRecord, ClosingStatus,
+    DecisionRecord, DeliveryFilter, DumpItem, MandateLink, MandateNote, NewClosing, Page,
+    SessionRecord, Store, StoreError, StoreResult, UserRecord,
 };
 
 /// A conformance check: it panics when the store breaks the contract.
