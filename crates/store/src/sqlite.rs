@@ -29,7 +29,36 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub struct SqliteStore {
+    /// The connection that writes (and reads, for an in-memory database).
     conn: Mutex<Connection>,
+    /// Read-only connections of a file database (WAL lets them read while the writer writes),
+    /// so that a server's concurrent page views do not queue behind one connection.
+    readers: Vec<Mutex<Connection>>,
+    next_reader: std::sync::atomic::AtomicUsize,
+}
+
+/// Read-only connections kept open beside the writer for a file database.
+const READERS: usize = 4;
+
+/// A reader connection, held for one read; ends its read transaction when dropped.
+struct ReadGuard<'a> {
+    conn: MutexGuard<'a, Connection>,
+    in_transaction: bool,
+}
+
+impl std::ops::Deref for ReadGuard<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Drop for ReadGuard<'_> {
+    fn drop(&mut self) {
+        if self.in_transaction {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 fn db(e: rusqlite::Error) -> StoreError {
@@ -86,13 +115,33 @@ fn in_transaction<T>(
 
 impl SqliteStore {
     pub fn open(path: &str) -> StoreResult<SqliteStore> {
-        let conn = Connection::open(path)
-            .map_err(|e| StoreError::Database(format!("cannot open {path}: {e}")))?;
-        Self::configure(conn)
+        let open = || {
+            Connection::open(path)
+                .map_err(|e| StoreError::Database(format!("cannot open {path}: {e}")))
+        };
+        let mut store = Self::configure(open()?)?;
+        for _ in 0..READERS {
+            let reader = open()?;
+            Self::tune(&reader)?;
+            reader.pragma_update(None, "query_only", "ON")?;
+            store.readers.push(Mutex::new(reader));
+        }
+        Ok(store)
     }
 
     pub fn open_in_memory() -> StoreResult<SqliteStore> {
         Self::configure(Connection::open_in_memory()?)
+    }
+
+    /// What every connection of the store gets.
+    fn tune(conn: &Connection) -> StoreResult<()> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "mmap_size", 128_i64 << 20)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
     }
 
     fn configure(conn: Connection) -> StoreResult<SqliteStore> {
@@ -108,7 +157,38 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            readers: vec![],
+            next_reader: std::sync::atomic::AtomicUsize::new(0),
         })
+    }
+
+    /// A connection for reading, inside a read transaction that sees one snapshot until the
+    /// guard is dropped: a free reader if there is one, else the next in turn; the writer's
+    /// connection (without a transaction) for an in-memory database.
+    fn reader(&self) -> ReadGuard<'_> {
+        if self.readers.is_empty() {
+            return ReadGuard {
+                conn: self.conn(),
+                in_transaction: false,
+            };
+        }
+        let conn = self
+            .readers
+            .iter()
+            .find_map(|r| r.try_lock().ok())
+            .unwrap_or_else(|| {
+                let i = self
+                    .next_reader
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    % self.readers.len();
+                self.readers[i].lock().unwrap_or_else(|p| p.into_inner())
+            });
+        // A deferred transaction takes its snapshot at the first read.
+        let in_transaction = conn.execute_batch("BEGIN").is_ok();
+        ReadGuard {
+            conn,
+            in_transaction,
+        }
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -123,7 +203,7 @@ impl SqliteStore {
     }
 
     fn read_users(&self, username: Option<&str>) -> StoreResult<Vec<UserRecord>> {
-        let c = self.conn();
+        let c = self.reader();
         let mut stmt = c.prepare_cached(
             "SELECT username, display_name, password_hash, grants, active, created_at FROM users \
              WHERE (?1 IS NULL OR username = ?1) ORDER BY username",
@@ -546,7 +626,7 @@ impl Store for SqliteStore {
     }
 
     fn framework(&self) -> StoreResult<Framework> {
-        let c = self.conn();
+        let c = self.reader();
         let mut f = Framework::default();
         let mut s = c.prepare("SELECT code, name FROM organisations ORDER BY code")?;
         let mut rows = s.query([])?;
@@ -726,11 +806,11 @@ impl Store for SqliteStore {
     }
 
     fn agreements(&self) -> StoreResult<Vec<Agreement>> {
-        read_agreements(&self.conn(), None)
+        read_agreements(&self.reader(), None)
     }
 
     fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>> {
-        Ok(read_agreements(&self.conn(), Some(code))?.pop())
+        Ok(read_agreements(&self.reader(), Some(code))?.pop())
     }
 
     fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>> {
@@ -911,7 +991,7 @@ impl Store for SqliteStore {
     }
 
     fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>> {
-        let c = self.conn();
+        let c = self.reader();
         let mut stmt = c.prepare_cached(
             "SELECT k.id, a.code, k.version, k.period, k.sequence, k.posted_on, k.direct_exact, \
                     k.direct_minor, k.deliveries, k.status \
@@ -992,7 +1072,7 @@ impl Store for SqliteStore {
     }
 
     fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>> {
-        let c = self.conn();
+        let c = self.reader();
         let mut stmt = c.prepare_cached(
             "SELECT ch.id, k.id, a.code, k.version, k.period, k.sequence, a.provider_fund, \
                     ch.payer_organisation, ch.payer_fund, a.currency, ch.direct_minor, \
@@ -1096,7 +1176,7 @@ impl Store for SqliteStore {
     }
 
     fn trial_balance(&self) -> StoreResult<TrialBalance> {
-        let c = self.conn();
+        let c = self.reader();
         let mut stmt = c.prepare(
             "SELECT fund, account, currency, SUM(amount_minor) FROM postings \
              GROUP BY fund, account, currency ORDER BY fund, account, currency",
@@ -1584,7 +1664,7 @@ impl Store for SqliteStore {
     }
 
     fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
-        let c = self.conn();
+        let c = self.reader();
         let mut stmt = c.prepare_cached(
             "SELECT id, at, actor, action, subject, detail FROM audit_events \
              WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR subject = ?2) \
@@ -1615,7 +1695,7 @@ impl Store for SqliteStore {
         filter: &DeliveryFilter,
         page: Page,
     ) -> StoreResult<Vec<StoredDelivery>> {
-        let conn = self.conn();
+        let conn = self.reader();
         let status = filter.status.map(|s| s.as_str());
         let (sql, agreement) = match &filter.agreement {
             Some(code) => (
@@ -1705,7 +1785,7 @@ impl Store for SqliteStore {
     }
 
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        let c = self.conn();
+        let c = self.reader();
         let found = c
             .prepare_cached(
                 "SELECT token_hash, username, csrf_token, created_at, expires_at FROM sessions \
@@ -1750,7 +1830,7 @@ impl Store for SqliteStore {
     }
 
     fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
-        let c = self.conn();
+        let c = self.reader();
         let mut stmt = c.prepare_cached(
             "SELECT id, username, name, created_at, revoked_at FROM api_tokens \
              WHERE username = ?1 ORDER BY id",
@@ -1780,7 +1860,7 @@ impl Store for SqliteStore {
     }
 
     fn api_token_owner(&self, token_hash: &str) -> StoreResult<Option<String>> {
-        let c = self.conn();
+        let c = self.reader();
         let found = c
             .prepare_cached(
                 "SELECT username FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL",

@@ -696,7 +696,9 @@ async fn fund_statement(
 ) -> ApiResult<Document> {
     c.must_read_business_data()?;
     let statement = state
-        .run(move |s| views::FundStatement::load(s, &code))
+        .cached(&format!("fund:{code}"), move |s| {
+            views::FundStatement::load(s, &code)
+        })
         .await?;
     Ok(Document(json!(statement)))
 }
@@ -707,7 +709,7 @@ async fn fund_statement(
     responses((status = 200, body = Document)))]
 async fn dashboard(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
     c.must_read_business_data()?;
-    let d = state.run(|s| views::Dashboard::load(s)).await?;
+    let d = state.cached("dashboard", views::Dashboard::load).await?;
     Ok(Document(json!(d)))
 }
 

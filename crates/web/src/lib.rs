@@ -57,6 +57,10 @@ pub fn app(state: AppState) -> Router {
     let main = Router::new()
         .merge(pages::router())
         .merge(api)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            mark_changes,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -78,6 +82,24 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// Every request that may change data (anything but GET and HEAD) marks the cached read
+/// models stale once it is done.
+async fn mark_changes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let changes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let response = next.run(request).await;
+    if changes {
+        state.data_changed();
+    }
+    response
 }
 
 /// Serves the application on `addr` until the process is interrupted. `ready` is called with

@@ -451,7 +451,12 @@ async fn dashboard(State(state): State<AppState>, pc: PageCaller) -> PageResult 
         return Ok(see_other("/users"));
     }
     pc.business()?;
-    let d = run(&state, &pc, |s| Dashboard::load(s)).await?;
+    let d = Dashboard::clone(
+        &*state
+            .cached("dashboard", Dashboard::load)
+            .await
+            .map_err(|p| pc.problem(p))?,
+    );
     let chart = d.chart_svg(&pc.lang.text("dashboard-chart"));
     Ok(render(&DashboardPage {
         c: pc.chrome(),
@@ -1076,8 +1081,11 @@ async fn deliveries_page(
     };
     let offset = input.query.offset;
     let limit = views::DEFAULT_PAGE;
-    let (agreements, mut items) = run(state, pc, move |s| {
-        let agreements = s.agreements()?;
+    let agreements = state
+        .cached("agreements", |s| Ok(s.agreements()?))
+        .await
+        .map_err(|p| pc.problem(p))?;
+    let mut items = run(state, pc, move |s| {
         let items = s.deliveries_page(
             &filter,
             Page {
@@ -1085,7 +1093,7 @@ async fn deliveries_page(
                 limit: limit + 1,
             },
         )?;
-        Ok((agreements, items))
+        Ok(items)
     })
     .await?;
     let more = items.len() as u64 > limit;
@@ -1413,7 +1421,13 @@ async fn fund(
     Path(code): Path<String>,
 ) -> PageResult {
     pc.business()?;
-    let s = run(&state, &pc, move |st| FundStatement::load(st, &code)).await?;
+    let key = format!("fund:{code}");
+    let s = FundStatement::clone(
+        &*state
+            .cached(&key, move |st| FundStatement::load(st, &code))
+            .await
+            .map_err(|p| pc.problem(p))?,
+    );
     Ok(render(&FundPage { c: pc.chrome(), s }))
 }
 

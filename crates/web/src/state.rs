@@ -1,6 +1,8 @@
 //! What every request shares: the store, the sign-in throttle and the server's settings.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -32,12 +34,27 @@ impl Default for Settings {
     }
 }
 
+/// How long a cached read model lives when nothing changes through this server.
+pub const CACHE_LIFETIME: Duration = Duration::from_secs(2);
+
+struct Cached {
+    generation: u64,
+    at: Instant,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
 struct Inner {
     store: Arc<dyn Store>,
     settings: Settings,
+    /// Read models computed from aggregates (the dashboard, fund statements, the agreements),
+    /// kept until this server changes data or for [`CACHE_LIFETIME`] (changes made elsewhere,
+    /// e.g. from the command line, show after at most that long).
+    cache: Mutex<HashMap<String, Cached>>,
+    /// Bumped by every request that may change data.
+    generation: AtomicU64,
     /// (username, address) → failures in the current window and when it started.
     failures: Mutex<HashMap<(String, String), (u32, Instant)>>,
 }
@@ -48,7 +65,48 @@ impl AppState {
             store,
             settings,
             failures: Mutex::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
+            generation: AtomicU64::new(0),
         }))
+    }
+
+    /// Marks every cached read model stale: called after each request that may change data.
+    pub fn data_changed(&self) {
+        self.0.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The read model under `key`, computed by `f` unless a fresh one is cached.
+    pub async fn cached<T, F>(&self, key: &str, f: F) -> Result<Arc<T>, Problem>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, Problem> + Send + 'static,
+    {
+        let generation = self.0.generation.load(Ordering::SeqCst);
+        {
+            let cache = self.0.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(c) = cache.get(key) {
+                if c.generation == generation && c.at.elapsed() < CACHE_LIFETIME {
+                    if let Ok(v) = c.value.clone().downcast::<T>() {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
+        let value = Arc::new(self.run(f).await?);
+        let mut cache = self.0.cache.lock().unwrap_or_else(|p| p.into_inner());
+        // Bounded: one entry per read model and fund.
+        if cache.len() > 1_000 {
+            cache.clear();
+        }
+        cache.insert(
+            key.to_string(),
+            Cached {
+                generation,
+                at: Instant::now(),
+                value: value.clone(),
+            },
+        );
+        Ok(value)
     }
 
     pub fn settings(&self) -> &Settings {
