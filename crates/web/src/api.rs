@@ -9,6 +9,7 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use synergies_domain::agreement::VersionStatus;
 use synergies_domain::delivery::DeliveryStatus;
 use synergies_store::{AuditFilter, ChargeFilter, DeliveryFilter, Page};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -121,7 +122,43 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(settle))
         .routes(routes!(audit_trail))
         .routes(routes!(list_users, save_user))
+        .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
+        .layer(axum::middleware::map_response(problem_documents))
         .split_for_parts()
+}
+
+async fn unknown_route() -> Problem {
+    Problem::not_found("there is no such resource in the API; its document is /api/v1/openapi.json")
+}
+
+/// Makes every error of the API a problem document, including those that axum answers by
+/// itself (a path segment that is not UTF-8, a body over the limit, a method the route has
+/// not), whose detail is axum's text or else the status.
+async fn problem_documents(response: Response) -> Response {
+    use axum::http::header::{ALLOW, CONTENT_TYPE};
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v == "application/problem+json");
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let detail = match (text.is_empty(), status) {
+        (false, _) => text,
+        (true, StatusCode::METHOD_NOT_ALLOWED) => "this resource does not take that method".into(),
+        (true, _) => status.canonical_reason().unwrap_or("error").to_string(),
+    };
+    let mut problem = Problem::new(status, detail).into_response();
+    if let Some(allow) = parts.headers.get(ALLOW) {
+        problem.headers_mut().insert(ALLOW, allow.clone());
+    }
+    problem
 }
 
 /// An object whose fields the endpoint's description gives.
@@ -349,6 +386,15 @@ async fn list_agreements(
 ) -> ApiResult<Document> {
     c.must_read_business_data()?;
     let limit = views::limit(q.limit)?;
+    if let Some(s) = q
+        .status
+        .as_deref()
+        .filter(|s| VersionStatus::parse(s).is_none())
+    {
+        return Err(Problem::bad_request(format!(
+            "{s:?} is not an agreement status (draft, proposed, active, superseded, withdrawn)"
+        )));
+    }
     let list = state.run(|s| Ok(s.agreements()?)).await?;
     let filtered: Vec<_> = list
         .into_iter()

@@ -576,17 +576,36 @@ pub fn record_settlement(
     if amount_minor <= 0 {
         return Err(Problem::field("amount", "a settlement is more than zero"));
     }
-    Ok(settle(
-        store,
-        &Settlement {
-            payer_fund: s.payer_fund.trim().to_string(),
-            provider_fund: s.provider_fund.trim().to_string(),
-            currency,
-            amount_minor,
-            on: date("date", &s.date)?,
-            reference: required("reference", &s.reference)?.to_string(),
-        },
-    )?)
+    let settlement = Settlement {
+        payer_fund: s.payer_fund.trim().to_string(),
+        provider_fund: s.provider_fund.trim().to_string(),
+        currency,
+        amount_minor,
+        on: date("date", &s.date)?,
+        reference: required("reference", &s.reference)?.to_string(),
+    };
+    let report = settle(store, &settlement)?;
+    // The service's own event names no person; this one says who settled, and the debt
+    // before and after (none when another request posted the same transfer meanwhile).
+    if report.entry.is_some() {
+        let before = json!({ "outstanding_minor": report.outstanding_minor + amount_minor });
+        let after = json!({
+            "outstanding_minor": report.outstanding_minor,
+            "entry": report.entry,
+            "payer_fund": settlement.payer_fund,
+            "provider_fund": settlement.provider_fund,
+            "currency": currency.code(),
+            "amount_minor": amount_minor,
+            "on": settlement.on,
+        });
+        store.audit(
+            caller.username(),
+            "settlement.record",
+            &settlement.reference,
+            &json!({ "before": before, "after": after }),
+        )?;
+    }
+    Ok(report)
 }
 
 /// A user as the administrator creates or changes them.
