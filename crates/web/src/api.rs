@@ -192,11 +192,9 @@ pub struct TokenIssued {
               (status = 429, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn token(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Body(c): Body<Credentials>,
 ) -> ApiResult<(StatusCode, Json<TokenIssued>)> {
-    let address = crate::client_address(&headers);
-    if !state.sign_in_allowed(&c.username, &address) {
+    if !state.sign_in_allowed(&c.username) {
         return Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too many failed sign-ins; wait a quarter of an hour",
@@ -207,13 +205,13 @@ async fn token(
         .run(move |s| authenticate(s, &username, &password))
         .await?;
     let Some(user) = user else {
-        state.sign_in_failed(&c.username, &address);
+        state.sign_in_failed(&c.username);
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             "the username or password is wrong",
         ));
     };
-    state.sign_in_succeeded(&c.username, &address);
+    state.sign_in_succeeded(&c.username);
     let secret = new_secret();
     let hash = secret_hash(&secret);
     let id = state

@@ -121,6 +121,8 @@ impl From<StoreError> for Problem {
             StoreError::NotFound(m) => Problem::not_found(m),
             StoreError::Conflict(m) => Problem::new(StatusCode::CONFLICT, m),
             StoreError::Domain(d) => Problem::from(d),
+            // Data the store refuses (a value it cannot keep) is the request's problem.
+            StoreError::Invalid(m) => Problem::unprocessable(m),
             other => Problem::internal(other),
         }
     }

@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::Router;
 use synergies_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -33,17 +33,6 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 /// Swagger UI styles some elements inline; its page alone allows inline styles.
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
                         img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
-
-/// The address a request came from, as the proxy in front says or else unknown (the throttle
-/// then counts per username).
-pub fn client_address(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_string())
-        .unwrap_or_else(|| "direct".into())
-}
 
 /// The whole application: pages, API, its document and Swagger UI, static files.
 pub fn app(state: AppState) -> Router {

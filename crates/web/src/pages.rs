@@ -331,7 +331,6 @@ async fn login(
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = language(&headers);
-    let address = crate::client_address(&headers);
     let again = |error: String, status: StatusCode| {
         (
             status,
@@ -344,7 +343,7 @@ async fn login(
         )
             .into_response()
     };
-    if !state.sign_in_allowed(&f.username, &address) {
+    if !state.sign_in_allowed(&f.username) {
         return again(
             Tr(lang).get("login-throttled"),
             StatusCode::TOO_MANY_REQUESTS,
@@ -360,7 +359,7 @@ async fn login(
         .await;
     match signed_in {
         Ok(Some(secret)) => {
-            state.sign_in_succeeded(&f.username, &address);
+            state.sign_in_succeeded(&f.username);
             let next = if f.next.starts_with('/') && !f.next.starts_with("//") {
                 f.next.clone()
             } else {
@@ -376,7 +375,7 @@ async fn login(
                 .into_response()
         }
         Ok(None) => {
-            state.sign_in_failed(&f.username, &address);
+            state.sign_in_failed(&f.username);
             again(Tr(lang).get("login-failed"), StatusCode::UNAUTHORIZED)
         }
         Err(p) => p.into_response(),

@@ -55,8 +55,9 @@ struct Inner {
     cache: Mutex<HashMap<String, Cached>>,
     /// Bumped by every request that may change data.
     generation: AtomicU64,
-    /// (username, address) → failures in the current window and when it started.
-    failures: Mutex<HashMap<(String, String), (u32, Instant)>>,
+    /// Username → failed sign-ins in the current window and when it started. Counted per
+    /// username whatever the address, so that no header a client sends can reset it.
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 impl AppState {
@@ -125,10 +126,10 @@ impl AppState {
             .map_err(Problem::internal)?
     }
 
-    /// Whether `username` may try to sign in from `address` now.
-    pub fn sign_in_allowed(&self, username: &str, address: &str) -> bool {
+    /// Whether `username` may try to sign in now.
+    pub fn sign_in_allowed(&self, username: &str) -> bool {
         let mut failures = self.0.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let key = (username.to_string(), address.to_string());
+        let key = username.to_string();
         match failures.get(&key) {
             Some((_, since)) if since.elapsed() > self.0.settings.sign_in_window => {
                 failures.remove(&key);
@@ -139,20 +140,20 @@ impl AppState {
         }
     }
 
-    pub fn sign_in_failed(&self, username: &str, address: &str) {
+    pub fn sign_in_failed(&self, username: &str) {
         let mut failures = self.0.failures.lock().unwrap_or_else(|p| p.into_inner());
         // Bounded: an attacker cycling usernames cannot grow the table without limit.
         if failures.len() > 100_000 {
             failures.retain(|_, (_, since)| since.elapsed() <= self.0.settings.sign_in_window);
         }
         let entry = failures
-            .entry((username.to_string(), address.to_string()))
+            .entry(username.to_string())
             .or_insert((0, Instant::now()));
         entry.0 += 1;
     }
 
-    pub fn sign_in_succeeded(&self, username: &str, address: &str) {
+    pub fn sign_in_succeeded(&self, username: &str) {
         let mut failures = self.0.failures.lock().unwrap_or_else(|p| p.into_inner());
-        failures.remove(&(username.to_string(), address.to_string()));
+        failures.remove(username);
     }
 }
