@@ -105,6 +105,9 @@ pub enum Action {
     Settle { payer: String },
     /// Plan or edit a cooperation activity led by `organisation`.
     PlanActivity { organisation: String },
+    /// Record where a mandate of a decision stands, for the organisation that services the
+    /// decision's treaty.
+    TrackMandate { organisation: String },
     /// Manage task-force action items.
     ManageActionItems,
     /// Manage users, roles and their tokens.
@@ -173,6 +176,17 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         Action::Settle { payer } => needs(Role::Finance, payer, "settle what it owes"),
         Action::PlanActivity { organisation } => {
             needs(Role::Officer, organisation, "plan its activities")
+        }
+        Action::TrackMandate { organisation } => {
+            if who.has(Role::Head, organisation) {
+                Ok(())
+            } else {
+                needs(
+                    Role::Officer,
+                    organisation,
+                    "record where its mandates stand",
+                )
+            }
         }
         Action::ManageActionItems => {
             if who.has_anywhere(Role::TaskForce) {
@@ -261,6 +275,9 @@ mod tests {
                 payer: "BRS".into(),
             },
             Action::PlanActivity {
+                organisation: "MC".into(),
+            },
+            Action::TrackMandate {
                 organisation: "MC".into(),
             },
             Action::ManageActionItems,

@@ -24,6 +24,18 @@ pub enum ActivityCategory {
     ConferenceServicing,
 }
 
+impl ActivityCategory {
+    pub const ALL: [ActivityCategory; 7] = [
+        ActivityCategory::Administrative,
+        ActivityCategory::Programmatic,
+        ActivityCategory::Technical,
+        ActivityCategory::TechnicalAssistance,
+        ActivityCategory::Training,
+        ActivityCategory::KnowledgeManagement,
+        ActivityCategory::ConferenceServicing,
+    ];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FundingStatus {
@@ -31,6 +43,15 @@ pub enum FundingStatus {
     SubjectToResources,
     VoluntaryFunding,
     Unfunded,
+}
+
+impl FundingStatus {
+    pub const ALL: [FundingStatus; 4] = [
+        FundingStatus::CoreBudget,
+        FundingStatus::SubjectToResources,
+        FundingStatus::VoluntaryFunding,
+        FundingStatus::Unfunded,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +62,16 @@ pub enum ActivityStatus {
     Completed,
     Postponed,
     Cancelled,
+}
+
+impl ActivityStatus {
+    pub const ALL: [ActivityStatus; 5] = [
+        ActivityStatus::Planned,
+        ActivityStatus::Ongoing,
+        ActivityStatus::Completed,
+        ActivityStatus::Postponed,
+        ActivityStatus::Cancelled,
+    ];
 }
 
 /// Staff time of one grade.

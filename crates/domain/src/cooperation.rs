@@ -19,12 +19,26 @@ pub enum RegionalGroup {
     WesternEuropeanOthers,
 }
 
+impl RegionalGroup {
+    pub const ALL: [RegionalGroup; 5] = [
+        RegionalGroup::African,
+        RegionalGroup::AsiaPacific,
+        RegionalGroup::EasternEuropean,
+        RegionalGroup::LatinAmericanCaribbean,
+        RegionalGroup::WesternEuropeanOthers,
+    ];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Female,
     Male,
     Other,
+}
+
+impl Gender {
+    pub const ALL: [Gender; 3] = [Gender::Female, Gender::Male, Gender::Other];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +143,12 @@ pub enum ActionStatus {
 }
 
 impl ActionStatus {
+    pub const ALL: [ActionStatus; 3] = [
+        ActionStatus::Open,
+        ActionStatus::Done,
+        ActionStatus::Cancelled,
+    ];
+
     pub fn parse(s: &str) -> Option<ActionStatus> {
         match s {
             "open" => Some(ActionStatus::Open),

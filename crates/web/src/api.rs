@@ -20,6 +20,7 @@ use utoipa_axum::routes;
 use crate::auth::{
     authenticate, check_csrf, new_secret, now_rfc3339, secret_hash, ApiCaller, Caller,
 };
+use crate::cooperation;
 use crate::error::{ApiResult, Problem, ProblemDocument};
 use crate::ops;
 use crate::state::AppState;
@@ -122,6 +123,14 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(settle))
         .routes(routes!(audit_trail))
         .routes(routes!(list_users, save_user))
+        .routes(routes!(cooperation::list_decisions))
+        .routes(routes!(cooperation::list_mandates))
+        .routes(routes!(cooperation::add_mandate_note))
+        .routes(routes!(cooperation::list_activities))
+        .routes(routes!(cooperation::change_activity_status))
+        .routes(routes!(cooperation::list_training))
+        .routes(routes!(cooperation::task_force))
+        .routes(routes!(cooperation::change_action_status))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         .layer(axum::middleware::map_response(problem_documents))
         .split_for_parts()
@@ -164,7 +173,7 @@ async fn problem_documents(response: Response) -> Response {
 /// An object whose fields the endpoint's description gives.
 #[derive(Serialize, ToSchema)]
 #[schema(value_type = Object)]
-pub struct Document(Value);
+pub struct Document(pub(crate) Value);
 
 impl IntoResponse for Document {
     fn into_response(self) -> Response {

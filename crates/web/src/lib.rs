@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod cooperation;
 pub mod error;
 pub mod ops;
 pub mod pages;
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         ));
     let main = Router::new()
         .merge(pages::router())
+        .merge(cooperation::router())
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -90,8 +90,8 @@ impl Tr {
     }
 
     /// The text of `prefix-value`, e.g. `status-active`.
-    pub fn of(&self, prefix: &str, value: &str) -> String {
-        self.0.text(&format!("{prefix}-{value}"))
+    pub fn of(&self, prefix: &str, value: impl AsRef<str>) -> String {
+        self.0.text(&format!("{prefix}-{}", value.as_ref()))
     }
 
     pub fn with(&self, key: &str, name: &str, value: &str) -> String {
@@ -174,21 +174,21 @@ pub struct PageCaller {
 }
 
 impl PageCaller {
-    fn chrome(&self) -> Chrome {
+    pub(crate) fn chrome(&self) -> Chrome {
         Chrome::new(self.lang, Some(&self.caller), &self.path)
     }
 
-    fn problem(&self, p: Problem) -> PageError {
+    pub(crate) fn problem(&self, p: Problem) -> PageError {
         PageError::Problem(p, self.lang, Some(Box::new(self.caller.clone())))
     }
 
-    fn business(&self) -> Result<(), PageError> {
+    pub(crate) fn business(&self) -> Result<(), PageError> {
         self.caller
             .must_read_business_data()
             .map_err(|p| self.problem(p))
     }
 
-    fn csrf(&self, sent: &str) -> Result<(), PageError> {
+    pub(crate) fn csrf(&self, sent: &str) -> Result<(), PageError> {
         check_csrf(&self.caller, Some(sent)).map_err(|p| self.problem(p))
     }
 }
@@ -261,14 +261,14 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-fn render<T: Template>(t: &T) -> Response {
+pub(crate) fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => Problem::internal(e).into_response(),
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 /// Runs store work for a page, turning problems into the page's error.
 async fn run<T, F>(state: &AppState, pc: &PageCaller, f: F) -> Result<T, PageError>
@@ -279,7 +279,7 @@ where
     state.run(f).await.map_err(|p| pc.problem(p))
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
 }
 
@@ -1787,6 +1787,33 @@ mod tests {
         for s in ["recorded", "accepted", "disputed", "charged"] {
             keys.insert(format!("status-{s}"));
         }
+        fn keyed<T: serde::Serialize>(
+            keys: &mut std::collections::BTreeSet<String>,
+            prefix: &str,
+            all: &[T],
+        ) {
+            for v in all {
+                let key = serde_json::to_value(v).unwrap();
+                keys.insert(format!("{prefix}-{}", key.as_str().unwrap()));
+            }
+        }
+        use synergies_domain::activity::{ActivityCategory, ActivityStatus, FundingStatus};
+        use synergies_domain::cooperation::{ActionStatus, Gender, RegionalGroup};
+        use synergies_domain::decision::DecisionStatus;
+        use synergies_domain::mandate::{MandateStatus, Tracking};
+        keyed(&mut keys, "activity-category", &ActivityCategory::ALL);
+        keyed(&mut keys, "funding", &FundingStatus::ALL);
+        keyed(&mut keys, "activity-status", &ActivityStatus::ALL);
+        keyed(&mut keys, "region", &RegionalGroup::ALL);
+        keyed(&mut keys, "gender", &Gender::ALL);
+        keyed(&mut keys, "action-status", &ActionStatus::ALL);
+        keyed(&mut keys, "mandate-status", &MandateStatus::ALL);
+        keyed(
+            &mut keys,
+            "tracking",
+            &[Tracking::Operational, Tracking::Informational],
+        );
+        keyed(&mut keys, "decision-status", DecisionStatus::ALL);
         for code in [400, 401, 403, 404, 409, 413, 415, 422, 429, 500] {
             keys.insert(format!("error-{code}"));
         }

@@ -254,6 +254,84 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
     assert_eq!(items(&users).len(), USERS.len() + 1);
     assert!(!users.to_string().contains("argon2"), "no hashes: {users}");
 
+    // decisions, mandates, activities, training, the task force
+    let decisions = s.get(Some("taskforce"), "/api/v1/decisions").ok();
+    assert!(
+        items(&decisions).iter().any(|d| d["number"] == "MC-6/20"),
+        "{decisions}"
+    );
+    let mandates = s
+        .get(Some("taskforce"), "/api/v1/mandates?decision=MC-6/20")
+        .ok();
+    let four_c = items(&mandates)
+        .iter()
+        .find(|m| m["paragraph"] == "4(c)")
+        .cloned()
+        .expect("paragraph 4(c) is a mandate");
+    assert_eq!(four_c["status"], "active");
+    s.post(
+        Some("mc.officer"),
+        "/api/v1/mandates/notes",
+        &json!({"decision": "MC-6/20", "paragraph": "4(c)", "status": "implemented",
+                "note": "Report tabled at the seventh meeting"}),
+    )
+    .ok();
+    let mandates = s
+        .get(Some("auditor"), "/api/v1/mandates?decision=MC-6/20")
+        .ok();
+    assert!(items(&mandates)
+        .iter()
+        .any(|m| m["paragraph"] == "4(c)" && m["status"] == "implemented"));
+    s.post(
+        Some("mc.officer"),
+        "/api/v1/mandates/notes",
+        &json!({"decision": "MC-6/20", "paragraph": "4(c)", "status": "implemented", "note": " "}),
+    )
+    .problem(422);
+    let activities = s
+        .get(Some("auditor"), "/api/v1/activities?biennium=2026-2027")
+        .ok();
+    assert_eq!(activities["biennium"], "2026-2027");
+    assert!(!items(&activities).is_empty());
+    s.get(Some("auditor"), "/api/v1/activities?biennium=1999-2000")
+        .problem(404);
+    let changed = s
+        .post(
+            Some("mc.officer"),
+            "/api/v1/activities/status",
+            &json!({"code": "COOP-LEGAL", "biennium": "2026-2027", "status": "completed"}),
+        )
+        .ok();
+    assert_eq!(changed["status"], "completed");
+    s.post(
+        Some("mc.officer"),
+        "/api/v1/activities/status",
+        &json!({"code": "COOP-LEGAL", "biennium": "2026-2027", "status": "finished-ish"}),
+    )
+    .problem(422);
+    let training = s.get(Some("auditor"), "/api/v1/training").ok();
+    assert!(!items(&training).is_empty());
+    assert!(items(&training)[0]["participants_by_region_and_gender"].is_array());
+    let tf = s.get(Some("auditor"), "/api/v1/taskforce").ok();
+    assert!(
+        tf["meetings"].as_array().is_some_and(|m| m.len() >= 2),
+        "{tf}"
+    );
+    let done = s
+        .post(
+            Some("taskforce"),
+            "/api/v1/taskforce/actions/status",
+            &json!({"code": "AI-2", "status": "done"}),
+        )
+        .ok();
+    assert_eq!(done["status"], "done");
+    s.post(
+        Some("taskforce"),
+        "/api/v1/taskforce/actions/status",
+        &json!({"code": "AI-404", "status": "done"}),
+    )
+    .problem(404);
+
     // The document: OpenAPI 3.1, every route called documented, every documented route called.
     let doc = s.get(None, "/api/v1/openapi.json").ok();
     let version = doc["openapi"].as_str().expect("a version");
@@ -282,7 +360,7 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         missed.is_empty(),
         "documented but not exercised: {missed:?}"
     );
-    assert_eq!(called.len(), 30, "{called:?}");
+    assert_eq!(called.len(), 38, "{called:?}");
     assert!(
         doc["components"]["securitySchemes"]["token"].is_object(),
         "bearer scheme"

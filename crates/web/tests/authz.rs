@@ -37,9 +37,15 @@ enum Act {
     CreateToken,
     /// DELETE /api/v1/me/tokens/{id}: revoke one's own API token.
     RevokeToken,
+    /// POST /api/v1/mandates/notes: where paragraph 4(c) of MC-6/20 (serviced by MC) stands.
+    TrackMandate,
+    /// POST /api/v1/activities/status: the status of COOP-LEGAL, an activity MC leads.
+    ActivityStatus,
+    /// POST /api/v1/taskforce/actions/status: a task-force action item's status.
+    ActionStatus,
 }
 
-const ACTS: [Act; 13] = [
+const ACTS: [Act; 16] = [
     Act::Create,
     Act::Propose,
     Act::Approve,
@@ -53,6 +59,9 @@ const ACTS: [Act; 13] = [
     Act::SaveUser,
     Act::CreateToken,
     Act::RevokeToken,
+    Act::TrackMandate,
+    Act::ActivityStatus,
+    Act::ActionStatus,
 ];
 
 const Y: bool = true;
@@ -67,23 +76,25 @@ const N: bool = false;
 ///   (the Basel fund here); the domain's rule also lets the provider's finance officer draft
 ///   and propose, since they set the terms and rates with the officer;
 /// - head: approves and amends for its own organisation only (both MC and BRS are parties);
-/// - task force: no writes here (action items are not in the API yet);
+/// - task force: manages the task force's action items, nothing else;
+/// - where a mandate stands: an officer or the head of the organisation that services the
+///   decision's treaty (MC for MC-6/20); an activity's status: an officer of its lead;
 /// - auditor: changes nothing;
 /// - admin: users only;
 /// - everyone manages their own personal API tokens (their credentials, not business data).
 #[rustfmt::skip]
-const EXPECTED: [(&str, [bool; 13]); 10] = [
-    //               create propose approve amend record import accept dispute close settle users token+ token-
-    ("mc.officer",  [Y,     Y,      N,      N,    Y,     Y,     N,     N,      N,    N,     N,    Y,     Y]),
-    ("mc.finance",  [Y,     Y,      N,      N,    N,     N,     N,     N,      Y,    N,     N,    Y,     Y]),
-    ("mc.head",     [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y]),
-    ("brs.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y]),
-    ("brs.finance", [N,     N,      N,      N,    N,     N,     Y,     Y,      Y,    Y,     N,    Y,     Y]),
-    ("brs.head",    [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y]),
-    ("chb.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y]),
-    ("taskforce",   [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y]),
-    ("auditor",     [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y]),
-    ("admin",       [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     Y,    Y,     Y]),
+const EXPECTED: [(&str, [bool; 16]); 10] = [
+    //               create propose approve amend record import accept dispute close settle users token+ token- mandate activity action
+    ("mc.officer",  [Y,     Y,      N,      N,    Y,     Y,     N,     N,      N,    N,     N,    Y,     Y,     Y,      Y,       N]),
+    ("mc.finance",  [Y,     Y,      N,      N,    N,     N,     N,     N,      Y,    N,     N,    Y,     Y,     N,      N,       N]),
+    ("mc.head",     [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     Y,      N,       N]),
+    ("brs.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N]),
+    ("brs.finance", [N,     N,      N,      N,    N,     N,     Y,     Y,      Y,    Y,     N,    Y,     Y,     N,      N,       N]),
+    ("brs.head",    [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N]),
+    ("chb.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N]),
+    ("taskforce",   [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       Y]),
+    ("auditor",     [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N]),
+    ("admin",       [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     Y,    Y,     Y,     N,      N,       N]),
 ];
 
 /// One attempt: the request, and the reads whose answers must change when it is allowed and
@@ -229,6 +240,25 @@ fn prepare(s: &Server, act: Act, user: &str, n: usize) -> Attempt {
                 "grants": [{"role": "officer", "organisation": "CHB"}],
             }),
             vec![("admin".into(), "/api/v1/users".into())],
+        ),
+        Act::TrackMandate => post(
+            "/api/v1/mandates/notes",
+            json!({"decision": "MC-6/20", "paragraph": "4(c)", "status": "implemented",
+                   "note": "Report tabled"}),
+            vec![("auditor".into(), "/api/v1/mandates?decision=MC-6/20".into())],
+        ),
+        Act::ActivityStatus => post(
+            "/api/v1/activities/status",
+            json!({"code": "COOP-LEGAL", "biennium": "2026-2027", "status": "completed"}),
+            vec![(
+                "auditor".into(),
+                "/api/v1/activities?biennium=2026-2027".into(),
+            )],
+        ),
+        Act::ActionStatus => post(
+            "/api/v1/taskforce/actions/status",
+            json!({"code": "AI-2", "status": "done"}),
+            vec![("auditor".into(), "/api/v1/taskforce".into())],
         ),
         Act::CreateToken => post(
             "/api/v1/me/tokens",

@@ -420,4 +420,46 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
     s.goto("/ledger").await;
     assert!(s.text("#ledger-check").await.contains("réussi"));
     s.screenshot("ledger-fr").await;
+
+    // The cooperation pages (in English again: signing in starts from no cookies): the task
+    // force member marks the last open action item done; an MC officer records that a
+    // mandate is implemented.
+    s.sign_in("taskforce").await;
+    s.goto("/training").await;
+    assert!(s.body().await.contains("TRAIN-2026-GVA"));
+    s.goto("/taskforce").await;
+    s.select("#as-2", "done").await;
+    s.click("#as-2 ~ button").await;
+    let chosen = s
+        .client
+        .find(Locator::Css("#as-2"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        chosen.as_deref(),
+        Some("done"),
+        "the second action item is done"
+    );
+    s.screenshot("taskforce").await;
+    s.sign_in("mc.officer").await;
+    s.goto("/decisions").await;
+    let mandates = s.text("#mandates").await;
+    assert!(mandates.contains("MC-6/20"), "{mandates}");
+    s.fill("#note-1", "Taken note of at the sixth meeting")
+        .await;
+    s.select("#status-1", "implemented").await;
+    s.click("#status-1 ~ button").await;
+    let after = s.body().await;
+    assert!(
+        after.contains("Implemented (operational)")
+            || after.contains("Implemented (informational)"),
+        "{after}"
+    );
+    s.screenshot("decisions").await;
+    s.goto("/activities?biennium=2026-2027").await;
+    assert!(s.text("#activities").await.contains("COOP-LEGAL"));
+    s.screenshot("activities").await;
 }
