@@ -464,17 +464,12 @@ async fn dashboard(State(state): State<AppState>, pc: PageCaller) -> PageResult 
     }))
 }
 
+/// The pages of reference data: each shows the framework through its own template.
 #[derive(Template)]
 #[template(path = "framework.html")]
 struct FrameworkPage {
     c: Chrome,
     f: Framework,
-}
-
-async fn framework(State(state): State<AppState>, pc: PageCaller) -> PageResult {
-    pc.business()?;
-    let f = run(&state, &pc, |s| Ok(s.framework()?)).await?;
-    Ok(render(&FrameworkPage { c: pc.chrome(), f }))
 }
 
 #[derive(Template)]
@@ -484,12 +479,6 @@ struct ServicesPage {
     f: Framework,
 }
 
-async fn services(State(state): State<AppState>, pc: PageCaller) -> PageResult {
-    pc.business()?;
-    let f = run(&state, &pc, |s| Ok(s.framework()?)).await?;
-    Ok(render(&ServicesPage { c: pc.chrome(), f }))
-}
-
 #[derive(Template)]
 #[template(path = "exchange_rates.html")]
 struct ExchangeRatesPage {
@@ -497,10 +486,26 @@ struct ExchangeRatesPage {
     f: Framework,
 }
 
-async fn exchange_rates(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+async fn reference_page<T: Template>(
+    state: &AppState,
+    pc: &PageCaller,
+    page: impl FnOnce(Chrome, Framework) -> T,
+) -> PageResult {
     pc.business()?;
-    let f = run(&state, &pc, |s| Ok(s.framework()?)).await?;
-    Ok(render(&ExchangeRatesPage { c: pc.chrome(), f }))
+    let f = run(state, pc, |s| Ok(s.framework()?)).await?;
+    Ok(render(&page(pc.chrome(), f)))
+}
+
+async fn framework(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    reference_page(&state, &pc, |c, f| FrameworkPage { c, f }).await
+}
+
+async fn services(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    reference_page(&state, &pc, |c, f| ServicesPage { c, f }).await
+}
+
+async fn exchange_rates(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    reference_page(&state, &pc, |c, f| ExchangeRatesPage { c, f }).await
 }
 
 // ---------------------------------------------------------------- agreements
