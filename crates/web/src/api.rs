@@ -102,8 +102,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(framework))
-        .routes(routes!(exchange_rates))
+        .routes(routes!(exchange_rates, add_exchange_rate))
         .routes(routes!(rate_cards))
+        .routes(routes!(add_rate))
         .routes(routes!(list_agreements, create_agreement))
         .routes(routes!(get_agreement))
         .routes(routes!(propose_agreement))
@@ -358,6 +359,43 @@ async fn exchange_rates(
     c.must_read_business_data()?;
     let f = state.run(|s| Ok(s.framework()?)).await?;
     Ok(Document(json!({ "items": f.fx_rates })))
+}
+
+/// Adds a month's operational exchange rate (finance officers). A month already rated keeps
+/// its rate.
+#[utoipa::path(post, path = "/api/v1/exchange-rates", tag = "framework", security(("token" = [])),
+    request_body = ops::NewExchangeRate,
+    responses((status = 201, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn add_exchange_rate(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(r): Body<ops::NewExchangeRate>,
+) -> ApiResult<(StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let rate = state
+        .run(move |s| ops::add_exchange_rate(s, &c, &r))
+        .await?;
+    Ok((StatusCode::CREATED, Document(json!(rate))))
+}
+
+/// Adds a dated rate to a provider's rate card (the provider's finance officer).
+#[utoipa::path(post, path = "/api/v1/rates", tag = "framework", security(("token" = [])),
+    request_body = ops::NewRate,
+    responses((status = 201, body = Document),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
+async fn add_rate(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(r): Body<ops::NewRate>,
+) -> ApiResult<(StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let rate = state.run(move |s| ops::add_rate(s, &c, &r)).await?;
+    Ok((StatusCode::CREATED, Document(json!(rate))))
 }
 
 /// Each provider's dated rate cards.

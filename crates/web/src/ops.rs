@@ -699,3 +699,168 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
     )?;
     Ok(user)
 }
+
+/// A month's operational exchange rate as a finance officer enters it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct NewExchangeRate {
+    /// ISO 4217 code, e.g. `CHF`.
+    pub currency: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Units of the currency per US dollar, e.g. `0.8842`.
+    pub per_usd: String,
+}
+
+/// Adds a month's exchange rate (any finance officer: the rates are shared reference data).
+/// A month already rated keeps its rate: charges may have been priced with it.
+pub fn add_exchange_rate(
+    store: &dyn Store,
+    caller: &Caller,
+    r: &NewExchangeRate,
+) -> OpResult<synergies_domain::model::FxRate> {
+    authorize(&caller.principal, &Action::EditExchangeRates)?;
+    let currency = Currency::from_code(required("currency", &r.currency)?)
+        .map_err(|e| Problem::field("currency", e.to_string()))?;
+    if currency.code() == "USD" {
+        return Err(Problem::field(
+            "currency",
+            "the US dollar is the rates' base",
+        ));
+    }
+    let month = synergies_domain::Month::from_str(required("month", &r.month)?)
+        .map_err(|e| Problem::field("month", e.to_string()))?;
+    let per_usd = decimal("per_usd", &r.per_usd)?;
+    if per_usd <= Decimal::ZERO {
+        return Err(Problem::field("per_usd", "a rate is more than zero"));
+    }
+    let mut framework = store.framework()?;
+    if framework
+        .fx_rates
+        .iter()
+        .any(|f| f.currency == currency && f.month == month)
+    {
+        return Err(Problem::field(
+            "month",
+            format!(
+                "{} already has a rate for {month}; a month's rate does not change",
+                currency.code()
+            ),
+        ));
+    }
+    let rate = synergies_domain::model::FxRate {
+        currency,
+        month,
+        per_usd,
+    };
+    framework.fx_rates.push(rate.clone());
+    store.save_framework(&framework)?;
+    store.audit(
+        caller.username(),
+        "exchange_rate.add",
+        &format!("{} {month}", currency.code()),
+        &json!({ "before": null, "after": rate }),
+    )?;
+    Ok(rate)
+}
+
+/// A dated rate of a provider's rate card as its finance officer enters it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct NewRate {
+    pub provider: String,
+    pub biennium: String,
+    /// A staff grade (`P-4`) for services priced by grade…
+    #[serde(default)]
+    pub grade: String,
+    /// …or a service code for services priced per unit.
+    #[serde(default)]
+    pub service: String,
+    /// `staff_day`, `staff_hour`, `meeting_day`, `page`, `month` or `lump_sum`.
+    pub unit: String,
+    /// YYYY-MM-DD: the rate applies from this day on.
+    pub effective_from: String,
+    /// In major units of the rate card's currency, e.g. `812.50`.
+    pub amount: String,
+}
+
+/// Adds a dated rate to a provider's rate card (its finance officer). Rates are dated: a
+/// change is a new rate from a later day, never an edit of one in use.
+pub fn add_rate(
+    store: &dyn Store,
+    caller: &Caller,
+    r: &NewRate,
+) -> OpResult<synergies_domain::model::Rate> {
+    use synergies_domain::model::{Rate, RateKey, Unit};
+    let provider = required("provider", &r.provider)?;
+    authorize(
+        &caller.principal,
+        &Action::EditRates {
+            provider: provider.to_string(),
+        },
+    )?;
+    let mut framework = store.framework()?;
+    let biennium = required("biennium", &r.biennium)?;
+    let card = framework
+        .rate_card(provider, biennium)
+        .ok_or_else(|| {
+            Problem::field(
+                "biennium",
+                format!("{provider} has no rate card for {biennium}"),
+            )
+        })?
+        .clone();
+    let key = match (r.grade.trim(), r.service.trim()) {
+        (g, "") if !g.is_empty() => RateKey::Grade(g.to_string()),
+        ("", s) if !s.is_empty() => {
+            if framework.service(s).is_none() {
+                return Err(Problem::field("service", format!("unknown service {s}")));
+            }
+            RateKey::Service(s.to_string())
+        }
+        _ => {
+            return Err(Problem::field(
+                "grade",
+                "give either a grade or a service, not both",
+            ))
+        }
+    };
+    let unit = Unit::parse(required("unit", &r.unit)?)
+        .ok_or_else(|| Problem::field("unit", format!("{:?} is not a unit", r.unit)))?;
+    let effective_from = date("effective_from", &r.effective_from)?;
+    let amount = decimal("amount", &r.amount)?;
+    if amount <= Decimal::ZERO {
+        return Err(Problem::field("amount", "a rate is more than zero"));
+    }
+    card.currency
+        .to_minor(amount)
+        .map_err(|e| Problem::field("amount", e.to_string()))?;
+    if framework.rates.iter().any(|x| {
+        x.provider == provider
+            && x.biennium == biennium
+            && x.key == key
+            && x.unit == unit
+            && x.effective_from == effective_from
+    }) {
+        return Err(Problem::field(
+            "effective_from",
+            "a rate from that day exists; a change is a rate from a later day",
+        ));
+    }
+    let rate = Rate {
+        provider: provider.to_string(),
+        biennium: biennium.to_string(),
+        key,
+        unit,
+        effective_from,
+        amount,
+        currency: card.currency,
+    };
+    framework.rates.push(rate.clone());
+    store.save_framework(&framework)?;
+    store.audit(
+        caller.username(),
+        "rate.add",
+        &format!("{provider} {biennium} {}", rate.key.to_text()),
+        &json!({ "before": null, "after": rate }),
+    )?;
+    Ok(rate)
+}

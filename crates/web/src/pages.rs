@@ -47,7 +47,11 @@ pub fn router() -> Router<AppState> {
         .route("/", get(dashboard))
         .route("/framework", get(framework))
         .route("/services", get(services))
-        .route("/exchange-rates", get(exchange_rates))
+        .route(
+            "/exchange-rates",
+            get(exchange_rates).post(add_exchange_rate),
+        )
+        .route("/rates", post(add_rate))
         .route("/agreements", get(agreements).post(create_agreement))
         .route("/agreements/new", get(new_agreement))
         .route("/agreements/{code}", get(agreement))
@@ -61,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .route("/closings", post(close))
         .route("/charges", get(charges))
         .route("/funds/{code}", get(fund))
+        .route("/funds/{code}/settle", post(settle))
         .route("/ledger", get(ledger))
         .route("/audit", get(audit))
         .route("/account", get(account))
@@ -464,7 +469,45 @@ async fn dashboard(State(state): State<AppState>, pc: PageCaller) -> PageResult 
     }))
 }
 
-/// The pages of reference data: each shows the framework through its own template.
+/// What a small form typed and why it was refused, to show it again.
+#[derive(Default)]
+pub struct FormState {
+    pub error: Option<Problem>,
+    pub values: std::collections::HashMap<String, String>,
+}
+
+impl FormState {
+    fn refused(values: std::collections::HashMap<String, String>, error: Problem) -> FormState {
+        FormState {
+            error: Some(error),
+            values,
+        }
+    }
+
+    /// What was typed in `field`.
+    pub fn value(&self, field: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+
+    /// The message for `field`, if the form was refused because of it.
+    pub fn error_for(&self, field: &str) -> String {
+        match &self.error {
+            Some(p) if p.field.as_deref() == Some(field) => p.detail.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// The message of a refusal that names no field.
+    pub fn general_error(&self) -> String {
+        match &self.error {
+            Some(p) if p.field.is_none() => p.detail.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The pages of reference data: each shows the framework through its own template, with the
+/// form a finance officer adds to it.
 #[derive(Template)]
 #[template(path = "framework.html")]
 struct FrameworkPage {
@@ -477,6 +520,8 @@ struct FrameworkPage {
 struct ServicesPage {
     c: Chrome,
     f: Framework,
+    form: FormState,
+    can_edit: bool,
 }
 
 #[derive(Template)]
@@ -484,28 +529,123 @@ struct ServicesPage {
 struct ExchangeRatesPage {
     c: Chrome,
     f: Framework,
+    form: FormState,
+    can_edit: bool,
 }
 
 async fn reference_page<T: Template>(
     state: &AppState,
     pc: &PageCaller,
+    status: StatusCode,
     page: impl FnOnce(Chrome, Framework) -> T,
 ) -> PageResult {
     pc.business()?;
     let f = run(state, pc, |s| Ok(s.framework()?)).await?;
-    Ok(render(&page(pc.chrome(), f)))
+    Ok((status, render(&page(pc.chrome(), f))).into_response())
+}
+
+fn has_role(pc: &PageCaller, role: synergies_domain::access::Role) -> bool {
+    pc.caller.principal.has_anywhere(role)
 }
 
 async fn framework(State(state): State<AppState>, pc: PageCaller) -> PageResult {
-    reference_page(&state, &pc, |c, f| FrameworkPage { c, f }).await
+    reference_page(&state, &pc, StatusCode::OK, |c, f| FrameworkPage { c, f }).await
 }
 
 async fn services(State(state): State<AppState>, pc: PageCaller) -> PageResult {
-    reference_page(&state, &pc, |c, f| ServicesPage { c, f }).await
+    let can_edit = has_role(&pc, synergies_domain::access::Role::Finance);
+    reference_page(&state, &pc, StatusCode::OK, |c, f| ServicesPage {
+        c,
+        f,
+        form: FormState::default(),
+        can_edit,
+    })
+    .await
 }
 
 async fn exchange_rates(State(state): State<AppState>, pc: PageCaller) -> PageResult {
-    reference_page(&state, &pc, |c, f| ExchangeRatesPage { c, f }).await
+    let can_edit = has_role(&pc, synergies_domain::access::Role::Finance);
+    reference_page(&state, &pc, StatusCode::OK, |c, f| ExchangeRatesPage {
+        c,
+        f,
+        form: FormState::default(),
+        can_edit,
+    })
+    .await
+}
+
+type Fields = std::collections::HashMap<String, String>;
+
+fn field(values: &Fields, name: &str) -> String {
+    values.get(name).cloned().unwrap_or_default()
+}
+
+async fn add_exchange_rate(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(v): Form<Fields>,
+) -> PageResult {
+    pc.csrf(&field(&v, "csrf"))?;
+    let r = ops::NewExchangeRate {
+        currency: field(&v, "currency"),
+        month: field(&v, "month"),
+        per_usd: field(&v, "per_usd"),
+    };
+    let caller = pc.caller.clone();
+    match state
+        .run(move |s| Ok(ops::add_exchange_rate(s, &caller, &r)))
+        .await
+        .map_err(|p| pc.problem(p))?
+    {
+        Ok(_) => Ok(see_other("/exchange-rates")),
+        Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let status = p.status;
+            reference_page(&state, &pc, status, |c, f| ExchangeRatesPage {
+                c,
+                f,
+                form: FormState::refused(v, p),
+                can_edit: true,
+            })
+            .await
+        }
+        Err(p) => Err(pc.problem(p)),
+    }
+}
+
+async fn add_rate(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Form(v): Form<Fields>,
+) -> PageResult {
+    pc.csrf(&field(&v, "csrf"))?;
+    let r = ops::NewRate {
+        provider: field(&v, "provider"),
+        biennium: field(&v, "biennium"),
+        grade: field(&v, "grade"),
+        service: field(&v, "service"),
+        unit: field(&v, "unit"),
+        effective_from: field(&v, "effective_from"),
+        amount: field(&v, "amount"),
+    };
+    let caller = pc.caller.clone();
+    match state
+        .run(move |s| Ok(ops::add_rate(s, &caller, &r)))
+        .await
+        .map_err(|p| pc.problem(p))?
+    {
+        Ok(_) => Ok(see_other("/services")),
+        Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let status = p.status;
+            reference_page(&state, &pc, status, |c, f| ServicesPage {
+                c,
+                f,
+                form: FormState::refused(v, p),
+                can_edit: true,
+            })
+            .await
+        }
+        Err(p) => Err(pc.problem(p)),
+    }
 }
 
 // ---------------------------------------------------------------- agreements
@@ -1411,18 +1551,36 @@ async fn charges(
 struct FundPage {
     c: Chrome,
     s: FundStatement,
+    form: FormState,
+    /// The caller settles for the fund's organisation.
+    can_settle: bool,
 }
 
 impl FundPage {
     fn money(&self, minor: &i64, currency: &synergies_domain::Currency) -> String {
         self.c.t.minor(minor, currency.code())
     }
+
+    /// The funds this fund owes (its payables), to settle.
+    fn creditors(&self) -> Vec<String> {
+        let mut funds: Vec<String> = self
+            .s
+            .charged_by_others
+            .iter()
+            .map(|l| l.counterpart.clone())
+            .collect();
+        funds.sort();
+        funds.dedup();
+        funds
+    }
 }
 
-async fn fund(
-    State(state): State<AppState>,
-    pc: PageCaller,
-    Path(code): Path<String>,
+async fn fund_page(
+    state: &AppState,
+    pc: &PageCaller,
+    code: String,
+    form: FormState,
+    status: StatusCode,
 ) -> PageResult {
     pc.business()?;
     let key = format!("fund:{code}");
@@ -1432,7 +1590,62 @@ async fn fund(
             .await
             .map_err(|p| pc.problem(p))?,
     );
-    Ok(render(&FundPage { c: pc.chrome(), s }))
+    let can_settle = synergies_domain::access::authorize(
+        &pc.caller.principal,
+        &synergies_domain::access::Action::Settle {
+            payer: s.organisation.clone(),
+        },
+    )
+    .is_ok();
+    Ok((
+        status,
+        render(&FundPage {
+            c: pc.chrome(),
+            s,
+            form,
+            can_settle,
+        }),
+    )
+        .into_response())
+}
+
+async fn fund(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(code): Path<String>,
+) -> PageResult {
+    fund_page(&state, &pc, code, FormState::default(), StatusCode::OK).await
+}
+
+/// The fund pays what it owes another fund (its organisation's finance officer).
+async fn settle(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(code): Path<String>,
+    Form(v): Form<Fields>,
+) -> PageResult {
+    pc.csrf(&field(&v, "csrf"))?;
+    let new = ops::NewSettlement {
+        payer_fund: code.clone(),
+        provider_fund: field(&v, "provider_fund"),
+        currency: field(&v, "currency"),
+        amount: field(&v, "amount"),
+        date: field(&v, "date"),
+        reference: field(&v, "reference"),
+    };
+    let caller = pc.caller.clone();
+    match state
+        .run(move |s| Ok(ops::record_settlement(s, &caller, &new)))
+        .await
+        .map_err(|p| pc.problem(p))?
+    {
+        Ok(_) => Ok(see_other(&format!("/funds/{}", urlencode(&code)))),
+        Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let status = p.status;
+            fund_page(&state, &pc, code, FormState::refused(v, p), status).await
+        }
+        Err(p) => Err(pc.problem(p)),
+    }
 }
 
 #[derive(Template)]
@@ -1819,6 +2032,15 @@ mod tests {
             &[Tracking::Operational, Tracking::Informational],
         );
         keyed(&mut keys, "decision-status", DecisionStatus::ALL);
+        // Labels the templates pass through a variable.
+        for key in [
+            "field-reference",
+            "col-amount",
+            "col-unit",
+            "col-effective-from",
+        ] {
+            keys.insert(key.to_string());
+        }
         for code in [400, 401, 403, 404, 409, 413, 415, 422, 429, 500] {
             keys.insert(format!("error-{code}"));
         }

@@ -254,6 +254,52 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
     assert_eq!(items(&users).len(), USERS.len() + 1);
     assert!(!users.to_string().contains("argon2"), "no hashes: {users}");
 
+    // reference data that finance officers add to
+    let fx = s
+        .post(
+            Some("brs.finance"),
+            "/api/v1/exchange-rates",
+            &json!({"currency": "CHF", "month": "2029-11", "per_usd": "0.8804"}),
+        )
+        .ok();
+    assert_eq!(fx["per_usd"], "0.8804");
+    s.post(
+        Some("brs.finance"),
+        "/api/v1/exchange-rates",
+        &json!({"currency": "CHF", "month": "2029-11", "per_usd": "0.9"}),
+    )
+    .problem(422);
+    s.post(
+        Some("brs.finance"),
+        "/api/v1/exchange-rates",
+        &json!({"currency": "CHF", "month": "2029-13", "per_usd": "0.9"}),
+    )
+    .problem(422);
+    let rate = s
+        .post(
+            Some("mc.finance"),
+            "/api/v1/rates",
+            &json!({"provider": "MC", "biennium": "2026-2027", "grade": "P-2", "unit": "staff_day",
+                    "effective_from": "2026-12-01", "amount": "512.50"}),
+        )
+        .ok();
+    assert_eq!(rate["amount"], "512.50");
+    s.post(
+        Some("mc.finance"),
+        "/api/v1/rates",
+        &json!({"provider": "MC", "biennium": "2026-2027", "grade": "P-2", "service": "MC-LEGAL",
+                "unit": "staff_day", "effective_from": "2026-12-02", "amount": "1"}),
+    )
+    .problem(422);
+    let framework = s.get(Some("auditor"), "/api/v1/framework").ok();
+    assert!(
+        framework.to_string().contains("0.8804")
+            || s.get(Some("auditor"), "/api/v1/exchange-rates")
+                .ok()
+                .to_string()
+                .contains("0.8804")
+    );
+
     // decisions, mandates, activities, training, the task force
     let decisions = s.get(Some("taskforce"), "/api/v1/decisions").ok();
     assert!(
@@ -360,7 +406,7 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         missed.is_empty(),
         "documented but not exercised: {missed:?}"
     );
-    assert_eq!(called.len(), 38, "{called:?}");
+    assert_eq!(called.len(), 40, "{called:?}");
     assert!(
         doc["components"]["securitySchemes"]["token"].is_object(),
         "bearer scheme"

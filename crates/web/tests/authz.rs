@@ -43,9 +43,13 @@ enum Act {
     ActivityStatus,
     /// POST /api/v1/taskforce/actions/status: a task-force action item's status.
     ActionStatus,
+    /// POST /api/v1/exchange-rates: a month's rate (shared reference data).
+    AddExchangeRate,
+    /// POST /api/v1/rates: a dated rate of MC's rate card.
+    AddRate,
 }
 
-const ACTS: [Act; 16] = [
+const ACTS: [Act; 18] = [
     Act::Create,
     Act::Propose,
     Act::Approve,
@@ -62,6 +66,8 @@ const ACTS: [Act; 16] = [
     Act::TrackMandate,
     Act::ActivityStatus,
     Act::ActionStatus,
+    Act::AddExchangeRate,
+    Act::AddRate,
 ];
 
 const Y: bool = true;
@@ -79,22 +85,24 @@ const N: bool = false;
 /// - task force: manages the task force's action items, nothing else;
 /// - where a mandate stands: an officer or the head of the organisation that services the
 ///   decision's treaty (MC for MC-6/20); an activity's status: an officer of its lead;
+/// - exchange rates: any finance officer (shared reference data); a rate card: the provider's
+///   finance officer;
 /// - auditor: changes nothing;
 /// - admin: users only;
 /// - everyone manages their own personal API tokens (their credentials, not business data).
 #[rustfmt::skip]
-const EXPECTED: [(&str, [bool; 16]); 10] = [
-    //               create propose approve amend record import accept dispute close settle users token+ token- mandate activity action
-    ("mc.officer",  [Y,     Y,      N,      N,    Y,     Y,     N,     N,      N,    N,     N,    Y,     Y,     Y,      Y,       N]),
-    ("mc.finance",  [Y,     Y,      N,      N,    N,     N,     N,     N,      Y,    N,     N,    Y,     Y,     N,      N,       N]),
-    ("mc.head",     [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     Y,      N,       N]),
-    ("brs.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N]),
-    ("brs.finance", [N,     N,      N,      N,    N,     N,     Y,     Y,      Y,    Y,     N,    Y,     Y,     N,      N,       N]),
-    ("brs.head",    [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N]),
-    ("chb.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N]),
-    ("taskforce",   [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       Y]),
-    ("auditor",     [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N]),
-    ("admin",       [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     Y,    Y,     Y,     N,      N,       N]),
+const EXPECTED: [(&str, [bool; 18]); 10] = [
+    //               create propose approve amend record import accept dispute close settle users token+ token- mandate activity action fx rate
+    ("mc.officer",  [Y,     Y,      N,      N,    Y,     Y,     N,     N,      N,    N,     N,    Y,     Y,     Y,      Y,       N,     N, N]),
+    ("mc.finance",  [Y,     Y,      N,      N,    N,     N,     N,     N,      Y,    N,     N,    Y,     Y,     N,      N,       N,     Y, Y]),
+    ("mc.head",     [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     Y,      N,       N,     N, N]),
+    ("brs.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N]),
+    ("brs.finance", [N,     N,      N,      N,    N,     N,     Y,     Y,      Y,    Y,     N,    Y,     Y,     N,      N,       N,     Y, N]),
+    ("brs.head",    [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N]),
+    ("chb.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N]),
+    ("taskforce",   [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       Y,     N, N]),
+    ("auditor",     [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N]),
+    ("admin",       [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     Y,    Y,     Y,     N,      N,       N,     N, N]),
 ];
 
 /// One attempt: the request, and the reads whose answers must change when it is allowed and
@@ -259,6 +267,20 @@ fn prepare(s: &Server, act: Act, user: &str, n: usize) -> Attempt {
             "/api/v1/taskforce/actions/status",
             json!({"code": "AI-2", "status": "done"}),
             vec![("auditor".into(), "/api/v1/taskforce".into())],
+        ),
+        Act::AddExchangeRate => post(
+            "/api/v1/exchange-rates",
+            json!({"currency": "CHF", "month": format!("{}-12", 2030 + n), "per_usd": "0.8811"}),
+            vec![("auditor".into(), "/api/v1/exchange-rates".into())],
+        ),
+        Act::AddRate => post(
+            "/api/v1/rates",
+            json!({"provider": "MC", "biennium": "2026-2027", "grade": format!("P-2.{n}"),
+                   "unit": "staff_day", "effective_from": "2026-12-01", "amount": "512.50"}),
+            vec![
+                ("auditor".into(), "/api/v1/rate-cards".into()),
+                ("auditor".into(), "/api/v1/framework".into()),
+            ],
         ),
         Act::CreateToken => post(
             "/api/v1/me/tokens",
