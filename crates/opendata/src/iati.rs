@@ -438,6 +438,7 @@ mod tests {
             partners: vec!["MC".into()],
             mandates: vec!["MC-6/20 3".into()],
             budget_lines: vec![],
+            agreements: vec![],
             contributions: vec![Contribution {
                 organisation: "BRS".into(),
                 fund: "BC".into(),
