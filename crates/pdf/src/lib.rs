@@ -33,8 +33,7 @@ pub fn compile(main: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, PdfEr
         .compile()
         .output
         .map_err(|e| PdfError(describe(&e)))?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
-        .map_err(|e| PdfError(format!("{e:?}")))
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| PdfError(format!("{e:?}")))
 }
 
 fn describe(e: &typst_as_lib::TypstAsLibError) -> String {
@@ -55,8 +54,23 @@ pub fn escape(text: &str) -> String {
     for c in text.chars() {
         if matches!(
             c,
-            '\\' | '#' | '*' | '_' | '`' | '$' | '<' | '>' | '@' | '[' | ']' | '=' | '-' | '+'
-                | '/' | '~' | '"' | '\''
+            '\\' | '#'
+                | '*'
+                | '_'
+                | '`'
+                | '$'
+                | '<'
+                | '>'
+                | '@'
+                | '['
+                | ']'
+                | '='
+                | '-'
+                | '+'
+                | '/'
+                | '~'
+                | '"'
+                | '\''
         ) {
             out.push('\\');
         }

@@ -37,9 +37,9 @@ impl Cell {
     /// from it).
     pub fn plotted(&self) -> Option<f64> {
         match self {
-            Cell::Money { minor, decimals, .. } => {
-                Some(*minor as f64 / 10f64.powi(*decimals as i32))
-            }
+            Cell::Money {
+                minor, decimals, ..
+            } => Some(*minor as f64 / 10f64.powi(*decimals as i32)),
             Cell::Count(n) => Some(*n as f64),
             _ => None,
         }

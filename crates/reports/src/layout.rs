@@ -241,10 +241,18 @@ pub fn implementation(r: &ImplementationReport, lang: Lang) -> Document {
                     ),
                     text(a.services.join("; ")),
                     w.money_in(a.ceiling_minor, a.currency),
-                    text(w.tw(
-                        "report-percent",
-                        &[("value", (a.psc_rate * rust_decimal::Decimal::from(100)).normalize().to_string().replace('.', &w.t("number-decimal-separator")))],
-                    )),
+                    text(
+                        w.tw(
+                            "report-percent",
+                            &[(
+                                "value",
+                                (a.psc_rate * rust_decimal::Decimal::from(100))
+                                    .normalize()
+                                    .to_string()
+                                    .replace('.', &w.t("number-decimal-separator")),
+                            )],
+                        ),
+                    ),
                     text(w.tw(
                         "report-version-status",
                         &[
@@ -621,7 +629,11 @@ pub fn implementation(r: &ImplementationReport, lang: Lang) -> Document {
                 .map(|(o, d, a)| {
                     row(vec![
                         text(o),
-                        text(d.normalize().to_string().replace('.', &w.t("number-decimal-separator"))),
+                        text(
+                            d.normalize()
+                                .to_string()
+                                .replace('.', &w.t("number-decimal-separator")),
+                        ),
                         w.money(*a),
                     ])
                 })

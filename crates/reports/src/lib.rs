@@ -52,7 +52,10 @@ pub enum ReportError {
     #[error(transparent)]
     App(#[from] synergies_app::AppError),
     #[error("could not write the {format} file: {reason}")]
-    Render { format: &'static str, reason: String },
+    Render {
+        format: &'static str,
+        reason: String,
+    },
     #[error("{0}")]
     Io(String),
 }

@@ -394,12 +394,14 @@ pub fn costs(
         .collect();
     out.by_fund = by_fund
         .into_iter()
-        .map(|((provider_fund, payer_fund, currency), amounts)| FundPairCost {
-            provider_fund,
-            payer_fund,
-            currency,
-            amounts,
-        })
+        .map(
+            |((provider_fund, payer_fund, currency), amounts)| FundPairCost {
+                provider_fund,
+                payer_fund,
+                currency,
+                amounts,
+            },
+        )
         .collect();
     out.by_agreement = by_agreement.into_values().collect();
     Ok((out, charges))
@@ -485,10 +487,10 @@ pub fn implementation(
         )));
     };
     let meeting = record.meeting + 1;
-    let symbol = opts
-        .symbol
-        .clone()
-        .unwrap_or_else(|| format!("UNEP/{}/COP.{meeting}/xx", record.treaty));
+    let symbol = opts.symbol.clone().unwrap_or_else(|| {
+        let body = record.number.split('-').next().unwrap_or(&record.number);
+        format!("UNEP/{body}/COP.{meeting}/xx")
+    });
 
     // Activities of the biennium, priced at its rate cards.
     let current = priced(store, &opts.biennium)?;
@@ -514,7 +516,7 @@ pub fn implementation(
         mandates.push(MandateRow {
             activities: activities
                 .iter()
-                .filter(|a| a.mandates.iter().any(|x| *x == reference))
+                .filter(|a| a.mandates.contains(&reference))
                 .map(|a| a.code.clone())
                 .collect(),
             last_note: notes.last().map(|n| (n.noted_on, n.note.clone())),

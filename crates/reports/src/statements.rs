@@ -56,7 +56,11 @@ fn decimal_text(x: &BigRational, places: u32) -> String {
     let scale = BigInt::from(10).pow(places);
     let n = round_half_even(&(x * BigRational::from_integer(scale)));
     let neg = n < BigInt::from(0);
-    let digits = format!("{:0>width$}", n.magnitude().to_string(), width = places as usize + 1);
+    let digits = format!(
+        "{:0>width$}",
+        n.magnitude().to_string(),
+        width = places as usize + 1
+    );
     let (w, f) = digits.split_at(digits.len() - places as usize);
     format!("{}{w}.{f}", if neg { "-" } else { "" })
 }
@@ -249,10 +253,7 @@ pub fn statement_document(s: &Statement, lang: Lang) -> Document {
                     ("provider", format!("{} ({})", s.provider, s.provider_fund)),
                     ("agreement", s.agreement.clone()),
                     ("title", s.title.clone()),
-                    (
-                        "psc",
-                        decimal(&w, s.psc_rate * Decimal::from(100)),
-                    ),
+                    ("psc", decimal(&w, s.psc_rate * Decimal::from(100))),
                 ],
             ),
             s.date,
@@ -451,12 +452,18 @@ pub fn fund_document(s: &FundStatement, lang: Lang) -> Document {
             text(w.t("report-col-services-received")),
             w.money(s.services_received),
         ]),
-        total_row(vec![text(w.t("report-fund-budget-left")), w.money(s.budget_left)]),
+        total_row(vec![
+            text(w.t("report-fund-budget-left")),
+            w.money(s.budget_left),
+        ]),
         row(vec![
             text(w.t("report-col-income-direct")),
             w.money(s.income_direct),
         ]),
-        row(vec![text(w.t("report-col-income-psc")), w.money(s.income_psc)]),
+        row(vec![
+            text(w.t("report-col-income-psc")),
+            w.money(s.income_psc),
+        ]),
     ];
     let cps = s
         .counterparts

@@ -1,9 +1,7 @@
 //! Word: headings with Word's heading styles (so an editor gets a navigable outline), tables
 //! as real Word tables (header row in bold), amounts aligned right.
 
-use docx_rs::{
-    AlignmentType, Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow,
-};
+use docx_rs::{AlignmentType, Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow};
 
 use crate::doc::{Block, Cell, Document};
 

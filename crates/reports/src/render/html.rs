@@ -31,13 +31,21 @@ tr.total td{font-weight:bold;background:#eee}\
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}";
 
 fn table(out: &mut String, t: &Table) {
-    out.push_str(&format!("<table id=\"{}\">\n<caption>{}</caption>\n<thead><tr>", escape(&t.id), escape(&t.caption)));
+    out.push_str(&format!(
+        "<table id=\"{}\">\n<caption>{}</caption>\n<thead><tr>",
+        escape(&t.id),
+        escape(&t.caption)
+    ));
     for c in &t.columns {
         out.push_str(&format!("<th scope=\"col\">{}</th>", escape(c)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for r in &t.rows {
-        out.push_str(if r.total { "<tr class=\"total\">" } else { "<tr>" });
+        out.push_str(if r.total {
+            "<tr class=\"total\">"
+        } else {
+            "<tr>"
+        });
         for c in &r.cells {
             match c {
                 Cell::Money { minor, text, .. } => out.push_str(&format!(

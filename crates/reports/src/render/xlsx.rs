@@ -76,7 +76,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
                                 f = f.set_bold();
                             }
                             match cell {
-                                Cell::Money { minor, decimals, .. } => {
+                                Cell::Money {
+                                    minor, decimals, ..
+                                } => {
                                     let f = f.set_num_format(money_format(*decimals));
                                     let v = *minor as f64 / 10f64.powi(*decimals as i32);
                                     ws.write_number_with_format(r, j, v, &f)?;
