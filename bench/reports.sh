@@ -117,7 +117,7 @@ if [ -n "$BENCH_DOC" ]; then
     cpus=$(nproc)
     model=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
     mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-    case $BIN in */debug/*) build="a debug build (not the release profile)" ;; *) build="the release build" ;; esac
+    case $BIN in */debug/*) build="a debug build (dependencies at opt-level 1, as the workspace's dev profile sets them; not the release profile)" ;; *) build="the release build" ;; esac
     python3 - "$BENCH_DOC" "$RESULTS" "$N" "$charged" "$total" "$met" "$commit" "$cpus" "$model" "$mem" "$TARGET_S" "$build" <<'PY'
 import datetime, sys
 doc, results, n, charged, total, met, commit, cpus, model, mem, target, build = sys.argv[1:]
