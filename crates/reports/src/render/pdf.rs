@@ -31,7 +31,7 @@ fn table(out: &mut String, t: &Table) {
             }
         })
         .collect();
-    let size = if n > 8 { "6.5pt" } else { "8pt" };
+    let size = if n > 8 { "7pt" } else { "8pt" };
     out.push_str(&format!(
         "#figure(kind: table, caption: {}, {{\nset text(size: {size})\ntable(columns: {n}, align: ({}), stroke: 0.4pt,\n",
         content(&t.caption),
@@ -86,6 +86,12 @@ pub fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
             match b {
                 Block::Heading(h) => out.push_str(&format!("== {}\n\n", escape(h))),
                 Block::Para(p) => out.push_str(&format!("{}\n\n", escape(p))),
+                // A table too wide for a portrait page gets a landscape page of its own.
+                Block::Table(t) if t.columns.len() > 9 => {
+                    out.push_str("#page(flipped: true)[\n");
+                    table(&mut out, t);
+                    out.push_str("]\n\n");
+                }
                 Block::Table(t) => table(&mut out, t),
                 Block::Chart(ch) => {
                     let name = format!("{}.svg", ch.id);
