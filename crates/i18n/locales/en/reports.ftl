@@ -171,8 +171,8 @@ report-col-expense = Expense
 report-col-fx = Exchange factor
 report-col-cost = Cost
 report-col-item = Item
-report-col-charged-to = Charged to it
-report-col-charged-by = Charged by it
+report-col-charged-to = Charged to that fund
+report-col-charged-by = Charged by that fund
 report-col-receivable = Receivable
 report-col-payable = Payable
 
