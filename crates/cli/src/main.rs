@@ -1,5 +1,7 @@
 //! `synergies`: the command line of Synergies.
 
+mod report;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -174,6 +176,10 @@ enum Command {
     /// Move data between databases: copy, backup and restore.
     #[command(subcommand)]
     Store(StoreCmd),
+    /// Reports in PDF, Word, HTML or XLSX, in English or French: implementation of a decision,
+    /// cost-recovery statements, fund statements.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// What the database holds.
     Status {
         #[arg(long)]
@@ -1229,6 +1235,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_json(&allocation)?;
         }
         Command::Store(cmd) => store_cmd(&cli.db, cmd)?,
+        Command::Report(cmd) => report::run(open(&cli.db)?.as_ref(), cmd)?,
         Command::Status { json } => {
             let store = open(&cli.db)?;
             let summary = synergies_app::summary(store.as_ref())?;

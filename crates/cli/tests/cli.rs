@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "export",
     "allocate",
     "store",
+    "report",
     "status",
 ];
 
@@ -58,6 +59,7 @@ const NESTED: &[(&str, &[&str])] = &[
     ("charges", &["list"]),
     ("ledger", &["trial-balance", "check", "export"]),
     ("store", &["copy", "backup", "restore"]),
+    ("report", &["implementation", "statement", "fund"]),
 ];
 
 /// The `Commands:` section of a help text: (name, description), without clap's own `help`.

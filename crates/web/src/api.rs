@@ -132,6 +132,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cooperation::list_training))
         .routes(routes!(cooperation::task_force))
         .routes(routes!(cooperation::change_action_status))
+        .routes(routes!(crate::reports::api_report))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         .layer(axum::middleware::map_response(problem_documents))
         .split_for_parts()

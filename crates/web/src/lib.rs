@@ -10,6 +10,7 @@ pub mod cooperation;
 pub mod error;
 pub mod ops;
 pub mod pages;
+pub mod reports;
 pub mod state;
 pub mod views;
 
@@ -47,6 +48,7 @@ pub fn app(state: AppState) -> Router {
     let main = Router::new()
         .merge(pages::router())
         .merge(cooperation::router())
+        .merge(reports::router())
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -300,6 +300,42 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
                 .contains("0.8804")
     );
 
+    // reports: the implementation report in French as HTML, from the one report model
+    let r = s.get(
+        Some("auditor"),
+        "/api/v1/reports/implementation?decision=MC-6%2F20&biennium=2026-2027&next=2028-2029&lang=fr&format=html",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("text/html"));
+    assert!(
+        r.text().contains("MC-6/20") && r.text().contains("lang=\"fr\""),
+        "an HTML report in French"
+    );
+    s.get(
+        Some("auditor"),
+        "/api/v1/reports/implementation?decision=MC-99%2F1&biennium=2026-2027&next=2028-2029",
+    )
+    .problem(422);
+    s.get(Some("auditor"), "/api/v1/reports/nonsense")
+        .problem(404);
+    let docx = s.get(
+        Some("auditor"),
+        "/api/v1/reports/fund?fund=BC&biennium=2026-2027&format=docx",
+    );
+    assert_eq!(docx.status, 200);
+    assert!(
+        docx.body.starts_with(b"PK"),
+        "a Word document is a zip file"
+    );
+    s.get(
+        Some("admin"),
+        "/api/v1/reports/fund?fund=BC&biennium=2026-2027",
+    )
+    .problem(403);
+
     // decisions, mandates, activities, training, the task force
     let decisions = s.get(Some("taskforce"), "/api/v1/decisions").ok();
     assert!(
@@ -406,7 +442,7 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         missed.is_empty(),
         "documented but not exercised: {missed:?}"
     );
-    assert_eq!(called.len(), 40, "{called:?}");
+    assert_eq!(called.len(), 41, "{called:?}");
     assert!(
         doc["components"]["securitySchemes"]["token"].is_object(),
         "bearer scheme"

@@ -1,0 +1,6 @@
+//! The renderers: each draws a [`crate::doc::Document`] and computes nothing.
+
+pub mod docx;
+pub mod html;
+pub mod pdf;
+pub mod xlsx;

@@ -1,0 +1,130 @@
+//! XLSX: a cover sheet, then one sheet per table, amounts as numbers with their number format,
+//! and each chart as a native chart beside the table it draws.
+
+use rust_xlsxwriter::{Chart as XChart, ChartType, Format, Workbook, XlsxError};
+
+use crate::doc::{Block, Cell, Document};
+
+/// The number format of amounts with `decimals` decimals.
+fn money_format(decimals: u32) -> String {
+    if decimals == 0 {
+        "#,##0".into()
+    } else {
+        format!("#,##0.{}", "0".repeat(decimals as usize))
+    }
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(id: &str) -> String {
+    id.chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .take(31)
+        .collect()
+}
+
+pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    let title = Format::new().set_bold().set_font_size(14);
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&doc.cover.symbol.replace('/', "-")))?;
+        ws.set_column_width(0, 100)?;
+        let c = &doc.cover;
+        let lines = [
+            &c.symbol, &c.date, &c.body, &c.meeting, &c.agenda, &c.title, &c.summary,
+        ];
+        for (i, l) in lines.iter().enumerate() {
+            if i == 5 {
+                ws.write_string_with_format(i as u32, 0, l.as_str(), &title)?;
+            } else {
+                ws.write_string_with_format(i as u32, 0, l.as_str(), &wrap)?;
+            }
+        }
+        let mut r = lines.len() as u32 + 1;
+        for s in &doc.sections {
+            ws.write_string_with_format(r, 0, &s.heading, &bold)?;
+            r += 1;
+            for b in &s.blocks {
+                if let Block::Para(p) = b {
+                    ws.write_string_with_format(r, 0, p, &wrap)?;
+                    r += 1;
+                }
+            }
+            r += 1;
+        }
+    }
+    for s in &doc.sections {
+        for b in &s.blocks {
+            match b {
+                Block::Table(t) => {
+                    let name = sheet_name(&t.id);
+                    let ws = wb.add_worksheet();
+                    ws.set_name(&name)?;
+                    ws.write_string_with_format(0, 0, &t.caption, &bold)?;
+                    for (j, c) in t.columns.iter().enumerate() {
+                        ws.write_string_with_format(1, j as u16, c, &bold)?;
+                        ws.set_column_width(j as u16, 16)?;
+                    }
+                    for (i, row) in t.rows.iter().enumerate() {
+                        let r = 2 + i as u32;
+                        for (j, cell) in row.cells.iter().enumerate() {
+                            let j = j as u16;
+                            let mut f = Format::new();
+                            if row.total {
+                                f = f.set_bold();
+                            }
+                            match cell {
+                                Cell::Money {
+                                    minor, decimals, ..
+                                } => {
+                                    let f = f.set_num_format(money_format(*decimals));
+                                    let v = *minor as f64 / 10f64.powi(*decimals as i32);
+                                    ws.write_number_with_format(r, j, v, &f)?;
+                                }
+                                Cell::Count(n) => {
+                                    ws.write_number_with_format(r, j, *n as f64, &f)?;
+                                }
+                                Cell::Text(text) => {
+                                    ws.write_string_with_format(r, j, text, &f)?;
+                                }
+                                Cell::Empty => {}
+                            }
+                        }
+                    }
+                }
+                Block::Chart(ch) => {
+                    let Some(t) = doc.table(&ch.table) else {
+                        continue;
+                    };
+                    let name = sheet_name(&t.id);
+                    let n = t.rows.iter().filter(|r| !r.total).count() as u32;
+                    if n == 0 {
+                        continue;
+                    }
+                    let mut chart = XChart::new(ChartType::Bar);
+                    chart.title().set_name(&ch.title);
+                    for c in &ch.value_columns {
+                        chart
+                            .add_series()
+                            .set_name((name.as_str(), 1, *c as u16))
+                            .set_categories((
+                                name.as_str(),
+                                2,
+                                ch.category_column as u16,
+                                1 + n,
+                                ch.category_column as u16,
+                            ))
+                            .set_values((name.as_str(), 2, *c as u16, 1 + n, *c as u16));
+                    }
+                    let ws = wb.worksheet_from_name(&name)?;
+                    let below = 4 + t.rows.len() as u32;
+                    ws.insert_chart(below, 0, &chart)?;
+                }
+                _ => {}
+            }
+        }
+    }
+    wb.save_to_buffer()
+}

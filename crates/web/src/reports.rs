@@ -1,0 +1,243 @@
+//! Reports from the web: the page that generates and downloads each report (the
+//! implementation report to the Conference of the Parties, an agreement's cost-recovery
+//! statement, a fund's statement) in any language and format, and the same downloads for
+//! scripts under `/api/v1/reports`. Both build the one report model of `synergies-reports`
+//! and render it there; nothing is computed here.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use synergies_i18n::Lang;
+use synergies_reports::{layout, model, statements, Format};
+use synergies_store::Store;
+use utoipa::IntoParams;
+
+use crate::auth::{ApiCaller, Caller};
+use crate::error::{ApiResult, Problem};
+use crate::pages::{render, Chrome, PageCaller, PageResult};
+use crate::state::AppState;
+
+/// What a report is asked for with: the kind's parameters, its language and format.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// `en`, `fr`, … (any language with translations); English by default.
+    pub lang: Option<String>,
+    /// `pdf`, `docx`, `html` or `xlsx`.
+    pub format: Option<String>,
+    /// Implementation report: the decision, e.g. `MC-6/20`.
+    pub decision: Option<String>,
+    /// Implementation report and fund statement: the biennium, e.g. `2026-2027`.
+    pub biennium: Option<String>,
+    /// Implementation report: the next biennium, e.g. `2028-2029`.
+    pub next: Option<String>,
+    /// Cost-recovery statement: the agreement's code.
+    pub agreement: Option<String>,
+    /// Cost-recovery statement: the period, e.g. `2026-Q1`.
+    pub period: Option<String>,
+    /// Fund statement: the fund's code.
+    pub fund: Option<String>,
+}
+
+fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, Problem> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| Problem::field(name, format!("give the {name}")))
+}
+
+/// The report's file: its bytes, content type and name.
+pub struct ReportFile {
+    pub bytes: Vec<u8>,
+    pub format: Format,
+    pub name: String,
+}
+
+impl IntoResponse for ReportFile {
+    fn into_response(self) -> Response {
+        let content_type = match self.format {
+            Format::Pdf => "application/pdf",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Html => "text/html; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        };
+        (
+            [
+                (CONTENT_TYPE, content_type.to_string()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", self.name),
+                ),
+            ],
+            self.bytes,
+        )
+            .into_response()
+    }
+}
+
+/// Builds and renders one report. `kind` is `implementation`, `statement` or `fund`.
+pub fn generate(store: &dyn Store, kind: &str, q: &ReportQuery) -> Result<ReportFile, Problem> {
+    let lang = match q.lang.as_deref() {
+        None | Some("") => Lang::english(),
+        Some(code) => Lang::parse(code)
+            .ok_or_else(|| Problem::field("lang", format!("no translations for {code:?}")))?,
+    };
+    let format = Format::parse(q.format.as_deref().unwrap_or("pdf"))
+        .ok_or_else(|| Problem::field("format", "the format is pdf, docx, html or xlsx"))?;
+    let date = chrono::Utc::now().date_naive();
+    let fail = |e: synergies_app::AppError| Problem::from(e);
+    let (doc, stem) = match kind {
+        "implementation" => {
+            let decision = required(&q.decision, "decision")?;
+            let report = model::implementation(
+                store,
+                &model::ImplementationOptions {
+                    decision: decision.to_string(),
+                    biennium: required(&q.biennium, "biennium")?.to_string(),
+                    next: required(&q.next, "next")?.to_string(),
+                    symbol: None,
+                    date,
+                },
+            )
+            .map_err(fail)?;
+            (
+                layout::implementation(&report, lang),
+                format!("implementation-{}", decision.replace('/', "-")),
+            )
+        }
+        "statement" => {
+            let agreement = required(&q.agreement, "agreement")?;
+            let period = required(&q.period, "period")?;
+            let s = statements::statement(store, agreement, period, date).map_err(fail)?;
+            if s.charges.is_empty() {
+                return Err(Problem::unprocessable(format!(
+                    "agreement {agreement} has no posted charge for {period}: close the period first"
+                )));
+            }
+            (
+                statements::statement_document(&s, lang),
+                format!("statement-{agreement}-{period}"),
+            )
+        }
+        "fund" => {
+            let fund = required(&q.fund, "fund")?;
+            let s =
+                statements::fund_statement(store, fund, required(&q.biennium, "biennium")?, date)
+                    .map_err(fail)?;
+            (statements::fund_document(&s, lang), format!("fund-{fund}"))
+        }
+        other => {
+            return Err(Problem::not_found(format!(
+                "no report {other:?}: the reports are implementation, statement and fund"
+            )))
+        }
+    };
+    let bytes = synergies_reports::render(&doc, format).map_err(Problem::internal)?;
+    let safe: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(ReportFile {
+        bytes,
+        format,
+        name: format!("{safe}.{}.{}", lang.code(), format.as_str()),
+    })
+}
+
+async fn generated(
+    state: &AppState,
+    caller: &Caller,
+    kind: String,
+    q: ReportQuery,
+) -> Result<ReportFile, Problem> {
+    caller.must_read_business_data()?;
+    state.run(move |s| generate(s, &kind, &q)).await
+}
+
+/// One report as a file: `implementation` (`decision`, `biennium`, `next`), `statement`
+/// (`agreement`, `period`) or `fund` (`fund`, `biennium`), in `lang` and `format`.
+#[utoipa::path(get, path = "/api/v1/reports/{kind}", tag = "reports", security(("token" = [])),
+    params(("kind" = String, Path, description = "implementation, statement or fund"), ReportQuery),
+    responses((status = 200, description = "the report's file", content_type = "application/octet-stream"),
+              (status = 404, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
+pub async fn api_report(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(kind): Path<String>,
+    crate::api::Params(q): crate::api::Params<ReportQuery>,
+) -> ApiResult<ReportFile> {
+    generated(&state, &c, kind, q).await
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(reports_page))
+        .route("/reports/{kind}", get(download))
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    c: Chrome,
+    decisions: Vec<String>,
+    bienniums: Vec<String>,
+    agreements: Vec<String>,
+    funds: Vec<String>,
+    open: String,
+    next: String,
+}
+
+async fn reports_page(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+    pc.business()?;
+    let (decisions, framework, agreements) = state
+        .run(|s| Ok((s.decisions()?, s.framework()?, s.agreements()?)))
+        .await
+        .map_err(|p| pc.problem(p))?;
+    let mut numbers: Vec<String> = decisions.into_iter().map(|d| d.number).collect();
+    numbers.dedup();
+    let bienniums: Vec<String> = framework.bienniums.iter().map(|b| b.code.clone()).collect();
+    let open = framework
+        .bienniums
+        .iter()
+        .position(|b| b.status == synergies_domain::model::BienniumStatus::Open)
+        .unwrap_or(0);
+    Ok(render(&ReportsPage {
+        c: pc.chrome(),
+        decisions: numbers,
+        open: bienniums.get(open).cloned().unwrap_or_default(),
+        next: bienniums.get(open + 1).cloned().unwrap_or_default(),
+        bienniums,
+        agreements: agreements
+            .iter()
+            .filter(|a| a.is_active())
+            .map(|a| a.code.clone())
+            .collect(),
+        funds: framework.funds.iter().map(|f| f.code.clone()).collect(),
+    }))
+}
+
+async fn download(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Path(kind): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let file = generated(&state, &pc.caller, kind, q)
+        .await
+        .map_err(|p| pc.problem(p))?;
+    Ok(file.into_response())
+}
