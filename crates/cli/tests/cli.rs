@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 const COMMANDS: &[&str] = &[
     "init",
     "demo",
+    "serve",
     "framework",
     "agreements",
     "deliveries",

@@ -70,30 +70,44 @@ pub fn demo_password() -> String {
 }
 
 /// Creates the demo users, or gives those that exist `password` again, so that the logins
-/// the demo prints always work. Returns their usernames.
+/// the demo prints always work; a user whose password it already is stays as it is. Returns
+/// their usernames.
 pub fn ensure_demo_users(store: &dyn Store, password: &str) -> Result<Vec<String>, Problem> {
     let mut names = vec![];
+    let mut changed = vec![];
     for (username, display, role, org) in DEMO_USERS {
+        names.push(username.to_string());
         let before = store.user(username)?;
+        let grants = vec![Grant {
+            role: *role,
+            organisation: org.map(str::to_string),
+        }];
+        if let Some(b) = &before {
+            if b.active
+                && b.grants == grants
+                && crate::auth::verify_password(password, &b.password_hash)
+            {
+                continue;
+            }
+        }
         let user = UserRecord {
             username: username.to_string(),
             display_name: display.to_string(),
             password_hash: hash_password(password)?,
-            grants: vec![Grant {
-                role: *role,
-                organisation: org.map(str::to_string),
-            }],
+            grants,
             active: true,
             created_at: before.map(|b| b.created_at).unwrap_or_else(now_rfc3339),
         };
         store.save_user(&user)?;
-        names.push(username.to_string());
+        changed.push(username.to_string());
     }
-    store.audit(
-        "demo",
-        "users.demo",
-        "demo users",
-        &serde_json::json!({ "users": names }),
-    )?;
+    if !changed.is_empty() {
+        store.audit(
+            "demo",
+            "users.demo",
+            "demo users",
+            &serde_json::json!({ "after": { "users": changed, "password": "set (not recorded)" } }),
+        )?;
+    }
     Ok(names)
 }

@@ -96,7 +96,10 @@ impl Sandbox {
     /// The bare command: working directory in the sandbox, no `SYNERGIES_DB` inherited.
     pub fn command(&self) -> Command {
         let mut c = Command::new(BIN);
-        c.current_dir(self.dir.path()).env_remove("SYNERGIES_DB");
+        // A fixed demo password: a second `demo` then finds nothing to change.
+        c.current_dir(self.dir.path())
+            .env_remove("SYNERGIES_DB")
+            .env("SYNERGIES_DEMO_PASSWORD", "sandbox-demo-password");
         c
     }
 
