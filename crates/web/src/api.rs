@@ -127,9 +127,17 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cooperation::list_decisions))
         .routes(routes!(cooperation::list_mandates))
         .routes(routes!(cooperation::add_mandate_note))
-        .routes(routes!(cooperation::list_activities))
+        .routes(routes!(
+            cooperation::list_activities,
+            cooperation::add_activity
+        ))
         .routes(routes!(cooperation::change_activity_status))
-        .routes(routes!(cooperation::list_training))
+        .routes(routes!(
+            cooperation::list_training,
+            cooperation::add_training_event
+        ))
+        .routes(routes!(cooperation::add_meeting))
+        .routes(routes!(cooperation::add_action))
         .routes(routes!(cooperation::task_force))
         .routes(routes!(cooperation::change_action_status))
         .routes(routes!(crate::reports::api_report))

@@ -138,6 +138,79 @@ pub fn set_action_status(
     Ok(json!(item))
 }
 
+/// Records a new activity: an officer of its lead organisation. A code already used in the
+/// biennium is refused (changes go through the status and the command line's `update`).
+pub fn create_activity(
+    store: &dyn Store,
+    caller: &Caller,
+    a: synergies_domain::activity::Activity,
+) -> Result<Value, Problem> {
+    authorize(
+        &caller.principal,
+        &Action::PlanActivity {
+            organisation: a.lead.clone(),
+        },
+    )?;
+    if store
+        .activities(Some(&a.biennium))?
+        .iter()
+        .any(|x| x.code == a.code)
+    {
+        return Err(Problem::field(
+            "code",
+            format!("activity {} already exists in {}", a.code, a.biennium),
+        ));
+    }
+    synergies_app::activities::import_activities(store, std::slice::from_ref(&a))?;
+    store.audit(
+        caller.username(),
+        "activity.create",
+        &format!("{}/{}", a.biennium, a.code),
+        &json!({ "before": null, "after": a }),
+    )?;
+    Ok(json!(a))
+}
+
+/// Records a new training event: an officer of an organisation that contributes to it.
+pub fn create_training_event(
+    store: &dyn Store,
+    caller: &Caller,
+    e: TrainingEvent,
+) -> Result<Value, Problem> {
+    let allowed = e.contributions.iter().any(|c| {
+        authorize(
+            &caller.principal,
+            &Action::PlanActivity {
+                organisation: c.organisation.clone(),
+            },
+        )
+        .is_ok()
+    });
+    if !allowed {
+        return Err(Problem::forbidden(format!(
+            "{} may not record this event: that needs the officer role in an organisation that contributes to it",
+            caller.username()
+        )));
+    }
+    if synergies_app::cooperation::events(store)?
+        .iter()
+        .any(|x| x.code == e.code)
+    {
+        return Err(Problem::field(
+            "code",
+            format!("event {} is already recorded", e.code),
+        ));
+    }
+    synergies_app::cooperation::save_events(store, std::slice::from_ref(&e))?;
+    store.audit(
+        caller.username(),
+        "training.create",
+        &e.code,
+        &json!({ "before": null, "after": e }),
+    )?;
+    Ok(json!(e))
+}
+
 // ---------------------------------------------------------------- API
 
 fn csrf(caller: &Caller, headers: &HeaderMap) -> ApiResult<()> {
@@ -319,6 +392,88 @@ pub async fn list_training(
         })
         .collect();
     Ok(Document(json!({ "items": items })))
+}
+
+/// Records a new cooperation activity (the JSON of an activity, as `GET /api/v1/activities`
+/// lists them): an officer of its lead organisation.
+#[utoipa::path(post, path = "/api/v1/activities", tag = "activities", security(("token" = [])),
+    request_body = Document,
+    responses((status = 201, body = Document),
+              (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
+pub async fn add_activity(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(a): Body<synergies_domain::activity::Activity>,
+) -> ApiResult<(axum::http::StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let created = state.run(move |s| create_activity(s, &c, a)).await?;
+    Ok((axum::http::StatusCode::CREATED, Document(created)))
+}
+
+/// Records a new training event (its JSON, as `GET /api/v1/training` lists them): an officer
+/// of an organisation that contributes to it.
+#[utoipa::path(post, path = "/api/v1/training", tag = "cooperation", security(("token" = [])),
+    request_body = Document,
+    responses((status = 201, body = Document),
+              (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
+pub async fn add_training_event(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(e): Body<TrainingEvent>,
+) -> ApiResult<(axum::http::StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let created = state.run(move |s| create_training_event(s, &c, e)).await?;
+    Ok((axum::http::StatusCode::CREATED, Document(created)))
+}
+
+/// Records a task-force meeting with its minutes (task-force members).
+#[utoipa::path(post, path = "/api/v1/taskforce/meetings", tag = "cooperation",
+    security(("token" = [])), request_body = Document,
+    responses((status = 201, body = Document),
+              (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
+pub async fn add_meeting(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(m): Body<synergies_domain::cooperation::TaskForceMeeting>,
+) -> ApiResult<(axum::http::StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let created = state
+        .run(move |s| {
+            authorize(&c.principal, &Action::ManageActionItems)?;
+            synergies_app::cooperation::add_meeting(s, m.clone(), c.username())?;
+            Ok(json!(m))
+        })
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Document(created)))
+}
+
+/// Records a task-force action item with its owner and due date (task-force members).
+#[utoipa::path(post, path = "/api/v1/taskforce/actions", tag = "cooperation",
+    security(("token" = [])), request_body = Document,
+    responses((status = 201, body = Document),
+              (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
+pub async fn add_action(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(item): Body<synergies_domain::cooperation::ActionItem>,
+) -> ApiResult<(axum::http::StatusCode, Document)> {
+    csrf(&c, &headers)?;
+    let created = state
+        .run(move |s| {
+            authorize(&c.principal, &Action::ManageActionItems)?;
+            synergies_app::cooperation::add_action(s, item.clone(), c.username())?;
+            Ok(json!(item))
+        })
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Document(created)))
 }
 
 /// The joint task force: members, meetings with minutes, action items.

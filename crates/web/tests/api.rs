@@ -391,6 +391,69 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         &json!({"code": "COOP-LEGAL", "biennium": "2026-2027", "status": "finished-ish"}),
     )
     .problem(422);
+    // New records: an activity led by MC (its officer), a training event, a task-force
+    // meeting and action item (task-force members); the auditor may not.
+    let mut activity = items(&activities)
+        .iter()
+        .find(|a| a["activity"]["lead"] == "MC")
+        .expect("an MC-led activity")["activity"]
+        .clone();
+    activity["code"] = json!("COOP-NEW");
+    s.post(Some("auditor"), "/api/v1/activities", &activity)
+        .problem(403);
+    let created = s
+        .post(Some("mc.officer"), "/api/v1/activities", &activity)
+        .ok();
+    assert_eq!(created["code"], "COOP-NEW");
+    s.post(Some("mc.officer"), "/api/v1/activities", &activity)
+        .problem(422);
+    let listed = s
+        .get(Some("auditor"), "/api/v1/activities?biennium=2026-2027")
+        .ok();
+    assert!(items(&listed)
+        .iter()
+        .any(|a| a["activity"]["code"] == "COOP-NEW"));
+    let mut event = s.get(Some("auditor"), "/api/v1/training").ok()["items"][0]["event"].clone();
+    event["code"] = json!("TRAIN-NEW");
+    let contributor = event["contributions"][0]["organisation"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    s.post(Some("chb.officer"), "/api/v1/training", &event)
+        .problem(403);
+    s.post(
+        Some(&format!("{contributor}.officer")),
+        "/api/v1/training",
+        &event,
+    )
+    .ok();
+    s.post(
+        Some("taskforce"),
+        "/api/v1/taskforce/meetings",
+        &json!({"code": "TF-NEW", "date": "2026-12-03", "attendees": ["MC", "BRS"],
+                "minutes": "Reviewed the 2028-2029 plan."}),
+    )
+    .ok();
+    s.post(
+        Some("mc.head"),
+        "/api/v1/taskforce/actions",
+        &json!({"code": "AI-NEW", "title": "Circulate the plan", "owner": "BRS",
+                "due": "2027-01-15", "status": "open", "meeting": "TF-NEW"}),
+    )
+    .problem(403);
+    s.post(
+        Some("taskforce"),
+        "/api/v1/taskforce/actions",
+        &json!({"code": "AI-NEW", "title": "Circulate the plan", "owner": "BRS",
+                "due": "2027-01-15", "status": "open", "meeting": "TF-NEW"}),
+    )
+    .ok();
+    s.post(
+        Some("taskforce"),
+        "/api/v1/taskforce/actions",
+        &json!({"code": 5}),
+    )
+    .problem(422);
     let training = s.get(Some("auditor"), "/api/v1/training").ok();
     assert!(!items(&training).is_empty());
     assert!(items(&training)[0]["participants_by_region_and_gender"].is_array());
@@ -442,7 +505,7 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         missed.is_empty(),
         "documented but not exercised: {missed:?}"
     );
-    assert_eq!(called.len(), 41, "{called:?}");
+    assert_eq!(called.len(), 45, "{called:?}");
     assert!(
         doc["components"]["securitySchemes"]["token"].is_object(),
         "bearer scheme"
