@@ -3,14 +3,13 @@
 //! (charges, closings, balances), never from a walk over the deliveries.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use serde::Serialize;
 use serde_json::{json, Value};
 use synergies_domain::agreement::{Agreement, VersionStatus};
 use synergies_domain::ledger::{JournalEntry, TrialBalance};
 use synergies_domain::model::BienniumStatus;
-use synergies_domain::{Currency, Period};
+use synergies_domain::Currency;
 use synergies_store::{ChargeFilter, ChargeRecord, Store};
 
 use crate::error::Problem;
@@ -114,7 +113,7 @@ pub struct OpenApproval {
     pub awaiting: Vec<String>,
 }
 
-/// One bar of the chart: a quarter and a direction.
+/// One bar of the chart: a quarter (and a direction, when the bars split by one).
 #[derive(Debug, Clone, Serialize)]
 pub struct Bar {
     pub quarter: String,
@@ -126,13 +125,14 @@ pub struct Bar {
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
     pub biennium: Option<String>,
-    /// Costs recovered per direction (`MC → BRS`: MC provided, BRS paid).
+    /// Costs recovered per direction (`MC → BRS`: MC provided, BRS paid), from the report model.
     pub by_direction: Vec<Line>,
     pub by_service: Vec<Line>,
     /// What each payer fund was charged.
     pub by_fund: Vec<Line>,
     pub ceilings: Vec<CeilingUse>,
     pub open_approvals: Vec<OpenApproval>,
+    /// Costs recovered per quarter of the biennium, from the report model.
     pub chart: Vec<Bar>,
 }
 
@@ -147,19 +147,6 @@ fn lines(map: BTreeMap<(String, Currency), i64>) -> Vec<Line> {
             amount: Amount::new(currency, minor),
         })
         .collect()
-}
-
-fn quarter_of(period: &str) -> String {
-    Period::from_str(period)
-        .map(|p| {
-            let d = p.first_day();
-            format!(
-                "{}-Q{}",
-                chrono::Datelike::year(&d),
-                (chrono::Datelike::month(&d) - 1) / 3 + 1
-            )
-        })
-        .unwrap_or_else(|_| period.to_string())
 }
 
 impl Dashboard {
@@ -178,10 +165,8 @@ impl Dashboard {
             .collect();
         let in_biennium = |a: &Agreement| biennium.as_deref().is_none_or(|b| a.biennium == b);
         let charges = store.charges(&ChargeFilter::default())?;
-        let (mut direction, mut service, mut fund) =
-            (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let (mut service, mut fund) = (BTreeMap::new(), BTreeMap::new());
         let mut charged: BTreeMap<String, i64> = BTreeMap::new();
-        let mut chart: BTreeMap<(String, String), i64> = BTreeMap::new();
         let service_names: BTreeMap<&str, &str> = framework
             .services
             .iter()
@@ -194,8 +179,6 @@ impl Dashboard {
             if !in_biennium(a) {
                 continue;
             }
-            let dir = format!("{} → {}", a.provider, c.payer_organisation);
-            sum_into(&mut direction, dir.clone(), c);
             let services: Vec<&str> = a
                 .latest()
                 .lines
@@ -209,7 +192,6 @@ impl Dashboard {
             sum_into(&mut service, services.join(", "), c);
             sum_into(&mut fund, c.payer_fund.clone(), c);
             *charged.entry(c.agreement.clone()).or_default() += c.total_minor;
-            *chart.entry((quarter_of(&c.period), dir)).or_default() += c.total_minor;
         }
         let ceilings = agreements
             .values()
@@ -244,21 +226,37 @@ impl Dashboard {
                     .collect(),
             })
             .collect();
+        // Costs by direction and by quarter come from the report model, so that the dashboard
+        // and the report to the Conference of the Parties show the same figures.
+        let costs = match &biennium {
+            Some(b) => Some(synergies_reports::model::costs(store, &framework, b)?.0),
+            None => None,
+        };
+        let by_direction = costs
+            .iter()
+            .flat_map(|c| &c.by_direction)
+            .map(|d| Line {
+                label: format!("{} → {}", d.provider, d.recipient),
+                amount: Amount::new(d.currency, d.amounts.total),
+            })
+            .collect();
+        let chart = costs
+            .iter()
+            .flat_map(|c| c.quarters.iter().zip(&c.by_quarter))
+            .map(|(quarter, amounts)| Bar {
+                quarter: quarter.clone(),
+                direction: String::new(),
+                minor: amounts.total,
+            })
+            .collect();
         Ok(Dashboard {
             biennium,
-            by_direction: lines(direction),
+            by_direction,
             by_service: lines(service),
             by_fund: lines(fund),
             ceilings,
             open_approvals,
-            chart: chart
-                .into_iter()
-                .map(|((quarter, direction), minor)| Bar {
-                    quarter,
-                    direction,
-                    minor,
-                })
-                .collect(),
+            chart,
         })
     }
 

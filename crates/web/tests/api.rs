@@ -219,6 +219,23 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         .expect("ceilings")
         .iter()
         .any(|c| c["agreement"] == "TOUR-1" && c["charged"]["minor"] == json!(total)));
+    // The directions and the quarters (from the report model) add up to what the funds were
+    // charged (summed by the dashboard itself from the charges).
+    let sum = |key: &str, amount: &dyn Fn(&Value) -> i64| -> i64 {
+        dashboard[key]
+            .as_array()
+            .expect(key)
+            .iter()
+            .map(amount)
+            .sum()
+    };
+    let by_fund = sum("by_fund", &|l| l["amount"]["minor"].as_i64().unwrap());
+    assert!(by_fund > 0);
+    assert_eq!(
+        sum("by_direction", &|l| l["amount"]["minor"].as_i64().unwrap()),
+        by_fund
+    );
+    assert_eq!(sum("chart", &|b| b["minor"].as_i64().unwrap()), by_fund);
     s.get(Some("auditor"), "/api/v1/ledger/trial-balance").ok();
     let entries = s
         .get(Some("auditor"), "/api/v1/ledger/entries?limit=5")
