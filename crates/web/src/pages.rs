@@ -580,36 +580,57 @@ fn field(values: &Fields, name: &str) -> String {
     values.get(name).cloned().unwrap_or_default()
 }
 
+/// Submits a reference-data form: back to `done` when `op` succeeds; the page again, with the
+/// refusal beside its field and what was typed, when the input is refused.
+async fn submit_reference<T: Template, R: Send + 'static>(
+    state: &AppState,
+    pc: &PageCaller,
+    v: Fields,
+    done: &str,
+    op: impl FnOnce(&dyn synergies_store::Store, &Caller) -> Result<R, Problem> + Send + 'static,
+    page: impl FnOnce(Chrome, Framework, FormState) -> T,
+) -> PageResult {
+    pc.csrf(&field(&v, "csrf"))?;
+    let caller = pc.caller.clone();
+    match state
+        .run(move |s| Ok(op(s, &caller)))
+        .await
+        .map_err(|p| pc.problem(p))?
+    {
+        Ok(_) => Ok(see_other(done)),
+        Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let status = p.status;
+            let form = FormState::refused(v, p);
+            reference_page(state, pc, status, |c, f| page(c, f, form)).await
+        }
+        Err(p) => Err(pc.problem(p)),
+    }
+}
+
 async fn add_exchange_rate(
     State(state): State<AppState>,
     pc: PageCaller,
     Form(v): Form<Fields>,
 ) -> PageResult {
-    pc.csrf(&field(&v, "csrf"))?;
     let r = ops::NewExchangeRate {
         currency: field(&v, "currency"),
         month: field(&v, "month"),
         per_usd: field(&v, "per_usd"),
     };
-    let caller = pc.caller.clone();
-    match state
-        .run(move |s| Ok(ops::add_exchange_rate(s, &caller, &r)))
-        .await
-        .map_err(|p| pc.problem(p))?
-    {
-        Ok(_) => Ok(see_other("/exchange-rates")),
-        Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let status = p.status;
-            reference_page(&state, &pc, status, |c, f| ExchangeRatesPage {
-                c,
-                f,
-                form: FormState::refused(v, p),
-                can_edit: true,
-            })
-            .await
-        }
-        Err(p) => Err(pc.problem(p)),
-    }
+    submit_reference(
+        &state,
+        &pc,
+        v,
+        "/exchange-rates",
+        move |s, caller| ops::add_exchange_rate(s, caller, &r),
+        |c, f, form| ExchangeRatesPage {
+            c,
+            f,
+            form,
+            can_edit: true,
+        },
+    )
+    .await
 }
 
 async fn add_rate(
@@ -617,7 +638,6 @@ async fn add_rate(
     pc: PageCaller,
     Form(v): Form<Fields>,
 ) -> PageResult {
-    pc.csrf(&field(&v, "csrf"))?;
     let r = ops::NewRate {
         provider: field(&v, "provider"),
         biennium: field(&v, "biennium"),
@@ -627,25 +647,20 @@ async fn add_rate(
         effective_from: field(&v, "effective_from"),
         amount: field(&v, "amount"),
     };
-    let caller = pc.caller.clone();
-    match state
-        .run(move |s| Ok(ops::add_rate(s, &caller, &r)))
-        .await
-        .map_err(|p| pc.problem(p))?
-    {
-        Ok(_) => Ok(see_other("/services")),
-        Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let status = p.status;
-            reference_page(&state, &pc, status, |c, f| ServicesPage {
-                c,
-                f,
-                form: FormState::refused(v, p),
-                can_edit: true,
-            })
-            .await
-        }
-        Err(p) => Err(pc.problem(p)),
-    }
+    submit_reference(
+        &state,
+        &pc,
+        v,
+        "/services",
+        move |s, caller| ops::add_rate(s, caller, &r),
+        |c, f, form| ServicesPage {
+            c,
+            f,
+            form,
+            can_edit: true,
+        },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- agreements
