@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Biennium, Unit};
 use crate::money::{decimal_to_rational, round_to_minor, Currency};
 use crate::rates::{RateBook, RateRef};
+use crate::text::{Issues, TextKind};
 use crate::DomainError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +121,37 @@ pub struct Activity {
     /// Whether it continues into the next biennium.
     #[serde(default)]
     pub continues: bool,
+}
+
+impl Activity {
+    /// What the activity's own fields hold wrong, every problem at once: the text of every
+    /// field (codes, titles, mandates, outputs), negative costs or staff-days.
+    pub fn issues(&self) -> Issues {
+        let mut i = Issues::new();
+        let r = format!("activity {}", self.code);
+        i.text(&r, "code", TextKind::Code, &self.code);
+        i.text(&r, "biennium", TextKind::Code, &self.biennium);
+        i.required(&r, "title_en", TextKind::Name, &self.title_en);
+        i.text(&r, "title_fr", TextKind::Name, &self.title_fr);
+        i.text(&r, "lead", TextKind::Code, &self.lead);
+        i.each(&r, "partners", TextKind::Code, &self.partners);
+        i.each(&r, "mandates", TextKind::Name, &self.mandates);
+        i.each(&r, "budget_lines", TextKind::Name, &self.budget_lines);
+        i.each(&r, "agreements", TextKind::Code, &self.agreements);
+        i.each(&r, "outputs", TextKind::Text, &self.outputs);
+        for c in &self.contributions {
+            let cr = format!("{r}: contribution of {}", c.organisation);
+            i.text(&cr, "organisation", TextKind::Code, &c.organisation);
+            i.text(&cr, "fund", TextKind::Code, &c.fund);
+            for s in &c.staff {
+                i.text(&cr, "grade", TextKind::Code, &s.grade);
+            }
+            if c.non_staff_minor < 0 || c.staff.iter().any(|s| s.days.is_sign_negative()) {
+                i.push(&cr, "", "costs and staff-days cannot be negative");
+            }
+        }
+        i
+    }
 }
 
 /// An organisation's estimated cost of an activity, priced.

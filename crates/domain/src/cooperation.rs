@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::text::{Issues, TextKind};
 use crate::DomainError;
 
 /// The United Nations regional groups.
@@ -27,6 +28,17 @@ impl RegionalGroup {
         RegionalGroup::LatinAmericanCaribbean,
         RegionalGroup::WesternEuropeanOthers,
     ];
+
+    /// The group's English name.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RegionalGroup::African => "African",
+            RegionalGroup::AsiaPacific => "Asia-Pacific",
+            RegionalGroup::EasternEuropean => "Eastern European",
+            RegionalGroup::LatinAmericanCaribbean => "Latin American and Caribbean",
+            RegionalGroup::WesternEuropeanOthers => "Western European and Others",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -80,34 +92,44 @@ pub struct TrainingEvent {
 }
 
 impl TrainingEvent {
-    /// Checks the event's own consistency.
+    /// Checks the event's own consistency, every problem at once: the text of its fields,
+    /// its dates, each participant's country (a UN member state by its ISO 3166-1 alpha-2
+    /// code) and regional group (the country's), and contributions that are not negative.
     pub fn validate(&self) -> Result<(), DomainError> {
-        let bad = |why: String| {
-            Err(DomainError::Agreement(format!(
-                "event {}: {why}",
-                self.code
-            )))
-        };
-        if self.end < self.start {
-            return bad("it ends before it starts".into());
+        self.issues().into_result()
+    }
+
+    /// What [`TrainingEvent::validate`] refuses, as a list.
+    pub fn issues(&self) -> Issues {
+        let mut i = Issues::new();
+        let r = format!("event {}", self.code);
+        i.text(&r, "code", TextKind::Code, &self.code);
+        i.required(&r, "title", TextKind::Name, &self.title);
+        i.each(&r, "bodies", TextKind::Name, &self.bodies);
+        if let Some(p) = &self.place {
+            i.text(&r, "place", TextKind::Name, p);
         }
-        for p in &self.participants {
-            let c = p.country.as_bytes();
-            if c.len() != 2 || !c.iter().all(u8::is_ascii_uppercase) {
-                return bad(format!(
-                    "{:?} is not an ISO 3166 country code (two capital letters, such as KE)",
-                    p.country
-                ));
+        if let Some(a) = &self.agreement {
+            i.text(&r, "agreement", TextKind::Code, a);
+        }
+        if self.end < self.start {
+            i.push(&r, "end", "it ends before it starts");
+        }
+        for (n, p) in self.participants.iter().enumerate() {
+            let pr = format!("{r}: participant {}", n + 1);
+            i.text(&pr, "role", TextKind::Code, &p.role);
+            if let Err(why) = crate::country::check_country(&p.country, p.region) {
+                i.push(&pr, "country", why);
             }
         }
-        if self
-            .contributions
-            .iter()
-            .any(|c| c.amount_minor < 0 || c.staff_days.is_sign_negative())
-        {
-            return bad("a contribution cannot be negative".into());
+        for c in &self.contributions {
+            let cr = format!("{r}: contribution of {}", c.organisation);
+            i.text(&cr, "organisation", TextKind::Code, &c.organisation);
+            if c.amount_minor < 0 || c.staff_days.is_sign_negative() {
+                i.push(&cr, "", "a contribution cannot be negative");
+            }
         }
-        Ok(())
+        i
     }
 
     /// Participants per regional group and gender.
@@ -172,6 +194,47 @@ pub struct ActionItem {
     pub activity: Option<String>,
 }
 
+impl TaskForceMember {
+    /// The text of its fields.
+    pub fn issues(&self) -> Issues {
+        let mut i = Issues::new();
+        let r = format!("member {}", self.name);
+        i.required(&r, "name", TextKind::Name, &self.name);
+        i.text(&r, "organisation", TextKind::Code, &self.organisation);
+        i
+    }
+}
+
+impl TaskForceMeeting {
+    /// The text of its fields.
+    pub fn issues(&self) -> Issues {
+        let mut i = Issues::new();
+        let r = format!("meeting {}", self.code);
+        i.text(&r, "code", TextKind::Code, &self.code);
+        i.each(&r, "attendees", TextKind::Code, &self.attendees);
+        i.text(&r, "minutes", TextKind::Text, &self.minutes);
+        i
+    }
+}
+
+impl ActionItem {
+    /// The text of its fields.
+    pub fn issues(&self) -> Issues {
+        let mut i = Issues::new();
+        let r = format!("action item {}", self.code);
+        i.text(&r, "code", TextKind::Code, &self.code);
+        i.required(&r, "title", TextKind::Name, &self.title);
+        i.required(&r, "owner", TextKind::Name, &self.owner);
+        if let Some(m) = &self.meeting {
+            i.text(&r, "meeting", TextKind::Code, m);
+        }
+        if let Some(a) = &self.activity {
+            i.text(&r, "activity", TextKind::Code, a);
+        }
+        i
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +271,22 @@ mod tests {
         );
         e.participants[0].country = "Kenya".into();
         assert!(e.validate().is_err());
+        e.participants[0].country = "ZZ".into();
+        assert!(e.validate().is_err());
+        e.participants[0].country = "KE".into();
+        e.participants[0].region = RegionalGroup::AsiaPacific;
+        let why = e.validate().unwrap_err().to_string();
+        assert!(
+            why.contains("Kenya (KE) belongs to the African group"),
+            "{why}"
+        );
+        e.participants[0].region = RegionalGroup::African;
+        e.title = "x".repeat(40_000);
+        e.participants[1].country = "ZZ".into();
+        let why = e.validate().unwrap_err().to_string();
+        assert!(
+            why.contains("title") && why.contains("participant 2"),
+            "{why}"
+        );
     }
 }

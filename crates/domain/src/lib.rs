@@ -9,6 +9,7 @@ pub mod agreement;
 pub mod allocation;
 pub mod cooperation;
 pub mod cost;
+pub mod country;
 pub mod decision;
 pub mod delivery;
 pub mod ledger;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod money;
 pub mod period;
 pub mod rates;
+pub mod text;
 
 pub use money::{Currency, Money};
 pub use period::{Month, Period};
@@ -54,4 +56,7 @@ pub enum DomainError {
     Delivery(String),
     #[error("{0}")]
     Ledger(String),
+    /// Every problem of an input (records, fields and reasons), found in one pass.
+    #[error("{0}")]
+    Invalid(text::Issues),
 }
