@@ -813,20 +813,9 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
 
 fn write_out(out: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     match out {
-        Some(path) => {
-            // Write beside the target and rename, so a failed export leaves no half file.
-            let tmp = path.with_extension("partial");
-            let file = std::fs::File::create(&tmp)
-                .with_context(|| format!("creating {}", tmp.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            let result = f(&mut w).and_then(|_| w.flush().map_err(Into::into));
-            if let Err(e) = result {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-            std::fs::rename(&tmp, path)?;
-            Ok(())
-        }
+        // Whole or not at all, through the one atomic-write helper: a unique temporary beside
+        // the target, removed on every exit path (and by the next run if this one is killed).
+        Some(path) => synergies_files::write_with(path, f),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());

@@ -6,8 +6,8 @@
 //! an empty text cell is the empty text; a column that may be null and holds an empty text
 //! cannot be written, since the two could not be told apart.
 //!
-//! The package is written into a temporary directory beside the target, renamed into place
-//! when complete; reading checks the descriptor whole before the first row is handed over, and
+//! The package is written into a temporary directory beside the target (through
+//! `synergies_files`, the one atomic-write helper), renamed into place when complete; reading checks the descriptor whole before the first row is handed over, and
 //! every cell as it comes (`FILE:LINE: column: reason`).
 
 use std::collections::VecDeque;
@@ -142,11 +142,11 @@ fn io_err(what: &str, path: &Path, e: impl std::fmt::Display) -> OpenDataError {
 /// Writes a package: [`PackageWriter::table`] for each table, then its rows, then
 /// [`PackageWriter::finish`]. Dropped before `finish`, it leaves nothing behind.
 pub struct PackageWriter {
-    target: PathBuf,
-    temp: PathBuf,
+    /// The package's directory until it is complete (`synergies_files`: beside the target,
+    /// removed when dropped, stale ones of killed runs removed by the next run).
+    temp: synergies_files::AtomicDir,
     tables: Vec<(Table, u64)>,
     current: Option<Current>,
-    finished: bool,
 }
 
 struct Current {
@@ -172,27 +172,18 @@ impl PackageWriter {
                 )));
             }
         }
-        let name = target
-            .file_name()
-            .ok_or_else(|| {
-                OpenDataError::Invalid(format!(
-                    "{} cannot be a data package's directory",
-                    target.display()
-                ))
-            })?
-            .to_string_lossy()
-            .into_owned();
-        let temp = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-        if temp.exists() {
-            std::fs::remove_dir_all(&temp).map_err(|e| io_err("cannot remove", &temp, e))?;
+        if target.file_name().is_none() {
+            return Err(OpenDataError::Invalid(format!(
+                "{} cannot be a data package's directory",
+                target.display()
+            )));
         }
-        std::fs::create_dir_all(&temp).map_err(|e| io_err("cannot create", &temp, e))?;
+        let temp = synergies_files::AtomicDir::create(target)
+            .map_err(|e| OpenDataError::Io(e.to_string()))?;
         Ok(PackageWriter {
-            target: target.to_path_buf(),
             temp,
             tables: vec![],
             current: None,
-            finished: false,
         })
     }
 
@@ -219,7 +210,7 @@ impl PackageWriter {
                     .join(", ")
             )));
         }
-        let path = self.temp.join(table.path());
+        let path = self.temp.path().join(table.path());
         let file = File::create(&path).map_err(|e| io_err("cannot create", &path, e))?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
         writer
@@ -292,34 +283,17 @@ impl PackageWriter {
             "synergies": { "schema_version": info.schema_version },
             "resources": self.tables.iter().map(|(t, _)| t.resource()).collect::<Vec<_>>(),
         });
-        let path = self.temp.join(DESCRIPTOR);
+        let path = self.temp.path().join(DESCRIPTOR);
         let text = serde_json::to_string_pretty(&descriptor)
             .map_err(|e| OpenDataError::Invalid(e.to_string()))?;
         std::fs::write(&path, text + "\n").map_err(|e| io_err("cannot write", &path, e))?;
-        if self.target.exists() {
-            // An empty directory (checked at the start): replaced by the package.
-            std::fs::remove_dir(&self.target)
-                .map_err(|e| io_err("cannot replace", &self.target, e))?;
-        }
-        std::fs::rename(&self.temp, &self.target)
-            .map_err(|e| io_err("cannot move the package to", &self.target, e))?;
-        self.finished = true;
+        let tables = std::mem::take(&mut self.tables);
+        self.temp
+            .commit()
+            .map_err(|e| OpenDataError::Io(e.to_string()))?;
         Ok(PackageSummary {
-            tables: self
-                .tables
-                .iter()
-                .map(|(t, n)| (t.name.clone(), *n))
-                .collect(),
+            tables: tables.iter().map(|(t, n)| (t.name.clone(), *n)).collect(),
         })
-    }
-}
-
-impl Drop for PackageWriter {
-    fn drop(&mut self) {
-        if !self.finished {
-            self.current = None;
-            let _ = std::fs::remove_dir_all(&self.temp);
-        }
     }
 }
 

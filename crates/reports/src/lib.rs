@@ -74,29 +74,8 @@ pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>, ReportError> {
     }
 }
 
-/// Writes `bytes` to `path` whole or not at all: into a temporary file of the same directory,
-/// then renamed over the target, so that a failure leaves no half-written report.
+/// Writes `bytes` to `path` whole or not at all, through the one atomic-write helper of
+/// Synergies (`synergies_files`): a failure or a kill leaves no half-written report.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    use std::io::Write;
-    let io = |e: std::io::Error| ReportError::Io(format!("{}: {e}", path.display()));
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| ReportError::Io(format!("{}: not a file name", path.display())))?
-        .to_string_lossy()
-        .into_owned();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+    synergies_files::write_atomically(path, bytes).map_err(|e| ReportError::Io(e.to_string()))
 }
