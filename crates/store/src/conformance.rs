@@ -48,6 +48,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("migrate_is_idempotent", migrate_is_idempotent),
     ("framework_round_trips", framework_round_trips),
     ("save_framework_upserts", save_framework_upserts),
+    (
+        "save_framework_refuses_bad_and_frozen_reference_data",
+        save_framework_refuses_bad_and_frozen_reference_data,
+    ),
     ("agreements_round_trip", agreements_round_trip),
     (
         "insert_existing_agreement_is_a_conflict",
@@ -1397,6 +1401,142 @@ pub fn save_framework_upserts(store: &dyn Store) {
 
 /// Agreements round-trip whole: versions, lines, participants, share keys and approvals.
 pub fn agreements_round_trip(store: &dyn Store) {
+/// `save_framework` runs the domain's check in its transaction: a bad document (a rate of
+/// zero or less, an exchange rate of zero, a code given twice) is refused with every problem
+/// named, and so is a change to what a posted closing used (a rate that priced its days, a
+/// new rate that would take some of them over, its rate card's PSC rate, a covered month's
+/// exchange rate). Nothing is written when it is refused; a new dated rate after the closed
+/// period, a month's first exchange rate and a change to a rate no closing used are accepted.
+pub fn save_framework_refuses_bad_and_frozen_reference_data(store: &dyn Store) {
+    use fixture::BIENNIUM;
+    use synergies_domain::model::{FxRate, PostedPeriod, RateKey};
+    fixture::seed_accepted(store);
+    let march = fixture::march();
+    fixture::close(store, AGREEMENT, march, 1);
+    let stored = ok(store.framework(), "framework");
+    let before = counts(store);
+    let refused = |f: &Framework, what: &str, needle: &[&str]| {
+        let e = match store.save_framework(f) {
+            Err(StoreError::Domain(e)) => e.to_string(),
+            other => panic!("{what}: expected the domain's refusal, got {other:?}"),
+        };
+        for n in needle {
+            assert!(e.contains(n), "{what}: the refusal names {n:?}: {e}");
+        }
+        assert_eq!(counts(store), before, "{what}: nothing written");
+        assert_eq!(
+            ok(store.framework(), "framework"),
+            stored,
+            "{what}: the framework is unchanged"
+        );
+    };
+    // A bad document: every problem reported at once.
+    let mut bad = stored.clone();
+    bad.rates[0].amount = fixture::dec("-50");
+    bad.fx_rates[0].per_usd = fixture::dec("0");
+    let dup = bad.services[0].clone();
+    bad.services.push(dup);
+    refused(
+        &bad,
+        "negative rate, zero exchange rate, duplicate service",
+        &[
+            "not more than zero",
+            "per_usd",
+            "more than once",
+            "3 problems",
+        ],
+    );
+    // The P-4 staff-day rate from 2026-01-01 priced March's legal advice.
+    let mut changed = stored.clone();
+    let p4 = changed
+        .rates
+        .iter_mut()
+        .find(|r| r.key == RateKey::Grade("P-4".into()) && r.effective_from == d("2026-01-01"))
+        .expect("the P-4 rate from 2026-01-01");
+    p4.amount = fixture::dec("999");
+    refused(
+        &changed,
+        "a changed rate a posted closing used",
+        &["was used by a posted closing"],
+    );
+    // A new rate from 2026-03-15 would take over days of March from the 2026-01-01 rate.
+    let mut retro = Framework::default();
+    let mut r = stored
+        .rates
+        .iter()
+        .find(|r| r.key == RateKey::Grade("P-4".into()) && r.effective_from == d("2026-01-01"))
+        .expect("the P-4 rate")
+        .clone();
+    r.effective_from = d("2026-03-15");
+    r.amount = fixture::dec("660");
+    retro.rates.push(r.clone());
+    refused(
+        &retro,
+        "a new rate inside a closed period",
+        &["effective_from"],
+    );
+    // The rate card's PSC rate and March's exchange rate.
+    let mut psc = Framework::default();
+    let mut card = stored.rate_card("MC", BIENNIUM).expect("MC's card").clone();
+    card.psc_rate = fixture::dec("0.07");
+    psc.rate_cards.push(card);
+    refused(&psc, "a changed PSC rate", &["psc_rate"]);
+    let mut fx = Framework::default();
+    let mut march_fx = stored
+        .fx_rates
+        .iter()
+        .find(|x| x.month.to_string() == "2026-03")
+        .expect("March's CHF rate")
+        .clone();
+    march_fx.per_usd = fixture::dec("0.5");
+    fx.fx_rates.push(march_fx);
+    refused(
+        &fx,
+        "a changed exchange rate of a closed month",
+        &["per_usd"],
+    );
+
+    // What changes no posted closing is accepted.
+    r.effective_from = d("2026-04-01");
+    let mut later = Framework::default();
+    later.rates.push(r);
+    later.fx_rates.push(FxRate {
+        currency: stored.fx_rates[0].currency,
+        month: "2026-05".parse().expect("a month"),
+        per_usd: fixture::dec("0.78"),
+    });
+    ok(
+        store.save_framework(&later),
+        "a new rate after the closed period",
+    );
+    let mut april_fx = stored
+        .fx_rates
+        .iter()
+        .find(|x| x.month.to_string() == "2026-04")
+        .expect("April's CHF rate")
+        .clone();
+    april_fx.per_usd = fixture::dec("0.81");
+    ok(
+        store.save_framework(&Framework {
+            fx_rates: vec![april_fx],
+            ..Framework::default()
+        }),
+        "a changed exchange rate of a month no closing covers",
+    );
+    // The domain's rule itself: another provider's posted periods do not freeze MC's rates.
+    assert!(synergies_domain::model::check_reference_change(
+        &stored,
+        &changed,
+        &[PostedPeriod {
+            provider: "BRS".into(),
+            biennium: BIENNIUM.into(),
+            start: d("2026-03-01"),
+            end: d("2026-03-31"),
+        }],
+    )
+    .is_empty());
+}
+
     fixture::seed_framework(store);
     assert!(ok(store.agreements(), "agreements").is_empty());
     assert_eq!(ok(store.agreement(AGREEMENT), "agreement"), None);

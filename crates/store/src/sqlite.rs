@@ -229,6 +229,148 @@ fn agreement_id(conn: &Connection, code: &str) -> StoreResult<i64> {
         .query_row([code], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))
+/// The framework as `c` sees it (inside a writer's transaction, what it is about to change).
+fn read_framework(c: &Connection) -> StoreResult<Framework> {
+    let mut f = Framework::default();
+    let mut s = c.prepare("SELECT code, name FROM organisations ORDER BY code")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        f.organisations.push(Organisation {
+            code: r.get(0)?,
+            name: r.get(1)?,
+        });
+    }
+    let mut s = c.prepare("SELECT code, name, organisation FROM conventions ORDER BY code")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        f.conventions.push(Convention {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            organisation: r.get(2)?,
+        });
+    }
+    let mut s =
+        c.prepare("SELECT code, name, convention, organisation, kind FROM funds ORDER BY code")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(4)?;
+        f.funds.push(Fund {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            convention: r.get(2)?,
+            organisation: r.get(3)?,
+            kind: FundKind::parse(&kind).ok_or_else(|| invalid("fund kind", &kind))?,
+        });
+    }
+    let mut s =
+        c.prepare("SELECT code, start_date, end_date, status FROM bienniums ORDER BY code")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        let status: String = r.get(3)?;
+        f.bienniums.push(Biennium {
+            code: r.get(0)?,
+            start: parse_date(&r.get::<_, String>(1)?)?,
+            end: parse_date(&r.get::<_, String>(2)?)?,
+            status: BienniumStatus::parse(&status)
+                .ok_or_else(|| invalid("biennium status", &status))?,
+        });
+    }
+    let mut s = c.prepare(
+        "SELECT fund, biennium, activity, title, currency, amount_minor, staff_days \
+         FROM budget_lines ORDER BY fund, biennium, activity",
+    )?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        f.budget_lines.push(BudgetLine {
+            fund: r.get(0)?,
+            biennium: r.get(1)?,
+            activity: r.get(2)?,
+            title: r.get(3)?,
+            currency: parse_currency(&r.get::<_, String>(4)?)?,
+            amount_minor: r.get(5)?,
+            staff_days: parse_decimal(&r.get::<_, String>(6)?)?,
+        });
+    }
+    let mut s =
+        c.prepare("SELECT code, name, provider, category, unit FROM services ORDER BY code")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        let category: String = r.get(3)?;
+        let unit: String = r.get(4)?;
+        f.services.push(Service {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            provider: r.get(2)?,
+            category: ServiceCategory::parse(&category)
+                .ok_or_else(|| invalid("category", &category))?,
+            unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
+        });
+    }
+    let mut s = c.prepare(
+        "SELECT provider, biennium, currency, psc_rate FROM rate_cards \
+         ORDER BY provider, biennium",
+    )?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        f.rate_cards.push(RateCard {
+            provider: r.get(0)?,
+            biennium: r.get(1)?,
+            currency: parse_currency(&r.get::<_, String>(2)?)?,
+            psc_rate: parse_decimal(&r.get::<_, String>(3)?)?,
+        });
+    }
+    let mut s = c.prepare(
+        "SELECT provider, biennium, rate_key, unit, effective_from, amount, currency \
+         FROM rates ORDER BY provider, rate_key, unit, effective_from",
+    )?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        let key: String = r.get(2)?;
+        let unit: String = r.get(3)?;
+        f.rates.push(Rate {
+            provider: r.get(0)?,
+            biennium: r.get(1)?,
+            key: RateKey::from_text(&key).ok_or_else(|| invalid("rate key", &key))?,
+            unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
+            effective_from: parse_date(&r.get::<_, String>(4)?)?,
+            amount: parse_decimal(&r.get::<_, String>(5)?)?,
+            currency: parse_currency(&r.get::<_, String>(6)?)?,
+        });
+    }
+    let mut s =
+        c.prepare("SELECT currency, month, per_usd FROM fx_rates ORDER BY currency, month")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        let month: String = r.get(1)?;
+        f.fx_rates.push(FxRate {
+            currency: parse_currency(&r.get::<_, String>(0)?)?,
+            month: Month::from_str(&month).map_err(|_| invalid("month", &month))?,
+            per_usd: parse_decimal(&r.get::<_, String>(2)?)?,
+        });
+    }
+    Ok(f)
+}
+
+/// The posted (not reversed) closings, with their agreement's provider and biennium and their
+/// period's days: what the frozen-data rule of the framework protects.
+fn posted_periods(c: &Connection) -> StoreResult<Vec<PostedPeriod>> {
+    let mut s = c.prepare_cached(
+        "SELECT DISTINCT a.provider, a.biennium, c.period_start, c.period_end \
+         FROM closings c JOIN agreements a ON a.id = c.agreement_id WHERE c.status = 'posted'",
+    )?;
+    let mut rows = s.query([])?;
+    let mut out = vec![];
+    while let Some(r) = rows.next()? {
+        out.push(PostedPeriod {
+            provider: r.get(0)?,
+            biennium: r.get(1)?,
+            start: parse_date(&r.get::<_, String>(2)?)?,
+            end: parse_date(&r.get::<_, String>(3)?)?,
+        });
+    }
+    Ok(out)
+}
+
 }
 
 fn read_delivery(r: &Row, agreement: &str) -> StoreResult<StoredDelivery> {
@@ -567,6 +709,8 @@ impl Store for SqliteStore {
             for s in &f.services {
                 c.prepare_cached(
                     "INSERT INTO services (code, name, provider, category, unit) \
+            // The domain's one check, on what this transaction sees.
+            check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
                      VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET \
                      name = excluded.name, provider = excluded.provider, \
                      category = excluded.category, unit = excluded.unit",
@@ -627,125 +771,7 @@ impl Store for SqliteStore {
 
     fn framework(&self) -> StoreResult<Framework> {
         let c = self.reader();
-        let mut f = Framework::default();
-        let mut s = c.prepare("SELECT code, name FROM organisations ORDER BY code")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            f.organisations.push(Organisation {
-                code: r.get(0)?,
-                name: r.get(1)?,
-            });
-        }
-        let mut s = c.prepare("SELECT code, name, organisation FROM conventions ORDER BY code")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            f.conventions.push(Convention {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                organisation: r.get(2)?,
-            });
-        }
-        let mut s = c.prepare(
-            "SELECT code, name, convention, organisation, kind FROM funds ORDER BY code",
-        )?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            let kind: String = r.get(4)?;
-            f.funds.push(Fund {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                convention: r.get(2)?,
-                organisation: r.get(3)?,
-                kind: FundKind::parse(&kind).ok_or_else(|| invalid("fund kind", &kind))?,
-            });
-        }
-        let mut s =
-            c.prepare("SELECT code, start_date, end_date, status FROM bienniums ORDER BY code")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            let status: String = r.get(3)?;
-            f.bienniums.push(Biennium {
-                code: r.get(0)?,
-                start: parse_date(&r.get::<_, String>(1)?)?,
-                end: parse_date(&r.get::<_, String>(2)?)?,
-                status: BienniumStatus::parse(&status)
-                    .ok_or_else(|| invalid("biennium status", &status))?,
-            });
-        }
-        let mut s = c.prepare(
-            "SELECT fund, biennium, activity, title, currency, amount_minor, staff_days \
-             FROM budget_lines ORDER BY fund, biennium, activity",
-        )?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            f.budget_lines.push(BudgetLine {
-                fund: r.get(0)?,
-                biennium: r.get(1)?,
-                activity: r.get(2)?,
-                title: r.get(3)?,
-                currency: parse_currency(&r.get::<_, String>(4)?)?,
-                amount_minor: r.get(5)?,
-                staff_days: parse_decimal(&r.get::<_, String>(6)?)?,
-            });
-        }
-        let mut s =
-            c.prepare("SELECT code, name, provider, category, unit FROM services ORDER BY code")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            let category: String = r.get(3)?;
-            let unit: String = r.get(4)?;
-            f.services.push(Service {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                provider: r.get(2)?,
-                category: ServiceCategory::parse(&category)
-                    .ok_or_else(|| invalid("category", &category))?,
-                unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
-            });
-        }
-        let mut s = c.prepare(
-            "SELECT provider, biennium, currency, psc_rate FROM rate_cards \
-             ORDER BY provider, biennium",
-        )?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            f.rate_cards.push(RateCard {
-                provider: r.get(0)?,
-                biennium: r.get(1)?,
-                currency: parse_currency(&r.get::<_, String>(2)?)?,
-                psc_rate: parse_decimal(&r.get::<_, String>(3)?)?,
-            });
-        }
-        let mut s = c.prepare(
-            "SELECT provider, biennium, rate_key, unit, effective_from, amount, currency \
-             FROM rates ORDER BY provider, rate_key, unit, effective_from",
-        )?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            let key: String = r.get(2)?;
-            let unit: String = r.get(3)?;
-            f.rates.push(Rate {
-                provider: r.get(0)?,
-                biennium: r.get(1)?,
-                key: RateKey::from_text(&key).ok_or_else(|| invalid("rate key", &key))?,
-                unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
-                effective_from: parse_date(&r.get::<_, String>(4)?)?,
-                amount: parse_decimal(&r.get::<_, String>(5)?)?,
-                currency: parse_currency(&r.get::<_, String>(6)?)?,
-            });
-        }
-        let mut s =
-            c.prepare("SELECT currency, month, per_usd FROM fx_rates ORDER BY currency, month")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            let month: String = r.get(1)?;
-            f.fx_rates.push(FxRate {
-                currency: parse_currency(&r.get::<_, String>(0)?)?,
-                month: Month::from_str(&month).map_err(|_| invalid("month", &month))?,
-                per_usd: parse_decimal(&r.get::<_, String>(2)?)?,
-            });
-        }
-        Ok(f)
+        read_framework(&c)
     }
 
     fn insert_agreement(&self, a: &Agreement) -> StoreResult<()> {

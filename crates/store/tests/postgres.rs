@@ -136,6 +136,7 @@ each_check!(
     migrate_is_idempotent,
     framework_round_trips,
     save_framework_upserts,
+    save_framework_refuses_bad_and_frozen_reference_data,
     agreements_round_trip,
     insert_existing_agreement_is_a_conflict,
     update_agreement_protects_terms_in_force,
