@@ -543,6 +543,146 @@ impl PostgresStore {
 }
 
 fn agreement_id(c: &mut Conn, code: &str) -> StoreResult<i64> {
+/// The framework as `c` sees it (inside a writer's transaction, what it is about to change).
+fn read_framework(c: &mut Conn) -> StoreResult<Framework> {
+    let mut f = Framework::default();
+    for r in c.query("SELECT code, name FROM organisations ORDER BY code", &[])? {
+        f.organisations.push(Organisation {
+            code: r.try_get(0)?,
+            name: r.try_get(1)?,
+        });
+    }
+    for r in c.query(
+        "SELECT code, name, organisation FROM conventions ORDER BY code",
+        &[],
+    )? {
+        f.conventions.push(Convention {
+            code: r.try_get(0)?,
+            name: r.try_get(1)?,
+            organisation: r.try_get(2)?,
+        });
+    }
+    for r in c.query(
+        "SELECT code, name, convention, organisation, kind FROM funds ORDER BY code",
+        &[],
+    )? {
+        let kind: &str = r.try_get(4)?;
+        f.funds.push(Fund {
+            code: r.try_get(0)?,
+            name: r.try_get(1)?,
+            convention: r.try_get(2)?,
+            organisation: r.try_get(3)?,
+            kind: FundKind::parse(kind).ok_or_else(|| invalid("fund kind", kind))?,
+        });
+    }
+    for r in c.query(
+        "SELECT code, start_date, end_date, status FROM bienniums ORDER BY code",
+        &[],
+    )? {
+        let status: &str = r.try_get(3)?;
+        f.bienniums.push(Biennium {
+            code: r.try_get(0)?,
+            start: r.try_get(1)?,
+            end: r.try_get(2)?,
+            status: BienniumStatus::parse(status)
+                .ok_or_else(|| invalid("biennium status", status))?,
+        });
+    }
+    for r in c.query(
+        "SELECT fund, biennium, activity, title, currency, amount_minor, \
+                staff_days::text \
+         FROM budget_lines ORDER BY fund, biennium, activity",
+        &[],
+    )? {
+        f.budget_lines.push(BudgetLine {
+            fund: r.try_get(0)?,
+            biennium: r.try_get(1)?,
+            activity: r.try_get(2)?,
+            title: r.try_get(3)?,
+            currency: parse_currency(r.try_get(4)?)?,
+            amount_minor: r.try_get(5)?,
+            staff_days: parse_decimal(r.try_get(6)?)?,
+        });
+    }
+    for r in c.query(
+        "SELECT code, name, provider, category, unit FROM services ORDER BY code",
+        &[],
+    )? {
+        let category: &str = r.try_get(3)?;
+        let unit: &str = r.try_get(4)?;
+        f.services.push(Service {
+            code: r.try_get(0)?,
+            name: r.try_get(1)?,
+            provider: r.try_get(2)?,
+            category: ServiceCategory::parse(category)
+                .ok_or_else(|| invalid("category", category))?,
+            unit: Unit::parse(unit).ok_or_else(|| invalid("unit", unit))?,
+        });
+    }
+    for r in c.query(
+        "SELECT provider, biennium, currency, psc_rate::text FROM rate_cards \
+         ORDER BY provider, biennium",
+        &[],
+    )? {
+        f.rate_cards.push(RateCard {
+            provider: r.try_get(0)?,
+            biennium: r.try_get(1)?,
+            currency: parse_currency(r.try_get(2)?)?,
+            psc_rate: parse_decimal(r.try_get(3)?)?,
+        });
+    }
+    for r in c.query(
+        "SELECT provider, biennium, rate_key, unit, effective_from, amount::text, \
+                currency \
+         FROM rates ORDER BY provider, rate_key, unit, effective_from",
+        &[],
+    )? {
+        let key: &str = r.try_get(2)?;
+        let unit: &str = r.try_get(3)?;
+        f.rates.push(Rate {
+            provider: r.try_get(0)?,
+            biennium: r.try_get(1)?,
+            key: RateKey::from_text(key).ok_or_else(|| invalid("rate key", key))?,
+            unit: Unit::parse(unit).ok_or_else(|| invalid("unit", unit))?,
+            effective_from: r.try_get(4)?,
+            amount: parse_decimal(r.try_get(5)?)?,
+            currency: parse_currency(r.try_get(6)?)?,
+        });
+    }
+    for r in c.query(
+        "SELECT currency, month, per_usd::text FROM fx_rates ORDER BY currency, month",
+        &[],
+    )? {
+        let month: &str = r.try_get(1)?;
+        f.fx_rates.push(FxRate {
+            currency: parse_currency(r.try_get(0)?)?,
+            month: Month::from_str(month).map_err(|_| invalid("month", month))?,
+            per_usd: parse_decimal(r.try_get(2)?)?,
+        });
+    }
+    Ok(f)
+}
+
+/// The posted (not reversed) closings, with their agreement's provider and biennium and their
+/// period's days: what the frozen-data rule of the framework protects.
+fn posted_periods(c: &mut Conn) -> StoreResult<Vec<PostedPeriod>> {
+    c.query(
+        "SELECT DISTINCT a.provider, a.biennium, c.period_start, c.period_end \
+         FROM closings c JOIN agreements a ON a.id = c.agreement_id WHERE c.status = 'posted'",
+        &[],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(PostedPeriod {
+            provider: r.try_get(0)?,
+            biennium: r.try_get(1)?,
+            start: r.try_get(2)?,
+            end: r.try_get(3)?,
+        })
+    })
+    .collect()
+}
+
     c.query_opt("SELECT id FROM agreements WHERE code = $1", &[&code])?
         .map(|r| r.try_get(0))
         .transpose()?
@@ -940,6 +1080,13 @@ impl Store for PostgresStore {
     fn save_framework(&self, f: &Framework) -> StoreResult<()> {
         self.write(|c| {
             for o in &f.organisations {
+            // One framework writer at a time, and closings wait until it commits: the domain's
+            // one check then sees what this transaction changes.
+            c.execute(
+                "LOCK TABLE rate_cards, rates, fx_rates, closings IN SHARE ROW EXCLUSIVE MODE",
+                &[],
+            )?;
+            check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
                 c.execute(
                     "INSERT INTO organisations (code, name) VALUES ($1, $2) \
                      ON CONFLICT (code) DO UPDATE SET name = excluded.name",
@@ -1060,124 +1207,7 @@ impl Store for PostgresStore {
     }
 
     fn framework(&self) -> StoreResult<Framework> {
-        self.snapshot(|c| {
-            let mut f = Framework::default();
-            for r in c.query("SELECT code, name FROM organisations ORDER BY code", &[])? {
-                f.organisations.push(Organisation {
-                    code: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                });
-            }
-            for r in c.query(
-                "SELECT code, name, organisation FROM conventions ORDER BY code",
-                &[],
-            )? {
-                f.conventions.push(Convention {
-                    code: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    organisation: r.try_get(2)?,
-                });
-            }
-            for r in c.query(
-                "SELECT code, name, convention, organisation, kind FROM funds ORDER BY code",
-                &[],
-            )? {
-                let kind: &str = r.try_get(4)?;
-                f.funds.push(Fund {
-                    code: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    convention: r.try_get(2)?,
-                    organisation: r.try_get(3)?,
-                    kind: FundKind::parse(kind).ok_or_else(|| invalid("fund kind", kind))?,
-                });
-            }
-            for r in c.query(
-                "SELECT code, start_date, end_date, status FROM bienniums ORDER BY code",
-                &[],
-            )? {
-                let status: &str = r.try_get(3)?;
-                f.bienniums.push(Biennium {
-                    code: r.try_get(0)?,
-                    start: r.try_get(1)?,
-                    end: r.try_get(2)?,
-                    status: BienniumStatus::parse(status)
-                        .ok_or_else(|| invalid("biennium status", status))?,
-                });
-            }
-            for r in c.query(
-                "SELECT fund, biennium, activity, title, currency, amount_minor, \
-                        staff_days::text \
-                 FROM budget_lines ORDER BY fund, biennium, activity",
-                &[],
-            )? {
-                f.budget_lines.push(BudgetLine {
-                    fund: r.try_get(0)?,
-                    biennium: r.try_get(1)?,
-                    activity: r.try_get(2)?,
-                    title: r.try_get(3)?,
-                    currency: parse_currency(r.try_get(4)?)?,
-                    amount_minor: r.try_get(5)?,
-                    staff_days: parse_decimal(r.try_get(6)?)?,
-                });
-            }
-            for r in c.query(
-                "SELECT code, name, provider, category, unit FROM services ORDER BY code",
-                &[],
-            )? {
-                let category: &str = r.try_get(3)?;
-                let unit: &str = r.try_get(4)?;
-                f.services.push(Service {
-                    code: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    provider: r.try_get(2)?,
-                    category: ServiceCategory::parse(category)
-                        .ok_or_else(|| invalid("category", category))?,
-                    unit: Unit::parse(unit).ok_or_else(|| invalid("unit", unit))?,
-                });
-            }
-            for r in c.query(
-                "SELECT provider, biennium, currency, psc_rate::text FROM rate_cards \
-                 ORDER BY provider, biennium",
-                &[],
-            )? {
-                f.rate_cards.push(RateCard {
-                    provider: r.try_get(0)?,
-                    biennium: r.try_get(1)?,
-                    currency: parse_currency(r.try_get(2)?)?,
-                    psc_rate: parse_decimal(r.try_get(3)?)?,
-                });
-            }
-            for r in c.query(
-                "SELECT provider, biennium, rate_key, unit, effective_from, amount::text, \
-                        currency \
-                 FROM rates ORDER BY provider, rate_key, unit, effective_from",
-                &[],
-            )? {
-                let key: &str = r.try_get(2)?;
-                let unit: &str = r.try_get(3)?;
-                f.rates.push(Rate {
-                    provider: r.try_get(0)?,
-                    biennium: r.try_get(1)?,
-                    key: RateKey::from_text(key).ok_or_else(|| invalid("rate key", key))?,
-                    unit: Unit::parse(unit).ok_or_else(|| invalid("unit", unit))?,
-                    effective_from: r.try_get(4)?,
-                    amount: parse_decimal(r.try_get(5)?)?,
-                    currency: parse_currency(r.try_get(6)?)?,
-                });
-            }
-            for r in c.query(
-                "SELECT currency, month, per_usd::text FROM fx_rates ORDER BY currency, month",
-                &[],
-            )? {
-                let month: &str = r.try_get(1)?;
-                f.fx_rates.push(FxRate {
-                    currency: parse_currency(r.try_get(0)?)?,
-                    month: Month::from_str(month).map_err(|_| invalid("month", month))?,
-                    per_usd: parse_decimal(r.try_get(2)?)?,
-                });
-            }
-            Ok(f)
-        })
+        self.snapshot(read_framework)
     }
 
     fn insert_agreement(&self, a: &Agreement) -> StoreResult<()> {
