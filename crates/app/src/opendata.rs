@@ -15,7 +15,7 @@ use synergies_store::shape::{ColumnKind, PRIVATE_TABLES, SHAPES};
 use synergies_store::{DumpItem, Store, StoreError};
 
 use crate::activities::priced;
-use crate::storage::{prepare_target, verify, TransferReport};
+use crate::storage::{refusal, stage, verify, TransferReport};
 use crate::{AppError, AppResult};
 
 impl From<OpenDataError> for AppError {
@@ -153,25 +153,30 @@ pub fn export_datapackage(store: &dyn Store, dir: &Path) -> AppResult<PackageSum
     })?)
 }
 
-/// Loads the data package in `dir` into `store`, which must be empty: in one transaction,
-/// every cell checked against the table's description, then verified (row counts against the
-/// package, ledger check).
+/// Loads the data package in `dir` into `store`, which must be empty: streamed into a staging
+/// database, every cell checked against the table's description, then verified there (row
+/// counts against the package, ledger check, every posted closing recomputed from the
+/// package's deliveries, rates and exchange rates) and only then put in place, with the audit
+/// event of the import, in one step. A bad package changes nothing.
 pub fn import_datapackage(store: &dyn Store, dir: &Path) -> AppResult<TransferReport> {
     let mut reader = PackageReader::open(dir, &package_tables())?;
-    store.migrate()?;
-    let rows: i64 = store.table_counts()?.iter().map(|(_, n)| n).sum();
-    if rows > 0 {
-        return Err(AppError::Invalid(format!(
-            "the database is not empty ({rows} rows): a data package is imported only into an \
-             empty database; nothing was written"
-        )));
-    }
-    prepare_target(store, reader.info().schema_version, false)?;
+    let staged = stage(store, reader.info().schema_version, false).map_err(|e| match e {
+        AppError::Invalid(m) if m.starts_with("the target database is not empty") => {
+            AppError::Invalid(format!(
+                "the database is not empty: a data package is imported only into an empty \
+                 database; nothing was written ({m})"
+            ))
+        }
+        e => e,
+    })?;
+    let into = staged.store();
     let mut counts: Vec<(String, i64)> = vec![];
     let mut failure: Option<OpenDataError> = None;
-    let restored = store.restore(&mut || match reader.next_item() {
+    let mut last = String::new();
+    let restored = into.restore(&mut || match reader.next_item() {
         Ok(None) => Ok(None),
         Ok(Some(Item::Table { name, columns })) => {
+            last = format!("{}/{name}.csv", dir.display());
             counts.push((name.clone(), 0));
             Ok(Some(DumpItem::Table {
                 table: name,
@@ -193,13 +198,22 @@ pub fn import_datapackage(store: &dyn Store, dir: &Path) -> AppResult<TransferRe
     if let Some(e) = failure {
         return Err(e.into());
     }
-    restored?;
-    let report = verify(counts, None, store)?;
-    store.audit(
+    if let Err(e) = restored {
+        // The CSV line of the row refused: its header is line 1.
+        let line = counts.last().map_or(0, |(_, n)| n + 1);
+        return Err(AppError::Invalid(format!("{last}:{line}: {e}")));
+    }
+    let report = verify(counts, None, into)?;
+    let problems = report.problems();
+    if !problems.is_empty() {
+        return Err(refusal(&dir.display().to_string(), &problems));
+    }
+    into.audit(
         "cli",
         "store.restore",
         &dir.display().to_string(),
         &json!({ "format": "datapackage" }),
     )?;
+    staged.replace_target(true)?;
     Ok(report)
 }

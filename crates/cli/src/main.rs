@@ -1532,7 +1532,7 @@ fn print_transfer(report: &synergies_app::storage::TransferReport, json: bool) -
         println!("  {table:<28} {expected:>9} {got:>9}");
     }
     println!(
-        "Verified: same row counts, {}, ledger check {}.",
+        "Verified: same row counts, {}, ledger check {}, {} closings recomputed.",
         match report.same_trial_balance {
             Some(true) => "same trial balance",
             Some(false) => "DIFFERENT trial balance",
@@ -1542,7 +1542,8 @@ fn print_transfer(report: &synergies_app::storage::TransferReport, json: bool) -
             "passed"
         } else {
             "FAILED"
-        }
+        },
+        report.closings.closings
     );
     Ok(())
 }
@@ -1557,16 +1558,15 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
             json,
         } => {
             let source = open(&from)?;
-            let target = synergies_store::open(&to).with_context(|| format!("opening {to}"))?;
+            let target = synergies_store::open(&to)
+                .with_context(|| format!("opening {}", storage::redact_url(&to)))?;
             let report = storage::copy(source.as_ref(), target.as_ref(), overwrite)?;
-            target.audit(
-                "cli",
-                "store.copy",
-                &from,
-                &json!({ "to_engine": target.engine(), "overwrite": overwrite }),
-            )?;
             if !json {
-                println!("Copied {from} to {to}.");
+                println!(
+                    "Copied {} to {}.",
+                    storage::redact_url(&from),
+                    storage::redact_url(&to)
+                );
             }
             print_transfer(&report, json)?;
         }
@@ -1577,7 +1577,11 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
                 rows = storage::backup(store.as_ref(), w)?;
                 Ok(())
             })?;
-            println!("Wrote {rows} rows of {db} to {}.", out.display());
+            println!(
+                "Wrote {rows} rows of {} to {}.",
+                storage::redact_url(db),
+                out.display()
+            );
         }
         StoreCmd::Restore {
             file,
@@ -1585,7 +1589,8 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
             overwrite,
             json,
         } => {
-            let store = synergies_store::open(db).with_context(|| format!("opening {db}"))?;
+            let store = synergies_store::open(db)
+                .with_context(|| format!("opening {}", storage::redact_url(db)))?;
             let (report, source) = match (datapackage, file) {
                 (Some(dir), _) => (
                     synergies_app::opendata::import_datapackage(store.as_ref(), &dir)?,
@@ -1595,7 +1600,11 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
                 (None, None) => bail!("give a backup file or --datapackage DIR"),
             };
             if !json {
-                println!("Restored {} into {db}.", source.display());
+                println!(
+                    "Restored {} into {}.",
+                    source.display(),
+                    storage::redact_url(db)
+                );
             }
             print_transfer(&report, json)?;
         }

@@ -259,6 +259,23 @@ pub enum DumpItem {
     Row(Vec<Value>),
 }
 
+/// A staging database made by [`Store::stage`]: restores write into [`Staged::store`], are
+/// verified there, and only then replace the data of the store it was made from.
+pub trait Staged {
+    /// The staging database: migrated, empty until something is restored into it.
+    fn store(&self) -> &dyn Store;
+    /// Replaces every table of the target store by the staging database's, in one atomic
+    /// step: other connections see the old data or the new, never a mix or an empty database.
+    /// With `require_empty`, refuses with `Conflict` (changing nothing) a target that holds
+    /// rows by then. The staging database is gone afterwards, whatever the outcome.
+    fn replace_target(self: Box<Self>, require_empty: bool) -> StoreResult<()>;
+}
+
+/// Rows per table of a store, added up (for "is the target empty").
+pub fn total_rows(counts: &[(String, i64)]) -> i64 {
+    counts.iter().map(|(_, n)| n).sum()
+}
+
 /// The tables of the schema, in dependency order: a dump lists them in this order and a
 /// restore loads them in it. (The migrations table is each database's own.)
 pub const TABLES: &[&str] = &[
@@ -579,9 +596,15 @@ pub trait Store: Send + Sync {
     /// database that holds data. Items come from `source` until it returns `None`.
     fn restore(&self, source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>)
         -> StoreResult<()>;
-    /// Deletes every row of every table (for a copy or restore told to overwrite), keeping the
-    /// schema. The only way posted entries and the audit trail are ever removed.
+    /// Deletes every row of every table, keeping the schema. The only way posted entries and
+    /// the audit trail are ever removed.
     fn erase_all(&self) -> StoreResult<()>;
+    /// A new, empty database of the same engine beside this one (a temporary SQLite file in
+    /// the same directory, or a new PostgreSQL schema in the same database), migrated, for a
+    /// restore or copy to write into and verify before [`Staged::replace_target`] puts it in
+    /// place of this store's data in one atomic step. Dropped without that, it is removed and
+    /// this store is untouched.
+    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>>;
 
     /// Records a decision's text in one language, replacing an earlier import of the same
     /// number and language. Its status and adoption date are the decision's: they are set on

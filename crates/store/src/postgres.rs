@@ -1771,6 +1771,7 @@ impl Store for PostgresStore {
                     "the target database is not empty ({table} has {n} rows)"
                 )));
             }
+            let mut check = crate::shape::RestoreCheck::default();
             // The current table's COPY statement, its width, and rows not yet sent.
             let mut current: Option<(String, usize)> = None;
             let mut data: Vec<u8> = Vec::new();
@@ -1785,29 +1786,12 @@ impl Store for PostgresStore {
                 match item {
                     DumpItem::Table { table, columns } => {
                         send(c, &current, &mut data)?;
-                        if !TABLES.contains(&table.as_str()) {
-                            return Err(StoreError::Invalid(format!("unknown table {table}")));
-                        }
-                        let safe = columns.iter().all(|c| {
-                            !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                        });
-                        if !safe {
-                            return Err(StoreError::Invalid(format!(
-                                "bad column names for {table}"
-                            )));
-                        }
-                        let known: HashSet<String> = table_columns(c, &table)?
-                            .into_iter()
-                            .map(|(n, _)| n)
-                            .collect();
-                        if let Some(unknown) = columns.iter().find(|c| !known.contains(*c)) {
-                            return Err(StoreError::Invalid(format!(
-                                "table {table} has no column {unknown}"
-                            )));
-                        }
+                        // Known table and exactly its columns: safe to name in SQL.
+                        let shape = check.table(&table, &columns)?;
                         current = Some((
                             format!(
-                                "COPY {table} ({}) FROM STDIN",
+                                "COPY {} ({}) FROM STDIN",
+                                shape.name,
                                 columns
                                     .iter()
                                     .map(|c| quote_ident(c))
@@ -1818,15 +1802,9 @@ impl Store for PostgresStore {
                         ));
                     }
                     DumpItem::Row(values) => {
-                        let Some((copy, width)) = &current else {
+                        check.row(&values)?;
+                        if current.is_none() {
                             return Err(StoreError::Invalid("a row before its table".into()));
-                        };
-                        if values.len() != *width {
-                            let table = copy.split(' ').nth(1).unwrap_or("?");
-                            return Err(StoreError::Invalid(format!(
-                                "a row of {table} has {} values, not {width}",
-                                values.len()
-                            )));
                         }
                         for (i, v) in values.into_iter().enumerate() {
                             if i > 0 {
@@ -1886,6 +1864,42 @@ impl Store for PostgresStore {
             }
             c.batch(&sql)
         })
+    }
+
+    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>> {
+        let target: Option<String> = self.read(|c| {
+            Ok(c.query_one("SELECT current_schema()::text", &[])?
+                .try_get(0)?)
+        })?;
+        let target = target.ok_or_else(|| {
+            StoreError::Invalid(
+                "no schema of the search_path exists in this database: nothing to restore into"
+                    .into(),
+            )
+        })?;
+        let schema = format!(
+            "synergies_restore_{}_{:016x}",
+            std::process::id(),
+            rand_suffix()
+        );
+        self.read(|c| c.batch(&format!("CREATE SCHEMA {}", quote_ident(&schema))))?;
+        let mut staged = PgStaged {
+            target: self,
+            target_schema: target,
+            schema,
+            store: None,
+        };
+        let mut config = self.pool.config.clone();
+        // A later `-c` wins over any search_path the URL gave.
+        let options = format!(
+            "{} -c search_path={}",
+            config.get_options().unwrap_or_default(),
+            staged.schema
+        );
+        config.options(options.trim());
+        staged.store = Some(PostgresStore::from_config(config)?);
+        staged.store().migrate()?;
+        Ok(Box::new(staged))
     }
 
     fn save_decision(&self, d: &DecisionRecord) -> StoreResult<bool> {
@@ -2416,6 +2430,106 @@ impl Store for PostgresStore {
             .map(|r| Ok(r.try_get(0)?))
             .transpose()
         })
+    }
+}
+
+/// A random number for the names of staging schemas (no two restores share one).
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
+/// A staging schema beside a PostgreSQL store's (see [`Store::stage`]).
+struct PgStaged<'a> {
+    target: &'a PostgresStore,
+    target_schema: String,
+    schema: String,
+    store: Option<PostgresStore>,
+}
+
+impl Staged for PgStaged<'_> {
+    fn store(&self) -> &dyn Store {
+        self.store.as_ref().expect("present until replaced")
+    }
+
+    fn replace_target(mut self: Box<Self>, require_empty: bool) -> StoreResult<()> {
+        // The staging store's connections are closed before its schema is renamed.
+        self.store = None;
+        let (target, staged) = (quote_ident(&self.target_schema), quote_ident(&self.schema));
+        let old = quote_ident(&format!("{}_old", self.schema));
+        let mut conn = self.target.pool.get()?;
+        conn.in_transaction("BEGIN", |c| {
+            // Wait for every transaction on the target's tables to end, and hold them off.
+            let existing: Vec<String> = c
+                .query(
+                    "SELECT table_name::text FROM information_schema.tables \
+                     WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1",
+                    &[&self.target_schema],
+                )?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+            if !existing.is_empty() {
+                let tables = existing
+                    .iter()
+                    .map(|t| format!("{target}.{}", quote_ident(t)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                c.batch(&format!("LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"))?;
+            }
+            if require_empty {
+                let mut rows = 0i64;
+                for t in TABLES.iter().filter(|t| existing.iter().any(|e| e == *t)) {
+                    let n: i64 = c
+                        .query_one(&format!("SELECT COUNT(*) FROM {target}.{t}"), &[])?
+                        .try_get(0)?;
+                    rows += n;
+                }
+                if rows > 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "the target database is not empty ({rows} rows); nothing was written"
+                    )));
+                }
+            }
+            // The schemas trade names in one transaction: every other session sees the old
+            // tables or the new ones.
+            c.batch(&format!(
+                "ALTER SCHEMA {target} RENAME TO {old}; \
+                 ALTER SCHEMA {staged} RENAME TO {target}; \
+                 DROP SCHEMA {old} CASCADE;"
+            ))
+        })?;
+        drop(conn);
+        // Idle connections hold statements prepared against the old tables: let them go.
+        let mut state = self.target.pool.lock();
+        let idle = state.idle.len();
+        state.idle.clear();
+        state.open -= idle;
+        drop(state);
+        // Nothing is left to drop.
+        self.schema.clear();
+        Ok(())
+    }
+}
+
+impl Drop for PgStaged<'_> {
+    fn drop(&mut self) {
+        self.store = None;
+        if !self.schema.is_empty() {
+            let sql = format!(
+                "DROP SCHEMA IF EXISTS {} CASCADE",
+                quote_ident(&self.schema)
+            );
+            if let Ok(mut c) = self.target.pool.get() {
+                let _ = c.batch(&sql);
+            }
+        }
     }
 }
 

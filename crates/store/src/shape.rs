@@ -404,6 +404,112 @@ pub fn shape(table: &str) -> Option<&'static TableShape> {
     SHAPES.iter().find(|s| s.name == table)
 }
 
+/// What both backends check of every item of a restore before they write it, so that a bad
+/// file is refused alike on each engine (SQLite would otherwise store `"abc"` as a quantity):
+/// tables known, each once and in the order of [`TABLES`](crate::TABLES), with exactly the
+/// columns of its shape; every value of the column's kind, null only where it may be.
+#[derive(Debug, Default)]
+pub struct RestoreCheck {
+    next_table: usize,
+    current: Option<&'static TableShape>,
+}
+
+impl RestoreCheck {
+    /// Checks a table's header; returns its shape.
+    pub fn table(
+        &mut self,
+        table: &str,
+        columns: &[String],
+    ) -> crate::StoreResult<&'static TableShape> {
+        let invalid = |why: String| crate::StoreError::Invalid(why);
+        let Some(index) = SHAPES.iter().position(|s| s.name == table) else {
+            return Err(invalid(format!("unknown table {table:?}")));
+        };
+        if index < self.next_table {
+            return Err(invalid(format!(
+                "table {table} comes twice or out of order (tables come in the order of the schema)"
+            )));
+        }
+        let shape = &SHAPES[index];
+        let same = columns.len() == shape.columns.len()
+            && columns.iter().zip(shape.columns).all(|(a, b)| a == b.name);
+        if !same {
+            return Err(invalid(format!(
+                "table {table} must have the columns {} (it has {})",
+                shape
+                    .columns
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                columns.join(", ")
+            )));
+        }
+        self.next_table = index + 1;
+        self.current = Some(shape);
+        Ok(shape)
+    }
+
+    /// Checks a row of the current table.
+    pub fn row(&self, values: &[serde_json::Value]) -> crate::StoreResult<()> {
+        let Some(shape) = self.current else {
+            return Err(crate::StoreError::Invalid("a row before its table".into()));
+        };
+        if values.len() != shape.columns.len() {
+            return Err(crate::StoreError::Invalid(format!(
+                "a row of {} has {} values, not {}",
+                shape.name,
+                values.len(),
+                shape.columns.len()
+            )));
+        }
+        for (c, v) in shape.columns.iter().zip(values) {
+            check_value(c, v).map_err(|why| {
+                crate::StoreError::Invalid(format!("{}.{}: {why}: {v}", shape.name, c.name))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a value of a dump fits its column.
+fn check_value(c: &Column, v: &serde_json::Value) -> Result<(), &'static str> {
+    use serde_json::Value;
+    let text = match v {
+        Value::Null if c.nullable => return Ok(()),
+        Value::Null => return Err("a value is required"),
+        Value::Number(n) if c.kind == Integer => {
+            return if n.is_i64() {
+                Ok(())
+            } else {
+                Err("not an integer")
+            }
+        }
+        Value::String(_) if c.kind == Integer => return Err("not an integer"),
+        Value::String(s) => s.as_str(),
+        _ => return Err("not a text"),
+    };
+    let ok = match c.kind {
+        Integer | Text => true,
+        Decimal => text.parse::<rust_decimal::Decimal>().is_ok(),
+        Date => synergies_domain::period::parse_iso_date(text).is_some(),
+        Month => text.parse::<synergies_domain::Month>().is_ok(),
+        Timestamp => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+        Json => serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok(),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(match c.kind {
+            Decimal => "not a decimal number",
+            Date => "not a date (YYYY-MM-DD)",
+            Month => "not a month (YYYY-MM)",
+            Timestamp => "not an RFC 3339 timestamp",
+            _ => "not a JSON document",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

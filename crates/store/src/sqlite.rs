@@ -35,6 +35,8 @@ pub struct SqliteStore {
     /// so that a server's concurrent page views do not queue behind one connection.
     readers: Vec<Mutex<Connection>>,
     next_reader: std::sync::atomic::AtomicUsize,
+    /// The database file (`None` in memory).
+    path: Option<std::path::PathBuf>,
 }
 
 /// Read-only connections kept open beside the writer for a file database.
@@ -120,6 +122,7 @@ impl SqliteStore {
                 .map_err(|e| StoreError::Database(format!("cannot open {path}: {e}")))
         };
         let mut store = Self::configure(open()?)?;
+        store.path = Some(std::path::PathBuf::from(path));
         for _ in 0..READERS {
             let reader = open()?;
             Self::tune(&reader)?;
@@ -159,6 +162,7 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             readers: vec![],
             next_reader: std::sync::atomic::AtomicUsize::new(0),
+            path: None,
         })
     }
 
@@ -558,6 +562,71 @@ fn write_version(conn: &Connection, agreement_id: i64, v: &AgreementVersion) -> 
         v.note
     ])?;
     Ok(())
+}
+
+/// A staging database beside a SQLite store (see [`Store::stage`]).
+struct SqliteStaged<'a> {
+    target: &'a SqliteStore,
+    store: Option<SqliteStore>,
+    /// The staging file, removed when dropped (`None` in memory).
+    file: Option<tempfile::TempPath>,
+}
+
+impl Staged for SqliteStaged<'_> {
+    fn store(&self) -> &dyn Store {
+        self.store.as_ref().expect("present until replaced")
+    }
+
+    fn replace_target(mut self: Box<Self>, require_empty: bool) -> StoreResult<()> {
+        let staged = self.store.take().expect("present until replaced");
+        let result = (|| {
+            let source = staged.conn();
+            let mut target = self.target.conn();
+            if require_empty {
+                let n: i64 = TABLES
+                    .iter()
+                    .map(|t| {
+                        target
+                            .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                            .unwrap_or(0)
+                    })
+                    .sum();
+                if n > 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "the target database is not empty ({n} rows); nothing was written"
+                    )));
+                }
+            }
+            // SQLite's online backup, all pages in one step: a single write transaction of
+            // the target, which readers see whole or not at all, and which a crash rolls back.
+            let backup = rusqlite::backup::Backup::new(&source, &mut target)?;
+            match backup.step(-1)? {
+                rusqlite::backup::StepResult::Done => Ok(()),
+                other => Err(StoreError::Database(format!(
+                    "the target database could not be replaced ({other:?}): another program \
+                     holds it; nothing was changed"
+                ))),
+            }
+        })();
+        drop(staged);
+        result
+    }
+}
+
+impl Drop for SqliteStaged<'_> {
+    fn drop(&mut self) {
+        // Close every connection first, then remove the file and what SQLite kept beside it.
+        self.store = None;
+        if let Some(file) = self.file.take() {
+            let path = file.to_path_buf();
+            drop(file);
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let mut p = path.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
 }
 
 impl Store for SqliteStore {
@@ -1293,41 +1362,29 @@ impl Store for SqliteStore {
                     )));
                 }
             }
-            let mut insert: Option<(String, usize, rusqlite::Statement)> = None;
+            let mut check = crate::shape::RestoreCheck::default();
+            let mut insert: Option<rusqlite::Statement> = None;
             while let Some(item) = source()? {
                 match item {
                     DumpItem::Table { table, columns } => {
-                        if !TABLES.contains(&table.as_str()) {
-                            return Err(StoreError::Invalid(format!("unknown table {table}")));
-                        }
-                        let safe = columns.iter().all(|c| {
-                            !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                        });
-                        if !safe {
-                            return Err(StoreError::Invalid(format!(
-                                "bad column names for {table}"
-                            )));
-                        }
+                        // Known table and exactly its columns: safe to name in SQL.
+                        let shape = check.table(&table, &columns)?;
                         let sql = format!(
-                            "INSERT INTO {table} ({}) VALUES ({})",
+                            "INSERT INTO {} ({}) VALUES ({})",
+                            shape.name,
                             columns.join(", "),
                             (1..=columns.len())
                                 .map(|i| format!("?{i}"))
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         );
-                        insert = Some((table, columns.len(), c.prepare(&sql)?));
+                        insert = Some(c.prepare(&sql)?);
                     }
                     DumpItem::Row(values) => {
-                        let Some((table, width, stmt)) = insert.as_mut() else {
+                        check.row(&values)?;
+                        let Some(stmt) = insert.as_mut() else {
                             return Err(StoreError::Invalid("a row before its table".into()));
                         };
-                        if values.len() != *width {
-                            return Err(StoreError::Invalid(format!(
-                                "a row of {table} has {} values, not {width}",
-                                values.len()
-                            )));
-                        }
                         let params: Vec<rusqlite::types::Value> = values
                             .into_iter()
                             .map(|v| match v {
@@ -1349,6 +1406,51 @@ impl Store for SqliteStore {
             }
             Ok(())
         })
+    }
+
+    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>> {
+        let (file, store) = match &self.path {
+            None => (None, SqliteStore::open_in_memory()?),
+            Some(path) => {
+                // Beside the target, so that it is on the same filesystem, under a unique name
+                // that says what it is; removed (with its -wal and -shm) when dropped.
+                let dir = match path.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => std::path::PathBuf::from("."),
+                };
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let file = tempfile::Builder::new()
+                    .prefix(&format!(".{name}.restore-"))
+                    .suffix(".tmp")
+                    .tempfile_in(&dir)
+                    .map_err(|e| {
+                        StoreError::Database(format!(
+                            "cannot create a staging database in {}: {e}",
+                            dir.display()
+                        ))
+                    })?
+                    .into_temp_path();
+                let store = SqliteStore::open(&file.to_string_lossy())?;
+                (Some(file), store)
+            }
+        };
+        let mut staged = SqliteStaged {
+            target: self,
+            store: Some(store),
+            file,
+        };
+        staged.store().migrate()?;
+        // A staging database is thrown away after a crash: it need not wait for the disk.
+        staged
+            .store
+            .as_mut()
+            .expect("present until replaced")
+            .conn()
+            .pragma_update(None, "synchronous", "OFF")?;
+        Ok(Box::new(staged))
     }
 
     fn erase_all(&self) -> StoreResult<()> {
