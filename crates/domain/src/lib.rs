@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod mandate;
 pub mod model;
 pub mod money;
+pub mod password;
 pub mod period;
 pub mod rates;
 pub mod text;

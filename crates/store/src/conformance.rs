@@ -155,6 +155,11 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("sessions_expire_and_end", sessions_expire_and_end),
     ("api_tokens_are_revoked", api_tokens_are_revoked),
     (
+        "api_tokens_expire_and_are_capped",
+        api_tokens_expire_and_are_capped,
+    ),
+    ("sign_ins_end_together", sign_ins_end_together),
+    (
         "table_counts_lists_every_table",
         table_counts_lists_every_table,
     ),
@@ -3740,16 +3745,40 @@ pub fn sessions_expire_and_end(store: &dyn Store) {
 }
 
 /// A token has an owner until revoked; only its owner revokes it, once.
+fn new_token(
+    username: &str,
+    hash: &str,
+    created: &str,
+    expires: &str,
+    max_live: u32,
+) -> crate::NewApiToken {
+    crate::NewApiToken {
+        username: username.into(),
+        name: "reports".into(),
+        token_hash: hash.into(),
+        created_at: created.into(),
+        expires_at: expires.into(),
+        max_live,
+    }
+}
+
 pub fn api_tokens_are_revoked(store: &dyn Store) {
     ok(store.migrate(), "migrate");
     ok(store.save_user(&user_fixture("mc.head")), "save_user");
     ok(store.save_user(&user_fixture("brs.head")), "save_user");
     let id = ok(
-        store.create_api_token("mc.head", "reports", "hash-1", "2026-11-29T10:00:00Z"),
+        store.create_api_token(&new_token(
+            "mc.head",
+            "hash-1",
+            "2026-11-29T10:00:00Z",
+            "2027-02-27T10:00:00Z",
+            20,
+        )),
         "create_api_token",
     );
+    let now = "2026-11-29T10:30:00Z";
     assert_eq!(
-        ok(store.api_token_owner("hash-1"), "owner").as_deref(),
+        ok(store.api_token_owner("hash-1", now), "owner").as_deref(),
         Some("mc.head")
     );
     assert!(!ok(
@@ -3764,12 +3793,87 @@ pub fn api_tokens_are_revoked(store: &dyn Store) {
         store.revoke_api_token("mc.head", id, "2026-11-29T12:00:00Z"),
         "twice"
     ));
-    assert_eq!(ok(store.api_token_owner("hash-1"), "owner"), None);
+    assert_eq!(ok(store.api_token_owner("hash-1", now), "owner"), None);
     let listed = ok(store.api_tokens("mc.head"), "api_tokens");
     assert_eq!(listed.len(), 1);
     assert_eq!(
         listed[0].revoked_at.as_deref(),
         Some("2026-11-29T11:00:00Z")
     );
+    assert_eq!(
+        listed[0].expires_at.as_deref(),
+        Some("2027-02-27T10:00:00Z")
+    );
     assert!(ok(store.api_tokens("brs.head"), "api_tokens").is_empty());
+}
+
+/// A token is refused from its expiry on, and an owner holds at most `max_live` live tokens
+/// (revoked and expired ones do not count).
+pub fn api_tokens_expire_and_are_capped(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    ok(store.save_user(&user_fixture("mc.head")), "save_user");
+    let day = |d: u32| format!("2026-11-{d:02}T10:00:00Z");
+    ok(
+        store.create_api_token(&new_token("mc.head", "old", &day(1), &day(5), 2)),
+        "create",
+    );
+    assert!(ok(store.api_token_owner("old", &day(4)), "owner").is_some());
+    assert_eq!(ok(store.api_token_owner("old", &day(5)), "owner"), None);
+    // On the 3rd the first is live: a second fits, a third does not.
+    ok(
+        store.create_api_token(&new_token("mc.head", "second", &day(3), &day(20), 2)),
+        "create",
+    );
+    match store.create_api_token(&new_token("mc.head", "third", &day(3), &day(20), 2)) {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("the cap should refuse a third live token: {other:?}"),
+    }
+    assert_eq!(ok(store.api_token_owner("third", &day(4)), "owner"), None);
+    // Once the first has expired, there is room again.
+    ok(
+        store.create_api_token(&new_token("mc.head", "third", &day(6), &day(20), 2)),
+        "create after expiry",
+    );
+    assert_eq!(ok(store.api_tokens("mc.head"), "api_tokens").len(), 3);
+}
+
+/// After a password change every session of the user ends and every live token is revoked;
+/// other users keep theirs.
+pub fn sign_ins_end_together(store: &dyn Store) {
+    ok(store.migrate(), "migrate");
+    ok(store.save_user(&user_fixture("mc.head")), "save_user");
+    ok(store.save_user(&user_fixture("brs.head")), "save_user");
+    for (user, hash) in [("mc.head", "s1"), ("mc.head", "s2"), ("brs.head", "s3")] {
+        ok(
+            store.create_session(&SessionRecord {
+                token_hash: hash.into(),
+                username: user.into(),
+                csrf_token: "csrf".into(),
+                created_at: "2026-11-29T10:00:00Z".into(),
+                expires_at: "2026-11-29T18:00:00Z".into(),
+            }),
+            "create_session",
+        );
+    }
+    let (created, expires) = ("2026-11-29T10:00:00Z", "2027-02-27T10:00:00Z");
+    for (user, hash) in [("mc.head", "t1"), ("mc.head", "t2"), ("brs.head", "t3")] {
+        ok(
+            store.create_api_token(&new_token(user, hash, created, expires, 20)),
+            "create_api_token",
+        );
+    }
+    assert_eq!(
+        ok(store.end_sign_ins("mc.head", "2026-11-29T11:00:00Z"), "end"),
+        (2, 2)
+    );
+    let now = "2026-11-29T11:30:00Z";
+    assert!(ok(store.session("s1"), "session").is_none());
+    assert!(ok(store.session("s2"), "session").is_none());
+    assert!(ok(store.session("s3"), "session").is_some());
+    assert_eq!(ok(store.api_token_owner("t1", now), "owner"), None);
+    assert_eq!(ok(store.api_token_owner("t2", now), "owner"), None);
+    assert_eq!(
+        ok(store.api_token_owner("t3", now), "owner").as_deref(),
+        Some("brs.head")
+    );
 }

@@ -472,6 +472,23 @@ pub struct ApiTokenRecord {
     pub name: String,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    /// `YYYY-MM-DDTHH:MM:SSZ` (UTC): the token is refused from then on. A token without one
+    /// (restored from before schema version 6 without a readable creation time) is refused.
+    pub expires_at: Option<String>,
+}
+
+/// A personal API token to record (its secret's hash), and how many live tokens its owner may
+/// hold with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApiToken {
+    pub username: String,
+    pub name: String,
+    pub token_hash: String,
+    /// `YYYY-MM-DDTHH:MM:SSZ` (UTC), as `expires_at`: live tokens are counted at this time.
+    pub created_at: String,
+    pub expires_at: String,
+    /// Refused with `Conflict` when the owner already holds this many live tokens.
+    pub max_live: u32,
 }
 
 /// One event of the audit trail.
@@ -681,18 +698,19 @@ pub trait Store: Send + Sync {
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    /// Records a personal API token (its hash) and returns its id.
-    fn create_api_token(
-        &self,
-        username: &str,
-        name: &str,
-        token_hash: &str,
-        created_at: &str,
-    ) -> StoreResult<i64>;
+    /// Records a personal API token (its hash) and returns its id; in the same transaction,
+    /// refuses with `Conflict` an owner who already holds `max_live` live tokens (neither
+    /// revoked nor expired at `created_at`).
+    fn create_api_token(&self, token: &NewApiToken) -> StoreResult<i64>;
     /// A user's tokens, revoked ones included, by id.
     fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>>;
     /// Revokes one of `username`'s tokens; false when they have no such live token.
     fn revoke_api_token(&self, username: &str, id: i64, at: &str) -> StoreResult<bool>;
-    /// The owner of a live (not revoked) token.
-    fn api_token_owner(&self, token_hash: &str) -> StoreResult<Option<String>>;
+    /// The owner of a live token: not revoked, and expiring after `now`
+    /// (`YYYY-MM-DDTHH:MM:SSZ`).
+    fn api_token_owner(&self, token_hash: &str, now: &str) -> StoreResult<Option<String>>;
+    /// Ends every way `username` is signed in, in one transaction: their sessions are deleted
+    /// and their live tokens revoked at `at` (after a password change). Returns how many of
+    /// each.
+    fn end_sign_ins(&self, username: &str, at: &str) -> StoreResult<(u64, u64)>;
 }

@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_postgres_3.sql"),
     include_str!("schema_postgres_4.sql"),
     include_str!("schema_postgres_5.sql"),
+    include_str!("schema_postgres_6.sql"),
 ];
 
 /// PostgreSQL's own steps, each with the schema version after which it runs. They change how
@@ -2373,18 +2374,36 @@ impl Store for PostgresStore {
         })
     }
 
-    fn create_api_token(
-        &self,
-        username: &str,
-        name: &str,
-        token_hash: &str,
-        created_at: &str,
-    ) -> StoreResult<i64> {
+    fn create_api_token(&self, t: &NewApiToken) -> StoreResult<i64> {
         self.write(|c| {
+            // One owner's tokens are counted and added one writer at a time.
+            c.execute(
+                "SELECT 1 FROM users WHERE username = $1 FOR UPDATE",
+                &[&t.username],
+            )?;
+            let live: i64 = c
+                .query_one(
+                    "SELECT count(*) FROM api_tokens WHERE username = $1 \
+                     AND revoked_at IS NULL AND expires_at > $2",
+                    &[&t.username, &t.created_at],
+                )?
+                .try_get(0)?;
+            if live >= i64::from(t.max_live) {
+                return Err(StoreError::Conflict(format!(
+                    "{} already holds {live} live tokens, the most one may hold; revoke one first",
+                    t.username
+                )));
+            }
             Ok(c.query_one(
-                "INSERT INTO api_tokens (username, name, token_hash, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
-                &[&username, &name, &token_hash, &created_at],
+                "INSERT INTO api_tokens (username, name, token_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[
+                    &t.username,
+                    &t.name,
+                    &t.token_hash,
+                    &t.created_at,
+                    &t.expires_at,
+                ],
             )?
             .try_get(0)?)
         })
@@ -2393,7 +2412,7 @@ impl Store for PostgresStore {
     fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
         self.read(|c| {
             c.query(
-                "SELECT id, username, name, created_at, revoked_at FROM api_tokens \
+                "SELECT id, username, name, created_at, revoked_at, expires_at FROM api_tokens \
                  WHERE username = $1 ORDER BY id",
                 &[&username],
             )?
@@ -2405,6 +2424,7 @@ impl Store for PostgresStore {
                     name: r.try_get(2)?,
                     created_at: r.try_get(3)?,
                     revoked_at: r.try_get(4)?,
+                    expires_at: r.try_get(5)?,
                 })
             })
             .collect()
@@ -2421,14 +2441,26 @@ impl Store for PostgresStore {
         })
     }
 
-    fn api_token_owner(&self, token_hash: &str) -> StoreResult<Option<String>> {
+    fn api_token_owner(&self, token_hash: &str, now: &str) -> StoreResult<Option<String>> {
         self.read(|c| {
             c.query_opt(
-                "SELECT username FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
-                &[&token_hash],
+                "SELECT username FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
+                 AND expires_at > $2",
+                &[&token_hash, &now],
             )?
             .map(|r| Ok(r.try_get(0)?))
             .transpose()
+        })
+    }
+
+    fn end_sign_ins(&self, username: &str, at: &str) -> StoreResult<(u64, u64)> {
+        self.write(|c| {
+            let sessions = c.execute("DELETE FROM sessions WHERE username = $1", &[&username])?;
+            let tokens = c.execute(
+                "UPDATE api_tokens SET revoked_at = $2 WHERE username = $1 AND revoked_at IS NULL",
+                &[&username, &at],
+            )?;
+            Ok((sessions, tokens))
         })
     }
 }

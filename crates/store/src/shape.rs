@@ -390,6 +390,7 @@ pub const SHAPES: &[TableShape] = &[
             col("token_hash", Text),
             col("created_at", Timestamp),
             null("revoked_at", Timestamp),
+            null("expires_at", Timestamp),
         ],
         primary_key: &["id"],
     },

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_sqlite_3.sql"),
     include_str!("schema_sqlite_4.sql"),
     include_str!("schema_sqlite_5.sql"),
+    include_str!("schema_sqlite_6.sql"),
 ];
 
 pub struct SqliteStore {
@@ -1940,19 +1941,31 @@ impl Store for SqliteStore {
         })
     }
 
-    fn create_api_token(
-        &self,
-        username: &str,
-        name: &str,
-        token_hash: &str,
-        created_at: &str,
-    ) -> StoreResult<i64> {
+    fn create_api_token(&self, t: &NewApiToken) -> StoreResult<i64> {
         self.write(|c| {
+            let live: i64 = c
+                .prepare_cached(
+                    "SELECT count(*) FROM api_tokens WHERE username = ?1 \
+                     AND revoked_at IS NULL AND expires_at > ?2",
+                )?
+                .query_row(params![t.username, t.created_at], |r| r.get(0))?;
+            if live >= i64::from(t.max_live) {
+                return Err(StoreError::Conflict(format!(
+                    "{} already holds {live} live tokens, the most one may hold; revoke one first",
+                    t.username
+                )));
+            }
             c.prepare_cached(
-                "INSERT INTO api_tokens (username, name, token_hash, created_at) \
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO api_tokens (username, name, token_hash, created_at, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![username, name, token_hash, created_at])?;
+            .execute(params![
+                t.username,
+                t.name,
+                t.token_hash,
+                t.created_at,
+                t.expires_at
+            ])?;
             Ok(c.last_insert_rowid())
         })
     }
@@ -1960,7 +1973,7 @@ impl Store for SqliteStore {
     fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
         let c = self.reader();
         let mut stmt = c.prepare_cached(
-            "SELECT id, username, name, created_at, revoked_at FROM api_tokens \
+            "SELECT id, username, name, created_at, revoked_at, expires_at FROM api_tokens \
              WHERE username = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([username], |r| {
@@ -1970,6 +1983,7 @@ impl Store for SqliteStore {
                 name: r.get(2)?,
                 created_at: r.get(3)?,
                 revoked_at: r.get(4)?,
+                expires_at: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -1987,15 +2001,31 @@ impl Store for SqliteStore {
         })
     }
 
-    fn api_token_owner(&self, token_hash: &str) -> StoreResult<Option<String>> {
+    fn api_token_owner(&self, token_hash: &str, now: &str) -> StoreResult<Option<String>> {
         let c = self.reader();
         let found = c
             .prepare_cached(
-                "SELECT username FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
+                "SELECT username FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL \
+                 AND expires_at > ?2",
             )?
-            .query_row([token_hash], |r| r.get(0))
+            .query_row([token_hash, now], |r| r.get(0))
             .optional()?;
         Ok(found)
+    }
+
+    fn end_sign_ins(&self, username: &str, at: &str) -> StoreResult<(u64, u64)> {
+        self.write(|c| {
+            let sessions = c
+                .prepare_cached("DELETE FROM sessions WHERE username = ?1")?
+                .execute([username])?;
+            let tokens = c
+                .prepare_cached(
+                    "UPDATE api_tokens SET revoked_at = ?2 \
+                     WHERE username = ?1 AND revoked_at IS NULL",
+                )?
+                .execute([username, at])?;
+            Ok((sessions as u64, tokens as u64))
+        })
     }
 }
 

@@ -80,6 +80,8 @@ on_file!(
     users_round_trip,
     sessions_expire_and_end,
     api_tokens_are_revoked,
+    api_tokens_expire_and_are_capped,
+    sign_ins_end_together,
     table_counts_lists_every_table,
 );
 

@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{
-    authenticate, check_csrf, new_secret, now_rfc3339, secret_hash, ApiCaller, Caller,
+    check_csrf, issue_token, now_rfc3339, sign_in, ApiCaller, Caller, ClientAddr, SignIn,
 };
 use crate::cooperation;
 use crate::error::{ApiResult, Problem, ProblemDocument};
@@ -202,50 +202,55 @@ pub struct TokenIssued {
     /// Send as `Authorization: Bearer <token>`. Shown once: the server keeps only its hash.
     pub token: String,
     pub id: i64,
+    /// When the token stops working (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
+    pub expires_at: String,
+}
+
+impl From<crate::auth::IssuedToken> for TokenIssued {
+    fn from(t: crate::auth::IssuedToken) -> TokenIssued {
+        TokenIssued {
+            token: t.secret,
+            id: t.id,
+            expires_at: t.expires_at,
+        }
+    }
 }
 
 /// Exchanges a username and password for a personal API token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = Credentials,
     responses((status = 201, body = TokenIssued),
               (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
-              (status = 429, body = ProblemDocument, content_type = "application/problem+json")))]
+              (status = 409, description = "the user already holds the most live tokens one may hold",
+               body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 429, description = "too many failed sign-ins from this client or on this account",
+               body = ProblemDocument, content_type = "application/problem+json",
+               headers(("Retry-After" = u64, description = "seconds to wait")))))]
 async fn token(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Body(c): Body<Credentials>,
 ) -> ApiResult<(StatusCode, Json<TokenIssued>)> {
-    if !state.sign_in_allowed(&c.username) {
-        return Err(Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many failed sign-ins; wait a quarter of an hour",
-        ));
-    }
-    let (username, password) = (c.username.clone(), c.password);
-    let user = state
-        .run(move |s| authenticate(s, &username, &password))
-        .await?;
-    let Some(user) = user else {
-        state.sign_in_failed(&c.username);
-        return Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "the username or password is wrong",
-        ));
+    let user = match sign_in(&state, client, &c.username, &c.password, "api").await? {
+        SignIn::Accepted(user) => user,
+        SignIn::Refused => {
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "the username or password is wrong",
+            ))
+        }
+        SignIn::Throttled(t) => {
+            let seconds = t.retry_after_secs();
+            return Err(Problem::too_many(
+                format!("too many failed sign-ins; try again in {seconds} s"),
+                seconds,
+            ));
+        }
     };
-    state.sign_in_succeeded(&c.username);
-    let secret = new_secret();
-    let hash = secret_hash(&secret);
-    let id = state
-        .run(move |s| {
-            let id = s.create_api_token(&user.username, "sign-in", &hash, &now_rfc3339())?;
-            s.audit(
-                &user.username,
-                "token.create",
-                &format!("token {id}"),
-                &json!({"name": "sign-in"}),
-            )?;
-            Ok(id)
-        })
+    let settings = state.settings().clone();
+    let issued = state
+        .run(move |s| issue_token(s, &settings, &user.username, "sign-in", None))
         .await?;
-    Ok((StatusCode::CREATED, Json(TokenIssued { token: secret, id })))
+    Ok((StatusCode::CREATED, Json(TokenIssued::from(issued))))
 }
 
 /// The caller: username, roles, and the organisations they act for.
@@ -272,12 +277,20 @@ async fn list_tokens(
 pub struct NewToken {
     /// What the token is for, e.g. `monthly import script`.
     pub name: String,
+    /// How many days it lives (default 90; at most 366).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 366)]
+    pub expires_in_days: Option<u32>,
 }
 
 /// Creates a personal API token; its secret is in the answer, once.
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "auth", security(("token" = [])),
     request_body = NewToken,
     responses((status = 201, body = TokenIssued),
+              (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+              (status = 409, description = "the caller already holds the most live tokens one may hold",
+               body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn create_token(
     State(state): State<AppState>,
@@ -293,21 +306,12 @@ async fn create_token(
             "name the token (1 to 200 characters)",
         ));
     }
-    let secret = new_secret();
-    let hash = secret_hash(&secret);
-    let id = state
-        .run(move |s| {
-            let id = s.create_api_token(c.username(), &name, &hash, &now_rfc3339())?;
-            s.audit(
-                c.username(),
-                "token.create",
-                &format!("token {id}"),
-                &json!({"after": {"name": name}}),
-            )?;
-            Ok(id)
-        })
+    let settings = state.settings().clone();
+    let days = t.expires_in_days;
+    let issued = state
+        .run(move |s| issue_token(s, &settings, c.username(), &name, days))
         .await?;
-    Ok((StatusCode::CREATED, Json(TokenIssued { token: secret, id })))
+    Ok((StatusCode::CREATED, Json(TokenIssued::from(issued))))
 }
 
 /// Revokes one of the caller's tokens.

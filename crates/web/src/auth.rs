@@ -18,7 +18,7 @@ use synergies_i18n::Lang;
 use synergies_store::{SessionRecord, Store, UserRecord};
 
 use crate::error::Problem;
-use crate::state::AppState;
+use crate::state::{AppState, Throttled};
 
 pub const SESSION_COOKIE: &str = "synergies_session";
 pub const LANG_COOKIE: &str = "synergies_lang";
@@ -133,7 +133,7 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Call
         let hash = secret_hash(token);
         return state
             .run(move |store| {
-                let Some(username) = store.api_token_owner(&hash)? else {
+                let Some(username) = store.api_token_owner(&hash, &utc_stamp(Utc::now()))? else {
                     return Ok(None);
                 };
                 Ok(store
@@ -183,6 +183,68 @@ pub fn authenticate(
             Ok(None)
         }
     }
+}
+
+/// How a sign-in went.
+pub enum SignIn {
+    Accepted(UserRecord),
+    /// The username or password is wrong (which of the two is not told).
+    Refused,
+    /// Too many failures: wait.
+    Throttled(Throttled),
+}
+
+/// Signs `username` in from `client` through the throttle (see [`AppState::sign_in_allowed`]),
+/// and records what happened: a failed sign-in, and the start of a wait, are audit events
+/// (the username tried, the client, the face; never the password); every refusal is also in
+/// the request log.
+pub async fn sign_in(
+    state: &AppState,
+    client: std::net::IpAddr,
+    username: &str,
+    password: &str,
+    face: &'static str,
+) -> Result<SignIn, Problem> {
+    if let Err(t) = state.sign_in_allowed(client, username) {
+        tracing::warn!(%client, username, face, retry_after = t.retry_after_secs(), "sign-in throttled");
+        return Ok(SignIn::Throttled(t));
+    }
+    let (name, pass) = (username.to_string(), password.to_string());
+    let user = state.run(move |s| authenticate(s, &name, &pass)).await?;
+    if let Some(user) = user {
+        state.sign_in_succeeded(client, username);
+        return Ok(SignIn::Accepted(user));
+    }
+    let started = state.sign_in_failed(client, username);
+    tracing::warn!(%client, username, face, "sign-in failed");
+    let name = username.to_string();
+    state
+        .run(move |s| {
+            // Bounded: a name longer than any username is cut.
+            let subject: String = name.chars().take(100).collect();
+            s.audit(
+                "anonymous",
+                "sign_in.failed",
+                &subject,
+                &serde_json::json!({ "client": client.to_string(), "face": face }),
+            )?;
+            if let Some(t) = started {
+                s.audit(
+                    "anonymous",
+                    "sign_in.throttled",
+                    &subject,
+                    &serde_json::json!({
+                        "client": client.to_string(),
+                        "face": face,
+                        "throttled": t.what(),
+                        "retry_after_seconds": t.retry_after_secs(),
+                    }),
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(SignIn::Refused)
 }
 
 const DUMMY_HASH: &str =
@@ -265,4 +327,174 @@ pub fn check_csrf(caller: &Caller, sent: Option<&str>) -> Result<(), Problem> {
 
 pub fn now_rfc3339() -> String {
     Utc::now().to_rfc3339()
+}
+
+/// A time as the store compares it: `YYYY-MM-DDTHH:MM:SSZ`, UTC.
+pub fn utc_stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A new personal API token.
+pub struct IssuedToken {
+    pub secret: String,
+    pub id: i64,
+    pub expires_at: String,
+}
+
+/// Makes a personal API token for `username`, living `days` (the settings' default when
+/// `None`; at most their maximum), within the settings' cap of live tokens per user, with its
+/// audit event. Every face that makes tokens goes through here.
+pub fn issue_token(
+    store: &dyn Store,
+    settings: &crate::state::Settings,
+    username: &str,
+    name: &str,
+    days: Option<u32>,
+) -> Result<IssuedToken, Problem> {
+    let max_days = settings.max_token_lifetime.as_secs() / 86_400;
+    let lifetime = match days {
+        None => settings.token_lifetime,
+        Some(d) if d >= 1 && u64::from(d) <= max_days => {
+            std::time::Duration::from_secs(u64::from(d) * 86_400)
+        }
+        Some(_) => {
+            return Err(Problem::field(
+                "expires_in_days",
+                format!("a token lives from 1 to {max_days} days"),
+            ))
+        }
+    };
+    let now = Utc::now();
+    let expires = now + chrono::Duration::from_std(lifetime).map_err(Problem::internal)?;
+    let secret = new_secret();
+    let token = synergies_store::NewApiToken {
+        username: username.to_string(),
+        name: name.to_string(),
+        token_hash: secret_hash(&secret),
+        created_at: utc_stamp(now),
+        expires_at: utc_stamp(expires),
+        max_live: u32::try_from(settings.max_tokens_per_user).unwrap_or(u32::MAX),
+    };
+    let id = store.create_api_token(&token)?;
+    store.audit(
+        username,
+        "token.create",
+        &format!("token {id}"),
+        &serde_json::json!({"after": {"name": name, "expires_at": token.expires_at}}),
+    )?;
+    Ok(IssuedToken {
+        secret,
+        id,
+        expires_at: token.expires_at,
+    })
+}
+
+/// The address of the client: the peer of the connection (never a header it sends, which it
+/// could choose freely). A router served without connection information (`Router::oneshot`)
+/// puts every client at the unspecified address, which is throttled as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_addr(parts)))
+    }
+}
+
+pub fn client_addr(parts: &Parts) -> std::net::IpAddr {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// Where a redirect that takes its target from the request (`next=…`) may go: a path of this
+/// site only. Anything else is `/`. A browser reads `//host`, `/\host` and `/<TAB>/host` as
+/// another site, so the target must start with one `/` followed by something other than `/`
+/// or `\`, and hold no backslash nor control character, neither as given nor once
+/// percent-decoded (again and again, as a chain of redirects might); as given, it is
+/// printable ASCII.
+pub fn local_redirect(next: &str) -> String {
+    /// Starts with one `/`, then neither `/` nor `\`; no backslash or control character.
+    fn local(p: &str) -> bool {
+        let b = p.as_bytes();
+        b.first() == Some(&b'/')
+            && !matches!(b.get(1), Some(b'/' | b'\\'))
+            && !p.chars().any(|c| c == '\\' || c.is_control())
+    }
+    // As sent in `Location`: printable ASCII only (pages' own links are percent-encoded).
+    if !next.bytes().all(|c| c.is_ascii_graphic()) {
+        return "/".into();
+    }
+    let mut current = next.to_string();
+    for _ in 0..4 {
+        if !local(&current) {
+            return "/".into();
+        }
+        let decoded = percent_decode(&current);
+        if decoded == current {
+            return next.to_string();
+        }
+        current = decoded;
+    }
+    // Encoded more deeply than any page of this site would be.
+    "/".into()
+}
+
+/// `%XX` sequences decoded to their bytes (invalid UTF-8 becomes U+FFFD).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_redirect;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        for ok in [
+            "/",
+            "/agreements",
+            "/funds/BC?x=1",
+            "/deliveries?agreement=A%20B",
+        ] {
+            assert_eq!(local_redirect(ok), ok);
+        }
+        for bad in [
+            "",
+            "x",
+            "//host",
+            "/\\host/",
+            "/\t/host",
+            "\t/host",
+            "/%5Chost",
+            "/%2F/host",
+            "/%252F/host",
+            "/%09/host",
+            "https://host/",
+            "/é",
+            "/ /host",
+            "/a\\b",
+        ] {
+            assert_eq!(local_redirect(bad), "/", "{bad:?}");
+        }
+    }
 }

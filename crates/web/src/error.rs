@@ -19,6 +19,8 @@ pub struct Problem {
     pub detail: String,
     /// The input field the problem is about, when there is one (forms show it there).
     pub field: Option<String>,
+    /// Seconds to wait before trying again (`Retry-After`), for a 429.
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -27,6 +29,15 @@ impl Problem {
             status,
             detail: detail.into(),
             field: None,
+            retry_after: None,
+        }
+    }
+
+    /// Too many attempts: try again in `seconds`.
+    pub fn too_many(detail: impl Into<String>, seconds: u64) -> Problem {
+        Problem {
+            retry_after: Some(seconds),
+            ..Problem::new(StatusCode::TOO_MANY_REQUESTS, detail)
         }
     }
 
@@ -44,6 +55,7 @@ impl Problem {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             detail: detail.into(),
             field: Some(field.to_string()),
+            retry_after: None,
         }
     }
 
@@ -100,12 +112,18 @@ impl IntoResponse for Problem {
             field: self.field.clone(),
         };
         let body = serde_json::to_vec(&doc).unwrap_or_default();
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

@@ -614,7 +614,9 @@ pub struct NewUser {
     pub username: String,
     #[serde(default)]
     pub display_name: String,
-    /// At least 12 characters. Leave out when changing only the roles.
+    /// At least 12 characters, not a common password, a pattern or the user's own name.
+    /// Leave out when changing only the roles. A new password ends the user's sessions and
+    /// revokes their tokens.
     #[serde(default)]
     pub password: Option<String>,
     /// Roles held: `[{"role": "finance", "organisation": "MC"}, {"role": "auditor", "organisation": null}]`.
@@ -660,24 +662,42 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
         }
     }
     let before = store.user(username)?;
+    let display_name = if new.display_name.trim().is_empty() {
+        username.to_string()
+    } else {
+        new.display_name.trim().to_string()
+    };
     let password_hash = match (&new.password, &before) {
-        (Some(p), _) if p.chars().count() >= 12 => hash_password(p)?,
-        (Some(_), _) => {
-            return Err(Problem::field(
-                "password",
-                "a password has at least 12 characters",
-            ))
+        (Some(p), _) => {
+            synergies_domain::password::check_password(p, username, &display_name)
+                .map_err(|e| Problem::field("password", e.to_string()))?;
+            hash_password(p)?
         }
         (None, Some(b)) => b.password_hash.clone(),
         (None, None) => return Err(Problem::field("password", "a new user needs a password")),
     };
+    // At least one active administrator always remains.
+    let was_admin = before
+        .as_ref()
+        .is_some_and(|b| b.active && b.grants.iter().any(|g| g.role == Role::Admin));
+    let stays_admin = new.active && new.grants.iter().any(|g| g.role == Role::Admin);
+    if was_admin && !stays_admin {
+        let others = store
+            .users()?
+            .into_iter()
+            .filter(|u| u.username != username && u.active)
+            .any(|u| u.grants.iter().any(|g| g.role == Role::Admin));
+        if !others {
+            return Err(Problem::field(
+                "grants",
+                format!("{username} is the only active administrator: make someone else one first"),
+            ));
+        }
+    }
+    let password_changed = new.password.is_some() && before.is_some();
     let user = UserRecord {
         username: username.to_string(),
-        display_name: if new.display_name.trim().is_empty() {
-            username.to_string()
-        } else {
-            new.display_name.trim().to_string()
-        },
+        display_name,
         password_hash,
         grants: new.grants.clone(),
         active: new.active,
@@ -686,7 +706,27 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
             .map(|b| b.created_at.clone())
             .unwrap_or_else(now_rfc3339),
     };
+    // A new password, or a user made inactive, ends every session and token first: if what
+    // follows fails, the user signs in again, and nothing stays open with the old password.
+    let ended = if password_changed || (before.is_some() && !user.active) {
+        Some(store.end_sign_ins(username, &crate::auth::utc_stamp(chrono::Utc::now()))?)
+    } else {
+        None
+    };
     store.save_user(&user)?;
+    // The audit event tells that the password changed (never the password or its hash).
+    let mut after = json!(user);
+    let mut before_doc = json!(before);
+    if new.password.is_some() {
+        after["password"] = json!(if before.is_some() { "changed" } else { "set" });
+        if before.is_some() {
+            before_doc["password"] = json!("previous");
+        }
+    }
+    if let Some((sessions, tokens)) = ended {
+        after["ended_sessions"] = json!(sessions);
+        after["revoked_tokens"] = json!(tokens);
+    }
     store.audit(
         caller.username(),
         if before.is_some() {
@@ -695,7 +735,7 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
             "user.create"
         },
         username,
-        &json!({ "before": before, "after": user }),
+        &json!({ "before": before_doc, "after": after }),
     )?;
     Ok(user)
 }

@@ -20,8 +20,8 @@ use synergies_i18n::{FluentValue, Lang};
 use synergies_store::{ApiTokenRecord, AuditEvent, AuditFilter, DeliveryFilter, Page, UserRecord};
 
 use crate::auth::{
-    authenticate, caller, check_csrf, language, new_secret, now_rfc3339, open_session, secret_hash,
-    session_cookie, Caller, LANG_COOKIE, SESSION_COOKIE,
+    caller, check_csrf, issue_token, language, now_rfc3339, open_session, secret_hash,
+    session_cookie, sign_in, Caller, ClientAddr, SignIn, LANG_COOKIE, SESSION_COOKIE,
 };
 use crate::error::Problem;
 use crate::ops::{self, NewAgreement, NewDelivery, NewLine, NewParticipant};
@@ -236,11 +236,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::SignIn(next) => {
-                let next = if next.starts_with('/') {
-                    next
-                } else {
-                    "/".into()
-                };
+                let next = crate::auth::local_redirect(&next);
                 Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
             }
             PageError::Problem(p, lang, caller) => {
@@ -312,7 +308,7 @@ struct LoginPage {
 async fn login_page(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
     render(&LoginPage {
         c: Chrome::new(language(&headers), None, "/login"),
-        next: q.next,
+        next: crate::auth::local_redirect(&q.next),
         username: String::new(),
         error: String::new(),
     })
@@ -332,6 +328,7 @@ pub struct LoginForm {
 /// cookies and the throttle guard it.
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -341,48 +338,42 @@ async fn login(
             status,
             render(&LoginPage {
                 c: Chrome::new(lang, None, "/login"),
-                next: f.next.clone(),
+                next: crate::auth::local_redirect(&f.next),
                 username: f.username.clone(),
                 error,
             }),
         )
             .into_response()
     };
-    if !state.sign_in_allowed(&f.username) {
-        return again(
-            Tr(lang).get("login-throttled"),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    let (username, password) = (f.username.clone(), f.password.clone());
+    let user = match sign_in(&state, client, &f.username, &f.password, "page").await {
+        Ok(SignIn::Accepted(user)) => user,
+        Ok(SignIn::Refused) => {
+            return again(Tr(lang).get("login-failed"), StatusCode::UNAUTHORIZED)
+        }
+        Ok(SignIn::Throttled(t)) => {
+            let mut r = again(
+                Tr(lang).get("login-throttled"),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            r.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, t.retry_after_secs().into());
+            return r;
+        }
+        Err(p) => return p.into_response(),
+    };
     let lifetime = state.settings().session_lifetime;
-    let signed_in = state
-        .run(move |s| match authenticate(s, &username, &password)? {
-            Some(user) => Ok(Some(open_session(s, &user.username, lifetime)?)),
-            None => Ok(None),
-        })
+    let opened = state
+        .run(move |s| open_session(s, &user.username, lifetime))
         .await;
-    match signed_in {
-        Ok(Some(secret)) => {
-            state.sign_in_succeeded(&f.username);
-            let next = if f.next.starts_with('/') && !f.next.starts_with("//") {
-                f.next.clone()
-            } else {
-                "/".into()
-            };
-            (
-                StatusCode::SEE_OTHER,
-                [
-                    (LOCATION, next),
-                    (SET_COOKIE, session_cookie(&secret, &state)),
-                ],
-            )
-                .into_response()
-        }
-        Ok(None) => {
-            state.sign_in_failed(&f.username);
-            again(Tr(lang).get("login-failed"), StatusCode::UNAUTHORIZED)
-        }
+    match opened {
+        Ok(secret) => (
+            StatusCode::SEE_OTHER,
+            [
+                (LOCATION, crate::auth::local_redirect(&f.next)),
+                (SET_COOKIE, session_cookie(&secret, &state)),
+            ],
+        )
+            .into_response(),
         Err(p) => p.into_response(),
     }
 }
@@ -416,11 +407,7 @@ async fn logout(
 
 /// Remembers the chosen language in a cookie and goes back to the page.
 async fn switch_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
-    let next = if q.next.starts_with('/') && !q.next.starts_with("//") {
-        q.next
-    } else {
-        "/".into()
-    };
+    let next = crate::auth::local_redirect(&q.next);
     match Lang::parse(&code) {
         Some(lang) => (
             StatusCode::SEE_OTHER,
@@ -1779,6 +1766,8 @@ pub struct TokenForm {
     csrf: String,
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    expires_in_days: String,
 }
 
 async fn create_token(
@@ -1794,21 +1783,22 @@ async fn create_token(
             "name the token (1 to 200 characters)",
         )));
     }
-    let secret = new_secret();
-    let hash = secret_hash(&secret);
+    let days = match f.expires_in_days.trim() {
+        "" => None,
+        d => Some(d.parse::<u32>().map_err(|_| {
+            pc.problem(Problem::field(
+                "expires_in_days",
+                "the days a token lives are a whole number",
+            ))
+        })?),
+    };
     let username = pc.caller.user.username.clone();
-    run(&state, &pc, move |s| {
-        let id = s.create_api_token(&username, &name, &hash, &now_rfc3339())?;
-        s.audit(
-            &username,
-            "token.create",
-            &format!("token {id}"),
-            &serde_json::json!({"after": {"name": name}}),
-        )?;
-        Ok(())
+    let settings = state.settings().clone();
+    let issued = run(&state, &pc, move |s| {
+        issue_token(s, &settings, &username, &name, days)
     })
     .await?;
-    account_page(&state, &pc, secret).await
+    account_page(&state, &pc, issued.secret).await
 }
 
 async fn revoke_token(

@@ -1737,7 +1737,13 @@ fn every_answer_carries_the_security_headers() {
 
 #[test]
 fn the_sign_in_throttle_stops_guessing() {
-    let s = Server::start();
+    // A long first wait, so that the test never depends on how fast it runs; the throttle per
+    // client is tested in `security.rs`, with clients of several addresses.
+    let s = Server::start_with(synergies_web::Settings {
+        sign_in_delay: std::time::Duration::from_secs(600),
+        free_failures_per_client: 50,
+        ..synergies_web::Settings::default()
+    });
     let login = |user: &str, password: &str| {
         s.post(
             None,
@@ -1752,9 +1758,16 @@ fn the_sign_in_throttle_stops_guessing() {
             "no hint which part was wrong: {detail}"
         );
     }
-    // Even the right password is refused now.
-    let detail = login("brs.head", PASSWORD).problem(429);
+    // The client that guessed must wait now, even with the right password, and is told how
+    // long.
+    let r = login("brs.head", PASSWORD);
+    let detail = r.problem(429);
     assert!(!detail.is_empty());
+    let wait: u64 = r
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((1..=600).contains(&wait), "{wait}");
     login("brs.head", "wrong password").problem(429);
     // No header the client sends resets the count.
     let body = serde_json::to_vec(&json!({"username": "brs.head", "password": PASSWORD})).unwrap();
@@ -1775,7 +1788,7 @@ fn the_sign_in_throttle_stops_guessing() {
     let unknown = login("nobody", "whatever").problem(401);
     let wrong = login("mc.head", "whatever").problem(401);
     assert_eq!(unknown, wrong);
-    // A successful sign-in forgets earlier failures.
+    // A successful sign-in forgets the account's earlier failures.
     for _ in 0..4 {
         login("mc.finance", "wrong password").problem(401);
     }

@@ -231,12 +231,11 @@ impl Server {
                 ready_tx
                     .send(listener.local_addr().expect("an address"))
                     .expect("the test waits");
-                axum::serve(listener, synergies_web::app(state))
-                    .with_graceful_shutdown(async {
-                        let _ = shutdown_rx.await;
-                    })
-                    .await
-                    .expect("the server runs");
+                synergies_web::serve_on(listener, state, async {
+                    let _ = shutdown_rx.await;
+                })
+                .await
+                .expect("the server runs");
             });
         });
         let addr = ready_rx.recv().expect("the server starts");
