@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::agreement::Agreement;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -92,19 +94,34 @@ pub enum Action {
     ApproveAgreement { organisation: String },
     /// Record deliveries under an agreement whose provider is `provider`.
     RecordDeliveries { provider: String },
-    /// Accept or dispute deliveries received by `recipient`.
-    AcceptDeliveries { recipient: String },
+    /// Accept the deliveries of an agreement that `provider` provides and `payers` pay for
+    /// (on a sharing agreement, every participant but the provider). The finance officer of
+    /// a payer does; the provider never accepts its own deliveries.
+    AcceptDeliveries {
+        provider: String,
+        payers: Vec<String>,
+    },
+    /// Dispute a delivery of such an agreement: the same people as accept it.
+    DisputeDeliveries {
+        provider: String,
+        payers: Vec<String>,
+    },
     /// Edit `provider`'s rate card.
     EditRates { provider: String },
     /// Edit the operational exchange rates (shared reference data).
     EditExchangeRates,
-    /// Close or reopen a period of an agreement between `parties` (its provider and payers):
-    /// the finance officer of any party may, since the recipient closes once it has accepted.
-    ClosePeriod { parties: Vec<String> },
+    /// Close or reopen a period of an agreement that `provider` provides: its finance
+    /// officer does (the charge is the provider's claim on the payers' funds, computed from
+    /// what the payers accepted).
+    ClosePeriod { provider: String },
     /// Settle what `payer`'s fund owes.
     Settle { payer: String },
     /// Plan or edit a cooperation activity led by `organisation`.
     PlanActivity { organisation: String },
+    /// Record a contribution or commitment of `organisation`'s own resources (staff time,
+    /// money, a fund) to an activity or a training event: only that organisation does; the
+    /// contribution of another organisation is proposed and confirmed by that organisation.
+    CommitResources { organisation: String },
     /// Record where a mandate of a decision stands, for the organisation that services the
     /// decision's treaty.
     TrackMandate { organisation: String },
@@ -112,6 +129,31 @@ pub enum Action {
     ManageActionItems,
     /// Manage users, roles and their tokens.
     ManageUsers,
+}
+
+impl Action {
+    /// Accepting the deliveries of agreement `a`.
+    pub fn accept_deliveries_of(a: &Agreement) -> Action {
+        Action::AcceptDeliveries {
+            provider: a.provider.clone(),
+            payers: a.paying_organisations(),
+        }
+    }
+
+    /// Disputing a delivery of agreement `a`.
+    pub fn dispute_deliveries_of(a: &Agreement) -> Action {
+        Action::DisputeDeliveries {
+            provider: a.provider.clone(),
+            payers: a.paying_organisations(),
+        }
+    }
+
+    /// Closing or reopening a period of agreement `a`.
+    pub fn close_period_of(a: &Agreement) -> Action {
+        Action::ClosePeriod {
+            provider: a.provider.clone(),
+        }
+    }
 }
 
 /// Why an action is refused, in words for the person refused.
@@ -148,8 +190,11 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         Action::RecordDeliveries { provider } => {
             needs(Role::Officer, provider, "record deliveries it provides")
         }
-        Action::AcceptDeliveries { recipient } => {
-            needs(Role::Finance, recipient, "accept deliveries it receives")
+        Action::AcceptDeliveries { provider, payers } => {
+            review_deliveries(who, provider, payers, "accept")
+        }
+        Action::DisputeDeliveries { provider, payers } => {
+            review_deliveries(who, provider, payers, "dispute")
         }
         Action::EditRates { provider } => needs(Role::Finance, provider, "edit its rate card"),
         Action::EditExchangeRates => {
@@ -162,20 +207,34 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
                 )))
             }
         }
-        Action::ClosePeriod { parties } => {
-            if parties.iter().any(|p| who.has(Role::Finance, p)) {
+        Action::ClosePeriod { provider } => {
+            if who.has(Role::Finance, provider) {
                 Ok(())
             } else {
                 Err(Denied(format!(
-                    "{} may not close this period: that needs the finance role in {}",
-                    who.username,
-                    parties.join(" or ")
+                    "{} may not close or reopen this period: the provider closes the periods of \
+                     its agreements, and that needs the finance role in {provider}",
+                    who.username
                 )))
             }
         }
         Action::Settle { payer } => needs(Role::Finance, payer, "settle what it owes"),
         Action::PlanActivity { organisation } => {
             needs(Role::Officer, organisation, "plan its activities")
+        }
+        Action::CommitResources { organisation } => {
+            if [Role::Officer, Role::Finance, Role::Head]
+                .into_iter()
+                .any(|r| who.has(r, organisation))
+            {
+                Ok(())
+            } else {
+                Err(Denied(format!(
+                    "{} may not commit {organisation}'s resources: only {organisation} records \
+                     its own contributions (an officer, finance officer or head of {organisation})",
+                    who.username
+                )))
+            }
         }
         Action::TrackMandate { organisation } => {
             if who.has(Role::Head, organisation) {
@@ -209,6 +268,41 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             }
         }
     }
+}
+
+/// Accepting or disputing (`verb`) deliveries: the finance officer of a paying organisation
+/// other than the provider.
+fn review_deliveries(
+    who: &Principal,
+    provider: &str,
+    payers: &[String],
+    verb: &str,
+) -> Result<(), Denied> {
+    let paying: Vec<&str> = payers
+        .iter()
+        .map(String::as_str)
+        .filter(|p| *p != provider)
+        .collect();
+    if paying.iter().any(|p| who.has(Role::Finance, p)) {
+        return Ok(());
+    }
+    let names = if paying.is_empty() {
+        "no organisation but the provider".to_string()
+    } else {
+        paying.join(" or ")
+    };
+    Err(Denied(if who.has(Role::Finance, provider) {
+        format!(
+            "{} may not {verb} deliveries that {provider} provides: the organisations that pay \
+             for them ({names}) {verb} them, never the provider",
+            who.username
+        )
+    } else {
+        format!(
+            "{} may not {verb} these deliveries: that needs the finance role in {names}",
+            who.username
+        )
+    }))
 }
 
 #[cfg(test)]
@@ -248,6 +342,66 @@ mod tests {
     }
 
     #[test]
+    fn the_provider_never_accepts_its_own_deliveries() {
+        let brs_finance = user("brs.finance", Role::Finance, Some("BRS"));
+        let mc_finance = user("mc.finance", Role::Finance, Some("MC"));
+        // A sharing agreement BRS provides, shared by BRS itself and MC.
+        let payers = vec!["BRS".to_string(), "MC".to_string()];
+        for action in [
+            Action::AcceptDeliveries {
+                provider: "BRS".into(),
+                payers: payers.clone(),
+            },
+            Action::DisputeDeliveries {
+                provider: "BRS".into(),
+                payers: payers.clone(),
+            },
+        ] {
+            let err = authorize(&brs_finance, &action).unwrap_err();
+            assert!(err.0.contains("never the provider"), "{err}");
+            assert!(err.0.contains("(MC)"), "{err}");
+            assert!(authorize(&mc_finance, &action).is_ok());
+        }
+        let err = authorize(
+            &brs_finance,
+            &Action::DisputeDeliveries {
+                provider: "MC".into(),
+                payers: vec!["CHB".into()],
+            },
+        )
+        .unwrap_err();
+        assert!(err.0.contains("may not dispute"), "{err}");
+        assert!(err.0.contains("finance role in CHB"), "{err}");
+    }
+
+    #[test]
+    fn the_provider_closes_its_own_periods() {
+        let close_mc = Action::ClosePeriod {
+            provider: "MC".into(),
+        };
+        assert!(authorize(&user("mc.finance", Role::Finance, Some("MC")), &close_mc).is_ok());
+        let err =
+            authorize(&user("brs.finance", Role::Finance, Some("BRS")), &close_mc).unwrap_err();
+        assert!(err.0.contains("finance role in MC"), "{err}");
+    }
+
+    #[test]
+    fn an_organisation_commits_only_its_own_resources() {
+        let brs = Action::CommitResources {
+            organisation: "BRS".into(),
+        };
+        for role in [Role::Officer, Role::Finance, Role::Head] {
+            assert!(authorize(&user("brs", role, Some("BRS")), &brs).is_ok());
+            let err = authorize(&user("mc", role, Some("MC")), &brs).unwrap_err();
+            assert!(
+                err.0.contains("only BRS records its own contributions"),
+                "{err}"
+            );
+        }
+        assert!(authorize(&user("tf", Role::TaskForce, None), &brs).is_err());
+    }
+
+    #[test]
     fn the_auditor_and_the_admin_change_no_business_data() {
         let auditor = user("auditor", Role::Auditor, None);
         let admin = user("admin", Role::Admin, None);
@@ -262,14 +416,22 @@ mod tests {
                 provider: "MC".into(),
             },
             Action::AcceptDeliveries {
-                recipient: "BRS".into(),
+                provider: "MC".into(),
+                payers: vec!["BRS".into()],
+            },
+            Action::DisputeDeliveries {
+                provider: "MC".into(),
+                payers: vec!["BRS".into()],
+            },
+            Action::CommitResources {
+                organisation: "MC".into(),
             },
             Action::EditRates {
                 provider: "MC".into(),
             },
             Action::EditExchangeRates,
             Action::ClosePeriod {
-                parties: vec!["MC".into(), "BRS".into()],
+                provider: "MC".into(),
             },
             Action::Settle {
                 payer: "BRS".into(),

@@ -211,6 +211,25 @@ impl Agreement {
         orgs
     }
 
+    /// The organisations party to the agreement's latest terms: its provider and every
+    /// participant.
+    pub fn parties(&self) -> BTreeSet<String> {
+        self.required_approvers(self.latest())
+    }
+
+    /// The organisations that pay for the deliveries, so accept or dispute them: those of the
+    /// payers of the terms in force (else of the latest terms), never the provider itself.
+    pub fn paying_organisations(&self) -> Vec<String> {
+        let version = self.active_version().unwrap_or_else(|| self.latest());
+        let orgs: BTreeSet<String> = self
+            .payers(version)
+            .into_iter()
+            .map(|p| p.organisation.clone())
+            .filter(|o| *o != self.provider)
+            .collect();
+        orgs.into_iter().collect()
+    }
+
     /// The participants that are charged: every one whose fund is not the provider's fund.
     pub fn payers<'a>(&self, version: &'a AgreementVersion) -> Vec<&'a Participant> {
         version

@@ -459,7 +459,7 @@ async fn list_agreements(
         .filter(|a| {
             q.organisation
                 .as_ref()
-                .is_none_or(|o| views::agreement_parties(a).contains(o))
+                .is_none_or(|o| a.parties().contains(o))
         })
         .filter(|a| {
             q.status

@@ -138,6 +138,23 @@ pub fn set_action_status(
     Ok(json!(item))
 }
 
+/// Every organisation whose resources a record commits must be the caller's own: another
+/// organisation's contribution is recorded by that organisation.
+fn commits_own_resources<'a>(
+    caller: &Caller,
+    organisations: impl Iterator<Item = &'a str>,
+) -> Result<(), Problem> {
+    for organisation in organisations {
+        authorize(
+            &caller.principal,
+            &Action::CommitResources {
+                organisation: organisation.to_string(),
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// Records a new activity: an officer of its lead organisation. A code already used in the
 /// biennium is refused (changes go through the status and the command line's `update`).
 pub fn create_activity(
@@ -150,6 +167,13 @@ pub fn create_activity(
         &Action::PlanActivity {
             organisation: a.lead.clone(),
         },
+    )?;
+    commits_own_resources(
+        caller,
+        a.contributions
+            .iter()
+            .filter(|c| c.non_staff_minor != 0 || c.staff.iter().any(|s| !s.days.is_zero()))
+            .map(|c| c.organisation.as_str()),
     )?;
     if store
         .activities(Some(&a.biennium))?
@@ -192,6 +216,13 @@ pub fn create_training_event(
             caller.username()
         )));
     }
+    commits_own_resources(
+        caller,
+        e.contributions
+            .iter()
+            .filter(|c| c.amount_minor != 0 || !c.staff_days.is_zero())
+            .map(|c| c.organisation.as_str()),
+    )?;
     if synergies_app::cooperation::events(store)?
         .iter()
         .any(|x| x.code == e.code)

@@ -50,27 +50,6 @@ fn required<'a>(field: &str, value: &'a str) -> OpResult<&'a str> {
     }
 }
 
-/// The organisations that pay under an agreement's latest terms.
-fn payers(a: &Agreement) -> Vec<String> {
-    let mut orgs: Vec<String> = a
-        .latest()
-        .participants
-        .iter()
-        .map(|p| p.organisation.clone())
-        .collect();
-    orgs.sort();
-    orgs.dedup();
-    orgs
-}
-
-fn parties(a: &Agreement) -> Vec<String> {
-    let mut all = payers(a);
-    all.push(a.provider.clone());
-    all.sort();
-    all.dedup();
-    all
-}
-
 /// One of the organisations in `candidates` for which `action` is allowed, else the refusal
 /// for the first.
 fn any_allowed(
@@ -294,7 +273,7 @@ pub fn approve_agreement(
         })
         .collect();
     let candidates = if pending.is_empty() {
-        parties(&a)
+        a.parties().into_iter().collect()
     } else {
         pending
     };
@@ -318,7 +297,8 @@ pub fn amend_agreement(
     terms: &NewAgreement,
 ) -> OpResult<Agreement> {
     let a = agreement(store, code)?;
-    any_allowed(caller, &parties(&a), |o| Action::ApproveAgreement {
+    let parties: Vec<String> = a.parties().into_iter().collect();
+    any_allowed(caller, &parties, |o| Action::ApproveAgreement {
         organisation: o.to_string(),
     })?;
     Ok(synergies_app::agreements::amend(
@@ -476,9 +456,7 @@ pub fn accept_deliveries(
     on: NaiveDate,
 ) -> OpResult<u64> {
     let a = agreement(store, code)?;
-    any_allowed(caller, &payers(&a), |o| Action::AcceptDeliveries {
-        recipient: o.to_string(),
-    })?;
+    authorize(&caller.principal, &Action::accept_deliveries_of(&a))?;
     let n = store.accept_deliveries(Some(code), through, on)?;
     store.audit(
         caller.username(),
@@ -497,9 +475,7 @@ pub fn dispute_delivery(
     reason: &str,
 ) -> OpResult<()> {
     let a = agreement(store, code)?;
-    any_allowed(caller, &payers(&a), |o| Action::AcceptDeliveries {
-        recipient: o.to_string(),
-    })?;
+    authorize(&caller.principal, &Action::dispute_deliveries_of(&a))?;
     let reason = required("reason", reason)?;
     store.dispute_delivery(code, external_id, reason)?;
     store.audit(
@@ -520,12 +496,7 @@ pub fn close(
     on: NaiveDate,
 ) -> OpResult<CloseReport> {
     let a = agreement(store, code)?;
-    authorize(
-        &caller.principal,
-        &Action::ClosePeriod {
-            parties: parties(&a),
-        },
-    )?;
+    authorize(&caller.principal, &Action::close_period_of(&a))?;
     let period =
         Period::from_str(period.trim()).map_err(|e| Problem::field("period", e.to_string()))?;
     let report = close_period(store, period, Some(code), on)?;

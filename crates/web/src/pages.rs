@@ -26,7 +26,7 @@ use crate::auth::{
 use crate::error::Problem;
 use crate::ops::{self, NewAgreement, NewDelivery, NewLine, NewParticipant};
 use crate::state::AppState;
-use crate::views::{self, agreement_parties, Dashboard, FundStatement};
+use crate::views::{self, Dashboard, FundStatement};
 
 const HTMX: &str = include_str!("../static/htmx.min.js");
 const CSS: &str = include_str!("../static/app.css");
@@ -957,7 +957,7 @@ async fn agreement(
         .into_iter()
         .filter(|o| !latest.approvals.iter().any(|ap| &ap.organisation == o))
         .collect();
-    let parties = agreement_parties(&a);
+    let parties: Vec<String> = a.parties().into_iter().collect();
     let can_propose = latest.status == VersionStatus::Draft
         && authorize(
             who,
@@ -986,14 +986,7 @@ async fn agreement(
             )
             .is_ok()
         });
-    let can_close = a.is_active()
-        && authorize(
-            who,
-            &Action::ClosePeriod {
-                parties: parties.clone(),
-            },
-        )
-        .is_ok();
+    let can_close = a.is_active() && authorize(who, &Action::close_period_of(&a)).is_ok();
     Ok(render(&AgreementPage {
         c: pc.chrome(),
         row: agreement_row(&a),
@@ -1135,6 +1128,11 @@ pub struct DeliveryForm {
 struct DeliveriesPage {
     c: Chrome,
     agreements: Vec<AgreementRow>,
+    /// The active agreements whose deliveries the reader may record (as the provider's
+    /// officer): the record and import forms show only when there is one.
+    recordable: Vec<AgreementRow>,
+    /// The codes of the agreements whose deliveries the reader may accept and dispute.
+    reviewable: std::collections::BTreeSet<String>,
     items: Vec<StoredDelivery>,
     agreement: String,
     status: String,
@@ -1187,6 +1185,10 @@ impl DeliveriesPage {
 
     fn is_recorded(&self, d: &StoredDelivery) -> bool {
         d.status == DeliveryStatus::Recorded
+    }
+
+    fn may_review(&self, agreement: &str) -> bool {
+        self.reviewable.contains(agreement)
     }
 
     fn link(&self, offset: &u64) -> String {
@@ -1244,13 +1246,29 @@ async fn deliveries_page(
     .await?;
     let more = items.len() as u64 > limit;
     items.truncate(limit as usize);
+    use synergies_domain::access::{authorize, Action};
+    let who = &pc.caller.principal;
+    let active: Vec<&Agreement> = agreements.iter().filter(|a| a.is_active()).collect();
+    let recordable = active
+        .iter()
+        .filter(|a| {
+            let record = Action::RecordDeliveries {
+                provider: a.provider.clone(),
+            };
+            authorize(who, &record).is_ok()
+        })
+        .map(|a| agreement_row(a))
+        .collect();
+    let reviewable = active
+        .iter()
+        .filter(|a| authorize(who, &Action::accept_deliveries_of(a)).is_ok())
+        .map(|a| a.code.clone())
+        .collect();
     Ok(DeliveriesPage {
         c: pc.chrome(),
-        agreements: agreements
-            .iter()
-            .filter(|a| a.is_active())
-            .map(agreement_row)
-            .collect(),
+        agreements: active.iter().map(|a| agreement_row(a)).collect(),
+        recordable,
+        reviewable,
         items,
         agreement: input.query.agreement,
         status: input.query.status,

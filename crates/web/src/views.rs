@@ -29,20 +29,6 @@ pub fn limit(requested: Option<u64>) -> Result<u64, Problem> {
     }
 }
 
-/// The provider and the payers of an agreement's latest terms.
-pub fn agreement_parties(a: &Agreement) -> Vec<String> {
-    let mut all: Vec<String> = a
-        .latest()
-        .participants
-        .iter()
-        .map(|p| p.organisation.clone())
-        .collect();
-    all.push(a.provider.clone());
-    all.sort();
-    all.dedup();
-    all
-}
-
 /// An agreement with what a reader needs beside its stored form: its status, parties, and
 /// the approvals still missing.
 pub fn agreement_json(a: &Agreement) -> Value {
@@ -62,7 +48,7 @@ pub fn agreement_json(a: &Agreement) -> Value {
         "currency": a.currency.code(),
         "status": latest.status.as_str(),
         "active": a.is_active(),
-        "parties": agreement_parties(a),
+        "parties": a.parties(),
         "awaiting_approval_of": if latest.status == VersionStatus::Proposed { missing } else { vec![] },
         "versions": a.versions,
         "revision": a.revision,

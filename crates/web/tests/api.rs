@@ -182,7 +182,7 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
     // closing, charges, statement, dashboard, ledger, settlement
     let r = s
         .post(
-            Some("brs.finance"),
+            Some("mc.finance"),
             "/api/v1/closings",
             &json!({"agreement": "TOUR-1", "period": "2026-03"}),
         )
@@ -416,6 +416,11 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         .expect("an MC-led activity")["activity"]
         .clone();
     activity["code"] = json!("COOP-NEW");
+    // MC records its own contribution only (BRS records its own).
+    activity["contributions"]
+        .as_array_mut()
+        .expect("contributions")
+        .retain(|c| c["organisation"] == "MC");
     s.post(Some("auditor"), "/api/v1/activities", &activity)
         .problem(403);
     let created = s
@@ -436,6 +441,11 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         .as_str()
         .unwrap()
         .to_lowercase();
+    // The contributor records its own contribution only.
+    event["contributions"]
+        .as_array_mut()
+        .expect("contributions")
+        .truncate(1);
     s.post(Some("chb.officer"), "/api/v1/training", &event)
         .problem(403);
     s.post(
@@ -1003,14 +1013,14 @@ fn bad_input_is_a_4xx_problem_document_never_a_5xx() {
         bad_json(
             "a period that is not one",
             "/api/v1/closings",
-            "brs.finance",
+            "mc.finance",
             r#"{"agreement": "GOOD-1", "period": "2026-14"}"#,
             422,
         ),
         bad_json(
             "a period that is a word",
             "/api/v1/closings",
-            "brs.finance",
+            "mc.finance",
             r#"{"agreement": "GOOD-1", "period": "bogus"}"#,
             422,
         ),

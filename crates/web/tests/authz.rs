@@ -47,9 +47,22 @@ enum Act {
     AddExchangeRate,
     /// POST /api/v1/rates: a dated rate of MC's rate card.
     AddRate,
+    /// POST /api/v1/deliveries/accept: a delivery under a sharing agreement that BRS provides
+    /// and BRS and MC share (BRS takes part from the provider's fund, MC pays its share).
+    AcceptShared,
+    /// POST /api/v1/deliveries/dispute: one delivery under that sharing agreement.
+    DisputeShared,
+    /// POST /api/v1/closings: a month of that sharing agreement, accepted by MC.
+    CloseShared,
+    /// POST /api/v1/activities: an activity MC leads, with MC's contribution only.
+    CreateActivity,
+    /// POST /api/v1/activities: an activity MC leads that commits a contribution of BRS.
+    CommitOthers,
+    /// POST /api/v1/training: a training event with contributions of MC and BRS.
+    TrainingOthers,
 }
 
-const ACTS: [Act; 18] = [
+const ACTS: [Act; 24] = [
     Act::Create,
     Act::Propose,
     Act::Approve,
@@ -68,6 +81,12 @@ const ACTS: [Act; 18] = [
     Act::ActionStatus,
     Act::AddExchangeRate,
     Act::AddRate,
+    Act::AcceptShared,
+    Act::DisputeShared,
+    Act::CloseShared,
+    Act::CreateActivity,
+    Act::CommitOthers,
+    Act::TrainingOthers,
 ];
 
 const Y: bool = true;
@@ -77,10 +96,15 @@ const N: bool = false;
 ///
 /// - officer: drafts and proposes its organisation's agreements as provider, records
 ///   deliveries as provider (MC here, so only `mc.officer`);
-/// - finance: accepts and disputes deliveries its organisation receives (BRS here), closes
-///   periods of agreements its organisation is party to, settles what its organisation owes
-///   (the Basel fund here); the domain's rule also lets the provider's finance officer draft
-///   and propose, since they set the terms and rates with the officer;
+/// - finance: accepts and disputes deliveries its organisation pays for (BRS here; MC on the
+///   sharing agreement BRS provides, where BRS, the provider, never accepts), closes the
+///   periods of agreements its organisation provides (MC here, BRS on the sharing agreement),
+///   settles what its organisation owes (the Basel fund here); the domain's rule also lets
+///   the provider's finance officer draft and propose, since they set the terms and rates
+///   with the officer;
+/// - an organisation commits its own resources only: an activity or a training event that
+///   records another organisation's contribution is refused to everyone (that organisation
+///   records its own);
 /// - head: approves and amends for its own organisation only (both MC and BRS are parties);
 /// - task force: manages the task force's action items, nothing else;
 /// - where a mandate stands: an officer or the head of the organisation that services the
@@ -91,18 +115,18 @@ const N: bool = false;
 /// - admin: users only;
 /// - everyone manages their own personal API tokens (their credentials, not business data).
 #[rustfmt::skip]
-const EXPECTED: [(&str, [bool; 18]); 10] = [
-    //               create propose approve amend record import accept dispute close settle users token+ token- mandate activity action fx rate
-    ("mc.officer",  [Y,     Y,      N,      N,    Y,     Y,     N,     N,      N,    N,     N,    Y,     Y,     Y,      Y,       N,     N, N]),
-    ("mc.finance",  [Y,     Y,      N,      N,    N,     N,     N,     N,      Y,    N,     N,    Y,     Y,     N,      N,       N,     Y, Y]),
-    ("mc.head",     [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     Y,      N,       N,     N, N]),
-    ("brs.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N]),
-    ("brs.finance", [N,     N,      N,      N,    N,     N,     Y,     Y,      Y,    Y,     N,    Y,     Y,     N,      N,       N,     Y, N]),
-    ("brs.head",    [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N]),
-    ("chb.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N]),
-    ("taskforce",   [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       Y,     N, N]),
-    ("auditor",     [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N]),
-    ("admin",       [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     Y,    Y,     Y,     N,      N,       N,     N, N]),
+const EXPECTED: [(&str, [bool; 24]); 10] = [
+    //               create propose approve amend record import accept dispute close settle users token+ token- mandate activity action fx rate sh.accept sh.dispute sh.close act.new act.others train.others
+    ("mc.officer",  [Y,     Y,      N,      N,    Y,     Y,     N,     N,      N,    N,     N,    Y,     Y,     Y,      Y,       N,     N, N,   N,        N,         N,       Y,      N,         N]),
+    ("mc.finance",  [Y,     Y,      N,      N,    N,     N,     N,     N,      Y,    N,     N,    Y,     Y,     N,      N,       N,     Y, Y,   Y,        Y,         N,       N,      N,         N]),
+    ("mc.head",     [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     Y,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
+    ("brs.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
+    ("brs.finance", [N,     N,      N,      N,    N,     N,     Y,     Y,      N,    Y,     N,    Y,     Y,     N,      N,       N,     Y, N,   N,        N,         Y,       N,      N,         N]),
+    ("brs.head",    [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
+    ("chb.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
+    ("taskforce",   [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       Y,     N, N,   N,        N,         N,       N,      N,         N]),
+    ("auditor",     [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
+    ("admin",       [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     Y,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
 ];
 
 /// One attempt: the request, and the reads whose answers must change when it is allowed and
@@ -282,6 +306,75 @@ fn prepare(s: &Server, act: Act, user: &str, n: usize) -> Attempt {
                 ("auditor".into(), "/api/v1/framework".into()),
             ],
         ),
+        Act::AcceptShared => {
+            let code = shared_agreement(s, n);
+            post(
+                "/api/v1/deliveries/accept",
+                json!({"agreement": code}),
+                vec![deliveries_of(&code)],
+            )
+        }
+        Act::DisputeShared => {
+            let code = shared_agreement(s, n);
+            post(
+                "/api/v1/deliveries/dispute",
+                json!({"agreement": code, "external_id": "S-1", "reason": "not requested"}),
+                vec![deliveries_of(&code)],
+            )
+        }
+        Act::CloseShared => {
+            let code = shared_agreement(s, n);
+            s.post(
+                Some("mc.finance"),
+                "/api/v1/deliveries/accept",
+                &json!({"agreement": code}),
+            )
+            .ok();
+            post(
+                "/api/v1/closings",
+                json!({"agreement": code, "period": "2026-03"}),
+                vec![
+                    deliveries_of(&code),
+                    (
+                        "auditor".into(),
+                        format!("/api/v1/charges?agreement={code}"),
+                    ),
+                ],
+            )
+        }
+        Act::CreateActivity | Act::CommitOthers => {
+            let mut activity = mc_activity(s);
+            activity["code"] = json!(format!("COOP-M-{n}"));
+            let contributions = activity["contributions"].as_array_mut().expect("a list");
+            contributions.retain(|c| c["organisation"] == "MC");
+            assert!(!contributions.is_empty(), "MC contributes: {activity}");
+            if act == Act::CommitOthers {
+                contributions.push(json!({"organisation": "BRS", "fund": "BC",
+                    "staff": [{"grade": "P-4", "days": "8"}], "non_staff_minor": 0}));
+            }
+            post(
+                "/api/v1/activities",
+                activity,
+                vec![(
+                    "auditor".into(),
+                    "/api/v1/activities?biennium=2026-2027".into(),
+                )],
+            )
+        }
+        Act::TrainingOthers => {
+            let mut event =
+                s.get(Some("auditor"), "/api/v1/training").ok()["items"][0]["event"].clone();
+            event["code"] = json!(format!("TRAIN-M-{n}"));
+            event["contributions"] = json!([
+                {"organisation": "MC", "staff_days": "2", "amount_minor": 100000},
+                {"organisation": "BRS", "staff_days": "3", "amount_minor": 999999},
+            ]);
+            post(
+                "/api/v1/training",
+                event,
+                vec![("auditor".into(), "/api/v1/training".into())],
+            )
+        }
         Act::CreateToken => post(
             "/api/v1/me/tokens",
             json!({"name": "monthly import script"}),
@@ -308,6 +401,76 @@ fn prepare(s: &Server, act: Act, user: &str, n: usize) -> Attempt {
     }
 }
 
+/// The auditor's read of an agreement's deliveries.
+fn deliveries_of(code: &str) -> (String, String) {
+    (
+        "auditor".to_string(),
+        format!("/api/v1/deliveries?agreement={code}&limit=500"),
+    )
+}
+
+/// A sharing agreement in force that BRS provides from its Basel fund, shared by BRS (from
+/// that same fund) and MC (from its special trust fund), with one delivery BRS recorded.
+fn shared_agreement(s: &Server, n: usize) -> String {
+    let code = format!("SHARED-{n}");
+    s.post(
+        Some("brs.officer"),
+        "/api/v1/agreements",
+        &json!({
+            "code": code,
+            "title": "Joint training shared by the two secretariats",
+            "kind": "sharing",
+            "provider": "BRS",
+            "provider_fund": "BC",
+            "biennium": "2026-2027",
+            "currency": "USD",
+            "ceiling": "50000.00",
+            "psc_rate": "0",
+            "lines": [{"service": "BRS-TRAIN", "estimated_quantity": "2"}],
+            "participants": [
+                {"organisation": "BRS", "fund": "BC", "weight": "1"},
+                {"organisation": "MC", "fund": "MCSTF", "weight": "1"},
+            ],
+        }),
+    )
+    .ok();
+    s.post(
+        Some("brs.officer"),
+        &format!("/api/v1/agreements/{code}/propose"),
+        &json!({}),
+    )
+    .ok();
+    for head in ["brs.head", "mc.head"] {
+        s.post(
+            Some(head),
+            &format!("/api/v1/agreements/{code}/approve"),
+            &json!({}),
+        )
+        .ok();
+    }
+    s.post(
+        Some("brs.officer"),
+        "/api/v1/deliveries",
+        &json!({"agreement": code, "service": "BRS-TRAIN", "date": "2026-03-12",
+                "quantity": "1", "description": "Training session for chairs",
+                "external_id": "S-1"}),
+    )
+    .ok();
+    code
+}
+
+/// An activity of the 2026-2027 biennium that MC leads, as the API lists it.
+fn mc_activity(s: &Server) -> Value {
+    s.get(Some("auditor"), "/api/v1/activities?biennium=2026-2027")
+        .ok()["items"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .find(|a| a["activity"]["lead"] == "MC")
+        .expect("an MC-led activity")["activity"]
+        .clone()
+}
+
 /// What the reads answer now, with the newest audit event: a refused request leaves no trace.
 fn observe(s: &Server, reads: &[(String, String)]) -> Vec<(u16, Value)> {
     let mut seen: Vec<(u16, Value)> = reads
@@ -317,9 +480,21 @@ fn observe(s: &Server, reads: &[(String, String)]) -> Vec<(u16, Value)> {
             (r.status, r.json())
         })
         .collect();
-    let newest = s.get(Some("auditor"), "/api/v1/audit?limit=1").ok();
-    seen.push((200, newest["items"][0]["id"].clone()));
+    seen.push((200, last_change(s)));
     seen
+}
+
+/// The newest audit event that records a change. A refusal is itself audited (as
+/// `refused`); the change it refused must leave no trace.
+fn last_change(s: &Server) -> Value {
+    let newest = s.get(Some("auditor"), "/api/v1/audit?limit=50").ok();
+    newest["items"]
+        .as_array()
+        .expect("audit events")
+        .iter()
+        .find(|e| e["action"] != "refused")
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 fn attempt(s: &Server, user: &str, a: &Attempt) -> Reply {
@@ -662,14 +837,15 @@ fn the_auditor_changes_nothing() {
         "/api/v1/deliveries?limit=500",
         "/api/v1/charges?limit=500",
         "/api/v1/ledger/trial-balance",
-        "/api/v1/audit?limit=5",
         "/api/v1/me",
     ];
     let snapshot = || -> Vec<Value> {
-        reads
+        let mut seen: Vec<Value> = reads
             .iter()
             .map(|p| s.get(Some("auditor"), p).ok())
-            .collect()
+            .collect();
+        seen.push(last_change(&s));
+        seen
     };
     let before = snapshot();
     let token = s.token("auditor").to_string();
@@ -767,7 +943,7 @@ fn call(
 #[test]
 fn without_valid_credentials_every_route_is_401() {
     let s = Server::start();
-    let before = s.get(Some("auditor"), "/api/v1/audit?limit=1").ok();
+    let before = last_change(&s);
     for (method, path) in ROUTES {
         call(&s, None, method, path, &[]).problem(401);
         call(&s, Some("not-a-token"), method, path, &[]).problem(401);
@@ -780,7 +956,7 @@ fn without_valid_credentials_every_route_is_401() {
         )
         .problem(401);
     }
-    assert_eq!(s.get(Some("auditor"), "/api/v1/audit?limit=1").ok(), before);
+    assert_eq!(last_change(&s), before);
 
     // A revoked token no longer works, anywhere.
     let issued = s
@@ -873,7 +1049,7 @@ fn a_session_cannot_change_anything_without_its_csrf_token() {
             .problem(404);
     }
     // No state-changing route lets the session through without it.
-    let trail = s.get(Some("auditor"), "/api/v1/audit?limit=1").ok();
+    let trail = last_change(&s);
     for (method, path) in ROUTES.iter().filter(|(m, _)| *m != "GET") {
         let r = call(&s, None, method, path, &[("cookie", &cookie)]);
         r.client_problem();
@@ -883,7 +1059,7 @@ fn a_session_cannot_change_anything_without_its_csrf_token() {
             r.text()
         );
     }
-    assert_eq!(s.get(Some("auditor"), "/api/v1/audit?limit=1").ok(), trail);
+    assert_eq!(last_change(&s), trail);
     let r = s.post_with(
         None,
         "/api/v1/agreements",
@@ -892,4 +1068,46 @@ fn a_session_cannot_change_anything_without_its_csrf_token() {
     );
     assert_eq!(r.status, 201, "{}", r.text());
     s.get(Some("auditor"), "/api/v1/agreements/CSRF-1").ok();
+}
+
+/// The pages ask `authorize` before they show a button: on the deliveries of a sharing
+/// agreement BRS provides, only MC's finance officer (who pays) sees Accept and Dispute; BRS's
+/// finance officer (the provider) and MC's officer see neither, and only BRS's officer sees
+/// the forms to record and import deliveries of BRS's agreements.
+#[test]
+fn the_deliveries_page_shows_only_the_buttons_the_rules_allow() {
+    let s = Server::start();
+    let code = shared_agreement(&s, 1);
+    let page = |user: &str| {
+        let secret = synergies_web::auth::open_session(
+            s.store.as_ref(),
+            user,
+            std::time::Duration::from_secs(3600),
+        )
+        .expect("a session");
+        let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+        let r = s.get_with(
+            None,
+            &format!("/deliveries?agreement={code}"),
+            &[("cookie", &cookie)],
+        );
+        assert_eq!(r.status, 200, "{user}: {}", r.text());
+        r.text()
+    };
+    let accept = "id=\"accept-all\"";
+    let dispute = "action=\"/deliveries/dispute\"";
+    let record = "id=\"record-delivery\"";
+    let mc_finance = page("mc.finance");
+    assert!(mc_finance.contains(accept) && mc_finance.contains(dispute));
+    assert!(!mc_finance.contains(record));
+    for user in ["brs.finance", "mc.officer", "auditor"] {
+        let html = page(user);
+        assert!(
+            !html.contains(accept) && !html.contains(dispute),
+            "{user} sees a button the rules refuse"
+        );
+    }
+    let brs_officer = page("brs.officer");
+    assert!(brs_officer.contains(record) && brs_officer.contains(&format!("value=\"{code}\"")));
+    assert!(!page("auditor").contains(record));
 }

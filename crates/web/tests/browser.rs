@@ -3,7 +3,8 @@
 //!
 //! mc.officer drafts an agreement in which MC provides legal advice to BRS and proposes it;
 //! mc.head approves (the agreement is not yet active); brs.head approves (now it is);
-//! mc.officer records two deliveries; brs.finance accepts them and closes the month; the charge
+//! mc.officer records two deliveries; brs.finance accepts them and sees no Close button (the
+//! provider closes its own periods); mc.finance closes the month; the charge
 //! shows on the dashboard and in the fund statement; the French page shows the same figures.
 //!
 //! Screenshots of the main pages are written to the test's directory, and to
@@ -345,7 +346,7 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
     }
     s.screenshot("deliveries").await;
 
-    // brs.finance accepts them and closes November.
+    // brs.finance accepts them.
     s.sign_in("brs.finance").await;
     s.goto(&format!("/deliveries?agreement={CODE}")).await;
     s.click("#accept-all").await;
@@ -354,6 +355,13 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         2,
         "both deliveries are accepted"
     );
+    s.goto(&format!("/agreements/{CODE}")).await;
+    assert!(
+        !s.body().await.contains("close-period"),
+        "the recipient may not close the provider's period, and is not offered to"
+    );
+    // mc.finance, the provider's finance officer, closes November.
+    s.sign_in("mc.finance").await;
     s.goto(&format!("/agreements/{CODE}")).await;
     s.fill("#period", "2026-11").await;
     s.click("#close-period").await;
