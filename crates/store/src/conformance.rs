@@ -1401,11 +1401,6 @@ pub fn save_framework_upserts(store: &dyn Store) {
     );
 }
 
-// ---------------------------------------------------------------------------------------------
-// Agreements.
-
-/// Agreements round-trip whole: versions, lines, participants, share keys and approvals.
-pub fn agreements_round_trip(store: &dyn Store) {
 /// `save_framework` runs the domain's check in its transaction: a bad document (a rate of
 /// zero or less, an exchange rate of zero, a code given twice) is refused with every problem
 /// named, and so is a change to what a posted closing used (a rate that priced its days, a
@@ -1542,6 +1537,11 @@ pub fn save_framework_refuses_bad_and_frozen_reference_data(store: &dyn Store) {
     .is_empty());
 }
 
+// ---------------------------------------------------------------------------------------------
+// Agreements.
+
+/// Agreements round-trip whole: versions, lines, participants, share keys and approvals.
+pub fn agreements_round_trip(store: &dyn Store) {
     fixture::seed_framework(store);
     assert!(ok(store.agreements(), "agreements").is_empty());
     assert_eq!(ok(store.agreement(AGREEMENT), "agreement"), None);

@@ -543,7 +543,6 @@ impl PostgresStore {
     }
 }
 
-fn agreement_id(c: &mut Conn, code: &str) -> StoreResult<i64> {
 /// The framework as `c` sees it (inside a writer's transaction, what it is about to change).
 fn read_framework(c: &mut Conn) -> StoreResult<Framework> {
     let mut f = Framework::default();
@@ -684,6 +683,7 @@ fn posted_periods(c: &mut Conn) -> StoreResult<Vec<PostedPeriod>> {
     .collect()
 }
 
+fn agreement_id(c: &mut Conn, code: &str) -> StoreResult<i64> {
     c.query_opt("SELECT id FROM agreements WHERE code = $1", &[&code])?
         .map(|r| r.try_get(0))
         .transpose()?
@@ -1080,7 +1080,6 @@ impl Store for PostgresStore {
 
     fn save_framework(&self, f: &Framework) -> StoreResult<()> {
         self.write(|c| {
-            for o in &f.organisations {
             // One framework writer at a time, and closings wait until it commits: the domain's
             // one check then sees what this transaction changes.
             c.execute(
@@ -1088,6 +1087,7 @@ impl Store for PostgresStore {
                 &[],
             )?;
             check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
+            for o in &f.organisations {
                 c.execute(
                     "INSERT INTO organisations (code, name) VALUES ($1, $2) \
                      ON CONFLICT (code) DO UPDATE SET name = excluded.name",

@@ -229,11 +229,6 @@ impl SqliteStore {
     }
 }
 
-fn agreement_id(conn: &Connection, code: &str) -> StoreResult<i64> {
-    conn.prepare_cached("SELECT id FROM agreements WHERE code = ?1")?
-        .query_row([code], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))
 /// The framework as `c` sees it (inside a writer's transaction, what it is about to change).
 fn read_framework(c: &Connection) -> StoreResult<Framework> {
     let mut f = Framework::default();
@@ -376,6 +371,11 @@ fn posted_periods(c: &Connection) -> StoreResult<Vec<PostedPeriod>> {
     Ok(out)
 }
 
+fn agreement_id(conn: &Connection, code: &str) -> StoreResult<i64> {
+    conn.prepare_cached("SELECT id FROM agreements WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))
 }
 
 fn read_delivery(r: &Row, agreement: &str) -> StoreResult<StoredDelivery> {
@@ -714,6 +714,8 @@ impl Store for SqliteStore {
 
     fn save_framework(&self, f: &Framework) -> StoreResult<()> {
         self.write(|c| {
+            // The domain's one check, on what this transaction sees.
+            check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
             for o in &f.organisations {
                 c.prepare_cached(
                     "INSERT INTO organisations (code, name) VALUES (?1, ?2) \
@@ -779,8 +781,6 @@ impl Store for SqliteStore {
             for s in &f.services {
                 c.prepare_cached(
                     "INSERT INTO services (code, name, provider, category, unit) \
-            // The domain's one check, on what this transaction sees.
-            check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
                      VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET \
                      name = excluded.name, provider = excluded.provider, \
                      category = excluded.category, unit = excluded.unit",
