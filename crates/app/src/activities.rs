@@ -7,8 +7,10 @@ use synergies_domain::activity::{
     carry_over, price_activity, Activity, ActivityStatus, FundingStatus, PricedContribution,
     ScenarioTotals,
 };
+use synergies_domain::mandate::{parse_reference, Mandate};
 use synergies_domain::model::Framework;
 use synergies_domain::rates::RateBook;
+use synergies_domain::text::Issues;
 use synergies_domain::Currency;
 use synergies_store::Store;
 
@@ -38,59 +40,117 @@ fn price(
         .map_err(|e| AppError::Invalid(format!("{} ({biennium}): {e}", a.code)))
 }
 
+/// What an import or a change checks in an activity, every problem at once: its own fields
+/// (the domain's [`Activity::issues`]: text limits, no negative costs), then what it names
+/// (agreements of its biennium, organisations, funds of the contributing organisation, recorded
+/// mandates) and that it can be priced at its biennium's rate cards.
+fn issues_of(
+    store: &dyn Store,
+    framework: &Framework,
+    rates: &RateBook,
+    mandates: &[Mandate],
+    a: &Activity,
+) -> AppResult<Issues> {
+    let mut i = a.issues();
+    if !i.is_empty() {
+        return Ok(i);
+    }
+    let r = format!("activity {}", a.code);
+    for code in &a.agreements {
+        match store.agreement(code)? {
+            None => i.push(&r, "agreements", format!("unknown agreement {code}")),
+            Some(x) if x.biennium != a.biennium => i.push(
+                &r,
+                "agreements",
+                format!(
+                    "agreement {code} is of the biennium {}, not {}",
+                    x.biennium, a.biennium
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for org in std::iter::once(&a.lead).chain(&a.partners) {
+        if framework.organisation(org).is_none() {
+            i.push(&r, "organisation", format!("unknown organisation {org}"));
+        }
+    }
+    for m in &a.mandates {
+        match parse_reference(m) {
+            None => i.push(
+                &r,
+                "mandates",
+                format!(
+                    "{m:?} does not name a mandate: give the decision and the paragraph, such \
+                     as \"MC-6/20 4(a)\""
+                ),
+            ),
+            Some((decision, paragraph)) => {
+                if !mandates
+                    .iter()
+                    .any(|x| x.decision == decision && x.paragraph == paragraph)
+                {
+                    i.push(
+                        &r,
+                        "mandates",
+                        format!("no mandate {paragraph} of {decision} (see `mandates list`)"),
+                    );
+                }
+            }
+        }
+    }
+    for c in &a.contributions {
+        match framework.fund(&c.fund) {
+            Some(f) if f.organisation == c.organisation => {}
+            Some(f) => i.push(
+                &r,
+                "fund",
+                format!(
+                    "fund {} belongs to {}, not {}",
+                    c.fund, f.organisation, c.organisation
+                ),
+            ),
+            None => i.push(&r, "fund", format!("unknown fund {}", c.fund)),
+        }
+    }
+    if i.is_empty() {
+        if let Err(e) = price(framework, rates, a, &a.biennium) {
+            i.push(&r, "", e.to_string());
+        }
+    }
+    Ok(i)
+}
+
 fn validate(
     store: &dyn Store,
     framework: &Framework,
     rates: &RateBook,
     a: &Activity,
 ) -> AppResult<()> {
-    let bad = |why: String| AppError::Invalid(format!("activity {}: {why}", a.code));
-    if a.code.trim().is_empty() {
-        return Err(bad("an activity needs a code".into()));
-    }
-    for code in &a.agreements {
-        match store.agreement(code)? {
-            None => return Err(bad(format!("unknown agreement {code}"))),
-            Some(x) if x.biennium != a.biennium => {
-                return Err(bad(format!(
-                    "agreement {code} is of the biennium {}, not {}",
-                    x.biennium, a.biennium
-                )))
-            }
-            Some(_) => {}
-        }
-    }
-    for org in std::iter::once(&a.lead).chain(&a.partners) {
-        if framework.organisation(org).is_none() {
-            return Err(bad(format!("unknown organisation {org}")));
-        }
-    }
-    for c in &a.contributions {
-        match framework.fund(&c.fund) {
-            Some(f) if f.organisation == c.organisation => {}
-            Some(f) => {
-                return Err(bad(format!(
-                    "fund {} belongs to {}, not {}",
-                    c.fund, f.organisation, c.organisation
-                )))
-            }
-            None => return Err(bad(format!("unknown fund {}", c.fund))),
-        }
-        if c.non_staff_minor < 0 || c.staff.iter().any(|s| s.days.is_sign_negative()) {
-            return Err(bad("costs and staff-days cannot be negative".into()));
-        }
-    }
-    price(framework, rates, a, &a.biennium).map(|_| ())
+    let mandates = store.mandates(None)?;
+    Ok(issues_of(store, framework, rates, &mandates, a)?.into_result()?)
 }
 
-/// Records activities, all or none: each must name known organisations and funds and be
-/// priceable at its biennium's rate cards.
+/// Records activities, all or none: each must name known organisations, funds, agreements and
+/// mandates and be priceable at its biennium's rate cards; every problem of every activity is
+/// reported, and nothing is written when there is one.
 pub fn import_activities(store: &dyn Store, activities: &[Activity]) -> AppResult<usize> {
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
-    for a in activities {
-        validate(store, &framework, &rates, a)?;
+    let mandates = store.mandates(None)?;
+    let mut issues = Issues::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (n, a) in activities.iter().enumerate() {
+        if !seen.insert((a.biennium.clone(), a.code.clone())) {
+            issues.push(
+                format!("activity {} (record {})", a.code, n + 1),
+                "code",
+                format!("is given more than once for {}", a.biennium),
+            );
+        }
+        issues.extend(issues_of(store, &framework, &rates, &mandates, a)?);
     }
+    issues.into_result()?;
     store.save_activities(activities)?;
     Ok(activities.len())
 }

@@ -8,6 +8,9 @@ use serde_json::json;
 use synergies_domain::agreement::{Agreement, Terms, VersionStatus};
 use synergies_store::Store;
 
+use synergies_domain::text::Issues;
+use synergies_domain::DomainError;
+
 use crate::{AppError, AppResult};
 
 /// Checks that an agreement loaded from a file is consistent: valid against the framework, at
@@ -55,17 +58,42 @@ pub fn validate_loaded(store: &dyn Store, a: &Agreement) -> AppResult<()> {
     Ok(())
 }
 
-/// Loads agreements (a JSON array of agreements) all or nothing.
+/// Loads agreements (a JSON array of agreements) all or nothing: every problem of every
+/// agreement is reported (its own checks, a code given twice in the file or already recorded),
+/// and nothing is written when there is one.
 pub fn import_agreements(store: &dyn Store, agreements: &[Agreement]) -> AppResult<usize> {
-    for a in agreements {
-        validate_loaded(store, a)?;
-        if store.agreement(&a.code)?.is_some() {
-            return Err(AppError::Invalid(format!(
-                "agreement {} already exists",
-                a.code
-            )));
+    let mut issues = Issues::new();
+    let mut seen = BTreeSet::new();
+    for (n, a) in agreements.iter().enumerate() {
+        let record = format!(
+            "agreement {} ({})",
+            n + 1,
+            a.code.chars().take(64).collect::<String>()
+        );
+        if !seen.insert(a.code.as_str()) {
+            issues.push(&record, "code", "is given more than once in the file");
+            continue;
+        }
+        match validate_loaded(store, a) {
+            Err(AppError::Domain(DomainError::Invalid(inner))) => {
+                for i in inner.0 {
+                    issues.push(&record, i.field, format!("{}: {}", i.record, i.reason));
+                }
+            }
+            Err(AppError::Store(e)) => return Err(e.into()),
+            Err(e) => issues.push(&record, "", e.to_string()),
+            Ok(()) => {
+                if store.agreement(&a.code)?.is_some() {
+                    issues.push(
+                        &record,
+                        "code",
+                        format!("agreement {} already exists", a.code),
+                    );
+                }
+            }
         }
     }
+    issues.into_result()?;
     for a in agreements {
         store.insert_agreement(a)?;
         store.audit(

@@ -1,8 +1,11 @@
 //! Training events for chairs and potential negotiators, and the joint task force.
 
+use std::collections::BTreeSet;
 use synergies_domain::cooperation::{
     ActionItem, ActionStatus, TaskForceMeeting, TaskForceMember, Trainee, TrainingEvent,
 };
+
+use synergies_domain::text::Issues;
 use synergies_store::Store;
 
 use crate::{AppError, AppResult};
@@ -27,28 +30,39 @@ fn load<T: serde::de::DeserializeOwned>(store: &dyn Store, kind: &str) -> AppRes
         .collect()
 }
 
-/// Records training events, all or none, after checking them and what they name.
+/// Records training events, all or none, after checking them and what they name: every
+/// problem of every event is reported (its fields, participants' countries and regional
+/// groups, contributors, agreement, a code given twice) and nothing is written when there is one.
 pub fn save_events(store: &dyn Store, events: &[TrainingEvent]) -> AppResult<usize> {
     let framework = store.framework()?;
+    let mut issues = Issues::new();
+    let mut seen = BTreeSet::new();
     for e in events {
-        e.validate()?;
+        let r = format!("event {}", e.code);
+        if !seen.insert(e.code.as_str()) {
+            issues.push(&r, "code", "is given more than once");
+        }
+        let own = e.issues();
+        if !own.is_empty() {
+            issues.extend(own);
+            continue;
+        }
         for c in &e.contributions {
             if framework.organisation(&c.organisation).is_none() {
-                return Err(AppError::Invalid(format!(
-                    "event {}: unknown organisation {}",
-                    e.code, c.organisation
-                )));
+                issues.push(
+                    &r,
+                    "contributions",
+                    format!("unknown organisation {}", c.organisation),
+                );
             }
         }
         if let Some(a) = &e.agreement {
             if store.agreement(a)?.is_none() {
-                return Err(AppError::Invalid(format!(
-                    "event {}: unknown agreement {a}",
-                    e.code
-                )));
+                issues.push(&r, "agreement", format!("unknown agreement {a}"));
             }
         }
     }
+    issues.into_result()?;
     let records = events
         .iter()
         .map(|e| Ok((e.code.clone(), to_json(e)?)))
@@ -72,21 +86,74 @@ pub struct TaskForce {
     pub action_items: Vec<ActionItem>,
 }
 
-/// Records task-force members, meetings and action items, all or none; an action item's
-/// meeting and activity must exist.
+/// Records task-force members, meetings and action items, all or none, in one transaction.
+/// Every problem is reported: the text of every field, members of unknown organisations,
+/// attendees and owners that are neither an organisation nor a member of the task force, a
+/// meeting, member or action item given twice, an action item's unknown meeting or activity.
 pub fn save_task_force(store: &dyn Store, tf: &TaskForce) -> AppResult<()> {
     let framework = store.framework()?;
-    for m in &tf.members {
-        if framework.organisation(&m.organisation).is_none() {
-            return Err(AppError::Invalid(format!(
-                "member {}: unknown organisation {}",
-                m.name, m.organisation
-            )));
-        }
-    }
     let known = task_force(store)?;
     let activities = store.activities(None)?;
+    let mut issues = Issues::new();
+    let mut members = BTreeSet::new();
+    for m in &tf.members {
+        issues.extend(m.issues());
+        if framework.organisation(&m.organisation).is_none() {
+            issues.push(
+                format!("member {}", m.name),
+                "organisation",
+                format!("unknown organisation {}", m.organisation),
+            );
+        }
+        if !members.insert(m.name.as_str()) {
+            issues.push(
+                format!("member {}", m.name),
+                "name",
+                "is given more than once",
+            );
+        }
+    }
+    // Who may attend a meeting or own an action item: an organisation, or a member.
+    let is_known = |who: &str| {
+        framework.organisation(who).is_some()
+            || tf
+                .members
+                .iter()
+                .chain(&known.members)
+                .any(|m| m.name == who)
+    };
+    let mut meetings = BTreeSet::new();
+    for m in &tf.meetings {
+        let r = format!("meeting {}", m.code);
+        issues.extend(m.issues());
+        if !meetings.insert(m.code.as_str()) {
+            issues.push(&r, "code", "is given more than once");
+        }
+        for a in m.attendees.iter().filter(|a| !is_known(a)) {
+            issues.push(
+                &r,
+                "attendees",
+                format!("{a:?} is neither an organisation nor a member of the task force"),
+            );
+        }
+    }
+    let mut actions = BTreeSet::new();
     for a in &tf.action_items {
+        let r = format!("action item {}", a.code);
+        issues.extend(a.issues());
+        if !actions.insert(a.code.as_str()) {
+            issues.push(&r, "code", "is given more than once");
+        }
+        if !is_known(&a.owner) {
+            issues.push(
+                &r,
+                "owner",
+                format!(
+                    "{:?} is neither an organisation nor a member of the task force",
+                    a.owner
+                ),
+            );
+        }
         if let Some(m) = &a.meeting {
             let exists = tf
                 .meetings
@@ -94,21 +161,16 @@ pub fn save_task_force(store: &dyn Store, tf: &TaskForce) -> AppResult<()> {
                 .chain(&known.meetings)
                 .any(|x| &x.code == m);
             if !exists {
-                return Err(AppError::Invalid(format!(
-                    "action item {}: unknown meeting {m}",
-                    a.code
-                )));
+                issues.push(&r, "meeting", format!("unknown meeting {m}"));
             }
         }
         if let Some(act) = &a.activity {
             if !activities.iter().any(|x| &x.code == act) {
-                return Err(AppError::Invalid(format!(
-                    "action item {}: unknown activity {act}",
-                    a.code
-                )));
+                issues.push(&r, "activity", format!("unknown activity {act}"));
             }
         }
     }
+    issues.into_result()?;
     let members = tf
         .members
         .iter()
@@ -124,9 +186,7 @@ pub fn save_task_force(store: &dyn Store, tf: &TaskForce) -> AppResult<()> {
         .iter()
         .map(|a| Ok((a.code.clone(), to_json(a)?)))
         .collect::<AppResult<Vec<_>>>()?;
-    store.save_records(MEMBER, &members)?;
-    store.save_records(MEETING, &meetings)?;
-    store.save_records(ACTION, &actions)?;
+    store.save_record_sets(&[(MEMBER, members), (MEETING, meetings), (ACTION, actions)])?;
     Ok(())
 }
 

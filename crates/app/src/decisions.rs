@@ -8,6 +8,8 @@ use synergies_domain::decision::{
 use synergies_domain::mandate::{mandates_of, parse_reference, Mandate, MandateStatus};
 use synergies_store::{DecisionRecord, MandateLink, MandateNote, Store, StoreError};
 
+use synergies_domain::text::Issues;
+
 use crate::{AppError, AppResult};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -38,6 +40,67 @@ fn recorded_standing(
         .map(|d| (d.status, d.adopted_on)))
 }
 
+/// Refuses a text of a decision already recorded that lacks paragraphs whose mandates are
+/// recorded (a truncated or wrong text would leave mandates, their notes, the agreements linked
+/// to them and the activities that serve them pointing at nothing), naming each paragraph and
+/// what refers to it.
+fn check_no_paragraph_dropped(
+    store: &dyn Store,
+    name: &str,
+    number: &str,
+    mandates: &[Mandate],
+) -> AppResult<()> {
+    let recorded = store.mandates(Some(number))?;
+    let dropped: Vec<&Mandate> = recorded
+        .iter()
+        .filter(|r| !mandates.iter().any(|m| m.paragraph == r.paragraph))
+        .collect();
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    let links = store.mandate_links(None)?;
+    let activities = store.activities(None)?;
+    let mut issues = Issues::new();
+    for m in dropped {
+        let mut refs = vec![];
+        let linked: Vec<&str> = links
+            .iter()
+            .filter(|l| l.decision == number && l.paragraph == m.paragraph)
+            .map(|l| l.agreement.as_str())
+            .collect();
+        if !linked.is_empty() {
+            refs.push(format!("agreements {}", linked.join(", ")));
+        }
+        let serving: Vec<String> = activities
+            .iter()
+            .filter(|a| {
+                a.mandates
+                    .iter()
+                    .any(|r| parse_reference(r) == Some((number, m.paragraph.as_str())))
+            })
+            .map(|a| format!("{}/{}", a.biennium, a.code))
+            .collect();
+        if !serving.is_empty() {
+            refs.push(format!("activities {}", serving.join(", ")));
+        }
+        let notes = store.mandate_notes(number, &m.paragraph)?.len();
+        if notes > 0 {
+            refs.push(format!("{notes} status notes"));
+        }
+        refs.push(format!("its mandate (status {})", m.status.as_str()));
+        issues.push(
+            format!("{name}: {number} paragraph {}", m.paragraph),
+            "",
+            format!(
+                "is recorded but missing from this text (is the text complete?); {} refer to \
+                 it, so the recorded text is kept",
+                refs.join(", ")
+            ),
+        );
+    }
+    Err(issues.into_result().unwrap_err().into())
+}
+
 /// Reads `text` as a decision in `language` (tried in French, then English, when `None`) and
 /// records it with its standing. A text that is not a decision is refused and nothing is
 /// stored.
@@ -64,20 +127,24 @@ pub fn import_decision(
         .or(recorded.map(|r| r.0))
         .unwrap_or(DecisionStatus::Adopted);
     let adopted_on = standing.adopted_on.or(recorded.and_then(|r| r.1));
-    let new = store.save_decision(&DecisionRecord {
-        number: decision.number.clone(),
-        language: decision.language.as_str().to_string(),
-        treaty: decision.treaty.as_str().to_string(),
-        kind: decision.kind,
-        body: meeting_body(text),
-        meeting: decision.meeting,
-        status,
-        adopted_on,
-        title: decision.title.clone(),
-        document,
-        imported_at: chrono::Utc::now().to_rfc3339(),
-    })?;
-    store.save_mandates(&mandates_of(&decision))?;
+    let mandates = mandates_of(&decision);
+    check_no_paragraph_dropped(store, name, &decision.number, &mandates)?;
+    let new = store.save_decision_and_mandates(
+        &DecisionRecord {
+            number: decision.number.clone(),
+            language: decision.language.as_str().to_string(),
+            treaty: decision.treaty.as_str().to_string(),
+            kind: decision.kind,
+            body: meeting_body(text),
+            meeting: decision.meeting,
+            status,
+            adopted_on,
+            title: decision.title.clone(),
+            document,
+            imported_at: chrono::Utc::now().to_rfc3339(),
+        },
+        &mandates,
+    )?;
     store.audit(
         "cli",
         "decision.import",

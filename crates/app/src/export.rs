@@ -5,6 +5,7 @@ use std::io::Write;
 
 use serde_json::json;
 use synergies_domain::model::RateKey;
+use synergies_domain::text::spreadsheet_cell;
 use synergies_store::{ChargeFilter, DeliveryFilter, Store, StoreError};
 
 use crate::import::COLUMNS;
@@ -23,6 +24,13 @@ pub enum Dataset {
 pub enum Format {
     Csv,
     Json,
+}
+
+/// Every text cell of a CSV export goes through here: a text that a spreadsheet would read as
+/// a formula is written behind an apostrophe (see the domain's `spreadsheet_cell`, which the
+/// delivery import reverses). Numbers, dates and fixed keywords are written as they are.
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    spreadsheet_cell(text)
 }
 
 fn csv_err(e: csv::Error) -> AppError {
@@ -64,10 +72,10 @@ pub fn export(
                     .map(|c| c.psc_rate.to_string())
                     .unwrap_or_default();
                 w.write_record([
-                    r.provider.as_str(),
-                    r.biennium.as_str(),
+                    cell(&r.provider).as_ref(),
+                    &cell(&r.biennium),
                     kind,
-                    key,
+                    &cell(key),
                     r.unit.as_str(),
                     &r.effective_from.to_string(),
                     &r.amount.to_string(),
@@ -135,19 +143,19 @@ pub fn export(
                         .map(|p| format!("{}/{}={}", p.organisation, p.fund, p.weight))
                         .collect();
                     w.write_record([
-                        a.code.as_str(),
-                        &a.title,
+                        cell(&a.code).as_ref(),
+                        &cell(&a.title),
                         a.kind.as_str(),
-                        &a.provider,
-                        &a.provider_fund,
-                        &a.biennium,
+                        &cell(&a.provider),
+                        &cell(&a.provider_fund),
+                        &cell(&a.biennium),
                         a.currency.code(),
                         &v.number.to_string(),
                         v.status.as_str(),
                         &v.ceiling_minor.to_string(),
                         &v.psc_rate.to_string(),
-                        &services.join(";"),
-                        &participants.join(";"),
+                        &cell(&services.join(";")),
+                        &cell(&participants.join(";")),
                     ])
                     .map_err(csv_err)?;
                 }
@@ -168,7 +176,17 @@ pub fn export(
                         .from_writer(out);
                     w.write_record(CHARGE_COLUMNS).map_err(csv_err)?;
                     for c in &charges {
-                        w.serialize(c).map_err(csv_err)?;
+                        let mut c = c.clone();
+                        for text in [
+                            &mut c.agreement,
+                            &mut c.period,
+                            &mut c.provider_fund,
+                            &mut c.payer_organisation,
+                            &mut c.payer_fund,
+                        ] {
+                            *text = cell(text).into_owned();
+                        }
+                        w.serialize(&c).map_err(csv_err)?;
                     }
                     w.flush()?;
                     Ok(())
@@ -222,15 +240,15 @@ fn deliveries_csv(store: &dyn Store, out: &mut dyn Write) -> AppResult<()> {
             None => (String::new(), String::new()),
         };
         w.write_record([
-            d.agreement.as_str(),
-            &d.service,
+            cell(&d.agreement).as_ref(),
+            &cell(&d.service),
             &d.date.to_string(),
             &d.quantity.to_string(),
-            d.grade.as_deref().unwrap_or(""),
+            &cell(d.grade.as_deref().unwrap_or("")),
             &amount,
             &currency,
-            &d.description,
-            &d.external_id,
+            &cell(&d.description),
+            &cell(&d.external_id),
         ])
         .map_err(io)
     })?;

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use synergies_domain::cost::{check_ceiling, committed_minor, CostAccumulator};
 use synergies_domain::delivery::Delivery;
 use synergies_domain::period::parse_iso_date;
+use synergies_domain::text::{check_text, from_spreadsheet_cell, TextKind};
 use synergies_domain::{Currency, Money};
 use synergies_store::{AddOutcome, DeliveryImport, Store};
 
@@ -133,14 +134,28 @@ fn read_header(headers: &csv::StringRecord) -> Result<Header, String> {
 /// Parses one CSV row into a delivery, or the first issue of each bad field.
 fn parse_row(h: &Header, r: &csv::StringRecord) -> Result<Delivery, Vec<(&'static str, String)>> {
     let field = |i: usize| r.get(h.0[i]).unwrap_or("").trim();
+    // A text cell as the CSV export writes it (a formula-like text behind an apostrophe).
+    let text = |i: usize| from_spreadsheet_cell(field(i));
     let mut bad: Vec<(&'static str, String)> = vec![];
-    let agreement = field(0);
-    if agreement.is_empty() {
-        bad.push(("agreement", "empty".into()));
+    // The domain's text limits for each text column.
+    let mut check = |column: &'static str, kind: TextKind, value: &str| {
+        if let Err(why) = check_text(kind, value) {
+            bad.push((column, why));
+        }
+    };
+    let agreement = text(0);
+    let service = text(1);
+    let grade_text = text(4);
+    let description = text(7);
+    let external_id = text(8);
+    check("agreement", TextKind::Code, &agreement);
+    check("service", TextKind::Code, &service);
+    if !grade_text.is_empty() {
+        check("grade", TextKind::Code, &grade_text);
     }
-    let service = field(1);
-    if service.is_empty() {
-        bad.push(("service", "empty".into()));
+    check("description", TextKind::Text, &description);
+    if !external_id.is_empty() {
+        check("external_id", TextKind::Name, &external_id);
     }
     let date = parse_iso_date(field(2));
     if date.is_none() {
@@ -156,7 +171,9 @@ fn parse_row(h: &Header, r: &csv::StringRecord) -> Result<Delivery, Vec<(&'stati
             format!("{:?} is not a decimal number", field(3)),
         ));
     }
-    let grade = Some(field(4)).filter(|g| !g.is_empty()).map(str::to_string);
+    let grade = Some(grade_text.as_ref())
+        .filter(|g| !g.is_empty())
+        .map(str::to_string);
     let expense = match (field(5), field(6)) {
         ("", "") => Ok(None),
         (_, "") => Err((
@@ -180,7 +197,6 @@ fn parse_row(h: &Header, r: &csv::StringRecord) -> Result<Delivery, Vec<(&'stati
         bad.push(e);
         None
     });
-    let external_id = field(8);
     if external_id.is_empty() {
         bad.push(("external_id", "empty".into()));
     } else if external_id.len() > 100 {
@@ -190,14 +206,14 @@ fn parse_row(h: &Header, r: &csv::StringRecord) -> Result<Delivery, Vec<(&'stati
         return Err(bad);
     }
     Ok(Delivery {
-        agreement: agreement.to_string(),
-        service: service.to_string(),
+        agreement: agreement.into_owned(),
+        service: service.into_owned(),
         date: date.expect("checked"),
         quantity: quantity.expect("checked"),
         grade,
         expense,
-        description: field(7).to_string(),
-        external_id: external_id.to_string(),
+        description: description.into_owned(),
+        external_id: external_id.into_owned(),
     })
 }
 

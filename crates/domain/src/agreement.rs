@@ -241,11 +241,19 @@ impl Agreement {
 
     /// Checks the agreement against the framework: parties, funds, services and terms.
     pub fn validate(&self, framework: &Framework) -> Result<(), DomainError> {
-        if self.code.trim().is_empty() || self.code.contains(char::is_whitespace) {
-            return Err(refuse(
-                "an agreement code is one word, such as MC-BRS-2026-01",
-            ));
+        // The text of its fields, by the limits of `text` (one word of at most 64 characters
+        // for the code, such as MC-BRS-2026-01).
+        let mut text = crate::text::Issues::new();
+        let r = format!(
+            "agreement {}",
+            self.code.chars().take(64).collect::<String>()
+        );
+        text.text(&r, "code", crate::text::TextKind::Code, &self.code);
+        text.required(&r, "title", crate::text::TextKind::Name, &self.title);
+        for v in &self.versions {
+            text.text(&r, "note", crate::text::TextKind::Text, &v.note);
         }
+        text.into_result()?;
         if framework.organisation(&self.provider).is_none() {
             return Err(refuse(format!("unknown provider {}", self.provider)));
         }

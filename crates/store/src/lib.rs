@@ -642,6 +642,13 @@ pub trait Store: Send + Sync {
     /// Records the mandates of a decision, in their order: new ones as given; those already
     /// recorded keep their status and notes, and get the new text.
     fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()>;
+    /// Records a decision's text and its mandates in one transaction ([`Store::save_decision`]
+    /// then [`Store::save_mandates`]): both or neither. Returns true when the text was new.
+    fn save_decision_and_mandates(
+        &self,
+        decision: &DecisionRecord,
+        mandates: &[Mandate],
+    ) -> StoreResult<bool>;
     /// The mandates of one decision, or of all, by decision and paragraph order.
     fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>>;
     /// Sets a mandate's status with a dated note (`NotFound` for an unknown mandate).
@@ -670,6 +677,8 @@ pub trait Store: Send + Sync {
     /// Records cooperation records of one kind (`training_event`, `task_force_meeting`, …):
     /// (code, JSON document) pairs, replacing those with the same kind and code.
     fn save_records(&self, kind: &str, records: &[(String, String)]) -> StoreResult<()>;
+    /// Records cooperation records of several kinds in one transaction: all or none.
+    fn save_record_sets(&self, sets: &[(&str, Vec<(String, String)>)]) -> StoreResult<()>;
     /// The records of one kind, by code.
     fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>>;
 

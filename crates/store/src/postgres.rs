@@ -683,6 +683,69 @@ fn posted_periods(c: &mut Conn) -> StoreResult<Vec<PostedPeriod>> {
     .collect()
 }
 
+/// Records a decision's text (see [`Store::save_decision`]) in the caller's transaction.
+fn write_decision(c: &mut Conn, d: &DecisionRecord) -> StoreResult<bool> {
+    let existed: bool = c
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM decisions WHERE number = $1 AND language = $2)",
+            &[&d.number, &d.language],
+        )?
+        .try_get(0)?;
+    c.execute(
+        "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
+         imported_at, kind, body, status, adopted_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (number, language) DO UPDATE SET treaty = excluded.treaty, \
+         meeting = excluded.meeting, title = excluded.title, \
+         document = excluded.document, imported_at = excluded.imported_at, \
+         kind = excluded.kind, body = excluded.body",
+        &[
+            &d.number,
+            &d.language,
+            &d.treaty,
+            &i64::from(d.meeting),
+            &d.title,
+            &d.document,
+            &d.imported_at,
+            &d.kind.as_str(),
+            &d.body.as_str(),
+            &d.status.as_str(),
+            &d.adopted_on,
+        ],
+    )?;
+    c.execute(
+        "UPDATE decisions SET status = $2, adopted_on = $3 WHERE number = $1",
+        &[&d.number, &d.status.as_str(), &d.adopted_on],
+    )?;
+    Ok(!existed)
+}
+
+/// Records a decision's mandates (see [`Store::save_mandates`]) in the caller's transaction.
+fn write_mandates(c: &mut Conn, mandates: &[Mandate]) -> StoreResult<()> {
+    for (position, m) in mandates.iter().enumerate() {
+        c.execute(
+            "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, \
+             deliverable, due_meeting, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (decision, paragraph) DO UPDATE SET position = excluded.position, \
+             actor = excluded.actor, tracking = excluded.tracking, \
+             deliverable = excluded.deliverable, due_meeting = excluded.due_meeting, \
+             text = excluded.text",
+            &[
+                &m.decision,
+                &m.paragraph,
+                &(position as i64),
+                &m.actor,
+                &m.tracking.as_str(),
+                &m.status.as_str(),
+                &m.deliverable,
+                &m.due_meeting.map(i64::from),
+                &m.text,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
 fn agreement_id(c: &mut Conn, code: &str) -> StoreResult<i64> {
     c.query_opt("SELECT id FROM agreements WHERE code = $1", &[&code])?
         .map(|r| r.try_get(0))
@@ -1904,41 +1967,7 @@ impl Store for PostgresStore {
     }
 
     fn save_decision(&self, d: &DecisionRecord) -> StoreResult<bool> {
-        self.write(|c| {
-            let existed: bool = c
-                .query_one(
-                    "SELECT EXISTS (SELECT 1 FROM decisions WHERE number = $1 AND language = $2)",
-                    &[&d.number, &d.language],
-                )?
-                .try_get(0)?;
-            c.execute(
-                "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
-                 imported_at, kind, body, status, adopted_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                 ON CONFLICT (number, language) DO UPDATE SET treaty = excluded.treaty, \
-                 meeting = excluded.meeting, title = excluded.title, \
-                 document = excluded.document, imported_at = excluded.imported_at, \
-                 kind = excluded.kind, body = excluded.body",
-                &[
-                    &d.number,
-                    &d.language,
-                    &d.treaty,
-                    &i64::from(d.meeting),
-                    &d.title,
-                    &d.document,
-                    &d.imported_at,
-                    &d.kind.as_str(),
-                    &d.body.as_str(),
-                    &d.status.as_str(),
-                    &d.adopted_on,
-                ],
-            )?;
-            c.execute(
-                "UPDATE decisions SET status = $2, adopted_on = $3 WHERE number = $1",
-                &[&d.number, &d.status.as_str(), &d.adopted_on],
-            )?;
-            Ok(!existed)
-        })
+        self.write(|c| write_decision(c, d))
     }
 
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
@@ -1990,29 +2019,18 @@ impl Store for PostgresStore {
     }
 
     fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()> {
+        self.write(|c| write_mandates(c, mandates))
+    }
+
+    fn save_decision_and_mandates(
+        &self,
+        d: &DecisionRecord,
+        mandates: &[Mandate],
+    ) -> StoreResult<bool> {
         self.write(|c| {
-            for (position, m) in mandates.iter().enumerate() {
-                c.execute(
-                    "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, \
-                     deliverable, due_meeting, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                     ON CONFLICT (decision, paragraph) DO UPDATE SET position = excluded.position, \
-                     actor = excluded.actor, tracking = excluded.tracking, \
-                     deliverable = excluded.deliverable, due_meeting = excluded.due_meeting, \
-                     text = excluded.text",
-                    &[
-                        &m.decision,
-                        &m.paragraph,
-                        &(position as i64),
-                        &m.actor,
-                        &m.tracking.as_str(),
-                        &m.status.as_str(),
-                        &m.deliverable,
-                        &m.due_meeting.map(i64::from),
-                        &m.text,
-                    ],
-                )?;
-            }
-            Ok(())
+            let new = write_decision(c, d)?;
+            write_mandates(c, mandates)?;
+            Ok(new)
         })
     }
 
@@ -2191,6 +2209,22 @@ impl Store for PostgresStore {
                      ON CONFLICT (kind, code) DO UPDATE SET document = excluded.document",
                     &[&kind, code, document],
                 )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn save_record_sets(&self, sets: &[(&str, Vec<(String, String)>)]) -> StoreResult<()> {
+        self.write(|c| {
+            for (kind, records) in sets {
+                for (code, document) in records {
+                    c.execute(
+                        "INSERT INTO cooperation_records (kind, code, document) \
+                         VALUES ($1, $2, $3) \
+                         ON CONFLICT (kind, code) DO UPDATE SET document = excluded.document",
+                        &[kind, code, document],
+                    )?;
+                }
             }
             Ok(())
         })

@@ -371,6 +371,72 @@ fn posted_periods(c: &Connection) -> StoreResult<Vec<PostedPeriod>> {
     Ok(out)
 }
 
+/// Records a decision's text (see [`Store::save_decision`]) in the caller's transaction.
+fn write_decision(c: &Connection, d: &DecisionRecord) -> StoreResult<bool> {
+    let existed: bool = c.query_row(
+        "SELECT COUNT(*) > 0 FROM decisions WHERE number = ?1 AND language = ?2",
+        params![d.number, d.language],
+        |r| r.get(0),
+    )?;
+    c.execute(
+        "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
+         imported_at, kind, body, status, adopted_on) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+         ON CONFLICT(number, language) DO UPDATE SET treaty = excluded.treaty, \
+         meeting = excluded.meeting, title = excluded.title, \
+         document = excluded.document, imported_at = excluded.imported_at, \
+         kind = excluded.kind, body = excluded.body",
+        params![
+            d.number,
+            d.language,
+            d.treaty,
+            d.meeting,
+            d.title,
+            d.document,
+            d.imported_at,
+            d.kind.as_str(),
+            d.body.as_str(),
+            d.status.as_str(),
+            d.adopted_on.map(|x| x.to_string()),
+        ],
+    )?;
+    c.execute(
+        "UPDATE decisions SET status = ?2, adopted_on = ?3 WHERE number = ?1",
+        params![
+            d.number,
+            d.status.as_str(),
+            d.adopted_on.map(|x| x.to_string())
+        ],
+    )?;
+    Ok(!existed)
+}
+
+/// Records a decision's mandates (see [`Store::save_mandates`]) in the caller's transaction.
+fn write_mandates(c: &Connection, mandates: &[Mandate]) -> StoreResult<()> {
+    for (position, m) in mandates.iter().enumerate() {
+        c.prepare_cached(
+            "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, \
+             deliverable, due_meeting, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+             ON CONFLICT(decision, paragraph) DO UPDATE SET position = excluded.position, \
+             actor = excluded.actor, tracking = excluded.tracking, \
+             deliverable = excluded.deliverable, due_meeting = excluded.due_meeting, \
+             text = excluded.text",
+        )?
+        .execute(params![
+            m.decision,
+            m.paragraph,
+            position as i64,
+            m.actor,
+            m.tracking.as_str(),
+            m.status.as_str(),
+            m.deliverable,
+            m.due_meeting,
+            m.text
+        ])?;
+    }
+    Ok(())
+}
+
 fn agreement_id(conn: &Connection, code: &str) -> StoreResult<i64> {
     conn.prepare_cached("SELECT id FROM agreements WHERE code = ?1")?
         .query_row([code], |r| r.get(0))
@@ -1476,44 +1542,7 @@ impl Store for SqliteStore {
     }
 
     fn save_decision(&self, d: &DecisionRecord) -> StoreResult<bool> {
-        self.write(|c| {
-            let existed: bool = c.query_row(
-                "SELECT COUNT(*) > 0 FROM decisions WHERE number = ?1 AND language = ?2",
-                params![d.number, d.language],
-                |r| r.get(0),
-            )?;
-            c.execute(
-                "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
-                 imported_at, kind, body, status, adopted_on) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
-                 ON CONFLICT(number, language) DO UPDATE SET treaty = excluded.treaty, \
-                 meeting = excluded.meeting, title = excluded.title, \
-                 document = excluded.document, imported_at = excluded.imported_at, \
-                 kind = excluded.kind, body = excluded.body",
-                params![
-                    d.number,
-                    d.language,
-                    d.treaty,
-                    d.meeting,
-                    d.title,
-                    d.document,
-                    d.imported_at,
-                    d.kind.as_str(),
-                    d.body.as_str(),
-                    d.status.as_str(),
-                    d.adopted_on.map(|x| x.to_string()),
-                ],
-            )?;
-            c.execute(
-                "UPDATE decisions SET status = ?2, adopted_on = ?3 WHERE number = ?1",
-                params![
-                    d.number,
-                    d.status.as_str(),
-                    d.adopted_on.map(|x| x.to_string())
-                ],
-            )?;
-            Ok(!existed)
-        })
+        self.write(|c| write_decision(c, d))
     }
 
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
@@ -1569,29 +1598,18 @@ impl Store for SqliteStore {
     }
 
     fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()> {
+        self.write(|c| write_mandates(c, mandates))
+    }
+
+    fn save_decision_and_mandates(
+        &self,
+        d: &DecisionRecord,
+        mandates: &[Mandate],
+    ) -> StoreResult<bool> {
         self.write(|c| {
-            for (position, m) in mandates.iter().enumerate() {
-                c.prepare_cached(
-                    "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, \
-                     deliverable, due_meeting, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-                     ON CONFLICT(decision, paragraph) DO UPDATE SET position = excluded.position, \
-                     actor = excluded.actor, tracking = excluded.tracking, \
-                     deliverable = excluded.deliverable, due_meeting = excluded.due_meeting, \
-                     text = excluded.text",
-                )?
-                .execute(params![
-                    m.decision,
-                    m.paragraph,
-                    position as i64,
-                    m.actor,
-                    m.tracking.as_str(),
-                    m.status.as_str(),
-                    m.deliverable,
-                    m.due_meeting,
-                    m.text
-                ])?;
-            }
-            Ok(())
+            let new = write_decision(c, d)?;
+            write_mandates(c, mandates)?;
+            Ok(new)
         })
     }
 
@@ -1761,6 +1779,22 @@ impl Store for SqliteStore {
                      ON CONFLICT(kind, code) DO UPDATE SET document = excluded.document",
                 )?
                 .execute(params![kind, code, document])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn save_record_sets(&self, sets: &[(&str, Vec<(String, String)>)]) -> StoreResult<()> {
+        self.write(|c| {
+            for (kind, records) in sets {
+                for (code, document) in records {
+                    c.prepare_cached(
+                        "INSERT INTO cooperation_records (kind, code, document) \
+                         VALUES (?1, ?2, ?3) \
+                         ON CONFLICT(kind, code) DO UPDATE SET document = excluded.document",
+                    )?
+                    .execute(params![kind, code, document])?;
+                }
             }
             Ok(())
         })
