@@ -751,6 +751,8 @@ enum Method {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Why a command waits (another writer holds the database) or retries: said on stderr.
+    synergies_store::set_wait_notice(|reason| eprintln!("note: {reason}"));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -788,9 +790,46 @@ fn serve(
     Ok(())
 }
 
+/// Opens the database of every command but `init` and `demo`. It must exist (a mistyped path
+/// is refused, never created empty) and have this program's schema: a database that `init`
+/// has not created or migrated is refused, with what to run. A database this process cannot
+/// write is opened read-only: reads work, writes fail.
 fn open(url: &str) -> Result<Box<dyn Store>> {
-    let store = synergies_store::open(url).with_context(|| format!("opening {url}"))?;
-    store.migrate()?;
+    let shown = synergies_app::storage::redact_url(url);
+    let store = synergies_store::open_existing(url).with_context(|| format!("opening {shown}"))?;
+    let version = store
+        .schema_version()
+        .with_context(|| format!("reading {shown}"))?;
+    let latest = synergies_store::latest_schema_version();
+    if version == 0 {
+        bail!(
+            "{shown} is not a Synergies database yet (it has no schema): create it with \
+             `synergies --db {shown} init`"
+        );
+    }
+    if version < latest {
+        bail!(
+            "{shown} has schema version {version} and this Synergies needs {latest}: migrate \
+             it with `synergies --db {shown} init` (after a backup)"
+        );
+    }
+    if version > latest {
+        bail!(
+            "{shown} has schema version {version}, newer than this Synergies knows \
+             ({latest}): upgrade Synergies"
+        );
+    }
+    Ok(store)
+}
+
+/// Opens the database of `init` and `demo`, the commands that create one: created if it does
+/// not exist, and migrated to this program's schema.
+fn create(url: &str) -> Result<Box<dyn Store>> {
+    let shown = synergies_app::storage::redact_url(url);
+    let store = synergies_store::open(url).with_context(|| format!("opening {shown}"))?;
+    store
+        .migrate()
+        .with_context(|| format!("migrating {shown}"))?;
     Ok(store)
 }
 
@@ -874,16 +913,15 @@ fn money(currency: &str, minor: i64) -> String {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init => {
-            let store = synergies_store::open(&cli.db)?;
+            let shown = synergies_app::storage::redact_url(&cli.db);
+            let store =
+                synergies_store::open(&cli.db).with_context(|| format!("opening {shown}"))?;
             let before = store.schema_version()?;
             let after = store.migrate()?;
             if before == after {
-                println!("{} is up to date (schema version {after})", cli.db);
+                println!("{shown} is up to date (schema version {after})");
             } else {
-                println!(
-                    "{}: schema migrated from version {before} to {after}",
-                    cli.db
-                );
+                println!("{shown}: schema migrated from version {before} to {after}");
             }
         }
         Command::Demo {
@@ -891,7 +929,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             addr,
             json,
         } => {
-            let store = open(&cli.db)?;
+            let store = create(&cli.db)?;
             let report = demo::seed(store.as_ref())?;
             let password = synergies_web::accounts::demo_password();
             let users = synergies_web::accounts::ensure_demo_users(store.as_ref(), &password)
@@ -903,12 +941,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if report.seeded {
                     println!(
                         "Seeded the demo into {}: {} agreements, {} deliveries, {} closings.",
-                        cli.db, report.agreements, report.deliveries, report.closings
+                        synergies_app::storage::redact_url(&cli.db),
+                        report.agreements,
+                        report.deliveries,
+                        report.closings
                     );
                 } else {
                     println!(
                         "{} already holds data; the demo was not seeded again.",
-                        cli.db
+                        synergies_app::storage::redact_url(&cli.db)
                     );
                 }
                 println!("{}", demo::LABEL);
@@ -944,7 +985,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!(
                     "note: {} has no users yet; `synergies demo --no-serve` creates the demo \
                      users, `synergies users add` creates others",
-                    cli.db
+                    synergies_app::storage::redact_url(&cli.db)
                 );
             }
             let settings = synergies_web::Settings {

@@ -677,6 +677,7 @@ fn exported_deliveries_reimport() {
         "agreements.json",
     ]);
     let fresh = sb.url("fresh.db");
+    sb.run_on(&fresh, &["init"]).ok();
     sb.run_on(&fresh, &["framework", "load", "framework.json"])
         .ok();
     let agreements = sb.counts()["agreements"];

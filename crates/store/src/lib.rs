@@ -169,6 +169,54 @@ pub(crate) fn reversal_of<'a>(
     Ok(reversal)
 }
 
+/// Where the store says why a command waits (another writer holds the database) or retries (a
+/// deadlock or serialization failure): the command line shows it on standard error; by default
+/// it is not shown.
+static WAIT_NOTICE: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sets, once per process, what the store calls with the reason whenever it waits for another
+/// writer or retries a transient failure.
+pub fn set_wait_notice(notice: fn(&str)) {
+    let _ = WAIT_NOTICE.set(notice);
+}
+
+pub(crate) fn wait_notice(reason: &str) {
+    if let Some(notice) = WAIT_NOTICE.get() {
+        notice(reason);
+    }
+}
+
+/// The schema version this program's migrations bring a database to: the same on every engine
+/// (copies and backups compare them).
+pub fn latest_schema_version() -> u32 {
+    let version = sqlite::latest_schema_version();
+    debug_assert_eq!(version, postgres::latest_schema_version());
+    version
+}
+
+#[cfg(test)]
+mod schema_version_tests {
+    #[test]
+    fn both_engines_migrate_to_the_same_schema_version() {
+        assert_eq!(
+            super::sqlite::latest_schema_version(),
+            super::postgres::latest_schema_version()
+        );
+    }
+}
+
+/// Opens the store of an existing database (the command line's every command but `init` and
+/// `demo`): as [`open`], except that an SQLite file that does not exist is `NotFound` rather
+/// than created, and one that cannot be written is opened read-only.
+pub fn open_existing(url: &str) -> StoreResult<Box<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if !path.is_empty() {
+            return Ok(Box::new(SqliteStore::open_existing(path)?));
+        }
+    }
+    open(url)
+}
+
 /// Opens the store that a URL names: `sqlite://synergies.db`, `sqlite:///abs/path.db`,
 /// `sqlite::memory:`, or a libpq-style PostgreSQL URL: `postgres://user@host/dbname`,
 /// `postgresql:///dbname?host=/var/run/postgresql` (Unix socket). A PostgreSQL URL that

@@ -2911,3 +2911,8 @@ impl DeliveryImport for PgImport<'_> {
 }
 // Dropping a PgImport drops its connection, which rolls back the open transaction before the
 // connection returns to the pool.
+
+/// The schema version this program's migrations bring a database to.
+pub(crate) fn latest_schema_version() -> u32 {
+    MIGRATIONS.len() as u32
+}

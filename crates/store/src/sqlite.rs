@@ -139,7 +139,7 @@ impl SqliteStore {
 
     /// What every connection of the store gets.
     fn tune(conn: &Connection) -> StoreResult<()> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        wait_for_writers(conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -149,8 +149,11 @@ impl SqliteStore {
     }
 
     fn configure(conn: Connection) -> StoreResult<SqliteStore> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        wait_for_writers(&conn)?;
+        // A database opened read-only keeps the journal mode it has (it cannot change it).
+        if !conn.is_readonly(rusqlite::DatabaseName::Main)? {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // A 64 MiB page cache: bulk updates of a million deliveries stay in memory.
@@ -2243,4 +2246,149 @@ impl Drop for SqliteImport<'_> {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening an existing database, read-only when it cannot be written, and waiting for writers.
+
+/// How many times a connection asks again for a lock another connection holds before it gives
+/// up: with the pauses of [`busy`], about an hour, longer than the longest write (a million
+/// deliveries imported or closed). A lock is only ever held by a live process (the operating
+/// system releases a killed process's locks), so waiting is waiting for it to finish.
+const BUSY_RETRIES: i32 = 36_000;
+
+/// SQLite's busy handler: called with how many times it was already called for this lock.
+/// Says once, through [`crate::wait_notice`], why the command waits; then pauses (1, 2, 4, …
+/// 64 ms, then 100 ms) and asks again, up to [`BUSY_RETRIES`] times.
+fn busy(attempt: i32) -> bool {
+    if attempt == 0 {
+        crate::wait_notice("the database is locked by another writer; waiting for it to finish");
+    }
+    let pause = if attempt < 7 { 1 << attempt } else { 100 };
+    std::thread::sleep(std::time::Duration::from_millis(pause));
+    attempt < BUSY_RETRIES
+}
+
+/// Writers wait for each other: a connection that finds the database locked waits (see
+/// [`busy`]) rather than failing at once with "database is locked". Every write starts with
+/// `BEGIN IMMEDIATE`, which takes the write lock through this handler: a deferred transaction
+/// that upgrades to a write gets SQLITE_BUSY without waiting.
+fn wait_for_writers(conn: &Connection) -> StoreResult<()> {
+    conn.busy_handler(Some(busy))?;
+    Ok(())
+}
+
+/// Whether this process can write `path` and the directory its journal files go in.
+fn writable(path: &std::path::Path) -> bool {
+    if std::fs::OpenOptions::new().write(true).open(path).is_err() {
+        return false;
+    }
+    // WAL mode creates `-wal` and `-shm` beside the database: the directory must take them
+    // (unless they exist and are writable).
+    let side = |suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        std::path::PathBuf::from(p)
+    };
+    let (wal, shm) = (side("-wal"), side("-shm"));
+    let open_rw = |p: &std::path::Path| std::fs::OpenOptions::new().write(true).open(p).is_ok();
+    if open_rw(&wal) && open_rw(&shm) {
+        return true;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let probe = dir.join(format!(".synergies-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::AlreadyExists,
+    }
+}
+
+/// `path` as the file part of an SQLite URI (`?`, `#` and `%` escaped).
+fn uri_path(path: &std::path::Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '?' | '#' | '%' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl SqliteStore {
+    /// Opens the database file `path`, which must exist: a mistyped path is `NotFound`, never
+    /// a new empty database (`synergies init` creates one). A database that this process cannot
+    /// write (a read-only file, directory or file system) is opened read-only: it can be read,
+    /// and every write fails with SQLite's "attempt to write a readonly database".
+    pub fn open_existing(path: &str) -> StoreResult<SqliteStore> {
+        let file = std::path::Path::new(path);
+        match std::fs::metadata(file) {
+            // Opening it would write a header into it: refused as it is.
+            Ok(m) if m.is_file() && m.len() == 0 => {
+                return Err(StoreError::Invalid(format!(
+                    "{path} is an empty file, not a Synergies database yet: create it with \
+                     `synergies init`"
+                )))
+            }
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                return Err(StoreError::Invalid(format!(
+                    "{path} is not a database file"
+                )))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound(format!(
+                    "there is no database at {path}: check the path, or create one with \
+                     `synergies init` (or `synergies demo`)"
+                )))
+            }
+            Err(e) => return Err(StoreError::Database(format!("cannot open {path}: {e}"))),
+        }
+        if writable(file) {
+            Self::open(path)
+        } else {
+            Self::open_read_only(file)
+        }
+    }
+
+    /// Opens a database that cannot be written: read-only and `immutable` (SQLite then takes no
+    /// lock and creates no `-wal` or `-shm` file, which a read-only directory could not hold).
+    /// Nothing can change the file meanwhile through this file system; a WAL left by a writer
+    /// killed before its checkpoint is not read (its transactions were not checkpointed).
+    fn open_read_only(path: &std::path::Path) -> StoreResult<SqliteStore> {
+        use rusqlite::OpenFlags;
+        let uri = format!("file:{}?immutable=1", uri_path(path));
+        let conn = Connection::open_with_flags(
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Database(format!("cannot open {}: {e}", path.display())))?;
+        let store = Self::configure(conn)?;
+        store.conn().pragma_update(None, "query_only", "ON")?;
+        Ok(store)
+    }
+
+    /// Whether the store was opened read-only.
+    pub fn read_only(&self) -> bool {
+        self.conn()
+            .is_readonly(rusqlite::DatabaseName::Main)
+            .unwrap_or(false)
+    }
+}
+
+/// The schema version this program's migrations bring a database to.
+pub(crate) fn latest_schema_version() -> u32 {
+    MIGRATIONS.len() as u32
 }

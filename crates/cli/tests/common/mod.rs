@@ -224,3 +224,49 @@ pub fn exports(sb: &Sandbox, db: &str) -> Vec<String> {
         ))
         .collect()
 }
+
+/// Generates `deliveries` benchmark deliveries of `agreements` agreements in 2026 (with the
+/// benchmark's generator, `bench/gen_bench_data.py`) into the sandbox: `agreements.json` and
+/// `deliveries.csv`. Returns the CSV's header and rows.
+pub fn generate(sb: &Sandbox, agreements: usize, deliveries: usize) -> (String, Vec<String>) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/gen_bench_data.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(["--agreements", &agreements.to_string()])
+        .args(["--deliveries", &deliveries.to_string()])
+        .arg("--out-agreements")
+        .arg(sb.path("agreements.json"))
+        .arg("--out-deliveries")
+        .arg(sb.path("deliveries.csv"))
+        .output()
+        .expect("python3 runs the generator");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = read(&sb.path("deliveries.csv"));
+    let mut lines = text.lines().map(str::to_string);
+    let header = lines.next().expect("a header");
+    (header, lines.collect())
+}
+
+/// The temporaries of Synergies' atomic writes left in `dir`.
+pub fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".synergies-tmp-") || n.contains("partial"))
+        .collect()
+}
+
+/// How many deliveries of the benchmark's agreements (`BENCH-…`) posted charges cover.
+pub fn charged_bench_deliveries(sb: &Sandbox, db: &str) -> i64 {
+    sb.json_on(db, &["charges", "list", "--json"])
+        .as_array()
+        .expect("charges")
+        .iter()
+        .filter(|c| str_field(c, "agreement").starts_with("BENCH-"))
+        .map(|c| int_field(c, "deliveries"))
+        .sum()
+}
