@@ -170,6 +170,20 @@ pub fn update_mandate(
             "a status change needs a note saying what was done".into(),
         ));
     }
+    let mut issues = Issues::new();
+    issues.text(
+        &format!("mandate {decision} {paragraph}"),
+        "note",
+        synergies_domain::text::TextKind::Text,
+        note,
+    );
+    issues.text(
+        &format!("mandate {decision} {paragraph}"),
+        "author",
+        synergies_domain::text::TextKind::Name,
+        author,
+    );
+    issues.into_result()?;
     let note = MandateNote {
         noted_on: on,
         status,
