@@ -348,6 +348,7 @@ fn csv_exports_never_start_a_text_cell_with_a_formula_and_deliveries_reimport() 
             bytes: exported.as_bytes(),
         },
         &mut |_| {},
+        "test",
     )
     .unwrap();
     assert_eq!((again.inserted, again.identical), (0, hostile.len() as u64));
@@ -359,6 +360,7 @@ fn csv_exports_never_start_a_text_cell_with_a_formula_and_deliveries_reimport() 
             bytes: exported.as_bytes(),
         },
         &mut |_| {},
+        "test",
     )
     .unwrap();
     assert_eq!(csv_of(fresh.as_ref(), Dataset::Deliveries), exported);
@@ -404,4 +406,70 @@ fn deliveries_with_control_characters_or_huge_texts_are_refused() {
         e.contains("test.csv:4: external_id: holds the control character U+001B"),
         "{e}"
     );
+}
+
+fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("=".to_string()),
+        Just("+".to_string()),
+        Just("-".to_string()),
+        Just("@".to_string()),
+        Just("'".to_string()),
+        Just("\t".to_string()),
+        Just("\r".to_string()),
+        Just("\n".to_string()),
+        Just("\u{0}".to_string()),
+        Just("\u{202E}".to_string()),
+        Just("\"".to_string()),
+        Just(",".to_string()),
+        "[a-zA-Z0-9 ]{0,8}",
+        "\\PC{0,4}",
+        (0usize..2).prop_map(|n| "x".repeat([10_001, 100_000][n])),
+    ];
+    proptest::collection::vec(piece, 0..6).prop_map(|v| v.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever a delivery's description holds, the import refuses it (and writes nothing) or
+    /// records it; a recorded one is exported with no cell that starts a formula, and the
+    /// export re-imports into a new store to the same export.
+    #[test]
+    fn any_description_is_refused_or_exported_safely_and_reimported(text in hostile_text()) {
+        let a = common::purchase("MC-BRS-P", 100_000_000, "0.13");
+        let store = common::store_with(std::slice::from_ref(&a));
+        let before = counts(store.as_ref());
+        let mut out = vec![];
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(["MC-BRS-P", "PAGES", "2026-03-02", "2", "", "", "", &text, "x-1"])
+                .unwrap();
+        }
+        let row = String::from_utf8(out).unwrap();
+        match common::import(store.as_ref(), &row) {
+            Err(_) => proptest::prop_assert_eq!(counts(store.as_ref()), before),
+            Ok(_) => {
+                let exported = csv_of(store.as_ref(), Dataset::Deliveries);
+                for row in cells(&exported) {
+                    for c in &row {
+                        proptest::prop_assert!(!c.starts_with(['=', '+', '-', '@', '\t', '\r']));
+                    }
+                }
+                let fresh = common::store_with(std::slice::from_ref(&a));
+                synergies_app::import::import_deliveries(
+                    fresh.as_ref(),
+                    &synergies_app::import::BytesSource {
+                        name: "export.csv",
+                        bytes: exported.as_bytes(),
+                    },
+                    &mut |_| {},
+                    "test",
+                )
+                .unwrap();
+                proptest::prop_assert_eq!(csv_of(fresh.as_ref(), Dataset::Deliveries), exported);
+            }
+        }
+    }
 }
