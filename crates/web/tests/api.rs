@@ -297,7 +297,7 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
             Some("mc.finance"),
             "/api/v1/rates",
             &json!({"provider": "MC", "biennium": "2026-2027", "grade": "P-2", "unit": "staff_day",
-                    "effective_from": "2026-12-01", "amount": "512.50"}),
+                    "effective_from": "2027-01-01", "amount": "512.50"}),
         )
         .ok();
     assert_eq!(rate["amount"], "512.50");
