@@ -1599,9 +1599,12 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
             json,
         } => {
             let source = open(&from)?;
+            let created = new_sqlite_file(&to);
             let target = synergies_store::open(&to)
                 .with_context(|| format!("opening {}", storage::redact_url(&to)))?;
-            let report = storage::copy(source.as_ref(), target.as_ref(), overwrite)?;
+            let copied = storage::copy(source.as_ref(), target.as_ref(), overwrite);
+            drop(target);
+            let report = undo_created(created, copied)?;
             if !json {
                 println!(
                     "Copied {} to {}.",
@@ -1630,16 +1633,19 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
             overwrite,
             json,
         } => {
+            let created = new_sqlite_file(db);
             let store = synergies_store::open(db)
                 .with_context(|| format!("opening {}", storage::redact_url(db)))?;
-            let (report, source) = match (datapackage, file) {
-                (Some(dir), _) => (
-                    synergies_app::opendata::import_datapackage(store.as_ref(), &dir)?,
-                    dir,
-                ),
-                (None, Some(file)) => (storage::restore(store.as_ref(), &file, overwrite)?, file),
+            let restored = match (datapackage, file) {
+                (Some(dir), _) => synergies_app::opendata::import_datapackage(store.as_ref(), &dir)
+                    .map(|r| (r, dir)),
+                (None, Some(file)) => {
+                    storage::restore(store.as_ref(), &file, overwrite).map(|r| (r, file))
+                }
                 (None, None) => bail!("give a backup file or --datapackage DIR"),
             };
+            drop(store);
+            let (report, source) = undo_created(created, restored)?;
             if !json {
                 println!(
                     "Restored {} into {}.",
@@ -1651,6 +1657,28 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The SQLite file a database URL names when it does not exist yet (a restore or a copy
+/// creates it).
+fn new_sqlite_file(url: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(url.strip_prefix("sqlite://")?);
+    (!path.exists()).then_some(path)
+}
+
+/// A restore or copy that failed into a SQLite file it created removes the file again (with
+/// what SQLite kept beside it): a failure leaves nothing behind. The store is closed by then.
+fn undo_created<T>(created: Option<PathBuf>, outcome: synergies_app::AppResult<T>) -> Result<T> {
+    if outcome.is_err() {
+        if let Some(path) = created {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+    Ok(outcome?)
 }
 
 /// A decision's standing: `COP-6 in_force (adopted on 2025-11-07)`, or with `adoption date

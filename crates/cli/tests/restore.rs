@@ -405,6 +405,20 @@ fn bad_backups_and_packages_change_nothing_on_sqlite() {
     };
     bad_backups_change_nothing(&sb, &target);
 
+    // A failed restore into a database that did not exist leaves no file behind.
+    let cut = sb.path("cut.backup");
+    sb.run_on(
+        &sb.url("new.db"),
+        &["store", "restore", cut.to_str().unwrap()],
+    )
+    .failed();
+    let left: Vec<_> = std::fs::read_dir(sb.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("new.db"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
     let empty = Target {
         sb: &sb,
         url: sb.url("empty.db"),

@@ -204,6 +204,10 @@ pub const PAIR_CHECKS: &[(&str, PairCheck)] = &[
         "erase_all_empties_every_table",
         erase_all_empties_every_table,
     ),
+    (
+        "stage_replaces_whole_or_not_at_all",
+        stage_replaces_whole_or_not_at_all,
+    ),
 ];
 
 /// A dump of a store with closings, reversals and audit events restores into an empty store
@@ -3875,5 +3879,64 @@ pub fn sign_ins_end_together(store: &dyn Store) {
     assert_eq!(
         ok(store.api_token_owner("t3", now), "owner").as_deref(),
         Some("brs.head")
+    );
+}
+
+/// A staging database ([`Store::stage`]): dropped without replacing, it leaves the store as it
+/// was; a replace refused because the store holds data changes nothing; a replace puts the
+/// staged data in place whole (the same rows as the source), and the store goes on working.
+pub fn stage_replaces_whole_or_not_at_all(make: &dyn Fn() -> Box<dyn Store>) {
+    let source = make();
+    let source = source.as_ref();
+    fixture::seed_accepted(source);
+    fixture::close(source, AGREEMENT, fixture::march(), 1);
+    let mut items = vec![];
+    ok(
+        source.dump(&mut |item| {
+            items.push(item);
+            Ok(())
+        }),
+        "dump",
+    );
+    let target = make();
+    let target = target.as_ref();
+    ok(target.migrate(), "migrate");
+    ok(
+        target.audit("test", "before", "target", &json!({"n": 1})),
+        "audit",
+    );
+    let before = snapshot(target);
+    let staged_restore = |staged: &dyn crate::Staged| {
+        let mut feed = items.clone().into_iter();
+        ok(
+            staged.store().restore(&mut || Ok(feed.next())),
+            "restore into the staging database",
+        );
+        assert_eq!(snapshot(staged.store()), snapshot(source));
+    };
+    {
+        let staged = ok(target.stage(), "stage");
+        staged_restore(staged.as_ref());
+    }
+    assert_unchanged(target, &before, "a staging database dropped");
+    let staged = ok(target.stage(), "stage");
+    staged_restore(staged.as_ref());
+    expect_conflict(
+        staged.replace_target(true),
+        "a replace of a store that holds data, told it must be empty",
+    );
+    assert_unchanged(target, &before, "a refused replace");
+    let staged = ok(target.stage(), "stage");
+    staged_restore(staged.as_ref());
+    ok(staged.replace_target(false), "replace_target");
+    assert_eq!(
+        snapshot(target),
+        snapshot(source),
+        "the store holds the staged data"
+    );
+    assert_ledger_sound(target);
+    ok(
+        target.audit("test", "after", "target", &json!({"n": 2})),
+        "audit after a replace",
     );
 }

@@ -57,6 +57,9 @@ const POOL_SIZE: usize = 8;
 const POOL_WAIT: Duration = Duration::from_secs(60);
 /// How many times a write transaction is retried after a deadlock or serialization failure.
 const RETRIES: u32 = 8;
+/// The first key of the advisory lock that a staging schema's owner holds (ASCII "SYNR"); the
+/// second is a hash of the schema's name.
+const STAGING_LOCK: i32 = 0x5359_4E52;
 /// The first key of the advisory lock that serialises migrations (ASCII "SYNE"); the second
 /// is a hash of the schema, so that stores in different schemas migrate independently.
 const MIGRATION_LOCK: i32 = 0x5359_4E45;
@@ -1946,12 +1949,48 @@ impl Store for PostgresStore {
             std::process::id(),
             rand_suffix()
         );
-        self.read(|c| c.batch(&format!("CREATE SCHEMA {}", quote_ident(&schema))))?;
+        // The staging schema's owner holds a lock named after it for as long as it lives:
+        // a staging schema whose lock is free was left by a restore that was killed.
+        let mut guard = self.pool.get()?;
+        guard.execute(
+            "SELECT pg_advisory_lock($1, hashtext($2))",
+            &[&STAGING_LOCK, &schema],
+        )?;
+        let stale: Vec<String> = guard
+            .query(
+                "SELECT nspname::text FROM pg_namespace \
+                 WHERE nspname LIKE 'synergies\\_restore\\_%' AND nspname <> $1",
+                &[&schema],
+            )?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        for old in stale {
+            let free: bool = guard
+                .query_one(
+                    "SELECT pg_try_advisory_lock($1, hashtext($2))",
+                    &[&STAGING_LOCK, &old],
+                )?
+                .try_get(0)?;
+            if free {
+                guard.batch(&format!(
+                    "DROP SCHEMA IF EXISTS {} CASCADE",
+                    quote_ident(&old)
+                ))?;
+                guard.execute(
+                    "SELECT pg_advisory_unlock($1, hashtext($2))",
+                    &[&STAGING_LOCK, &old],
+                )?;
+            }
+        }
+        guard.batch(&format!("CREATE SCHEMA {}", quote_ident(&schema)))?;
         let mut staged = PgStaged {
             target: self,
             target_schema: target,
             schema,
             store: None,
+            guard: Some(guard),
+            replaced: false,
         };
         let mut config = self.pool.config.clone();
         // A later `-c` wins over any search_path the URL gave.
@@ -2517,6 +2556,10 @@ struct PgStaged<'a> {
     target_schema: String,
     schema: String,
     store: Option<PostgresStore>,
+    /// The connection that holds the staging schema's lock.
+    guard: Option<Pooled<'a>>,
+    /// The staging schema is the target's now.
+    replaced: bool,
 }
 
 impl Staged for PgStaged<'_> {
@@ -2579,7 +2622,7 @@ impl Staged for PgStaged<'_> {
         state.open -= idle;
         drop(state);
         // Nothing is left to drop.
-        self.schema.clear();
+        self.replaced = true;
         Ok(())
     }
 }
@@ -2587,14 +2630,28 @@ impl Staged for PgStaged<'_> {
 impl Drop for PgStaged<'_> {
     fn drop(&mut self) {
         self.store = None;
-        if !self.schema.is_empty() {
+        let Some(mut guard) = self.guard.take() else {
+            return;
+        };
+        if !self.replaced {
             let sql = format!(
                 "DROP SCHEMA IF EXISTS {} CASCADE",
                 quote_ident(&self.schema)
             );
-            if let Ok(mut c) = self.target.pool.get() {
-                let _ = c.batch(&sql);
-            }
+            let _ = guard.batch(&sql);
+        }
+        let name = self.schema.clone();
+        if guard
+            .execute(
+                "SELECT pg_advisory_unlock($1, hashtext($2))",
+                &[&STAGING_LOCK, &name],
+            )
+            .is_err()
+        {
+            // A connection that cannot say so is not given back with the lock held.
+            let _ = guard
+                .client
+                .batch_execute("SELECT pg_advisory_unlock_all()");
         }
     }
 }

@@ -634,6 +634,31 @@ fn write_version(conn: &Connection, agreement_id: i64, v: &AgreementVersion) -> 
     Ok(())
 }
 
+/// Removes the staging files that restores into `name` killed before they could clean up
+/// left in `dir`: those whose process (the number in their name) no longer runs. Where that
+/// cannot be told (no `/proc`), nothing is removed.
+fn remove_stale_staging(dir: &std::path::Path, name: &str) {
+    let prefix = format!(".{name}.restore-");
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// A staging database beside a SQLite store (see [`Store::stage`]).
 struct SqliteStaged<'a> {
     target: &'a SqliteStore,
@@ -1492,8 +1517,9 @@ impl Store for SqliteStore {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                remove_stale_staging(&dir, &name);
                 let file = tempfile::Builder::new()
-                    .prefix(&format!(".{name}.restore-"))
+                    .prefix(&format!(".{name}.restore-{}-", std::process::id()))
                     .suffix(".tmp")
                     .tempfile_in(&dir)
                     .map_err(|e| {

@@ -197,7 +197,11 @@ macro_rules! each_pair_check {
     };
 }
 
-each_pair_check!(dump_restores_everything, erase_all_empties_every_table);
+each_pair_check!(
+    dump_restores_everything,
+    erase_all_empties_every_table,
+    stage_replaces_whole_or_not_at_all,
+);
 
 #[test]
 fn every_check_runs_on_postgres() {
@@ -873,4 +877,41 @@ fn a_decision_of_schema_3_gets_its_type_and_a_status() {
         )
     );
     assert_eq!(d.title, "A resolution");
+}
+
+/// A staging schema left by a restore that was killed (its owner's lock is free) is removed by
+/// the next restore's staging; one whose owner still runs (holds the lock) is kept.
+#[test]
+fn stale_staging_schemas_are_removed_and_live_ones_kept() {
+    let Some(schemas) = Schemas::from_env() else {
+        return;
+    };
+    let store = schemas.store();
+    store.migrate().expect("migrate");
+    let (stale, live) = ("synergies_restore_0_stale", "synergies_restore_0_live");
+    let mut owner = schemas.admin();
+    owner
+        .batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {stale} CASCADE; CREATE SCHEMA {stale}; \
+             DROP SCHEMA IF EXISTS {live} CASCADE; CREATE SCHEMA {live}; \
+             SELECT pg_advisory_lock({}, hashtext('{live}'))",
+            0x5359_4E52
+        ))
+        .expect("make the schemas");
+    drop(store.stage().expect("stage"));
+    let exists = |name: &str| -> bool {
+        schemas
+            .admin()
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
+                &[&name],
+            )
+            .expect("query")
+            .get(0)
+    };
+    assert!(!exists(stale), "the stale staging schema is gone");
+    assert!(exists(live), "the live one is kept");
+    owner
+        .batch_execute(&format!("DROP SCHEMA {live} CASCADE"))
+        .expect("drop the live one");
 }

@@ -428,3 +428,29 @@ fn table_shapes_match_the_sqlite_schema() {
         assert_eq!(key, s.primary_key, "primary key of {}", s.name);
     }
 }
+
+/// Staging on a file: a temporary file beside the database, replaced in place by SQLite's
+/// backup, and no file left beside the database afterwards, even one a killed restore left.
+#[test]
+fn staging_on_a_file_leaves_nothing_beside_the_database() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let make = || -> Box<dyn Store> {
+        let path = dir.path().join(format!(
+            "db-{}.db",
+            NEXT_FILE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        Box::new(SqliteStore::open(path.to_str().expect("a UTF-8 path")).expect("open the file"))
+    };
+    // Left by a restore whose process is gone (no process has this number).
+    let stale = dir.path().join(".db-1.db.restore-4294967295-x.tmp");
+    std::fs::write(&stale, b"").expect("write");
+    conformance::stage_replaces_whole_or_not_at_all(&make);
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read the directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".restore-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+static NEXT_FILE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
