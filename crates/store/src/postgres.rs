@@ -63,6 +63,9 @@ const STAGING_LOCK: i32 = 0x5359_4E52;
 /// The first key of the advisory lock that serialises migrations (ASCII "SYNE"); the second
 /// is a hash of the schema, so that stores in different schemas migrate independently.
 const MIGRATION_LOCK: i32 = 0x5359_4E45;
+/// The first key of the advisory lock that an import holds alone and closings share (ASCII
+/// "SYNI"); the second is a hash of the schema, as for [`MIGRATION_LOCK`].
+const IMPORT_LOCK: i32 = 0x5359_4E49;
 /// A restore sends a table's rows to `COPY` in chunks of about this many bytes.
 const RESTORE_CHUNK: usize = 1 << 20;
 /// An acceptance of at least this many deliveries refreshes the planner's statistics of the
@@ -152,6 +155,10 @@ struct Conn {
     failed: bool,
     /// The last error was a deadlock or serialization failure: the transaction may be retried.
     retry: bool,
+    /// How to connect again: to learn the outcome of a commit whose answer was lost.
+    config: Config,
+    /// The open transaction was begun `READ ONLY`: its commit has nothing to lose.
+    read_only: bool,
 }
 
 impl Conn {
@@ -288,6 +295,7 @@ impl Conn {
 
     fn begin(&mut self, begin: &str) -> StoreResult<()> {
         self.batch(begin)?;
+        self.read_only = begin.contains("READ ONLY");
         self.in_transaction = true;
         self.failed = false;
         Ok(())
@@ -300,9 +308,35 @@ impl Conn {
                 "the transaction was rolled back after an earlier error".into(),
             ));
         }
-        let result = self.batch("COMMIT");
+        // The transaction's id, if it has one (it wrote): should the connection break while
+        // committing, another connection asks the server whether it committed.
+        let asked = if self.read_only {
+            Ok(None)
+        } else {
+            self.client
+                .query_one("SELECT txid_current_if_assigned()", &[])
+                .map(|row| row.get(0))
+        };
+        let xid: Option<i64> = match asked {
+            Ok(xid) => xid,
+            Err(e) => {
+                let e = self.fail(e);
+                self.rollback();
+                return Err(e);
+            }
+        };
+        let result = self.client.batch_execute("COMMIT");
         self.in_transaction = false;
-        result
+        match result {
+            Ok(()) => Ok(()),
+            // PostgreSQL answered: the transaction did not commit.
+            Err(e) if e.as_db_error().is_some() => Err(self.fail(e)),
+            // No answer: the commit may or may not have happened. Ask.
+            Err(e) => match xid {
+                None => Ok(()), // nothing was written: nothing to commit or to lose
+                Some(xid) => commit_outcome(&self.config, xid, &e),
+            },
+        }
     }
 
     fn rollback(&mut self) {
@@ -328,6 +362,46 @@ impl Conn {
             }
         }
     }
+}
+
+/// What became of transaction `xid`, whose commit went unanswered (`lost`: the broken
+/// connection's error), asked over a new connection: `Ok` when it committed, an error that
+/// says so when it did not or when the server cannot tell (then nothing is claimed).
+fn commit_outcome(config: &Config, xid: i64, lost: &::postgres::Error) -> StoreResult<()> {
+    let unknown = |why: String| {
+        StoreError::Database(format!(
+            "the connection to PostgreSQL broke while committing ({lost}) and whether the \
+             change was recorded is unknown ({why}): check before doing it again"
+        ))
+    };
+    for attempt in 0..50 {
+        let status = config
+            .connect(NoTls)
+            .and_then(|mut c| c.query_one("SELECT txid_status($1)::text", &[&xid]))
+            .map(|row| row.get::<_, Option<String>>(0));
+        match status {
+            Ok(Some(s)) if s == "committed" => {
+                crate::wait_notice(&format!(
+                    "the connection to PostgreSQL broke while committing ({lost}); the server \
+                     confirms that the change was recorded"
+                ));
+                return Ok(());
+            }
+            Ok(Some(s)) if s == "aborted" => {
+                return Err(StoreError::Database(format!(
+                    "the connection to PostgreSQL broke while committing ({lost}); the server \
+                     confirms that nothing was recorded"
+                )))
+            }
+            // Still committing on the server: ask again shortly.
+            Ok(Some(s)) if s == "in progress" => {
+                std::thread::sleep(Duration::from_millis(20 << attempt.min(4)));
+            }
+            Ok(other) => return Err(unknown(format!("status {other:?}"))),
+            Err(e) => return Err(unknown(pg_message(&e))),
+        }
+    }
+    Err(unknown("still in progress".into()))
 }
 
 struct PoolState {
@@ -358,6 +432,8 @@ impl Pool {
             in_transaction: false,
             failed: false,
             retry: false,
+            config: self.config.clone(),
+            read_only: false,
         })
     }
 
@@ -501,8 +577,9 @@ impl PostgresStore {
         loop {
             conn.retry = false;
             match conn.in_transaction("BEGIN", &mut f) {
-                Err(_) if conn.retry && attempt < RETRIES => {
+                Err(e) if conn.retry && attempt < RETRIES => {
                     attempt += 1;
+                    crate::wait_notice(&format!("retrying ({attempt} of {RETRIES}) after: {e}"));
                     // A short, growing pause lets the other writer finish.
                     std::thread::sleep(Duration::from_millis(5 << attempt.min(6)));
                 }
@@ -1349,6 +1426,13 @@ impl Store for PostgresStore {
     fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>> {
         let mut conn = self.pool.get()?;
         conn.begin("BEGIN")?;
+        // Imports take the import lock before any row lock: one import at a time, so that two
+        // imports never lock the same agreements in opposite orders (a deadlock); closings
+        // share it (see `post_closings`).
+        conn.execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))",
+            &[&IMPORT_LOCK],
+        )?;
         // Each flush's rows pass through the reference check's transition table.
         conn.batch(BULK_WORK_MEM)?;
         Ok(Box::new(PgImport {
@@ -1465,6 +1549,12 @@ impl Store for PostgresStore {
 
     fn post_closings(&self, closings: &[NewClosing]) -> StoreResult<Vec<Option<i64>>> {
         self.write(|c| {
+            // Shared with other closings, exclusive of imports (which lock agreement rows that
+            // a closing's references would wait on, in another order).
+            c.execute(
+                "SELECT pg_advisory_xact_lock_shared($1, hashtext(COALESCE(current_schema(), '')))",
+                &[&IMPORT_LOCK],
+            )?;
             c.batch(BULK_WORK_MEM)?;
             let mut results = Vec::with_capacity(closings.len());
             // The closings to link, per period, in the order first seen.
