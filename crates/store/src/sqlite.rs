@@ -2325,7 +2325,9 @@ fn writable(path: &std::path::Path) -> bool {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let probe = dir.join(format!(".synergies-probe-{}", std::process::id()));
+    // Named as the atomic writes' temporaries: should this process die before removing
+    // it, the next run that writes into the directory removes it.
+    let probe = dir.join(format!(".synergies-tmp-{}-probe", std::process::id()));
     match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
