@@ -10,7 +10,7 @@ use synergies_domain::delivery::DeliveryStatus;
 use synergies_domain::ledger::JournalEntry;
 use synergies_domain::{DomainError, Period};
 use synergies_store::{
-    ChargeFilter, ClosingStatus, DeliveryFilter, NewCharge, NewClosing, Store, StoreError,
+    Audit, ChargeFilter, ClosingStatus, DeliveryFilter, NewCharge, NewClosing, Store, StoreError,
 };
 
 use crate::context::PricingContext;
@@ -46,18 +46,22 @@ const ATTEMPTS: usize = 10;
 /// agreement; the closings of all agreements are then posted in one transaction. When another
 /// writer closes or changes the same period at the same moment, the close starts again from a
 /// fresh read, so that when it returns every delivery it could see is charged exactly once.
+///
+/// `actor` is who closes: the closings and their audit event (`period.close`) are written in
+/// one transaction.
 pub fn close_period(
     store: &dyn Store,
     period: Period,
     only: Option<&str>,
     posted_on: NaiveDate,
+    actor: &str,
 ) -> AppResult<CloseReport> {
     let mut report = CloseReport {
         period: period.to_string(),
         ..Default::default()
     };
     for _ in 0..ATTEMPTS {
-        match close_once(store, period, only, posted_on) {
+        match close_once(store, period, only, posted_on, actor) {
             Ok((attempt, raced)) => {
                 report.posted.extend(attempt.posted);
                 report.nothing_to_charge = attempt.nothing_to_charge;
@@ -84,6 +88,7 @@ fn close_once(
     period: Period,
     only: Option<&str>,
     posted_on: NaiveDate,
+    actor: &str,
 ) -> AppResult<(CloseReport, bool)> {
     let ctx = PricingContext::load(store)?;
     if let Some(code) = only {
@@ -181,7 +186,32 @@ fn close_once(
             charges,
         });
     }
-    let posted = store.post_closings(&closings)?;
+    if closings.is_empty() {
+        return Ok((report, false));
+    }
+    let subject = match only {
+        Some(code) => format!("{code}/{period}"),
+        None => period.to_string(),
+    };
+    let planned: Vec<serde_json::Value> = closings
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "agreement": c.agreement,
+                "sequence": c.sequence,
+                "deliveries": c.deliveries,
+                "direct_minor": c.direct_minor,
+                "charged_minor": c.charges.iter().map(|ch| ch.total_minor).sum::<i64>(),
+            })
+        })
+        .collect();
+    let audit = Audit::new(
+        actor,
+        "period.close",
+        &subject,
+        serde_json::json!({"before": null, "after": {"period": report.period, "closings": planned}}),
+    );
+    let posted = store.post_closings(&closings, &audit)?;
     let raced = posted.iter().any(Option::is_none);
     for (closing, id) in closings.iter().zip(posted) {
         match id {
@@ -215,10 +245,14 @@ pub struct ReopenReport {
 
 /// Reopens `period`: reverses every posted closing whose period lies within it, so that its
 /// deliveries can be corrected and closed again.
+///
+/// `actor` is who reopens: each reversal and its audit event (`period.reopen`) are written in
+/// one transaction.
 pub fn reopen_period(
     store: &dyn Store,
     period: Period,
     only: Option<&str>,
+    actor: &str,
 ) -> AppResult<ReopenReport> {
     if let Some(code) = only {
         if store.agreement(code)?.is_none() {
@@ -256,7 +290,17 @@ pub fn reopen_period(
                 format!("Reversal of: {}", original.description),
             ));
         }
-        store.reverse_closing(closing.id, &reversals)?;
+        let audit = Audit::new(
+            actor,
+            "period.reopen",
+            &format!("{}/{}", closing.agreement, closing.period),
+            serde_json::json!({
+                "before": {"closing": closing.id, "status": "posted"},
+                "after": {"closing": closing.id, "status": "reversed",
+                          "reversal_entries": reversals.len()},
+            }),
+        );
+        store.reverse_closing(closing.id, &reversals, &audit)?;
         report.reversal_entries += reversals.len() as u64;
         report.reversed_closings.push(closing.id);
     }

@@ -1038,15 +1038,24 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
             bytes: &csv,
         },
         &mut |_| {},
+        "demo",
     )?;
     crate::cooperation::save_events(store, &training_events())?;
     let mut closings = 0;
     for a in drafts.iter().filter(|a| a.code != "MC-BRS-2026-02") {
-        store.accept_deliveries(Some(&a.code), Some(date(2026, 12, 31)), date(2027, 1, 8))?;
+        crate::deliveries::accept(
+            store,
+            Some(&a.code),
+            Some(date(2026, 12, 31)),
+            date(2027, 1, 8),
+            "demo",
+        )?;
     }
     for (q, period) in Period::quarters(2026).into_iter().enumerate() {
         let posted_on = period.last_day() + Duration::days(10 + q as i64);
-        closings += close_period(store, period, None, posted_on)?.posted.len();
+        closings += close_period(store, period, None, posted_on, "demo")?
+            .posted
+            .len();
     }
     Ok(DemoReport {
         seeded: true,

@@ -17,7 +17,7 @@ use synergies_domain::delivery::Delivery;
 use synergies_domain::period::parse_iso_date;
 use synergies_domain::text::{check_text, from_spreadsheet_cell, TextKind};
 use synergies_domain::{Currency, Money};
-use synergies_store::{AddOutcome, DeliveryImport, Store};
+use synergies_store::{AddOutcome, Audit, DeliveryImport, Store};
 
 use crate::context::PricingContext;
 use crate::{AppError, AppResult, InputIssue};
@@ -283,10 +283,33 @@ fn settle_flush(
 
 /// Imports deliveries from a CSV source. `progress` is called with the number of rows read,
 /// every 100,000 rows and at the end.
+///
+/// `actor` is who imports: the deliveries and their audit event (`deliveries.import`, with the
+/// report) are committed in one transaction.
 pub fn import_deliveries(
     store: &dyn Store,
     source: &dyn CsvSource,
     progress: &mut dyn FnMut(u64),
+    actor: &str,
+) -> AppResult<ImportReport> {
+    let name = source.name();
+    import_deliveries_audited(store, source, progress, &|report| {
+        Audit::new(
+            actor,
+            "deliveries.import",
+            &name,
+            serde_json::json!({"before": null, "after": report}),
+        )
+    })
+}
+
+/// [`import_deliveries`] with the audit event that `audit` makes of the report (e.g. one
+/// delivery recorded from a form, `delivery.record`), committed with the deliveries.
+pub fn import_deliveries_audited(
+    store: &dyn Store,
+    source: &dyn CsvSource,
+    progress: &mut dyn FnMut(u64),
+    audit: &dyn Fn(&ImportReport) -> Audit,
 ) -> AppResult<ImportReport> {
     let ctx = PricingContext::load(store)?;
     let pricer = ctx.pricer();
@@ -404,7 +427,12 @@ pub fn import_deliveries(
             more: issues.more,
         });
     }
-    session.commit()?;
+    if report.inserted == 0 {
+        // Nothing new: nothing to commit, nothing to audit.
+        drop(session);
+        return Ok(report);
+    }
+    session.commit(&audit(&report))?;
     Ok(report)
 }
 

@@ -13,6 +13,7 @@ pub mod close;
 pub mod context;
 pub mod cooperation;
 pub mod decisions;
+pub mod deliveries;
 pub mod demo;
 pub mod export;
 pub mod import;

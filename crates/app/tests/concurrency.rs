@@ -70,26 +70,26 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
                         import_deliveries(
                             store.as_ref(),
                             &BytesSource { name: "c.csv", bytes: csv.as_bytes() },
-                            &mut |_| {},
+                            &mut |_| {}, "test",
                         )
                     });
                     inserted.fetch_add(report.inserted, Ordering::SeqCst);
                     store
-                        .accept_deliveries(Some(agreement), None, day("2026-04-01"))
+                        .accept_deliveries(Some(agreement), None, day("2026-04-01"), &synergies_store::Audit::new("test", "deliveries.accept", "", serde_json::Value::Null))
                         .unwrap();
                     let period: Period = ["2026-01", "2026-02", "2026-03", "2026-Q1"]
                         [(t * 3 + round) % 4]
                         .parse()
                         .unwrap();
                     let only = if round % 2 == 0 { Some(agreement) } else { None };
-                    retrying(|| close_period(store.as_ref(), period, only, day("2026-04-05")));
+                    retrying(|| close_period(store.as_ref(), period, only, day("2026-04-05"), "test"));
                 }
             });
         }
     });
     // Sweep what the last writers accepted after the last closes.
     let q1: Period = "2026-Q1".parse().unwrap();
-    retrying(|| close_period(setup.as_ref(), q1, None, day("2026-04-06")));
+    retrying(|| close_period(setup.as_ref(), q1, None, day("2026-04-06"), "test"));
 
     let inserted = inserted.load(Ordering::SeqCst);
     assert_eq!(inserted, (THREADS * ROUNDS * ROWS) as u64);
@@ -111,10 +111,12 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
     let check = ledger::check(setup.as_ref()).unwrap();
     assert!(check.passed(), "{:?}", check.violations);
     // Nothing is left to charge.
-    assert!(close_period(setup.as_ref(), q1, None, day("2026-04-07"))
-        .unwrap()
-        .posted
-        .is_empty());
+    assert!(
+        close_period(setup.as_ref(), q1, None, day("2026-04-07"), "test")
+            .unwrap()
+            .posted
+            .is_empty()
+    );
 }
 
 #[test]

@@ -186,6 +186,7 @@ fn a_header_without_the_columns_is_refused() {
             bytes: text.as_bytes(),
         },
         &mut |_| {},
+        "test",
     )
     .unwrap_err();
     assert!(

@@ -11,9 +11,21 @@ use synergies_store::{ChargeFilter, Store};
 
 fn close_q1(store: &dyn Store) -> Vec<synergies_store::ChargeRecord> {
     store
-        .accept_deliveries(Some("A"), None, day("2026-04-02"))
+        .accept_deliveries(
+            Some("A"),
+            None,
+            day("2026-04-02"),
+            &synergies_store::Audit::new("test", "deliveries.accept", "", serde_json::Value::Null),
+        )
         .ok();
-    close_period(store, "2026-Q1".parse().unwrap(), None, day("2026-04-05")).unwrap();
+    close_period(
+        store,
+        "2026-Q1".parse().unwrap(),
+        None,
+        day("2026-04-05"),
+        "test",
+    )
+    .unwrap();
     assert!(ledger::check(store).unwrap().passed());
     store.charges(&ChargeFilter::default()).unwrap()
 }
@@ -247,24 +259,29 @@ fn closing_is_idempotent_and_reopening_reverses() {
     let store = store_with(&[purchase("A", 100_000_000, "0.13")]);
     import(store.as_ref(), "A,LEGAL,2026-03-10,2,P-4,,,,1\n").unwrap();
     store
-        .accept_deliveries(Some("A"), None, day("2026-04-01"))
+        .accept_deliveries(
+            Some("A"),
+            None,
+            day("2026-04-01"),
+            &synergies_store::Audit::new("test", "deliveries.accept", "", serde_json::Value::Null),
+        )
         .unwrap();
     let q1: Period = "2026-Q1".parse().unwrap();
-    let first = close_period(store.as_ref(), q1, None, day("2026-04-05")).unwrap();
+    let first = close_period(store.as_ref(), q1, None, day("2026-04-05"), "test").unwrap();
     assert_eq!(first.posted.len(), 1);
     let after_first = snapshot(store.as_ref());
-    let second = close_period(store.as_ref(), q1, None, day("2026-04-06")).unwrap();
+    let second = close_period(store.as_ref(), q1, None, day("2026-04-06"), "test").unwrap();
     assert!(second.posted.is_empty());
     assert_eq!(snapshot(store.as_ref()), after_first);
 
-    let reopened = synergies_app::close::reopen_period(store.as_ref(), q1, None).unwrap();
+    let reopened = synergies_app::close::reopen_period(store.as_ref(), q1, None, "test").unwrap();
     assert_eq!(reopened.reversed_closings.len(), 1);
     assert!(
         store.trial_balance().unwrap().rows.is_empty(),
         "every balance restored"
     );
     assert!(ledger::check(store.as_ref()).unwrap().passed());
-    let again = close_period(store.as_ref(), q1, None, day("2026-04-07")).unwrap();
+    let again = close_period(store.as_ref(), q1, None, day("2026-04-07"), "test").unwrap();
     assert_eq!(again.posted[0].charged_minor, first.posted[0].charged_minor);
     assert_eq!(again.posted[0].sequence, 2);
     assert!(ledger::check(store.as_ref()).unwrap().passed());
@@ -279,13 +296,19 @@ fn a_month_closes_only_its_own_deliveries() {
     )
     .unwrap();
     store
-        .accept_deliveries(Some("A"), None, day("2026-02-02"))
+        .accept_deliveries(
+            Some("A"),
+            None,
+            day("2026-02-02"),
+            &synergies_store::Audit::new("test", "deliveries.accept", "", serde_json::Value::Null),
+        )
         .unwrap();
     let jan = close_period(
         store.as_ref(),
         "2026-01".parse().unwrap(),
         None,
         day("2026-02-03"),
+        "test",
     )
     .unwrap();
     assert_eq!(jan.posted[0].direct_minor, 250);
@@ -295,6 +318,7 @@ fn a_month_closes_only_its_own_deliveries() {
         "2026-Q1".parse().unwrap(),
         None,
         day("2026-04-03"),
+        "test",
     )
     .unwrap();
     assert_eq!(q1.posted[0].direct_minor, 500);
@@ -309,15 +333,28 @@ fn only_accepted_deliveries_are_charged_and_disputed_ones_never() {
         "A,PAGES,2026-01-10,1,,,,,1\nA,PAGES,2026-01-11,2,,,,,2\nA,PAGES,2026-03-30,4,,,,,3\n",
     )
     .unwrap();
-    store.dispute_delivery("A", "2", "not received").unwrap();
     store
-        .accept_deliveries(Some("A"), Some(day("2026-02-28")), day("2026-03-01"))
+        .dispute_delivery(
+            "A",
+            "2",
+            "not received",
+            &synergies_store::Audit::new("test", "delivery.dispute", "", serde_json::Value::Null),
+        )
+        .unwrap();
+    store
+        .accept_deliveries(
+            Some("A"),
+            Some(day("2026-02-28")),
+            day("2026-03-01"),
+            &synergies_store::Audit::new("test", "deliveries.accept", "", serde_json::Value::Null),
+        )
         .unwrap();
     let q1 = close_period(
         store.as_ref(),
         "2026-Q1".parse().unwrap(),
         None,
         day("2026-04-03"),
+        "test",
     )
     .unwrap();
     assert_eq!(

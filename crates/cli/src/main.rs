@@ -772,6 +772,12 @@ fn serve(
     addr: std::net::SocketAddr,
     settings: synergies_web::Settings,
 ) -> Result<()> {
+    // The request log and the refusals, on standard error (never cookies, tokens or passwords).
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .with_ansi(false)
+        .try_init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -893,15 +899,13 @@ fn print_recovered(store: &dyn Store) -> Result<()> {
     Ok(())
 }
 
-/// Records what a command did in the audit trail, with its report as the detail.
-fn audit_report<T: serde::Serialize>(
-    store: &dyn Store,
-    action: &str,
-    subject: &str,
-    report: &T,
-) -> Result<()> {
-    store.audit("cli", action, subject, &serde_json::to_value(report)?)?;
-    Ok(())
+/// Who runs the command line, as the audit trail names them: `cli:` and the operating-system
+/// account (`cli` alone when the environment does not say).
+fn operator() -> String {
+    match std::env::var("USER").or_else(|_| std::env::var("LOGNAME")) {
+        Ok(user) if !user.trim().is_empty() => format!("cli:{}", user.trim()),
+        _ => "cli".to_string(),
+    }
 }
 
 fn money(currency: &str, minor: i64) -> String {
@@ -1026,15 +1030,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let store = open(&cli.db)?;
+            // The closings and their audit event are written in one transaction.
             let report = close::close_period(
                 store.as_ref(),
                 period,
                 agreement.as_deref(),
                 on.unwrap_or_else(today),
+                &operator(),
             )?;
-            if !report.posted.is_empty() {
-                audit_report(store.as_ref(), "period.close", &period.to_string(), &report)?;
-            }
             if json {
                 print_json(&report)?;
             } else if report.posted.is_empty() {
@@ -1060,15 +1063,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let store = open(&cli.db)?;
-            let report = close::reopen_period(store.as_ref(), period, agreement.as_deref())?;
-            if !report.reversed_closings.is_empty() {
-                audit_report(
-                    store.as_ref(),
-                    "period.reopen",
-                    &period.to_string(),
-                    &report,
-                )?;
-            }
+            // Each reversal and its audit event are written in one transaction.
+            let report =
+                close::reopen_period(store.as_ref(), period, agreement.as_deref(), &operator())?;
             if json {
                 print_json(&report)?;
             } else {
@@ -1375,22 +1372,19 @@ fn deliveries_cmd(db: &str, cmd: DeliveriesCmd) -> Result<()> {
     match cmd {
         DeliveriesCmd::Import { file, json } => {
             let tty = std::io::stderr().is_terminal();
-            let report =
-                import::import_deliveries(store, &import::FileSource(file.clone()), &mut |rows| {
+            let report = import::import_deliveries(
+                store,
+                &import::FileSource(file.clone()),
+                &mut |rows| {
                     if tty {
                         eprint!("\r{rows} rows read…");
                     }
-                })?;
+                },
+                &operator(),
+            )?;
             if tty {
                 eprintln!();
             }
-            store.audit(
-                "cli",
-                "deliveries.import",
-                &file.display().to_string(),
-                &json!({ "rows": report.rows, "inserted": report.inserted,
-                         "identical": report.identical }),
-            )?;
             if json {
                 print_json(&report)?;
             } else {
@@ -1418,15 +1412,13 @@ fn deliveries_cmd(db: &str, cmd: DeliveriesCmd) -> Result<()> {
                 }
                 Some(code)
             };
-            let total = store.accept_deliveries(code.as_deref(), through, today())?;
-            if total > 0 {
-                store.audit(
-                    "cli",
-                    "deliveries.accept",
-                    code.as_deref().unwrap_or("*"),
-                    &json!({ "through": through, "accepted": total }),
-                )?;
-            }
+            let total = synergies_app::deliveries::accept(
+                store,
+                code.as_deref(),
+                through,
+                today(),
+                &operator(),
+            )?;
             let accepted = json!({ "agreement": code, "through": through, "accepted": total });
             if json {
                 print_json(&accepted)?;
@@ -1439,12 +1431,12 @@ fn deliveries_cmd(db: &str, cmd: DeliveriesCmd) -> Result<()> {
             external_id,
             reason,
         } => {
-            store.dispute_delivery(&agreement, &external_id, &reason)?;
-            store.audit(
-                "cli",
-                "deliveries.dispute",
-                &format!("{agreement}/{external_id}"),
-                &json!({ "reason": reason }),
+            synergies_app::deliveries::dispute(
+                store,
+                &agreement,
+                &external_id,
+                &reason,
+                &operator(),
             )?;
             println!("{agreement} {external_id}: disputed.");
         }

@@ -35,10 +35,20 @@ use synergies_domain::model::{Framework, Organisation};
 use synergies_domain::Currency;
 
 use crate::{
-    AddOutcome, AuditFilter, ChargeFilter, ChargeRecord, ChargeTotal, ClosingRecord, ClosingStatus,
-    DecisionRecord, DeliveryFilter, DumpItem, MandateLink, MandateNote, NewClosing, Page,
-    SessionRecord, Store, StoreError, StoreResult, UserRecord,
+    AddOutcome, Audit, AuditFilter, ChargeFilter, ChargeRecord, ChargeTotal, ClosingRecord,
+    ClosingStatus, DecisionRecord, DeliveryFilter, DumpItem, MandateLink, MandateNote, NewClosing,
+    Page, SessionRecord, Store, StoreError, StoreResult, UserRecord,
 };
+
+/// The audit event a check's change writes with it.
+fn audit(action: &str) -> Audit {
+    Audit::new(
+        "conformance",
+        action,
+        AGREEMENT,
+        json!({"before": null, "after": {"by": "the conformance suite"}}),
+    )
+}
 
 /// A conformance check: it panics when the store breaks the contract.
 pub type Check = fn(&dyn Store);
@@ -100,6 +110,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         post_closing_posts_charges_and_entries,
     ),
     ("post_closing_is_idempotent", post_closing_is_idempotent),
+    (
+        "changes_and_their_audit_events_commit_together",
+        changes_and_their_audit_events_commit_together,
+    ),
     (
         "post_closing_refuses_changed_deliveries",
         post_closing_refuses_changed_deliveries,
@@ -220,7 +234,10 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
     let march = fixture::march();
     let first = fixture::close(source, AGREEMENT, march, 1);
     let reversals = fixture::reversals(source, first, d("2026-04-30"));
-    ok(source.reverse_closing(first, &reversals), "reverse_closing");
+    ok(
+        source.reverse_closing(first, &reversals, &audit("period.reopen")),
+        "reverse_closing",
+    );
     fixture::close(source, AGREEMENT, march, 2);
     ok(
         source.audit("test", "seed", "all", &json!({"n": 1})),
@@ -525,6 +542,8 @@ fn assert_ledger_sound(store: &dyn Store) {
 /// The data the checks use. Public so that a backend's own tests can build on it.
 pub mod fixture {
     use std::str::FromStr;
+
+    use super::audit;
 
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
@@ -1053,7 +1072,10 @@ pub mod fixture {
                 d.external_id
             );
         }
-        ok(import.commit(), "DeliveryImport::commit");
+        ok(
+            import.commit(&audit("deliveries.import")),
+            "DeliveryImport::commit",
+        );
     }
 
     /// [`seed`] and [`all_deliveries`] recorded (not accepted).
@@ -1066,12 +1088,22 @@ pub mod fixture {
     pub fn seed_accepted(store: &dyn Store) {
         seed_with_deliveries(store);
         let n = ok(
-            store.accept_deliveries(Some(AGREEMENT), None, date("2026-05-05")),
+            store.accept_deliveries(
+                Some(AGREEMENT),
+                None,
+                date("2026-05-05"),
+                &audit("deliveries.accept"),
+            ),
             "accept_deliveries",
         );
         assert_eq!(n, 5, "the five deliveries of {AGREEMENT} are accepted");
         let n = ok(
-            store.accept_deliveries(Some(OTHER_AGREEMENT), None, date("2026-05-05")),
+            store.accept_deliveries(
+                Some(OTHER_AGREEMENT),
+                None,
+                date("2026-05-05"),
+                &audit("deliveries.accept"),
+            ),
             "accept_deliveries",
         );
         assert_eq!(n, 1, "the delivery of {OTHER_AGREEMENT} is accepted");
@@ -1170,8 +1202,11 @@ pub mod fixture {
     /// Builds and posts a closing; it must be new.
     pub fn close(store: &dyn Store, agreement: &str, period: Period, sequence: u32) -> i64 {
         let c = closing(store, agreement, period, sequence, period.last_day());
-        ok(store.post_closing(&c), "post_closing")
-            .unwrap_or_else(|| panic!("closing {agreement} {period} #{sequence} is new"))
+        ok(
+            store.post_closing(&c, &audit("period.close")),
+            "post_closing",
+        )
+        .unwrap_or_else(|| panic!("closing {agreement} {period} #{sequence} is new"))
     }
 
     /// The reversal entries of a closing's charges, built from the posted entries.
@@ -1759,7 +1794,7 @@ pub fn import_add_outcomes(store: &dyn Store) {
     let mut unknown = first.clone();
     unknown.agreement = "NO-SUCH-AGREEMENT".into();
     expect_not_found(import.add(&unknown), "add under an unknown agreement");
-    ok(import.commit(), "commit");
+    ok(import.commit(&audit("deliveries.import")), "commit");
 
     // After the commit, in a new import.
     let mut import = ok(store.import_deliveries(), "import_deliveries");
@@ -1768,7 +1803,7 @@ pub fn import_add_outcomes(store: &dyn Store) {
         ok(import.add(&other_content), "add"),
         AddOutcome::Conflict(first.clone())
     );
-    ok(import.commit(), "commit");
+    ok(import.commit(&audit("deliveries.import")), "commit");
 
     let stored = deliveries(store, &DeliveryFilter::default());
     assert_eq!(stored.len(), 2, "two deliveries were inserted");
@@ -1855,7 +1890,7 @@ pub fn import_stage_and_flush_in_batches(store: &dyn Store) {
         vec![odd.clone(), all[1].clone(), all[2].clone()],
         "the import sees what it flushed, in staging order"
     );
-    ok(import.commit(), "commit");
+    ok(import.commit(&audit("deliveries.import")), "commit");
 
     let stored: Vec<_> = deliveries(store, &DeliveryFilter::default())
         .into_iter()
@@ -1946,7 +1981,8 @@ pub fn import_without_commit_writes_nothing(store: &dyn Store) {
     }
     assert_eq!(
         changed(&before, &counts(store)),
-        deltas(&[("deliveries", 6)])
+        deltas(&[("deliveries", 6), ("audit_events", 1)]),
+        "a committed import writes its deliveries and its audit event"
     );
 }
 
@@ -1959,7 +1995,12 @@ pub fn import_pending_and_charged_total(store: &dyn Store) {
     fixture::import(store, &all[..3]);
     fixture::import(store, &[fixture::other_delivery()]);
     ok(
-        store.accept_deliveries(Some(AGREEMENT), None, d("2026-04-01")),
+        store.accept_deliveries(
+            Some(AGREEMENT),
+            None,
+            d("2026-04-01"),
+            &audit("deliveries.accept"),
+        ),
         "accept_deliveries",
     );
 
@@ -1995,10 +2036,15 @@ pub fn import_pending_and_charged_total(store: &dyn Store) {
             .is_err(),
         "for_each_pending of an unknown agreement is an error"
     );
-    ok(import.commit(), "commit");
+    ok(import.commit(&audit("deliveries.import")), "commit");
 
     ok(
-        store.dispute_delivery(AGREEMENT, "PAG-002", "not requested"),
+        store.dispute_delivery(
+            AGREEMENT,
+            "PAG-002",
+            "not requested",
+            &audit("delivery.dispute"),
+        ),
         "dispute_delivery",
     );
     let (ids, charged) = pending(store, AGREEMENT);
@@ -2023,7 +2069,7 @@ pub fn import_pending_and_charged_total(store: &dyn Store) {
 
     let reversals = fixture::reversals(store, closing, d("2026-04-30"));
     ok(
-        store.reverse_closing(closing, &reversals),
+        store.reverse_closing(closing, &reversals, &audit("period.reopen")),
         "reverse_closing",
     );
     let (ids, charged) = pending(store, AGREEMENT);
@@ -2057,11 +2103,21 @@ pub fn delivery_filters_and_order(store: &dyn Store) {
 
     // Statuses: March of AGREEMENT accepted, PAG-002 disputed, LEG-003 recorded.
     ok(
-        store.accept_deliveries(Some(AGREEMENT), Some(d("2026-03-31")), d("2026-04-02")),
+        store.accept_deliveries(
+            Some(AGREEMENT),
+            Some(d("2026-03-31")),
+            d("2026-04-02"),
+            &audit("deliveries.accept"),
+        ),
         "accept_deliveries",
     );
     ok(
-        store.dispute_delivery(AGREEMENT, "PAG-002", "not requested"),
+        store.dispute_delivery(
+            AGREEMENT,
+            "PAG-002",
+            "not requested",
+            &audit("delivery.dispute"),
+        ),
         "dispute_delivery",
     );
 
@@ -2212,12 +2268,22 @@ pub fn delivery_filters_and_order(store: &dyn Store) {
 pub fn accept_deliveries_touches_recorded_only(store: &dyn Store) {
     fixture::seed_with_deliveries(store);
     ok(
-        store.dispute_delivery(AGREEMENT, "PAG-001", "not requested"),
+        store.dispute_delivery(
+            AGREEMENT,
+            "PAG-001",
+            "not requested",
+            &audit("delivery.dispute"),
+        ),
         "dispute_delivery",
     );
     let accept = |through: Option<&str>| {
         ok(
-            store.accept_deliveries(Some(AGREEMENT), through.map(d), d("2026-05-05")),
+            store.accept_deliveries(
+                Some(AGREEMENT),
+                through.map(d),
+                d("2026-05-05"),
+                &audit("deliveries.accept"),
+            ),
             "accept_deliveries",
         )
     };
@@ -2252,7 +2318,12 @@ pub fn accept_deliveries_touches_recorded_only(store: &dyn Store) {
         "only the agreement's recorded deliveries were accepted"
     );
     expect_not_found(
-        store.accept_deliveries(Some("NO-SUCH-AGREEMENT"), None, d("2026-05-05")),
+        store.accept_deliveries(
+            Some("NO-SUCH-AGREEMENT"),
+            None,
+            d("2026-05-05"),
+            &audit("deliveries.accept"),
+        ),
         "accept_deliveries of an unknown agreement",
     );
 }
@@ -2261,7 +2332,12 @@ pub fn accept_deliveries_touches_recorded_only(store: &dyn Store) {
 pub fn dispute_delivery_marks_one(store: &dyn Store) {
     fixture::seed_with_deliveries(store);
     ok(
-        store.dispute_delivery(AGREEMENT, "PAG-001", "the pages were not requested"),
+        store.dispute_delivery(
+            AGREEMENT,
+            "PAG-001",
+            "the pages were not requested",
+            &audit("delivery.dispute"),
+        ),
         "dispute_delivery",
     );
     for d in deliveries(store, &DeliveryFilter::default()) {
@@ -2278,17 +2354,22 @@ pub fn dispute_delivery_marks_one(store: &dyn Store) {
         other => panic!("{what}: expected NotFound or Conflict, got {other:?}"),
     };
     refused(
-        store.dispute_delivery(AGREEMENT, "PAG-001", "again"),
+        store.dispute_delivery(AGREEMENT, "PAG-001", "again", &audit("delivery.dispute")),
         "disputing a disputed delivery",
     );
     assert_eq!(counts(store), before, "a refused dispute writes nothing");
     ok(
-        store.accept_deliveries(Some(AGREEMENT), Some(d("2026-03-02")), d("2026-03-05")),
+        store.accept_deliveries(
+            Some(AGREEMENT),
+            Some(d("2026-03-02")),
+            d("2026-03-05"),
+            &audit("deliveries.accept"),
+        ),
         "accept_deliveries",
     );
     let before = counts(store); // the acceptance is recorded as an event
     refused(
-        store.dispute_delivery(AGREEMENT, "LEG-001", "too late"),
+        store.dispute_delivery(AGREEMENT, "LEG-001", "too late", &audit("delivery.dispute")),
         "disputing an accepted delivery",
     );
     assert_eq!(
@@ -2297,15 +2378,20 @@ pub fn dispute_delivery_marks_one(store: &dyn Store) {
         "a refused dispute changes nothing"
     );
     expect_not_found(
-        store.dispute_delivery(AGREEMENT, "NO-SUCH-ID", "?"),
+        store.dispute_delivery(AGREEMENT, "NO-SUCH-ID", "?", &audit("delivery.dispute")),
         "disputing an unknown delivery",
     );
     expect_not_found(
-        store.dispute_delivery(OTHER_AGREEMENT, "LEG-002", "?"),
+        store.dispute_delivery(OTHER_AGREEMENT, "LEG-002", "?", &audit("delivery.dispute")),
         "disputing a delivery of another agreement",
     );
     expect_not_found(
-        store.dispute_delivery("NO-SUCH-AGREEMENT", "LEG-002", "?"),
+        store.dispute_delivery(
+            "NO-SUCH-AGREEMENT",
+            "LEG-002",
+            "?",
+            &audit("delivery.dispute"),
+        ),
         "disputing under an unknown agreement",
     );
     assert_eq!(counts(store), before);
@@ -2334,8 +2420,11 @@ pub fn post_closing_posts_charges_and_entries(store: &dyn Store) {
     assert_eq!(new.charges[0].total_minor, fixture::MARCH_TOTAL);
 
     let before = counts(store);
-    let id = ok(store.post_closing(&new), "post_closing")
-        .expect("a new closing is posted and its id returned");
+    let id = ok(
+        store.post_closing(&new, &audit("period.close")),
+        "post_closing",
+    )
+    .expect("a new closing is posted and its id returned");
     assert_eq!(
         changed(&before, &counts(store)),
         deltas(&[
@@ -2343,9 +2432,10 @@ pub fn post_closing_posts_charges_and_entries(store: &dyn Store) {
             ("closing_deliveries", 3),
             ("charges", 1),
             ("journal_entries", 1),
-            ("postings", 5)
+            ("postings", 5),
+            ("audit_events", 1)
         ]),
-        "a closing with one charge writes one closing, its 3 deliveries, one charge, one entry of 5 postings"
+        "a closing with one charge writes one closing, its 3 deliveries, one charge, one entry of 5 postings, and its audit event"
     );
 
     assert_eq!(
@@ -2456,10 +2546,17 @@ pub fn post_closing_posts_charges_and_entries(store: &dyn Store) {
 pub fn post_closing_is_idempotent(store: &dyn Store) {
     fixture::seed_accepted(store);
     let new = fixture::closing(store, AGREEMENT, fixture::march(), 1, d("2026-04-05"));
-    let id = ok(store.post_closing(&new), "post_closing").expect("the first closing posts");
+    let id = ok(
+        store.post_closing(&new, &audit("period.close")),
+        "post_closing",
+    )
+    .expect("the first closing posts");
     let before = snapshot(store);
     assert_eq!(
-        ok(store.post_closing(&new), "post_closing again"),
+        ok(
+            store.post_closing(&new, &audit("period.close")),
+            "post_closing again"
+        ),
         None,
         "the same closing again posts nothing"
     );
@@ -2474,7 +2571,7 @@ pub fn post_closing_is_idempotent(store: &dyn Store) {
     other.charges[0].entry.key = "charge:another-key".into();
     assert_eq!(
         ok(
-            store.post_closing(&other),
+            store.post_closing(&other, &audit("period.close")),
             "post_closing with other content"
         ),
         None,
@@ -2498,7 +2595,7 @@ pub fn post_closing_refuses_changed_deliveries(store: &dyn Store) {
             ..new.clone()
         };
         expect_conflict(
-            store.post_closing(&stale),
+            store.post_closing(&stale, &audit("period.close")),
             &format!(
                 "a closing of {deliveries} deliveries where {} match",
                 new.deliveries
@@ -2512,7 +2609,7 @@ pub fn post_closing_refuses_changed_deliveries(store: &dyn Store) {
         ..new.clone()
     };
     expect_conflict(
-        store.post_closing(&short),
+        store.post_closing(&short, &audit("period.close")),
         "a closing whose last delivery id leaves one out",
     );
     assert_unchanged(store, &before, "a refused closing");
@@ -2520,14 +2617,109 @@ pub fn post_closing_refuses_changed_deliveries(store: &dyn Store) {
     // Two closes read the same deliveries; the first posts, the second finds them charged.
     let second = fixture::closing(store, AGREEMENT, march, 2, d("2026-04-06"));
     assert_eq!(second.deliveries, 3);
-    ok(store.post_closing(&new), "post_closing").expect("the first closing posts");
+    ok(
+        store.post_closing(&new, &audit("period.close")),
+        "post_closing",
+    )
+    .expect("the first closing posts");
     let after_first = snapshot(store);
     expect_conflict(
-        store.post_closing(&second),
+        store.post_closing(&second, &audit("period.close")),
         "a closing of deliveries that another closing charged meanwhile",
     );
     assert_unchanged(store, &after_first, "a refused closing");
     assert_ledger_sound(store);
+}
+
+/// A change and its audit event are one transaction: a refused change writes no event, a
+/// change writes exactly one, with its outcome beside the caller's detail, and an import
+/// rolled back (dropped) writes neither its deliveries nor its event.
+pub fn changes_and_their_audit_events_commit_together(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let march = fixture::march();
+    let new = fixture::closing(store, AGREEMENT, march, 1, d("2026-04-05"));
+    let events = || {
+        ok(
+            store.audit_events(&AuditFilter::default(), 1000),
+            "audit_events",
+        )
+    };
+    let before = events().len();
+    let stale = NewClosing {
+        deliveries: new.deliveries + 1,
+        ..new.clone()
+    };
+    expect_conflict(
+        store.post_closing(&stale, &audit("period.close")),
+        "a stale closing",
+    );
+    assert_eq!(
+        events().len(),
+        before,
+        "a refused closing writes no audit event"
+    );
+    let id = ok(
+        store.post_closing(&new, &audit("period.close")),
+        "post_closing",
+    )
+    .expect("the closing posts");
+    let trail = events();
+    assert_eq!(trail.len(), before + 1, "one event for one closing");
+    let event = &trail[0];
+    assert_eq!(
+        (
+            event.actor.as_str(),
+            event.action.as_str(),
+            event.subject.as_str()
+        ),
+        ("conformance", "period.close", AGREEMENT)
+    );
+    assert_eq!(event.detail["after"]["by"], "the conformance suite");
+    assert_eq!(event.detail["outcome"], json!([id]), "{}", event.detail);
+    // An unknown delivery cannot be disputed: no event either.
+    assert!(store
+        .dispute_delivery(AGREEMENT, "NO-SUCH", "why", &audit("delivery.dispute"))
+        .is_err());
+    assert_eq!(
+        events().len(),
+        before + 1,
+        "a refused dispute writes no event"
+    );
+    // An import dropped before its commit leaves nothing.
+    {
+        let mut import = ok(store.import_deliveries(), "import_deliveries");
+        ok(
+            import.add(&fixture::delivery(
+                AGREEMENT,
+                "AUDIT-1",
+                fixture::LEGAL,
+                "2026-05-04",
+                "1",
+                Some("P-4"),
+                None,
+                "Advice that is never committed",
+            )),
+            "add",
+        );
+        ok(import.flush(), "flush");
+    }
+    assert_eq!(
+        events().len(),
+        before + 1,
+        "an import rolled back writes no event"
+    );
+    let accepted = ok(
+        store.accept_deliveries(
+            Some(AGREEMENT),
+            None,
+            d("2026-05-05"),
+            &audit("deliveries.accept"),
+        ),
+        "accept_deliveries",
+    );
+    let trail = events();
+    assert_eq!(trail[0].action, "deliveries.accept");
+    assert_eq!(trail[0].detail["outcome"], json!(accepted));
 }
 
 /// Several threads posting the same closing at once post it once.
@@ -2536,7 +2728,7 @@ pub fn concurrent_closings_post_once(store: &dyn Store) {
     let new = fixture::closing(store, AGREEMENT, fixture::march(), 1, d("2026-04-05"));
     let results: Vec<StoreResult<Option<i64>>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..4)
-            .map(|_| s.spawn(|| store.post_closing(&new)))
+            .map(|_| s.spawn(|| store.post_closing(&new, &audit("period.close"))))
             .collect();
         handles
             .into_iter()
@@ -2587,7 +2779,7 @@ pub fn concurrent_writers_charge_each_delivery_once(store: &dyn Store) {
             if closing.deliveries == 0 {
                 return;
             }
-            match store.post_closing(&closing) {
+            match store.post_closing(&closing, &audit("period.close")) {
                 Ok(Some(_)) => return,
                 // Another thread posted this sequence, or charged some of its deliveries.
                 Ok(None) | Err(StoreError::Conflict(_)) => continue,
@@ -2610,7 +2802,12 @@ pub fn concurrent_writers_charge_each_delivery_once(store: &dyn Store) {
                     delivery.external_id = format!("T{t}-R{r}");
                     fixture::import(store, &[delivery]);
                     ok(
-                        store.accept_deliveries(Some(agreement), None, d("2026-04-01")),
+                        store.accept_deliveries(
+                            Some(agreement),
+                            None,
+                            d("2026-04-01"),
+                            &audit("deliveries.accept"),
+                        ),
                         "accept_deliveries",
                     );
                     close(agreement);
@@ -2724,7 +2921,7 @@ pub fn charges_filter(store: &dyn Store) {
 
     let reversals = fixture::reversals(store, march_a, d("2026-05-10"));
     ok(
-        store.reverse_closing(march_a, &reversals),
+        store.reverse_closing(march_a, &reversals, &audit("period.reopen")),
         "reverse_closing",
     );
     assert_eq!(
@@ -2797,7 +2994,10 @@ pub fn charge_totals_sum_posted_charges_per_payer(store: &dyn Store) {
         vec![]
     );
     let reversals = fixture::reversals(store, march, d("2026-05-10"));
-    ok(store.reverse_closing(march, &reversals), "reverse_closing");
+    ok(
+        store.reverse_closing(march, &reversals, &audit("period.reopen")),
+        "reverse_closing",
+    );
     assert_eq!(
         totals(AGREEMENT, "2026-01-01", "2027-12-31"),
         vec![total("BRS", 1, fixture::APRIL_DIRECT, fixture::APRIL_PSC)],
@@ -2816,12 +3016,14 @@ pub fn reverse_closing_restores_balances(store: &dyn Store) {
     // A reversal with a missing entry is refused, whole.
     let before = snapshot(store);
     assert!(
-        store.reverse_closing(closing, &[]).is_err(),
+        store
+            .reverse_closing(closing, &[], &audit("period.reopen"))
+            .is_err(),
         "a reversal without the reversal entries is refused"
     );
     assert_unchanged(store, &before, "a refused reversal");
     expect_not_found(
-        store.reverse_closing(closing + 1000, &[]),
+        store.reverse_closing(closing + 1000, &[], &audit("period.reopen")),
         "reversing an unknown closing",
     );
 
@@ -2829,7 +3031,7 @@ pub fn reverse_closing_restores_balances(store: &dyn Store) {
     assert_eq!(reversals.len(), 1);
     let before = counts(store);
     ok(
-        store.reverse_closing(closing, &reversals),
+        store.reverse_closing(closing, &reversals, &audit("period.reopen")),
         "reverse_closing",
     );
     assert_eq!(
@@ -2838,9 +3040,10 @@ pub fn reverse_closing_restores_balances(store: &dyn Store) {
             ("closing_deliveries", -3),
             ("journal_entries", 1),
             ("postings", 5),
-            ("reversed_closing_deliveries", 3)
+            ("reversed_closing_deliveries", 3),
+            ("audit_events", 1)
         ]),
-        "a reversal adds its entry and remembers the released deliveries"
+        "a reversal adds its entry and its audit event, and remembers the released deliveries"
     );
     let closings = ok(store.closings(Some(AGREEMENT)), "closings");
     assert_eq!(closings.len(), 1);
@@ -2895,8 +3098,11 @@ pub fn reverse_closing_restores_balances(store: &dyn Store) {
         again.deliveries, 3,
         "the released deliveries are closable again"
     );
-    let second = ok(store.post_closing(&again), "post_closing after reversal")
-        .expect("a new sequence posts");
+    let second = ok(
+        store.post_closing(&again, &audit("period.close")),
+        "post_closing after reversal",
+    )
+    .expect("a new sequence posts");
     assert_ne!(second, closing);
     for sd in deliveries(store, &by_agreement(AGREEMENT)) {
         assert_eq!(
@@ -2915,12 +3121,12 @@ pub fn reverse_closing_twice_is_refused(store: &dyn Store) {
     let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
     let reversals = fixture::reversals(store, closing, d("2026-04-30"));
     ok(
-        store.reverse_closing(closing, &reversals),
+        store.reverse_closing(closing, &reversals, &audit("period.reopen")),
         "reverse_closing",
     );
     let before = snapshot(store);
     expect_conflict(
-        store.reverse_closing(closing, &reversals),
+        store.reverse_closing(closing, &reversals, &audit("period.reopen")),
         "reversing a reversed closing",
     );
     let mut fresh_keys = reversals.clone();
@@ -2928,7 +3134,7 @@ pub fn reverse_closing_twice_is_refused(store: &dyn Store) {
         e.key.push_str(":again");
     }
     expect_conflict(
-        store.reverse_closing(closing, &fresh_keys),
+        store.reverse_closing(closing, &fresh_keys, &audit("period.reopen")),
         "reversing a reversed closing with new entry keys",
     );
     assert_unchanged(store, &before, "a refused second reversal");
@@ -3059,13 +3265,18 @@ pub fn entries_round_trip_and_stream_in_order(store: &dyn Store) {
     // A closing's entry and its reversal stream after them.
     fixture::import(store, &fixture::deliveries());
     ok(
-        store.accept_deliveries(Some(AGREEMENT), None, d("2026-05-05")),
+        store.accept_deliveries(
+            Some(AGREEMENT),
+            None,
+            d("2026-05-05"),
+            &audit("deliveries.accept"),
+        ),
         "accept_deliveries",
     );
     let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
     let reversals = fixture::reversals(store, closing, d("2026-07-01"));
     ok(
-        store.reverse_closing(closing, &reversals),
+        store.reverse_closing(closing, &reversals, &audit("period.reopen")),
         "reverse_closing",
     );
     let all = entries(store);
@@ -3177,7 +3388,7 @@ pub fn posted_entries_are_immutable(store: &dyn Store) {
     // Reversing posts a new entry; the original stays as it was.
     let reversals = fixture::reversals(store, closing, d("2026-04-30"));
     ok(
-        store.reverse_closing(closing, &reversals),
+        store.reverse_closing(closing, &reversals, &audit("period.reopen")),
         "reverse_closing",
     );
     assert_eq!(
@@ -3528,7 +3739,7 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
     let closing = fixture::close(store, AGREEMENT, fixture::march(), 1);
     let reversals = fixture::reversals(store, closing, d("2026-04-30"));
     ok(
-        store.reverse_closing(closing, &reversals),
+        store.reverse_closing(closing, &reversals, &audit("period.reopen")),
         "reverse_closing",
     );
     ok(store.audit("test", "seed", "all", &json!({})), "audit");
@@ -3571,7 +3782,9 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("postings", 10),
         ("charges", 1),
         ("reversed_closing_deliveries", 3),
-        ("audit_events", 1),
+        // One event of the fixture's, and one for each import, acceptance, closing and
+        // reversal, written with the change.
+        ("audit_events", 6),
         ("users", 0),
         ("sessions", 0),
         ("api_tokens", 0),

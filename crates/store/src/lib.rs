@@ -269,6 +269,47 @@ pub enum AddOutcome {
 /// Deliveries are staged, then flushed: a backend may write each at once (SQLite) or gather
 /// them for its bulk path (PostgreSQL's COPY). A flush reports every staged delivery that was
 /// not inserted because its agreement and external id already exist.
+/// The audit event of a change, written by the store in the change's own transaction, so that
+/// the data and the event that records it are both there or both absent. Its `detail` (an
+/// object, usually with `before` and `after`) gets the change's `outcome` beside them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audit {
+    pub actor: String,
+    /// The action's one name, whichever face made the change (`period.close`, …).
+    pub action: String,
+    pub subject: String,
+    pub detail: Value,
+}
+
+impl Audit {
+    pub fn new(actor: &str, action: &str, subject: &str, detail: Value) -> Audit {
+        Audit {
+            actor: actor.to_string(),
+            action: action.to_string(),
+            subject: subject.to_string(),
+            detail,
+        }
+    }
+
+    /// The detail as written: with `outcome` beside what the caller gave (an object stays
+    /// one; anything else goes under `detail`).
+    pub(crate) fn detail_with(&self, outcome: Value) -> String {
+        let mut detail = match &self.detail {
+            Value::Object(m) => m.clone(),
+            Value::Null => serde_json::Map::new(),
+            other => {
+                let mut m = serde_json::Map::new();
+                m.insert("detail".into(), other.clone());
+                m
+            }
+        };
+        if !outcome.is_null() {
+            detail.insert("outcome".into(), outcome);
+        }
+        Value::Object(detail).to_string()
+    }
+}
+
 pub trait DeliveryImport {
     /// Stages one delivery under the caller's tag (such as its line). The agreement must exist.
     fn stage(&mut self, tag: u64, delivery: &Delivery) -> StoreResult<()>;
@@ -293,8 +334,9 @@ pub trait DeliveryImport {
     ) -> StoreResult<()>;
     /// Total of the agreement's posted, not reversed, charges in minor units.
     fn charged_total(&mut self, agreement: &str) -> StoreResult<i64>;
-    /// Commits the transaction; the caller flushes first (staged deliveries are not written).
-    fn commit(self: Box<Self>) -> StoreResult<()>;
+    /// Commits the transaction with the import's audit event: both or neither. The caller
+    /// flushes first (staged deliveries are not written).
+    fn commit(self: Box<Self>, audit: &Audit) -> StoreResult<()>;
 }
 
 /// An item of a dump: a table's header, then its rows. Values are JSON integers, strings or
@@ -606,32 +648,51 @@ pub trait Store: Send + Sync {
     /// The recipient accepts the agreement's recorded deliveries dated up to `through`
     /// (all dates when `None`); every agreement's when `agreement` is `None`, in one pass.
     /// Returns how many were accepted.
+    /// The audit event is written in the same transaction, its outcome the number accepted.
     fn accept_deliveries(
         &self,
         agreement: Option<&str>,
         through: Option<NaiveDate>,
         accepted_on: NaiveDate,
+        audit: &Audit,
     ) -> StoreResult<u64>;
-    /// The recipient disputes one recorded delivery.
-    fn dispute_delivery(&self, agreement: &str, external_id: &str, reason: &str)
-        -> StoreResult<()>;
+    /// The recipient disputes one recorded delivery, with its audit event in the same
+    /// transaction.
+    fn dispute_delivery(
+        &self,
+        agreement: &str,
+        external_id: &str,
+        reason: &str,
+        audit: &Audit,
+    ) -> StoreResult<()>;
 
     /// Posts closings with their charges and entries, and marks their deliveries charged, all in
     /// one transaction. For each closing, returns `None` (and writes nothing for it) when a
     /// closing with the same agreement, period and sequence exists: closing is idempotent.
     /// Refuses the whole batch with `Conflict` when the deliveries changed since they were read.
-    fn post_closings(&self, closings: &[NewClosing]) -> StoreResult<Vec<Option<i64>>>;
+    /// The audit event is written in the same transaction, its outcome the closing ids.
+    fn post_closings(
+        &self,
+        closings: &[NewClosing],
+        audit: &Audit,
+    ) -> StoreResult<Vec<Option<i64>>>;
     /// [`Store::post_closings`] for one closing.
-    fn post_closing(&self, closing: &NewClosing) -> StoreResult<Option<i64>> {
+    fn post_closing(&self, closing: &NewClosing, audit: &Audit) -> StoreResult<Option<i64>> {
         Ok(self
-            .post_closings(std::slice::from_ref(closing))?
+            .post_closings(std::slice::from_ref(closing), audit)?
             .pop()
             .flatten())
     }
     fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>>;
     /// Reverses a posted closing: posts the reversal entries, marks the closing and its
     /// charges reversed and releases its deliveries so that a new close charges them again.
-    fn reverse_closing(&self, closing: i64, reversals: &[JournalEntry]) -> StoreResult<()>;
+    /// The audit event is written in the same transaction.
+    fn reverse_closing(
+        &self,
+        closing: i64,
+        reversals: &[JournalEntry],
+        audit: &Audit,
+    ) -> StoreResult<()>;
     fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>>;
     /// The posted, not reversed, charges of `agreement` whose closing's period lies within
     /// `from`..=`to`, summed by the database per payer organisation (and currency), ordered by
@@ -730,7 +791,9 @@ pub trait Store: Send + Sync {
     /// The records of one kind, by code.
     fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>>;
 
-    /// Appends an event to the audit trail.
+    /// Appends an event to the audit trail on its own. A change writes its event in its own
+    /// transaction instead (the methods that take an [`Audit`]); this is for what changes no
+    /// data (a refusal, a sign-in) and for changes whose method does not take one yet.
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;
     /// Audit events, newest first, at most `limit`.
     fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>>;

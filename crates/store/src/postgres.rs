@@ -122,6 +122,22 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339()
 }
 
+/// Writes an audit event in the caller's transaction.
+fn insert_audit(c: &mut Conn, audit: &Audit, outcome: Value) -> StoreResult<()> {
+    c.execute(
+        "INSERT INTO audit_events (at, actor, action, subject, detail) \
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &now(),
+            &audit.actor,
+            &audit.action,
+            &audit.subject,
+            &audit.detail_with(outcome),
+        ],
+    )?;
+    Ok(())
+}
+
 /// Appends a value to a line of `COPY … FROM STDIN` text format: backslash, tab, newline and
 /// carriage return are escaped; everything else (UTF-8 included) goes as it is.
 fn copy_text(out: &mut Vec<u8>, s: &str) {
@@ -586,6 +602,24 @@ impl PostgresStore {
                 result => return result,
             }
         }
+    }
+
+    /// [`Self::write`] with the change's audit event, its outcome the value `f` returns, in
+    /// the same transaction.
+    /// When `changed` says the outcome changed nothing (an idempotent repeat), no event.
+    fn write_audited<T: serde::Serialize>(
+        &self,
+        audit: &Audit,
+        changed: fn(&T) -> bool,
+        mut f: impl FnMut(&mut Conn) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.write(|c| {
+            let outcome = f(c)?;
+            if changed(&outcome) {
+                insert_audit(c, audit, serde_json::to_value(&outcome).unwrap_or_default())?;
+            }
+            Ok(outcome)
+        })
     }
 
     /// Runs `f` on a connection outside any explicit transaction (each statement on its own).
@@ -1499,22 +1533,27 @@ impl Store for PostgresStore {
         agreement: Option<&str>,
         through: Option<NaiveDate>,
         accepted_on: NaiveDate,
+        audit: &Audit,
     ) -> StoreResult<u64> {
-        let n = self.write(|c| {
-            let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
-            let n = c.execute(
-                "UPDATE deliveries SET status = 'accepted' \
+        let n = self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
+                let n = c.execute(
+                    "UPDATE deliveries SET status = 'accepted' \
                  WHERE ($1::bigint IS NULL OR agreement_id = $1) AND status = 'recorded' \
                  AND ($2::date IS NULL OR date <= $2)",
-                &[&id, &through],
-            )?;
-            c.execute(
+                    &[&id, &through],
+                )?;
+                c.execute(
                 "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) \
                  VALUES ($1, $2, $3, $4)",
                 &[&id, &through, &accepted_on, &(n as i64)],
             )?;
-            Ok(n)
-        })?;
+                Ok(n)
+            },
+        )?;
         if n >= ANALYZE_AFTER {
             // The planner's statistics still say these deliveries are recorded until
             // autovacuum gets to the table; the close that usually follows would plan its
@@ -1530,101 +1569,114 @@ impl Store for PostgresStore {
         agreement: &str,
         external_id: &str,
         reason: &str,
+        audit: &Audit,
     ) -> StoreResult<()> {
-        self.write(|c| {
-            let id = agreement_id(c, agreement)?;
-            let n = c.execute(
-                "UPDATE deliveries SET status = 'disputed', dispute_reason = $3 \
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let id = agreement_id(c, agreement)?;
+                let n = c.execute(
+                    "UPDATE deliveries SET status = 'disputed', dispute_reason = $3 \
                  WHERE agreement_id = $1 AND external_id = $2 AND status = 'recorded'",
-                &[&id, &external_id, &reason],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "no recorded (not yet accepted) delivery {external_id} under {agreement}"
-                )));
-            }
-            Ok(())
-        })
+                    &[&id, &external_id, &reason],
+                )?;
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!(
+                        "no recorded (not yet accepted) delivery {external_id} under {agreement}"
+                    )));
+                }
+                Ok(())
+            },
+        )
     }
 
-    fn post_closings(&self, closings: &[NewClosing]) -> StoreResult<Vec<Option<i64>>> {
-        self.write(|c| {
-            // Shared with other closings, exclusive of imports (which lock agreement rows that
-            // a closing's references would wait on, in another order).
-            c.execute(
+    fn post_closings(
+        &self,
+        closings: &[NewClosing],
+        audit: &Audit,
+    ) -> StoreResult<Vec<Option<i64>>> {
+        self.write_audited(
+            audit,
+            |posted: &Vec<Option<i64>>| posted.iter().any(Option::is_some),
+            |c| {
+                // Shared with other closings, exclusive of imports (which lock agreement rows that
+                // a closing's references would wait on, in another order).
+                c.execute(
                 "SELECT pg_advisory_xact_lock_shared($1, hashtext(COALESCE(current_schema(), '')))",
                 &[&IMPORT_LOCK],
             )?;
-            c.batch(BULK_WORK_MEM)?;
-            let mut results = Vec::with_capacity(closings.len());
-            // The closings to link, per period, in the order first seen.
-            let mut marks: Vec<(Period, Vec<Mark>)> = vec![];
-            for closing in closings {
-                let aid = agreement_id(c, &closing.agreement)?;
-                // A concurrent transaction posting the same closing makes this wait for it,
-                // then do nothing: the closing is posted once.
-                let inserted = c.query_opt(
-                    "INSERT INTO closings (agreement_id, version, period, period_start, \
+                c.batch(BULK_WORK_MEM)?;
+                let mut results = Vec::with_capacity(closings.len());
+                // The closings to link, per period, in the order first seen.
+                let mut marks: Vec<(Period, Vec<Mark>)> = vec![];
+                for closing in closings {
+                    let aid = agreement_id(c, &closing.agreement)?;
+                    // A concurrent transaction posting the same closing makes this wait for it,
+                    // then do nothing: the closing is posted once.
+                    let inserted = c.query_opt(
+                        "INSERT INTO closings (agreement_id, version, period, period_start, \
                      period_end, sequence, posted_on, direct_exact, direct_minor, deliveries, \
                      status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'posted') \
                      ON CONFLICT (agreement_id, period, sequence) DO NOTHING RETURNING id",
-                    &[
-                        &aid,
-                        &i64::from(closing.version),
-                        &closing.period.to_string(),
-                        &closing.period.first_day(),
-                        &closing.period.last_day(),
-                        &i64::from(closing.sequence),
-                        &closing.posted_on,
-                        &closing.direct_exact,
-                        &closing.direct_minor,
-                        &(closing.deliveries as i64),
-                    ],
-                )?;
-                let Some(row) = inserted else {
-                    results.push(None);
-                    continue;
-                };
-                let closing_id: i64 = row.try_get(0)?;
-                let mark = (
-                    aid,
-                    closing_id,
-                    closing.through_delivery_id,
-                    closing.deliveries,
-                );
-                match marks.iter_mut().find(|(p, _)| *p == closing.period) {
-                    Some((_, list)) => list.push(mark),
-                    None => marks.push((closing.period, vec![mark])),
-                }
-                for charge in &closing.charges {
-                    let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
-                        StoreError::Conflict(format!(
-                            "an entry with key {} is already posted",
-                            charge.entry.key
-                        ))
-                    })?;
-                    c.execute(
-                        "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
-                         direct_minor, psc_minor, total_minor, entry_id, status) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted')",
                         &[
-                            &closing_id,
-                            &charge.payer_organisation,
-                            &charge.payer_fund,
-                            &charge.direct_minor,
-                            &charge.psc_minor,
-                            &charge.total_minor,
-                            &entry_id,
+                            &aid,
+                            &i64::from(closing.version),
+                            &closing.period.to_string(),
+                            &closing.period.first_day(),
+                            &closing.period.last_day(),
+                            &i64::from(closing.sequence),
+                            &closing.posted_on,
+                            &closing.direct_exact,
+                            &closing.direct_minor,
+                            &(closing.deliveries as i64),
                         ],
                     )?;
+                    let Some(row) = inserted else {
+                        results.push(None);
+                        continue;
+                    };
+                    let closing_id: i64 = row.try_get(0)?;
+                    let mark = (
+                        aid,
+                        closing_id,
+                        closing.through_delivery_id,
+                        closing.deliveries,
+                    );
+                    match marks.iter_mut().find(|(p, _)| *p == closing.period) {
+                        Some((_, list)) => list.push(mark),
+                        None => marks.push((closing.period, vec![mark])),
+                    }
+                    for charge in &closing.charges {
+                        let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
+                            StoreError::Conflict(format!(
+                                "an entry with key {} is already posted",
+                                charge.entry.key
+                            ))
+                        })?;
+                        c.execute(
+                            "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
+                         direct_minor, psc_minor, total_minor, entry_id, status) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted')",
+                            &[
+                                &closing_id,
+                                &charge.payer_organisation,
+                                &charge.payer_fund,
+                                &charge.direct_minor,
+                                &charge.psc_minor,
+                                &charge.total_minor,
+                                &entry_id,
+                            ],
+                        )?;
+                    }
+                    results.push(Some(closing_id));
                 }
-                results.push(Some(closing_id));
-            }
-            for (period, marks) in &marks {
-                mark_charged_deliveries(c, *period, marks)?;
-            }
-            Ok(results)
-        })
+                for (period, marks) in &marks {
+                    mark_charged_deliveries(c, *period, marks)?;
+                }
+                Ok(results)
+            },
+        )
     }
 
     fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>> {
@@ -1655,64 +1707,73 @@ impl Store for PostgresStore {
         })
     }
 
-    fn reverse_closing(&self, closing: i64, reversals: &[JournalEntry]) -> StoreResult<()> {
-        self.write(|c| {
-            // The row lock makes a concurrent reversal of the same closing wait, then see it
-            // reversed.
-            let status: Option<String> = c
-                .query_opt(
-                    "SELECT status FROM closings WHERE id = $1 FOR UPDATE",
-                    &[&closing],
-                )?
-                .map(|r| r.try_get(0))
-                .transpose()?;
-            match status.as_deref() {
-                None => return Err(StoreError::NotFound(format!("no closing {closing}"))),
-                Some("reversed") => {
-                    return Err(StoreError::Conflict(format!(
-                        "closing {closing} is already reversed"
-                    )))
+    fn reverse_closing(
+        &self,
+        closing: i64,
+        reversals: &[JournalEntry],
+        audit: &Audit,
+    ) -> StoreResult<()> {
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                // The row lock makes a concurrent reversal of the same closing wait, then see it
+                // reversed.
+                let status: Option<String> = c
+                    .query_opt(
+                        "SELECT status FROM closings WHERE id = $1 FOR UPDATE",
+                        &[&closing],
+                    )?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+                match status.as_deref() {
+                    None => return Err(StoreError::NotFound(format!("no closing {closing}"))),
+                    Some("reversed") => {
+                        return Err(StoreError::Conflict(format!(
+                            "closing {closing} is already reversed"
+                        )))
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            let charges: Vec<(i64, i64)> = c
-                .query(
-                    "SELECT id, entry_id FROM charges WHERE closing_id = $1 ORDER BY id",
-                    &[&closing],
-                )?
-                .iter()
-                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                .collect::<StoreResult<_>>()?;
-            for (charge_id, entry_id) in &charges {
-                let mut original = None;
-                read_entries(c, "WHERE e.id = $1", &[entry_id], &mut |e| {
-                    original = Some(e);
-                    Ok(())
-                })?;
-                let reversal = reversal_of(reversals, *entry_id, original.as_ref())?;
-                let rid = write_entry(c, reversal)?.ok_or_else(|| {
-                    StoreError::Conflict(format!("entry {} is already posted", reversal.key))
-                })?;
-                c.execute(
+                let charges: Vec<(i64, i64)> = c
+                    .query(
+                        "SELECT id, entry_id FROM charges WHERE closing_id = $1 ORDER BY id",
+                        &[&closing],
+                    )?
+                    .iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                    .collect::<StoreResult<_>>()?;
+                for (charge_id, entry_id) in &charges {
+                    let mut original = None;
+                    read_entries(c, "WHERE e.id = $1", &[entry_id], &mut |e| {
+                        original = Some(e);
+                        Ok(())
+                    })?;
+                    let reversal = reversal_of(reversals, *entry_id, original.as_ref())?;
+                    let rid = write_entry(c, reversal)?.ok_or_else(|| {
+                        StoreError::Conflict(format!("entry {} is already posted", reversal.key))
+                    })?;
+                    c.execute(
                     "UPDATE charges SET status = 'reversed', reversal_entry_id = $2 WHERE id = $1",
                     &[charge_id, &rid],
                 )?;
-            }
-            c.execute(
-                "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
+                }
+                c.execute(
+                    "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
                  SELECT closing_id, delivery_id FROM closing_deliveries WHERE closing_id = $1",
-                &[&closing],
-            )?;
-            c.execute(
-                "DELETE FROM closing_deliveries WHERE closing_id = $1",
-                &[&closing],
-            )?;
-            c.execute(
-                "UPDATE closings SET status = 'reversed' WHERE id = $1",
-                &[&closing],
-            )?;
-            Ok(())
-        })
+                    &[&closing],
+                )?;
+                c.execute(
+                    "DELETE FROM closing_deliveries WHERE closing_id = $1",
+                    &[&closing],
+                )?;
+                c.execute(
+                    "UPDATE closings SET status = 'reversed' WHERE id = $1",
+                    &[&closing],
+                )?;
+                Ok(())
+            },
+        )
     }
 
     fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>> {
@@ -2372,14 +2433,8 @@ impl Store for PostgresStore {
     }
 
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
-        self.write(|c| {
-            c.execute(
-                "INSERT INTO audit_events (at, actor, action, subject, detail) \
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[&now(), &actor, &action, &subject, &detail.to_string()],
-            )?;
-            Ok(())
-        })
+        let event = Audit::new(actor, action, subject, detail.clone());
+        self.write(|c| insert_audit(c, &event, Value::Null))
     }
 
     fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
@@ -3052,7 +3107,8 @@ impl DeliveryImport for PgImport<'_> {
             .try_get(0)?)
     }
 
-    fn commit(mut self: Box<Self>) -> StoreResult<()> {
+    fn commit(mut self: Box<Self>, audit: &Audit) -> StoreResult<()> {
+        insert_audit(&mut self.conn, audit, Value::Null)?;
         self.conn.commit()
     }
 }

@@ -210,6 +210,24 @@ impl SqliteStore {
         in_transaction(&conn, f)
     }
 
+    /// [`Self::write`] with the change's audit event, its outcome the value `f` returns, in
+    /// the same transaction.
+    /// When `changed` says the outcome changed nothing (an idempotent repeat), no event.
+    fn write_audited<T: serde::Serialize>(
+        &self,
+        audit: &Audit,
+        changed: fn(&T) -> bool,
+        f: impl FnOnce(&Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.write(|c| {
+            let outcome = f(c)?;
+            if changed(&outcome) {
+                insert_audit(c, audit, serde_json::to_value(&outcome).unwrap_or_default())?;
+            }
+            Ok(outcome)
+        })
+    }
+
     fn read_users(&self, username: Option<&str>) -> StoreResult<Vec<UserRecord>> {
         let c = self.reader();
         let mut stmt = c.prepare_cached(
@@ -437,6 +455,22 @@ fn write_mandates(c: &Connection, mandates: &[Mandate]) -> StoreResult<()> {
             m.text
         ])?;
     }
+    Ok(())
+}
+
+/// Writes an audit event in the caller's transaction.
+fn insert_audit(c: &Connection, audit: &Audit, outcome: Value) -> StoreResult<()> {
+    c.prepare_cached(
+        "INSERT INTO audit_events (at, actor, action, subject, detail) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        chrono::Utc::now().to_rfc3339(),
+        audit.actor,
+        audit.action,
+        audit.subject,
+        audit.detail_with(outcome)
+    ])?;
     Ok(())
 }
 
@@ -1067,16 +1101,20 @@ impl Store for SqliteStore {
         agreement: Option<&str>,
         through: Option<NaiveDate>,
         accepted_on: NaiveDate,
+        audit: &Audit,
     ) -> StoreResult<u64> {
-        self.write(|c| {
-            let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
-            let n = c.execute(
-                "UPDATE deliveries SET status = 'accepted' \
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
+                let n = c.execute(
+                    "UPDATE deliveries SET status = 'accepted' \
                  WHERE (?1 IS NULL OR agreement_id = ?1) AND status = 'recorded' \
                  AND (?2 IS NULL OR date <= ?2)",
-                params![id, through.map(|d| d.to_string())],
-            )?;
-            c.execute(
+                    params![id, through.map(|d| d.to_string())],
+                )?;
+                c.execute(
                 "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) \
                  VALUES (?1, ?2, ?3, ?4)",
                 params![
@@ -1086,8 +1124,9 @@ impl Store for SqliteStore {
                     n as i64
                 ],
             )?;
-            Ok(n as u64)
-        })
+                Ok(n as u64)
+            },
+        )
     }
 
     fn dispute_delivery(
@@ -1095,89 +1134,102 @@ impl Store for SqliteStore {
         agreement: &str,
         external_id: &str,
         reason: &str,
+        audit: &Audit,
     ) -> StoreResult<()> {
-        self.write(|c| {
-            let id = agreement_id(c, agreement)?;
-            let n = c.execute(
-                "UPDATE deliveries SET status = 'disputed', dispute_reason = ?3 \
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let id = agreement_id(c, agreement)?;
+                let n = c.execute(
+                    "UPDATE deliveries SET status = 'disputed', dispute_reason = ?3 \
                  WHERE agreement_id = ?1 AND external_id = ?2 AND status = 'recorded'",
-                params![id, external_id, reason],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "no recorded (not yet accepted) delivery {external_id} under {agreement}"
-                )));
-            }
-            Ok(())
-        })
+                    params![id, external_id, reason],
+                )?;
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!(
+                        "no recorded (not yet accepted) delivery {external_id} under {agreement}"
+                    )));
+                }
+                Ok(())
+            },
+        )
     }
 
-    fn post_closings(&self, closings: &[NewClosing]) -> StoreResult<Vec<Option<i64>>> {
-        self.write(|c| {
-            let mut results = Vec::with_capacity(closings.len());
-            // Per period: (agreement id, closing id, through delivery id, expected count).
-            let mut marks: HashMap<Period, Vec<(i64, i64, i64, u64)>> = HashMap::new();
-            for closing in closings {
-                let aid = agreement_id(c, &closing.agreement)?;
-                let inserted = c
-                    .prepare_cached(
-                        "INSERT INTO closings (agreement_id, version, period, period_start, \
+    fn post_closings(
+        &self,
+        closings: &[NewClosing],
+        audit: &Audit,
+    ) -> StoreResult<Vec<Option<i64>>> {
+        self.write_audited(
+            audit,
+            |posted: &Vec<Option<i64>>| posted.iter().any(Option::is_some),
+            |c| {
+                let mut results = Vec::with_capacity(closings.len());
+                // Per period: (agreement id, closing id, through delivery id, expected count).
+                let mut marks: HashMap<Period, Vec<(i64, i64, i64, u64)>> = HashMap::new();
+                for closing in closings {
+                    let aid = agreement_id(c, &closing.agreement)?;
+                    let inserted = c
+                        .prepare_cached(
+                            "INSERT INTO closings (agreement_id, version, period, period_start, \
                          period_end, sequence, posted_on, direct_exact, direct_minor, deliveries, \
                          status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'posted') \
                          ON CONFLICT(agreement_id, period, sequence) DO NOTHING",
-                    )?
-                    .execute(params![
+                        )?
+                        .execute(params![
+                            aid,
+                            closing.version,
+                            closing.period.to_string(),
+                            closing.period.first_day().to_string(),
+                            closing.period.last_day().to_string(),
+                            closing.sequence,
+                            closing.posted_on.to_string(),
+                            closing.direct_exact,
+                            closing.direct_minor,
+                            closing.deliveries as i64
+                        ])?;
+                    if inserted == 0 {
+                        results.push(None);
+                        continue;
+                    }
+                    let closing_id = c.last_insert_rowid();
+                    marks.entry(closing.period).or_default().push((
                         aid,
-                        closing.version,
-                        closing.period.to_string(),
-                        closing.period.first_day().to_string(),
-                        closing.period.last_day().to_string(),
-                        closing.sequence,
-                        closing.posted_on.to_string(),
-                        closing.direct_exact,
-                        closing.direct_minor,
-                        closing.deliveries as i64
-                    ])?;
-                if inserted == 0 {
-                    results.push(None);
-                    continue;
-                }
-                let closing_id = c.last_insert_rowid();
-                marks.entry(closing.period).or_default().push((
-                    aid,
-                    closing_id,
-                    closing.through_delivery_id,
-                    closing.deliveries,
-                ));
-                for charge in &closing.charges {
-                    let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
-                        StoreError::Conflict(format!(
-                            "an entry with key {} is already posted",
-                            charge.entry.key
-                        ))
-                    })?;
-                    c.prepare_cached(
-                        "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
+                        closing_id,
+                        closing.through_delivery_id,
+                        closing.deliveries,
+                    ));
+                    for charge in &closing.charges {
+                        let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
+                            StoreError::Conflict(format!(
+                                "an entry with key {} is already posted",
+                                charge.entry.key
+                            ))
+                        })?;
+                        c.prepare_cached(
+                            "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
                          direct_minor, psc_minor, total_minor, entry_id, status) \
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'posted')",
-                    )?
-                    .execute(params![
-                        closing_id,
-                        charge.payer_organisation,
-                        charge.payer_fund,
-                        charge.direct_minor,
-                        charge.psc_minor,
-                        charge.total_minor,
-                        entry_id
-                    ])?;
+                        )?
+                        .execute(params![
+                            closing_id,
+                            charge.payer_organisation,
+                            charge.payer_fund,
+                            charge.direct_minor,
+                            charge.psc_minor,
+                            charge.total_minor,
+                            entry_id
+                        ])?;
+                    }
+                    results.push(Some(closing_id));
                 }
-                results.push(Some(closing_id));
-            }
-            for (period, marks) in marks {
-                mark_charged_deliveries(c, period, &marks)?;
-            }
-            Ok(results)
-        })
+                for (period, marks) in marks {
+                    mark_charged_deliveries(c, period, &marks)?;
+                }
+                Ok(results)
+            },
+        )
     }
 
     fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>> {
@@ -1207,58 +1259,67 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn reverse_closing(&self, closing: i64, reversals: &[JournalEntry]) -> StoreResult<()> {
-        self.write(|c| {
-            let status: Option<String> = c
-                .query_row(
-                    "SELECT status FROM closings WHERE id = ?1",
-                    [closing],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            match status.as_deref() {
-                None => return Err(StoreError::NotFound(format!("no closing {closing}"))),
-                Some("reversed") => {
-                    return Err(StoreError::Conflict(format!(
-                        "closing {closing} is already reversed"
-                    )))
+    fn reverse_closing(
+        &self,
+        closing: i64,
+        reversals: &[JournalEntry],
+        audit: &Audit,
+    ) -> StoreResult<()> {
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let status: Option<String> = c
+                    .query_row(
+                        "SELECT status FROM closings WHERE id = ?1",
+                        [closing],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match status.as_deref() {
+                    None => return Err(StoreError::NotFound(format!("no closing {closing}"))),
+                    Some("reversed") => {
+                        return Err(StoreError::Conflict(format!(
+                            "closing {closing} is already reversed"
+                        )))
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            let charges: Vec<(i64, i64)> = c
-                .prepare("SELECT id, entry_id FROM charges WHERE closing_id = ?1 ORDER BY id")?
-                .query_map([closing], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?;
-            for (charge_id, entry_id) in &charges {
-                let mut original = None;
-                read_entries(c, "WHERE e.id = ?1", &[entry_id], &mut |e| {
-                    original = Some(e);
-                    Ok(())
-                })?;
-                let reversal = reversal_of(reversals, *entry_id, original.as_ref())?;
-                let rid = write_entry(c, reversal)?.ok_or_else(|| {
-                    StoreError::Conflict(format!("entry {} is already posted", reversal.key))
-                })?;
-                c.execute(
+                let charges: Vec<(i64, i64)> = c
+                    .prepare("SELECT id, entry_id FROM charges WHERE closing_id = ?1 ORDER BY id")?
+                    .query_map([closing], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (charge_id, entry_id) in &charges {
+                    let mut original = None;
+                    read_entries(c, "WHERE e.id = ?1", &[entry_id], &mut |e| {
+                        original = Some(e);
+                        Ok(())
+                    })?;
+                    let reversal = reversal_of(reversals, *entry_id, original.as_ref())?;
+                    let rid = write_entry(c, reversal)?.ok_or_else(|| {
+                        StoreError::Conflict(format!("entry {} is already posted", reversal.key))
+                    })?;
+                    c.execute(
                     "UPDATE charges SET status = 'reversed', reversal_entry_id = ?2 WHERE id = ?1",
                     params![charge_id, rid],
                 )?;
-            }
-            c.execute(
-                "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
+                }
+                c.execute(
+                    "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
                  SELECT closing_id, delivery_id FROM closing_deliveries WHERE closing_id = ?1",
-                [closing],
-            )?;
-            c.execute(
-                "DELETE FROM closing_deliveries WHERE closing_id = ?1",
-                [closing],
-            )?;
-            c.execute(
-                "UPDATE closings SET status = 'reversed' WHERE id = ?1",
-                [closing],
-            )?;
-            Ok(())
-        })
+                    [closing],
+                )?;
+                c.execute(
+                    "DELETE FROM closing_deliveries WHERE closing_id = ?1",
+                    [closing],
+                )?;
+                c.execute(
+                    "UPDATE closings SET status = 'reversed' WHERE id = ?1",
+                    [closing],
+                )?;
+                Ok(())
+            },
+        )
     }
 
     fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>> {
@@ -1839,20 +1900,8 @@ impl Store for SqliteStore {
     }
 
     fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
-        self.write(|c| {
-            c.execute(
-                "INSERT INTO audit_events (at, actor, action, subject, detail) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    chrono::Utc::now().to_rfc3339(),
-                    actor,
-                    action,
-                    subject,
-                    detail.to_string()
-                ],
-            )?;
-            Ok(())
-        })
+        let event = Audit::new(actor, action, subject, detail.clone());
+        self.write(|c| insert_audit(c, &event, Value::Null))
     }
 
     fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
@@ -2257,7 +2306,8 @@ impl DeliveryImport for SqliteImport<'_> {
             .query_row([aid], |r| r.get(0))?)
     }
 
-    fn commit(mut self: Box<Self>) -> StoreResult<()> {
+    fn commit(mut self: Box<Self>, audit: &Audit) -> StoreResult<()> {
+        insert_audit(&self.conn, audit, Value::Null)?;
         self.open = false;
         self.conn.execute_batch("COMMIT").map_err(|e| {
             let _ = self.conn.execute_batch("ROLLBACK");

@@ -155,6 +155,7 @@ each_check!(
     dispute_delivery_marks_one,
     post_closing_posts_charges_and_entries,
     post_closing_is_idempotent,
+    changes_and_their_audit_events_commit_together,
     post_closing_refuses_changed_deliveries,
     concurrent_closings_post_once,
     concurrent_writers_charge_each_delivery_once,
@@ -222,7 +223,13 @@ fn seed_ledger(store: &dyn Store) {
     fixture::seed_accepted(store);
     let closing = fixture::close(store, fixture::AGREEMENT, fixture::march(), 1);
     let reversals = fixture::reversals(store, closing, fixture::date("2026-04-30"));
-    store.reverse_closing(closing, &reversals).unwrap();
+    store
+        .reverse_closing(
+            closing,
+            &reversals,
+            &synergies_store::Audit::new("test", "period.reopen", "", serde_json::Value::Null),
+        )
+        .unwrap();
     fixture::close(store, fixture::AGREEMENT, fixture::march(), 2);
     store
         .audit(
@@ -297,7 +304,10 @@ fn the_database_checks_the_references_that_bulk_writes_check_per_statement() {
         fixture::date("2026-04-05"),
     );
     let closing_id = store
-        .post_closing(&closing)
+        .post_closing(
+            &closing,
+            &synergies_store::Audit::new("test", "period.close", "", serde_json::Value::Null),
+        )
         .unwrap()
         .expect("the closing is posted");
     let counts = conformance::counts(&store);
@@ -590,7 +600,15 @@ fn two_stores_post_the_same_closing_once() {
                 let (barrier, closing) = (&barrier, &closing);
                 s.spawn(move || {
                     barrier.wait();
-                    h.post_closing(closing)
+                    h.post_closing(
+                        closing,
+                        &synergies_store::Audit::new(
+                            "test",
+                            "period.close",
+                            "",
+                            serde_json::Value::Null,
+                        ),
+                    )
                 })
             })
             .collect();
@@ -673,7 +691,14 @@ fn an_import_waits_for_another_import_of_the_same_agreement() {
             staged.wait();
             // The other import is now waiting for this one.
             std::thread::sleep(Duration::from_millis(300));
-            import.commit().unwrap();
+            import
+                .commit(&synergies_store::Audit::new(
+                    "test",
+                    "deliveries.import",
+                    "",
+                    serde_json::Value::Null,
+                ))
+                .unwrap();
             out
         });
         let b = s.spawn(|| {
@@ -681,7 +706,14 @@ fn an_import_waits_for_another_import_of_the_same_agreement() {
             let mut import = store.import_deliveries().unwrap();
             import.stage(2, &d).unwrap();
             let out = import.flush().unwrap();
-            import.commit().unwrap();
+            import
+                .commit(&synergies_store::Audit::new(
+                    "test",
+                    "deliveries.import",
+                    "",
+                    serde_json::Value::Null,
+                ))
+                .unwrap();
             out
         });
         (a.join().unwrap(), b.join().unwrap())
@@ -835,7 +867,14 @@ fn dumps_are_equal_across_engines_and_restore_into_each_other() {
     let mut d = fixture::other_delivery();
     d.external_id = "OTH-AFTER".into();
     assert_eq!(import.add(&d).unwrap(), AddOutcome::Inserted);
-    import.commit().unwrap();
+    import
+        .commit(&synergies_store::Audit::new(
+            "test",
+            "deliveries.import",
+            "",
+            serde_json::Value::Null,
+        ))
+        .unwrap();
 }
 
 /// A database of schema version 3 with a decision migrates to version 4: the decision keeps

@@ -62,6 +62,7 @@ on_file!(
     dispute_delivery_marks_one,
     post_closing_posts_charges_and_entries,
     post_closing_is_idempotent,
+    changes_and_their_audit_events_commit_together,
     post_closing_refuses_changed_deliveries,
     concurrent_closings_post_once,
     concurrent_writers_charge_each_delivery_once,
@@ -100,7 +101,13 @@ fn seeded_file() -> (TempDir, PathBuf, SqliteStore) {
     fixture::seed_accepted(&store);
     let closing = fixture::close(&store, fixture::AGREEMENT, fixture::march(), 1);
     let reversals = fixture::reversals(&store, closing, fixture::date("2026-04-30"));
-    store.reverse_closing(closing, &reversals).unwrap();
+    store
+        .reverse_closing(
+            closing,
+            &reversals,
+            &synergies_store::Audit::new("test", "period.reopen", "", serde_json::Value::Null),
+        )
+        .unwrap();
     fixture::close(&store, fixture::AGREEMENT, fixture::march(), 2);
     store
         .audit("mc.finance", "close", "MC-BRS-2026-01/2026-03", &json!({}))
@@ -290,7 +297,15 @@ fn two_handles_post_the_same_closing_once() {
                 let (barrier, closing) = (&barrier, &closing);
                 s.spawn(move || {
                     barrier.wait();
-                    h.post_closing(closing)
+                    h.post_closing(
+                        closing,
+                        &synergies_store::Audit::new(
+                            "test",
+                            "period.close",
+                            "",
+                            serde_json::Value::Null,
+                        ),
+                    )
                 })
             })
             .collect();

@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use synergies_app::close::{close_period, CloseReport};
-use synergies_app::import::{import_deliveries, BytesSource, ImportReport, COLUMNS};
+use synergies_app::import::{
+    import_deliveries, import_deliveries_audited, BytesSource, ImportReport, COLUMNS,
+};
 use synergies_app::ledger::{settle, Settlement, SettlementReport};
 use synergies_domain::access::{authorize, Action, Grant, Role};
 use synergies_domain::agreement::{
@@ -17,7 +19,7 @@ use synergies_domain::agreement::{
 };
 use synergies_domain::period::parse_iso_date;
 use synergies_domain::{Currency, Period};
-use synergies_store::{Store, UserRecord};
+use synergies_store::{Audit, Store, UserRecord};
 use utoipa::ToSchema;
 
 use crate::auth::{hash_password, now_rfc3339, Caller};
@@ -370,12 +372,7 @@ pub fn import_delivery_csv(
             bytes: csv_text,
         },
         &mut |_| {},
-    )?;
-    store.audit(
         caller.username(),
-        "deliveries.import",
-        name,
-        &json!({ "after": report, "agreements": codes }),
     )?;
     Ok(report)
 }
@@ -413,13 +410,22 @@ pub fn record_delivery(
     let written = w.write_record(COLUMNS).and_then(|_| w.write_record(row));
     written.map_err(Problem::internal)?;
     let bytes = w.into_inner().map_err(Problem::internal)?;
-    let report = import_deliveries(
+    let subject = format!("{}/{}", d.agreement.trim(), d.external_id.trim());
+    let report = import_deliveries_audited(
         store,
         &BytesSource {
             name: "delivery",
             bytes: &bytes,
         },
         &mut |_| {},
+        &|_| {
+            Audit::new(
+                caller.username(),
+                "delivery.record",
+                &subject,
+                json!({ "before": null, "after": d }),
+            )
+        },
     )
     .map_err(|e| match e {
         // One row: name the field rather than a line of a file.
@@ -438,12 +444,6 @@ pub fn record_delivery(
             ),
         ));
     }
-    store.audit(
-        caller.username(),
-        "delivery.record",
-        &format!("{}/{}", d.agreement.trim(), d.external_id.trim()),
-        &json!({ "before": null, "after": d }),
-    )?;
     Ok(report)
 }
 
@@ -457,14 +457,13 @@ pub fn accept_deliveries(
 ) -> OpResult<u64> {
     let a = agreement(store, code)?;
     authorize(&caller.principal, &Action::accept_deliveries_of(&a))?;
-    let n = store.accept_deliveries(Some(code), through, on)?;
-    store.audit(
+    Ok(synergies_app::deliveries::accept(
+        store,
+        Some(code),
+        through,
+        on,
         caller.username(),
-        "deliveries.accept",
-        code,
-        &json!({ "before": {"status": "recorded"}, "after": {"status": "accepted", "through": through, "accepted": n} }),
-    )?;
-    Ok(n)
+    )?)
 }
 
 pub fn dispute_delivery(
@@ -477,14 +476,13 @@ pub fn dispute_delivery(
     let a = agreement(store, code)?;
     authorize(&caller.principal, &Action::dispute_deliveries_of(&a))?;
     let reason = required("reason", reason)?;
-    store.dispute_delivery(code, external_id, reason)?;
-    store.audit(
+    Ok(synergies_app::deliveries::dispute(
+        store,
+        code,
+        external_id,
+        reason,
         caller.username(),
-        "delivery.dispute",
-        &format!("{code}/{external_id}"),
-        &json!({ "before": {"status": "recorded"}, "after": {"status": "disputed", "reason": reason} }),
-    )?;
-    Ok(())
+    )?)
 }
 
 /// Closes one agreement's period (a month `2026-03`, a quarter `2026-Q1`…).
@@ -499,14 +497,13 @@ pub fn close(
     authorize(&caller.principal, &Action::close_period_of(&a))?;
     let period =
         Period::from_str(period.trim()).map_err(|e| Problem::field("period", e.to_string()))?;
-    let report = close_period(store, period, Some(code), on)?;
-    store.audit(
+    Ok(close_period(
+        store,
+        period,
+        Some(code),
+        on,
         caller.username(),
-        "period.close",
-        &format!("{code}/{period}"),
-        &json!({ "before": null, "after": report }),
-    )?;
-    Ok(report)
+    )?)
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

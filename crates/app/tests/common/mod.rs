@@ -207,6 +207,7 @@ pub fn import(store: &dyn Store, rows: &str) -> AppResult<ImportReport> {
             bytes: text.as_bytes(),
         },
         &mut |_| {},
+        "test",
     )
 }
 
