@@ -389,6 +389,8 @@ pub fn copy(source: &dyn Store, target: &dyn Store, overwrite: bool) -> AppResul
     let staged = stage(target, version, overwrite)?;
     let into = staged.store();
     let (tx, rx) = std::sync::mpsc::sync_channel::<DumpItem>(4096);
+    // What the dump's snapshot held, counted as it passes (the source may change meanwhile).
+    let mut counts: Vec<(String, i64)> = vec![];
     let (dumped, restored) = std::thread::scope(|s| {
         let dumper = s.spawn(move || {
             source.dump(&mut |item| {
@@ -396,7 +398,19 @@ pub fn copy(source: &dyn Store, target: &dyn Store, overwrite: bool) -> AppResul
                     .map_err(|_| StoreError::Invalid("the copy stopped while writing".into()))
             })
         });
-        let restored = into.restore(&mut || Ok(rx.recv().ok()));
+        let restored = into.restore(&mut || {
+            let item = rx.recv().ok();
+            match &item {
+                Some(DumpItem::Table { table, .. }) => counts.push((table.clone(), 0)),
+                Some(DumpItem::Row(_)) => {
+                    if let Some(last) = counts.last_mut() {
+                        last.1 += 1;
+                    }
+                }
+                None => {}
+            }
+            Ok(item)
+        });
         // If the restore failed early, the receiver is gone and the dump stops with an error.
         (dumper.join(), restored)
     });
@@ -404,7 +418,7 @@ pub fn copy(source: &dyn Store, target: &dyn Store, overwrite: bool) -> AppResul
     dumped
         .map_err(|_| AppError::Invalid("the dump panicked".into()))?
         .map_err(AppError::Store)?;
-    let report = verify(source.table_counts()?, Some(source.trial_balance()?), into)?;
+    let report = verify(counts, Some(source.trial_balance()?), into)?;
     let problems = report.problems();
     if !problems.is_empty() {
         return Err(refusal("the copy", &problems));
