@@ -76,6 +76,9 @@ pub fn ensure_demo_users(store: &dyn Store, password: &str) -> Result<Vec<String
     let mut names = vec![];
     let mut changed = vec![];
     for (username, display, role, org) in DEMO_USERS {
+        synergies_domain::password::check_password(password, username, display).map_err(|e| {
+            Problem::unprocessable(format!("the demo password for {username}: {e}"))
+        })?;
         names.push(username.to_string());
         let before = store.user(username)?;
         let grants = vec![Grant {

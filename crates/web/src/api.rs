@@ -96,7 +96,7 @@ impl Modify for BearerAuth {
 
 /// The API's routes and their OpenAPI document.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(token))
         .routes(routes!(me))
         .routes(routes!(list_tokens, create_token))
@@ -143,7 +143,91 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::reports::api_report))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
         .layer(axum::middleware::map_response(problem_documents))
-        .split_for_parts()
+        .split_for_parts();
+    let mut openapi = openapi;
+    document_common_problems(&mut openapi);
+    (router, openapi)
+}
+
+/// Documents on every operation the problems that its shape alone can give, whatever its
+/// handler does: 401 where a token is needed, 403 where a signed-in caller changes data (the
+/// rules of who may do what, the CSRF token of a session), 400 where a path or query parameter
+/// or a body may not parse, 404 where a path names a resource, 413/415/422 where a body is
+/// read (too large, another content type, wrong types). Statuses an operation documents itself
+/// keep their description.
+fn document_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    fn add(op: &mut Operation, status: u16, description: &str) {
+        op.responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content(
+                            "application/problem+json",
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("ProblemDocument")))
+                                .build(),
+                        )
+                        .build(),
+                )
+            });
+    }
+    fn has(op: &Operation, place: ParameterIn) -> bool {
+        op.parameters.iter().flatten().any(|p| match p {
+            RefOr::T(Parameter { parameter_in, .. }) => *parameter_in == place,
+            RefOr::Ref(_) => false,
+        })
+    }
+    for item in openapi.paths.paths.values_mut() {
+        let reads = [&mut item.get, &mut item.head]
+            .into_iter()
+            .flatten()
+            .map(|op| (op, false));
+        let writes = [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|op| (op, true));
+        for (op, changes) in reads.chain(writes) {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            if secured {
+                add(
+                    op,
+                    401,
+                    "no valid credentials: sign in or send a personal API token",
+                );
+                if changes {
+                    add(op, 403, "the caller may not do this");
+                }
+            }
+            if has(op, ParameterIn::Path) {
+                add(op, 400, "a path parameter that does not parse");
+                add(op, 404, "no such resource");
+            }
+            if has(op, ParameterIn::Query) {
+                add(op, 400, "a query parameter that does not parse");
+                add(op, 422, "a query parameter out of its range");
+            }
+            if op.request_body.is_some() {
+                add(op, 400, "a body that does not parse");
+                add(op, 413, "a body over the size limit");
+                add(op, 415, "a body of another content type");
+                add(
+                    op,
+                    422,
+                    "a body that does not hold what the operation takes",
+                );
+            }
+        }
+    }
 }
 
 async fn unknown_route() -> Problem {
@@ -427,8 +511,10 @@ pub struct AgreementQuery {
     pub organisation: Option<String>,
     /// `draft`, `proposed`, `active`, … (the latest version's status).
     pub status: Option<String>,
+    /// Rows to skip.
     #[serde(default)]
-    pub offset: u64,
+    #[param(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
+    pub offset: u32,
     /// At most 500; 50 by default.
     pub limit: Option<u64>,
 }
@@ -589,8 +675,10 @@ pub struct DeliveryQuery {
     pub agreement: Option<String>,
     /// `recorded`, `accepted` or `disputed`.
     pub status: Option<String>,
+    /// Rows to skip.
     #[serde(default)]
-    pub offset: u64,
+    #[param(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
+    pub offset: u32,
     /// At most 500; 50 by default.
     pub limit: Option<u64>,
 }
@@ -623,7 +711,7 @@ async fn list_deliveries(
         status,
         ..DeliveryFilter::default()
     };
-    let offset = q.offset;
+    let offset = u64::from(q.offset);
     let items = state
         .run(move |s| Ok(s.deliveries_page(&filter, Page { offset, limit })?))
         .await?;
@@ -756,8 +844,10 @@ pub struct ChargeQuery {
     pub agreement: Option<String>,
     /// The closing's period, e.g. `2026-03`.
     pub period: Option<String>,
+    /// Rows to skip.
     #[serde(default)]
-    pub offset: u64,
+    #[param(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
+    pub offset: u32,
     pub limit: Option<u64>,
 }
 
@@ -842,8 +932,10 @@ async fn trial_balance(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EntryQuery {
+    /// Rows to skip.
     #[serde(default)]
-    pub offset: u64,
+    #[param(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
+    pub offset: u32,
     pub limit: Option<u64>,
 }
 
@@ -857,7 +949,7 @@ async fn ledger_entries(
 ) -> ApiResult<Document> {
     c.must_read_business_data()?;
     let limit = views::limit(q.limit)?;
-    let offset = q.offset;
+    let offset = u64::from(q.offset);
     let items = state
         .run(move |s| views::entries_page(s, offset, limit))
         .await?;

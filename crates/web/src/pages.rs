@@ -351,10 +351,12 @@ async fn login(
             return again(Tr(lang).get("login-failed"), StatusCode::UNAUTHORIZED)
         }
         Ok(SignIn::Throttled(t)) => {
-            let mut r = again(
-                Tr(lang).get("login-throttled"),
-                StatusCode::TOO_MANY_REQUESTS,
+            let seconds = t.retry_after_secs();
+            let text = lang.text_with(
+                "login-throttled",
+                &[("seconds", FluentValue::from(seconds.to_string()))],
             );
+            let mut r = again(text, StatusCode::TOO_MANY_REQUESTS);
             r.headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, t.retry_after_secs().into());
             return r;
@@ -2073,6 +2075,7 @@ mod tests {
         let args = [
             ("inserted", FluentValue::from(1)),
             ("identical", FluentValue::from(0)),
+            ("seconds", FluentValue::from(1)),
         ];
         let missing: Vec<&String> = keys
             .iter()
