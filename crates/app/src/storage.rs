@@ -603,7 +603,13 @@ pub fn restore(store: &dyn Store, file: &Path, overwrite: bool) -> AppResult<Tra
         return Err(AppError::Invalid(message));
     }
     if let Err(e) = restored {
-        return Err(AppError::Invalid(format!("{name}:{line_no}: {e}")));
+        // SQLite refuses the very row; PostgreSQL refuses a batch of rows sent together, so
+        // the row it names (by its key) is at or before this line.
+        let at = match (&e, into.engine()) {
+            (StoreError::Database(_), "postgres") => " (a row at or before this line)",
+            _ => "",
+        };
+        return Err(AppError::Invalid(format!("{name}:{line_no}:{at} {e}")));
     }
     let end = end.expect("a restore without an end record failed above");
     let found = sums.finish();

@@ -2095,6 +2095,10 @@ impl Store for PostgresStore {
                     .into(),
             )
         })?;
+        let foreign = self.read(|c| foreign_objects(c, &target))?;
+        if !foreign.is_empty() {
+            return Err(not_only_synergies(&target, &foreign));
+        }
         let schema = format!(
             "synergies_restore_{}_{:016x}",
             std::process::id(),
@@ -2683,6 +2687,47 @@ impl Store for PostgresStore {
     }
 }
 
+/// What a schema holds beside Synergies' own tables and functions: a restore replaces the
+/// whole schema, so it refuses one where it would take anything else with it.
+fn foreign_objects(c: &mut Conn, schema: &str) -> StoreResult<Vec<String>> {
+    let ours: Vec<&str> = TABLES
+        .iter()
+        .copied()
+        .chain(["schema_migrations"])
+        .collect();
+    let mut found: Vec<String> = c
+        .query(
+            "SELECT relname::text FROM pg_class \
+             WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1) \
+             AND relkind IN ('r', 'v', 'm', 'p', 'f') ORDER BY 1",
+            &[&schema],
+        )?
+        .iter()
+        .map(|r| r.try_get::<_, String>(0))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|t| !ours.contains(&t.as_str()))
+        .collect();
+    for r in c.query(
+        "SELECT proname::text FROM pg_proc \
+         WHERE pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1) \
+         AND proname NOT LIKE 'synergies\\_%' ORDER BY 1",
+        &[&schema],
+    )? {
+        found.push(format!("{}()", r.try_get::<_, String>(0)?));
+    }
+    Ok(found)
+}
+
+/// The refusal of a schema that holds more than Synergies.
+fn not_only_synergies(schema: &str, foreign: &[String]) -> StoreError {
+    StoreError::Invalid(format!(
+        "schema {schema} holds more than Synergies ({}): a restore replaces the whole schema, \
+         so restore into a schema of its own (options=-c search_path=...); nothing was changed",
+        foreign.join(", ")
+    ))
+}
+
 /// A random number for the names of staging schemas (no two restores share one).
 fn rand_suffix() -> u64 {
     use std::hash::{BuildHasher, Hasher};
@@ -2736,6 +2781,10 @@ impl Staged for PgStaged<'_> {
                     .collect::<Vec<_>>()
                     .join(", ");
                 c.batch(&format!("LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"))?;
+            }
+            let foreign = foreign_objects(c, &self.target_schema)?;
+            if !foreign.is_empty() {
+                return Err(not_only_synergies(&self.target_schema, &foreign));
             }
             if require_empty {
                 let mut rows = 0i64;

@@ -954,3 +954,29 @@ fn stale_staging_schemas_are_removed_and_live_ones_kept() {
         .batch_execute(&format!("DROP SCHEMA {live} CASCADE"))
         .expect("drop the live one");
 }
+
+/// A restore replaces the whole schema, so a schema that holds more than Synergies' tables is
+/// refused before anything is staged, and what it holds stays.
+#[test]
+fn staging_refuses_a_schema_shared_with_other_tables() {
+    let Some(schemas) = Schemas::from_env() else {
+        return;
+    };
+    let schema = schemas.schema();
+    let store = schemas.store_in(&schema);
+    store.migrate().expect("migrate");
+    let mut client = schemas.client_in(&schema);
+    client
+        .batch_execute("CREATE TABLE notes (id BIGINT PRIMARY KEY); INSERT INTO notes VALUES (7)")
+        .expect("another table");
+    match store.stage() {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("notes"), "{m}"),
+        Err(e) => panic!("expected a refusal naming notes, got {e}"),
+        Ok(_) => panic!("a shared schema was staged"),
+    }
+    let n: i64 = client
+        .query_one("SELECT COUNT(*) FROM notes", &[])
+        .expect("notes")
+        .get(0);
+    assert_eq!(n, 1);
+}
