@@ -10,7 +10,7 @@
 //! `synergies_files`, the one atomic-write helper), renamed into place when complete; reading checks the descriptor whole before the first row is handed over, and
 //! every cell as it comes (`FILE:LINE: column: reason`).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,44 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::{OpenDataError, OpenDataResult};
+
+/// The SHA-256 of a file's bytes as a Frictionless resource's `hash`: `sha256:` and hex.
+fn sha256_of(path: &Path) -> OpenDataResult<String> {
+    use sha2::Digest;
+    let file = File::open(path).map_err(|e| io_err("cannot read", path, e))?;
+    let mut reader = Hashing {
+        file,
+        hash: sha2::Sha256::new(),
+    };
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| io_err("cannot read", path, e))?;
+    Ok(hex(reader.hash))
+}
+
+fn hex(hash: sha2::Sha256) -> String {
+    use sha2::Digest;
+    let digest = hash.finalize();
+    let mut out = String::from("sha256:");
+    for b in digest.iter() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// A file read through a SHA-256, so that a table's file is checked against the descriptor's
+/// hash as it is read, in one pass.
+struct Hashing {
+    file: File,
+    hash: sha2::Sha256,
+}
+
+impl std::io::Read for Hashing {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.file.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
 
 /// The name of the descriptor in a package's directory.
 pub const DESCRIPTOR: &str = "datapackage.json";
@@ -281,7 +319,16 @@ impl PackageWriter {
             "title": "Synergies: cost recovery and cooperation between treaty secretariats",
             "created": info.created,
             "synergies": { "schema_version": info.schema_version },
-            "resources": self.tables.iter().map(|(t, _)| t.resource()).collect::<Vec<_>>(),
+            "resources": self
+                .tables
+                .iter()
+                .map(|(t, _)| {
+                    // The file's own checksum, so that a reader can tell a changed or cut file.
+                    let mut r = t.resource();
+                    r["hash"] = json!(sha256_of(&self.temp.path().join(t.path()))?);
+                    Ok(r)
+                })
+                .collect::<OpenDataResult<Vec<_>>>()?,
         });
         let path = self.temp.path().join(DESCRIPTOR);
         let text = serde_json::to_string_pretty(&descriptor)
@@ -302,7 +349,9 @@ pub struct PackageReader {
     dir: PathBuf,
     info: PackageInfo,
     pending: VecDeque<Table>,
-    current: Option<(Table, String, csv::Reader<File>)>,
+    current: Option<(Table, String, csv::Reader<Hashing>)>,
+    /// The `hash` the descriptor gives each resource that has one.
+    hashes: HashMap<String, String>,
 }
 
 fn invalid(dir: &Path, why: impl std::fmt::Display) -> OpenDataError {
@@ -337,6 +386,7 @@ impl PackageReader {
                 return Err(invalid(dir, format!("unknown resource {name:?}")));
             }
         }
+        let mut hashes = HashMap::new();
         for t in tables {
             let r = resources
                 .iter()
@@ -378,6 +428,21 @@ impl PackageReader {
             if !csv_path.is_file() {
                 return Err(invalid(dir, format!("{} is missing", t.path())));
             }
+            match &r["hash"] {
+                Value::Null => {}
+                Value::String(h) if h.starts_with("sha256:") => {
+                    hashes.insert(t.name.clone(), h.clone());
+                }
+                other => {
+                    return Err(invalid(
+                        dir,
+                        format!(
+                        "resource {}: hash {other} is not sha256:HEX, which this version checks",
+                        t.name
+                    ),
+                    ))
+                }
+            }
         }
         Ok(PackageReader {
             dir: dir.to_path_buf(),
@@ -386,6 +451,7 @@ impl PackageReader {
                 created: d["created"].as_str().unwrap_or_default().to_string(),
             },
             pending: tables.iter().cloned().collect(),
+            hashes,
             current: None,
         })
     }
@@ -405,6 +471,16 @@ impl PackageReader {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
                 return decode(table, file, line, &record).map(|v| Some(Item::Row(v)));
             }
+            // The whole file has been read: it must be the one the descriptor describes.
+            if let Some(expected) = self.hashes.get(&table.name) {
+                let got = hex(reader.get_ref().hash.clone());
+                if &got != expected {
+                    return Err(OpenDataError::Invalid(format!(
+                        "{file}: its SHA-256 is not the descriptor's hash: the file was changed \
+                         or cut short"
+                    )));
+                }
+            }
             self.current = None;
         }
         let Some(table) = self.pending.pop_front() else {
@@ -412,7 +488,12 @@ impl PackageReader {
         };
         let path = self.dir.join(table.path());
         let file = File::open(&path).map_err(|e| io_err("cannot read", &path, e))?;
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(Hashing {
+                file,
+                hash: sha2::Digest::new(),
+            });
         let name = path.display().to_string();
         let header = reader
             .headers()
@@ -673,5 +754,52 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("cannot read"), "{err}");
+    }
+
+    #[test]
+    fn a_changed_or_cut_file_is_refused_by_its_hash() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("pkg");
+        let row = |n: i64| {
+            vec![
+                json!(n),
+                json!(n),
+                json!("cash"),
+                Value::Null,
+                json!("2026-01-31"),
+            ]
+        };
+        write(&dir, &[row(1), row(2), row(3)]).unwrap();
+        let descriptor: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(DESCRIPTOR)).unwrap()).unwrap();
+        let hash = descriptor["resources"][0]["hash"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            hash.starts_with("sha256:") && hash.len() == 7 + 64,
+            "{hash}"
+        );
+        assert_eq!(read_all(&dir).unwrap().len(), 4);
+        // The last row removed, at a line's end: only the hash can tell.
+        let csv = dir.join("postings.csv");
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let cut: Vec<&str> = text.lines().collect();
+        std::fs::write(&csv, cut[..cut.len() - 1].join("\n") + "\n").unwrap();
+        let err = read_all(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("postings.csv: its SHA-256 is not the descriptor's hash"),
+            "{err}"
+        );
+        // Without a hash (a package made by hand), the rows are read as they are.
+        let mut d = descriptor.clone();
+        d["resources"][0].as_object_mut().unwrap().remove("hash");
+        std::fs::write(dir.join(DESCRIPTOR), d.to_string()).unwrap();
+        assert_eq!(read_all(&dir).unwrap().len(), 3);
+        // A hash this version cannot check is refused.
+        d["resources"][0]["hash"] = json!("d41d8cd98f00b204e9800998ecf8427e");
+        std::fs::write(dir.join(DESCRIPTOR), d.to_string()).unwrap();
+        let err = read_all(&dir).unwrap_err().to_string();
+        assert!(err.contains("is not sha256:HEX"), "{err}");
     }
 }
