@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde_json::json;
 use synergies_domain::agreement::{Agreement, Terms, VersionStatus};
-use synergies_store::Store;
+use synergies_store::{Audit, Store};
 
 use synergies_domain::text::Issues;
 use synergies_domain::DomainError;
@@ -61,7 +61,11 @@ pub fn validate_loaded(store: &dyn Store, a: &Agreement) -> AppResult<()> {
 /// Loads agreements (a JSON array of agreements) all or nothing: every problem of every
 /// agreement is reported (its own checks, a code given twice in the file or already recorded),
 /// and nothing is written when there is one.
-pub fn import_agreements(store: &dyn Store, agreements: &[Agreement]) -> AppResult<usize> {
+pub fn import_agreements(
+    store: &dyn Store,
+    agreements: &[Agreement],
+    actor: &str,
+) -> AppResult<usize> {
     let mut issues = Issues::new();
     let mut seen = BTreeSet::new();
     for (n, a) in agreements.iter().enumerate() {
@@ -94,28 +98,33 @@ pub fn import_agreements(store: &dyn Store, agreements: &[Agreement]) -> AppResu
         }
     }
     issues.into_result()?;
-    for a in agreements {
-        store.insert_agreement(a)?;
-        store.audit(
-            "cli",
-            "agreement.load",
-            &a.code,
-            &serde_json::to_value(a).unwrap_or_default(),
-        )?;
-    }
+    // Every agreement with its audit event, all in one transaction.
+    let events: Vec<Audit> = agreements
+        .iter()
+        .map(|a| {
+            Audit::new(
+                actor,
+                "agreement.load",
+                &a.code,
+                json!({"before": null, "after": a}),
+            )
+        })
+        .collect();
+    let batch: Vec<(&Agreement, &Audit)> = agreements.iter().zip(&events).collect();
+    store.insert_agreements(&batch)?;
     Ok(agreements.len())
 }
 
 /// Creates a draft agreement.
 pub fn create(store: &dyn Store, actor: &str, a: &Agreement) -> AppResult<()> {
     a.validate(&store.framework()?)?;
-    store.insert_agreement(a)?;
-    store.audit(
+    let audit = Audit::new(
         actor,
         "agreement.create",
         &a.code,
-        &serde_json::to_value(a).unwrap_or_default(),
-    )?;
+        json!({"before": null, "after": a}),
+    );
+    store.insert_agreement(a, &audit)?;
     Ok(())
 }
 
@@ -132,16 +141,16 @@ fn save(
     before: &Agreement,
     after: &Agreement,
 ) -> AppResult<()> {
-    store.update_agreement(after)?;
-    store.audit(
+    let audit = Audit::new(
         actor,
         action,
         &after.code,
-        &json!({
+        json!({
             "before": serde_json::to_value(before).unwrap_or_default(),
             "after": serde_json::to_value(after).unwrap_or_default(),
         }),
-    )?;
+    );
+    store.update_agreement(after, &audit)?;
     Ok(())
 }
 

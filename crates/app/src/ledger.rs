@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use synergies_domain::ledger::{write_journal, Account, JournalEntry, TrialBalance};
-use synergies_store::{ChargeFilter, ClosingStatus, Store};
+use synergies_store::{Audit, ChargeFilter, ClosingStatus, Store};
 
 use crate::AppResult;
 
@@ -194,7 +194,9 @@ pub struct SettlementReport {
 
 /// Settles what `payer_fund` owes `provider_fund`: refuses a settlement larger than the
 /// outstanding payable; the same reference twice posts once.
-pub fn settle(store: &dyn Store, s: &Settlement) -> AppResult<SettlementReport> {
+/// `actor` is who settles: the entry and its audit event (`settlement.record`) are one
+/// transaction.
+pub fn settle(store: &dyn Store, s: &Settlement, actor: &str) -> AppResult<SettlementReport> {
     use crate::AppError;
     let framework = store.framework()?;
     for f in [&s.payer_fund, &s.provider_fund] {
@@ -255,18 +257,22 @@ pub fn settle(store: &dyn Store, s: &Settlement) -> AppResult<SettlementReport> 
         c,
         s.amount_minor,
     );
-    let posted = store.post_entry(&entry)?;
-    if posted.is_some() {
-        store.audit(
-            "cli",
-            "ledger.settle",
-            &s.reference,
-            &serde_json::json!({
+    // The entry and its audit event in one transaction (neither when another request posted
+    // the same transfer meanwhile).
+    let audit = Audit::new(
+        actor,
+        "settlement.record",
+        &s.reference,
+        serde_json::json!({
+            "before": {"outstanding_minor": outstanding},
+            "after": {
+                "outstanding_minor": outstanding - s.amount_minor,
                 "payer_fund": s.payer_fund, "provider_fund": s.provider_fund,
                 "currency": c, "amount_minor": s.amount_minor, "on": s.on,
-            }),
-        )?;
-    }
+            },
+        }),
+    );
+    let posted = store.post_entry(&entry, &audit)?;
     Ok(SettlementReport {
         entry: posted,
         outstanding_minor: owed(&store.trial_balance()?),

@@ -141,7 +141,7 @@ fn agreements_import_with_a_code_twice_writes_nothing() {
     let a = common::purchase("MC-BRS-1", 1_000_000, "0.13");
     let mut b = common::purchase("MC-BRS-2", 1_000_000, "0.13");
     b.title = "nul\u{0}".into();
-    let result = agreements::import_agreements(store, &[a.clone(), b, a]);
+    let result = agreements::import_agreements(store, &[a.clone(), b, a], "test");
     let e = refused(store, &before, result);
     assert!(
         e.contains("agreement 3 (MC-BRS-1): code: is given more than once"),

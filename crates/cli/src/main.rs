@@ -753,6 +753,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Why a command waits (another writer holds the database) or retries: said on stderr.
     synergies_store::set_wait_notice(|reason| eprintln!("note: {reason}"));
+    // The server stops on Ctrl-C by itself; every other command removes what it was writing.
+    let serves = matches!(
+        cli.command,
+        Command::Serve { .. }
+            | Command::Demo {
+                no_serve: false,
+                ..
+            }
+    );
+    if !serves {
+        interrupted_removes_temporaries();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -764,6 +776,37 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// On Ctrl-C (SIGINT) or SIGTERM, removes the temporaries of the outputs being written and
+/// exits (130 or 143, as a shell reports a signal). The database needs nothing: an unfinished
+/// transaction is rolled back as after a crash.
+fn interrupted_removes_temporaries() {
+    std::thread::spawn(|| {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        let code = runtime.block_on(async {
+            use tokio::signal::unix::{signal, SignalKind};
+            let (Ok(mut interrupt), Ok(mut terminate)) = (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) else {
+                return None;
+            };
+            tokio::select! {
+                _ = interrupt.recv() => Some(130),
+                _ = terminate.recv() => Some(143),
+            }
+        });
+        if let Some(code) = code {
+            synergies_files::remove_live();
+            std::process::exit(code);
+        }
+    });
 }
 
 /// Serves the web application until interrupted, printing the address once it listens.
@@ -1155,6 +1198,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     on: on.unwrap_or_else(today),
                     reference,
                 },
+                &operator(),
             )?;
             if json {
                 print_json(&report)?;
@@ -1334,7 +1378,7 @@ fn agreements_cmd(db: &str, cmd: AgreementsCmd) -> Result<()> {
         }
         AgreementsCmd::Import { file } => {
             let list: Vec<Agreement> = read_json(&file)?;
-            let n = agreements::import_agreements(store, &list)?;
+            let n = agreements::import_agreements(store, &list, &operator())?;
             println!("Loaded {n} agreements from {}", file.display());
         }
         AgreementsCmd::Propose { code, by } => {

@@ -1053,9 +1053,12 @@ pub mod fixture {
 
     pub fn seed(store: &dyn Store) {
         seed_framework(store);
-        ok(store.insert_agreement(&agreement()), "insert_agreement");
         ok(
-            store.insert_agreement(&other_agreement()),
+            store.insert_agreement(&agreement(), &audit("agreement.create")),
+            "insert_agreement",
+        );
+        ok(
+            store.insert_agreement(&other_agreement(), &audit("agreement.create")),
             "insert_agreement",
         );
     }
@@ -1598,9 +1601,18 @@ pub fn agreements_round_trip(store: &dyn Store) {
     let draft = fixture::sharing_draft();
 
     // Inserted out of code order.
-    ok(store.insert_agreement(&other), "insert_agreement");
-    ok(store.insert_agreement(&a), "insert_agreement");
-    ok(store.insert_agreement(&draft), "insert_agreement");
+    ok(
+        store.insert_agreement(&other, &audit("agreement.create")),
+        "insert_agreement",
+    );
+    ok(
+        store.insert_agreement(&a, &audit("agreement.create")),
+        "insert_agreement",
+    );
+    ok(
+        store.insert_agreement(&draft, &audit("agreement.create")),
+        "insert_agreement",
+    );
 
     assert_eq!(
         ok(store.agreement(AGREEMENT), "agreement"),
@@ -1630,7 +1642,7 @@ pub fn insert_existing_agreement_is_a_conflict(store: &dyn Store) {
     dup.title = "Another agreement with the same code".into();
     dup.versions[0].ceiling_minor = 1;
     expect_conflict(
-        store.insert_agreement(&dup),
+        store.insert_agreement(&dup, &audit("agreement.create")),
         "insert_agreement of an existing code",
     );
     assert_eq!(
@@ -1649,7 +1661,10 @@ pub fn update_agreement_protects_terms_in_force(store: &dyn Store) {
     assert_eq!(a.versions[0].status, VersionStatus::Active);
 
     let refuse = |changed: &Agreement, stored: &Agreement, what: &str| {
-        expect_conflict(store.update_agreement(changed), what);
+        expect_conflict(
+            store.update_agreement(changed, &audit("agreement.update")),
+            what,
+        );
         assert_eq!(
             ok(store.agreement(AGREEMENT), "agreement").as_ref(),
             Some(stored),
@@ -1689,7 +1704,7 @@ pub fn update_agreement_protects_terms_in_force(store: &dyn Store) {
     let mut b = a.clone();
     b.amend(fixture::terms(8_000_000)).expect("amend");
     ok(
-        store.update_agreement(&b),
+        store.update_agreement(&b, &audit("agreement.update")),
         "update_agreement with a new draft version",
     );
     b.revision += 1;
@@ -1697,7 +1712,7 @@ pub fn update_agreement_protects_terms_in_force(store: &dyn Store) {
     b.versions[1].ceiling_minor = 9_000_000;
     b.versions[1].note = "Raised ceiling for COP-17".into();
     ok(
-        store.update_agreement(&b),
+        store.update_agreement(&b, &audit("agreement.update")),
         "update_agreement of a draft's terms",
     );
     b.revision += 1;
@@ -1706,19 +1721,28 @@ pub fn update_agreement_protects_terms_in_force(store: &dyn Store) {
     // Status changes and approvals: proposed, approved by one head, then by the other, which
     // supersedes version 1.
     b.propose().expect("propose");
-    ok(store.update_agreement(&b), "update_agreement: proposed");
+    ok(
+        store.update_agreement(&b, &audit("agreement.update")),
+        "update_agreement: proposed",
+    );
     b.revision += 1;
     assert!(!b
         .approve("MC", "mc.executive.secretary", d("2026-06-01"))
         .expect("approve"));
-    ok(store.update_agreement(&b), "update_agreement: one approval");
+    ok(
+        store.update_agreement(&b, &audit("agreement.update")),
+        "update_agreement: one approval",
+    );
     b.revision += 1;
     assert!(b
         .approve("BRS", "brs.executive.secretary", d("2026-06-02"))
         .expect("approve"));
     assert_eq!(b.versions[0].status, VersionStatus::Superseded);
     assert_eq!(b.versions[1].status, VersionStatus::Active);
-    ok(store.update_agreement(&b), "update_agreement: activated");
+    ok(
+        store.update_agreement(&b, &audit("agreement.update")),
+        "update_agreement: activated",
+    );
     b.revision += 1;
     assert_eq!(
         ok(store.agreement(AGREEMENT), "agreement"),
@@ -1746,7 +1770,7 @@ pub fn update_agreement_protects_terms_in_force(store: &dyn Store) {
     let mut unknown = fixture::agreement();
     unknown.code = "NO-SUCH-AGREEMENT".into();
     expect_not_found(
-        store.update_agreement(&unknown),
+        store.update_agreement(&unknown, &audit("agreement.update")),
         "update_agreement of an unknown agreement",
     );
     assert_eq!(ok(store.agreements(), "agreements").len(), 2);
@@ -3149,15 +3173,20 @@ pub fn post_entry_is_idempotent_by_key(store: &dyn Store) {
     fixture::seed(store);
     let e = fixture::settlement("settle:2026-05:BC", "2026-05-15", Currency::USD, 100_000);
     let before = counts(store);
-    let id = ok(store.post_entry(&e), "post_entry").expect("a new entry is posted");
+    let id = ok(store.post_entry(&e, &audit("ledger.post")), "post_entry")
+        .expect("a new entry is posted");
     assert!(id > 0, "entry ids are positive");
     assert_eq!(
         changed(&before, &counts(store)),
-        deltas(&[("journal_entries", 1), ("postings", 4)])
+        deltas(&[("journal_entries", 1), ("postings", 4), ("audit_events", 1)]),
+        "an entry is posted with its audit event"
     );
     let after = snapshot(store);
     assert_eq!(
-        ok(store.post_entry(&e), "post_entry again"),
+        ok(
+            store.post_entry(&e, &audit("ledger.post")),
+            "post_entry again"
+        ),
         None,
         "the same key again posts nothing"
     );
@@ -3212,13 +3241,13 @@ pub fn post_entry_refuses_unbalanced(store: &dyn Store) {
         ),
         ("an entry without postings", empty),
     ] {
-        match store.post_entry(&e) {
+        match store.post_entry(&e, &audit("ledger.post")) {
             Err(StoreError::Domain(_)) => {}
             other => panic!("post_entry of {what}: expected StoreError::Domain, got {other:?}"),
         }
         assert_unchanged(store, &before, &format!("refusing {what}"));
     }
-    let id = ok(store.post_entry(&good), "post_entry")
+    let id = ok(store.post_entry(&good, &audit("ledger.post")), "post_entry")
         .expect("refused entries took no key: the balanced entry with the same key posts");
     assert_eq!(
         ok(store.entry(id), "entry"),
@@ -3239,7 +3268,8 @@ pub fn entries_round_trip_and_stream_in_order(store: &dyn Store) {
     ];
     let mut posted = vec![];
     for e in &given {
-        let id = ok(store.post_entry(e), "post_entry").expect("a new entry is posted");
+        let id = ok(store.post_entry(e, &audit("ledger.post")), "post_entry")
+            .expect("a new entry is posted");
         posted.push(JournalEntry { id, ..e.clone() });
     }
     assert!(
@@ -3307,21 +3337,22 @@ pub fn trial_balance_matches_postings(store: &dyn Store) {
     fixture::close(store, AGREEMENT, fixture::april(), 1);
     fixture::close(store, OTHER_AGREEMENT, fixture::march(), 1);
     ok(
-        store.post_entry(&fixture::settlement(
-            "settle:2026-05:BC",
-            "2026-05-20",
-            Currency::USD,
-            fixture::MARCH_TOTAL,
-        )),
+        store.post_entry(
+            &fixture::settlement(
+                "settle:2026-05:BC",
+                "2026-05-20",
+                Currency::USD,
+                fixture::MARCH_TOTAL,
+            ),
+            &audit("ledger.post"),
+        ),
         "post_entry",
     );
     ok(
-        store.post_entry(&fixture::settlement(
-            "settle:2026-05:BC:CHF",
-            "2026-05-20",
-            fixture::chf(),
-            7_500,
-        )),
+        store.post_entry(
+            &fixture::settlement("settle:2026-05:BC:CHF", "2026-05-20", fixture::chf(), 7_500),
+            &audit("ledger.post"),
+        ),
         "post_entry",
     );
     assert_ledger_sound(store);
@@ -3376,7 +3407,7 @@ pub fn posted_entries_are_immutable(store: &dyn Store) {
     }
     assert_eq!(
         ok(
-            store.post_entry(&rewritten),
+            store.post_entry(&rewritten, &audit("ledger.post")),
             "post_entry under an existing key"
         ),
         None,
@@ -3442,7 +3473,10 @@ pub fn update_agreement_refuses_a_stale_revision(store: &dyn Store) {
     let a = ok(store.agreement(AGREEMENT), "agreement").expect("the fixture's agreement");
     let mut first = a.clone();
     first.title = "First editor's title".into();
-    ok(store.update_agreement(&first), "update_agreement");
+    ok(
+        store.update_agreement(&first, &audit("agreement.update")),
+        "update_agreement",
+    );
     let stored = ok(store.agreement(AGREEMENT), "agreement").expect("stored");
     assert_eq!(
         stored.revision,
@@ -3452,7 +3486,7 @@ pub fn update_agreement_refuses_a_stale_revision(store: &dyn Store) {
     let mut second = a.clone();
     second.title = "Second editor's title, based on a stale copy".into();
     expect_conflict(
-        store.update_agreement(&second),
+        store.update_agreement(&second, &audit("agreement.update")),
         "an update from a stale copy",
     );
     assert_eq!(
@@ -3782,9 +3816,9 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("postings", 10),
         ("charges", 1),
         ("reversed_closing_deliveries", 3),
-        // One event of the fixture's, and one for each import, acceptance, closing and
-        // reversal, written with the change.
-        ("audit_events", 6),
+        // One event of the fixture's, and one for each agreement, import, acceptance,
+        // closing and reversal, written with the change.
+        ("audit_events", 8),
         ("users", 0),
         ("sessions", 0),
         ("api_tokens", 0),

@@ -627,13 +627,19 @@ pub trait Store: Send + Sync {
     fn save_framework(&self, framework: &Framework) -> StoreResult<()>;
     fn framework(&self) -> StoreResult<Framework>;
 
-    /// Records a new agreement; refuses an existing code.
-    fn insert_agreement(&self, agreement: &Agreement) -> StoreResult<()>;
+    /// Records new agreements, each with its audit event, all in one transaction; refuses
+    /// them all when one code exists.
+    fn insert_agreements(&self, agreements: &[(&Agreement, &Audit)]) -> StoreResult<()>;
+    /// Records a new agreement with its audit event; refuses an existing code.
+    fn insert_agreement(&self, agreement: &Agreement, audit: &Audit) -> StoreResult<()> {
+        self.insert_agreements(&[(agreement, audit)])
+    }
     /// Replaces the versions of an agreement (lifecycle steps, amendments) and increments its
     /// revision. Refuses with `Conflict` an agreement whose `revision` is not the stored one
     /// (someone changed it since it was read), and a change to the terms of any version that
     /// is or was in force, which are immutable.
-    fn update_agreement(&self, agreement: &Agreement) -> StoreResult<()>;
+    /// The audit event is written in the same transaction.
+    fn update_agreement(&self, agreement: &Agreement, audit: &Audit) -> StoreResult<()>;
     fn agreements(&self) -> StoreResult<Vec<Agreement>>;
     fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>>;
 
@@ -705,7 +711,9 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<ChargeTotal>>;
 
     /// Posts a journal entry unless one with the same key exists (then returns `None`).
-    fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>>;
+    /// The audit event is written in the same transaction, unless the entry was already
+    /// posted (then nothing is written).
+    fn post_entry(&self, entry: &JournalEntry, audit: &Audit) -> StoreResult<Option<i64>>;
     fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>>;
     /// The id of the entry posted with this idempotency key, if any.
     fn entry_id_by_key(&self, key: &str) -> StoreResult<Option<i64>>;

@@ -122,6 +122,67 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339()
 }
 
+/// Inserts a new agreement with its versions in the caller's transaction (see
+/// [`Store::insert_agreements`]).
+fn insert_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
+    let inserted = c.query_opt(
+        "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
+         currency, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (code) DO NOTHING RETURNING id",
+        &[
+            &a.code,
+            &a.title,
+            &a.kind.as_str(),
+            &a.provider,
+            &a.provider_fund,
+            &a.biennium,
+            &a.currency.code(),
+            &(a.revision as i64),
+        ],
+    )?;
+    let Some(row) = inserted else {
+        return Err(StoreError::Conflict(format!(
+            "agreement {} already exists",
+            a.code
+        )));
+    };
+    let id: i64 = row.try_get(0)?;
+    for v in &a.versions {
+        write_version(c, id, v)?;
+    }
+    Ok(())
+}
+
+/// Replaces an agreement's versions in the caller's transaction (see
+/// [`Store::update_agreement`]).
+fn update_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
+    // The row lock makes the checks below final until this transaction ends.
+    let id: i64 = c
+        .query_opt(
+            "SELECT id FROM agreements WHERE code = $1 FOR UPDATE",
+            &[&a.code],
+        )?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
+    let stored = read_agreements(c, Some(&a.code))?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
+    check_agreement_change(&stored, a)?;
+    let updated = c.execute(
+        "UPDATE agreements SET title = $2, revision = revision + 1 \
+         WHERE id = $1 AND revision = $3",
+        &[&id, &a.title, &(a.revision as i64)],
+    )?;
+    if updated == 0 {
+        return Err(stale_agreement(a, stored.revision));
+    }
+    for v in &a.versions {
+        write_version(c, id, v)?;
+    }
+    Ok(())
+}
+
 /// Writes an audit event in the caller's transaction.
 fn insert_audit(c: &mut Conn, audit: &Audit, outcome: Value) -> StoreResult<()> {
     c.execute(
@@ -1388,65 +1449,18 @@ impl Store for PostgresStore {
         self.snapshot(read_framework)
     }
 
-    fn insert_agreement(&self, a: &Agreement) -> StoreResult<()> {
+    fn insert_agreements(&self, agreements: &[(&Agreement, &Audit)]) -> StoreResult<()> {
         self.write(|c| {
-            let inserted = c.query_opt(
-                "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
-                 currency, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (code) DO NOTHING RETURNING id",
-                &[
-                    &a.code,
-                    &a.title,
-                    &a.kind.as_str(),
-                    &a.provider,
-                    &a.provider_fund,
-                    &a.biennium,
-                    &a.currency.code(),
-                    &(a.revision as i64),
-                ],
-            )?;
-            let Some(row) = inserted else {
-                return Err(StoreError::Conflict(format!(
-                    "agreement {} already exists",
-                    a.code
-                )));
-            };
-            let id: i64 = row.try_get(0)?;
-            for v in &a.versions {
-                write_version(c, id, v)?;
+            for (a, audit) in agreements {
+                insert_agreement(c, a)?;
+                insert_audit(c, audit, Value::Null)?;
             }
             Ok(())
         })
     }
 
-    fn update_agreement(&self, a: &Agreement) -> StoreResult<()> {
-        self.write(|c| {
-            // The row lock makes the checks below final until this transaction ends.
-            let id: i64 = c
-                .query_opt(
-                    "SELECT id FROM agreements WHERE code = $1 FOR UPDATE",
-                    &[&a.code],
-                )?
-                .map(|r| r.try_get(0))
-                .transpose()?
-                .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
-            let stored = read_agreements(c, Some(&a.code))?
-                .pop()
-                .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
-            check_agreement_change(&stored, a)?;
-            let updated = c.execute(
-                "UPDATE agreements SET title = $2, revision = revision + 1 \
-                 WHERE id = $1 AND revision = $3",
-                &[&id, &a.title, &(a.revision as i64)],
-            )?;
-            if updated == 0 {
-                return Err(stale_agreement(a, stored.revision));
-            }
-            for v in &a.versions {
-                write_version(c, id, v)?;
-            }
-            Ok(())
-        })
+    fn update_agreement(&self, a: &Agreement, audit: &Audit) -> StoreResult<()> {
+        self.write_audited(audit, |_| true, |c| update_agreement(c, a))
     }
 
     fn agreements(&self) -> StoreResult<Vec<Agreement>> {
@@ -1851,8 +1865,12 @@ impl Store for PostgresStore {
         })
     }
 
-    fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>> {
-        self.write(|c| write_entry(c, entry))
+    fn post_entry(&self, entry: &JournalEntry, audit: &Audit) -> StoreResult<Option<i64>> {
+        self.write_audited(
+            audit,
+            |posted: &Option<i64>| posted.is_some(),
+            |c| write_entry(c, entry),
+        )
     }
 
     fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>> {

@@ -458,6 +458,63 @@ fn write_mandates(c: &Connection, mandates: &[Mandate]) -> StoreResult<()> {
     Ok(())
 }
 
+/// Inserts a new agreement with its versions in the caller's transaction (see
+/// [`Store::insert_agreements`]).
+fn insert_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
+    let exists: bool = c.query_row(
+        "SELECT COUNT(*) > 0 FROM agreements WHERE code = ?1",
+        [&a.code],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(StoreError::Conflict(format!(
+            "agreement {} already exists",
+            a.code
+        )));
+    }
+    c.execute(
+        "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
+         currency, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            a.code,
+            a.title,
+            a.kind.as_str(),
+            a.provider,
+            a.provider_fund,
+            a.biennium,
+            a.currency.code(),
+            a.revision as i64
+        ],
+    )?;
+    let id = c.last_insert_rowid();
+    for v in &a.versions {
+        write_version(c, id, v)?;
+    }
+    Ok(())
+}
+
+/// Replaces an agreement's versions in the caller's transaction (see
+/// [`Store::update_agreement`]).
+fn update_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
+    let id = agreement_id(c, &a.code)?;
+    let stored = read_agreements(c, Some(&a.code))?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
+    check_agreement_change(&stored, a)?;
+    let updated = c.execute(
+        "UPDATE agreements SET title = ?2, revision = revision + 1 \
+         WHERE id = ?1 AND revision = ?3",
+        params![id, a.title, a.revision as i64],
+    )?;
+    if updated == 0 {
+        return Err(stale_agreement(a, stored.revision));
+    }
+    for v in &a.versions {
+        write_version(c, id, v)?;
+    }
+    Ok(())
+}
+
 /// Writes an audit event in the caller's transaction.
 fn insert_audit(c: &Connection, audit: &Audit, outcome: Value) -> StoreResult<()> {
     c.prepare_cached(
@@ -972,61 +1029,18 @@ impl Store for SqliteStore {
         read_framework(&c)
     }
 
-    fn insert_agreement(&self, a: &Agreement) -> StoreResult<()> {
+    fn insert_agreements(&self, agreements: &[(&Agreement, &Audit)]) -> StoreResult<()> {
         self.write(|c| {
-            let exists: bool = c.query_row(
-                "SELECT COUNT(*) > 0 FROM agreements WHERE code = ?1",
-                [&a.code],
-                |r| r.get(0),
-            )?;
-            if exists {
-                return Err(StoreError::Conflict(format!(
-                    "agreement {} already exists",
-                    a.code
-                )));
-            }
-            c.execute(
-                "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
-                 currency, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    a.code,
-                    a.title,
-                    a.kind.as_str(),
-                    a.provider,
-                    a.provider_fund,
-                    a.biennium,
-                    a.currency.code(),
-                    a.revision as i64
-                ],
-            )?;
-            let id = c.last_insert_rowid();
-            for v in &a.versions {
-                write_version(c, id, v)?;
+            for (a, audit) in agreements {
+                insert_agreement(c, a)?;
+                insert_audit(c, audit, Value::Null)?;
             }
             Ok(())
         })
     }
 
-    fn update_agreement(&self, a: &Agreement) -> StoreResult<()> {
-        self.write(|c| {
-            let id = agreement_id(c, &a.code)?;
-            let stored = read_agreements(c, Some(&a.code))?
-                .pop()
-                .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
-            check_agreement_change(&stored, a)?;
-            let updated = c.execute(
-                "UPDATE agreements SET title = ?2, revision = revision + 1 \
-                 WHERE id = ?1 AND revision = ?3",
-                params![id, a.title, a.revision as i64],
-            )?;
-            if updated == 0 {
-                return Err(stale_agreement(a, stored.revision));
-            }
-            for v in &a.versions {
-                write_version(c, id, v)?;
-            }
-            Ok(())
-        })
+    fn update_agreement(&self, a: &Agreement, audit: &Audit) -> StoreResult<()> {
+        self.write_audited(audit, |_| true, |c| update_agreement(c, a))
     }
 
     fn agreements(&self) -> StoreResult<Vec<Agreement>> {
@@ -1397,8 +1411,12 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn post_entry(&self, entry: &JournalEntry) -> StoreResult<Option<i64>> {
-        self.write(|c| write_entry(c, entry))
+    fn post_entry(&self, entry: &JournalEntry, audit: &Audit) -> StoreResult<Option<i64>> {
+        self.write_audited(
+            audit,
+            |posted: &Option<i64>| posted.is_some(),
+            |c| write_entry(c, entry),
+        )
     }
 
     fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>> {

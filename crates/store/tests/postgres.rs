@@ -632,6 +632,7 @@ fn threads_of_one_store_write_concurrently() {
     };
     let store = schemas.store();
     fixture::seed(&store);
+    let seeded_events = conformance::counts(&store)["audit_events"];
     let threads = 8;
     let per_thread = 15;
     let barrier = Barrier::new(threads);
@@ -648,7 +649,18 @@ fn threads_of_one_store_write_concurrently() {
                         synergies_domain::Currency::USD,
                         100 + i as i64,
                     );
-                    assert!(store.post_entry(&entry).unwrap().is_some());
+                    assert!(store
+                        .post_entry(
+                            &entry,
+                            &synergies_store::Audit::new(
+                                "test",
+                                "ledger.post",
+                                "",
+                                serde_json::Value::Null
+                            )
+                        )
+                        .unwrap()
+                        .is_some());
                     // Every thread also posts one shared key: it lands once.
                     let shared = fixture::settlement(
                         &format!("settle:shared:{i}"),
@@ -656,7 +668,17 @@ fn threads_of_one_store_write_concurrently() {
                         synergies_domain::Currency::USD,
                         7,
                     );
-                    store.post_entry(&shared).unwrap();
+                    store
+                        .post_entry(
+                            &shared,
+                            &synergies_store::Audit::new(
+                                "test",
+                                "ledger.post",
+                                "",
+                                serde_json::Value::Null,
+                            ),
+                        )
+                        .unwrap();
                     store
                         .audit("test", "write", &key, &json!({"thread": t}))
                         .unwrap();
@@ -668,7 +690,12 @@ fn threads_of_one_store_write_concurrently() {
     let entries = (threads * per_thread + per_thread) as i64;
     assert_eq!(counts["journal_entries"], entries);
     assert_eq!(counts["postings"], 4 * entries);
-    assert_eq!(counts["audit_events"], (threads * per_thread) as i64);
+    // One event per thread's own write and its own entry, one per shared entry (the first to
+    // post it writes its event; the others post nothing and write none).
+    assert_eq!(
+        counts["audit_events"] - seeded_events,
+        entries + (threads * per_thread) as i64
+    );
     assert!(store.trial_balance().unwrap().violations().is_empty());
 }
 
@@ -851,12 +878,15 @@ fn dumps_are_equal_across_engines_and_restore_into_each_other() {
         .map(|e| e.id)
         .unwrap();
     let id = pg_restored
-        .post_entry(&fixture::settlement(
-            "settle:after-restore",
-            "2026-06-01",
-            synergies_domain::Currency::USD,
-            5,
-        ))
+        .post_entry(
+            &fixture::settlement(
+                "settle:after-restore",
+                "2026-06-01",
+                synergies_domain::Currency::USD,
+                5,
+            ),
+            &synergies_store::Audit::new("test", "ledger.post", "", serde_json::Value::Null),
+        )
         .unwrap()
         .expect("a new entry");
     assert_eq!(id, last + 1, "the next entry id follows the restored ones");

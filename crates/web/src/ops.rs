@@ -552,28 +552,9 @@ pub fn record_settlement(
         on: date("date", &s.date)?,
         reference: required("reference", &s.reference)?.to_string(),
     };
-    let report = settle(store, &settlement)?;
-    // The service's own event names no person; this one says who settled, and the debt
-    // before and after (none when another request posted the same transfer meanwhile).
-    if report.entry.is_some() {
-        let before = json!({ "outstanding_minor": report.outstanding_minor + amount_minor });
-        let after = json!({
-            "outstanding_minor": report.outstanding_minor,
-            "entry": report.entry,
-            "payer_fund": settlement.payer_fund,
-            "provider_fund": settlement.provider_fund,
-            "currency": currency.code(),
-            "amount_minor": amount_minor,
-            "on": settlement.on,
-        });
-        store.audit(
-            caller.username(),
-            "settlement.record",
-            &settlement.reference,
-            &json!({ "before": before, "after": after }),
-        )?;
-    }
-    Ok(report)
+    // The entry and its audit event (who settled, the debt before and after) are one
+    // transaction.
+    Ok(settle(store, &settlement, caller.username())?)
 }
 
 /// A user as the administrator creates or changes them.
