@@ -1,7 +1,8 @@
 //! The crash test: every long command (deliveries import, deliveries accept --all, close,
 //! store backup, export datapackage, store copy) killed with SIGKILL at several moments of its
 //! run, on SQLite and on PostgreSQL, with 20,000 deliveries. After every kill the ledger check
-//! passes and the import is all or nothing; the next run of the command finishes it; in the
+//! passes, the import is all or nothing, and what a command wrote and its audit event are
+//! both there or both absent; the next run of the command finishes it; in the
 //! end no temporary file of the program is left, and the charges and the trial balance equal
 //! those of a run that was never interrupted.
 //!
@@ -163,8 +164,26 @@ fn crash_every_long_command(sb: &Sandbox, db: &str, reference: &Reference) {
     prepare(sb, db);
     let before = deliveries(sb, db);
     for ((name, args), took) in steps(sb, db).into_iter().zip(&reference.durations) {
+        // The rows a step writes, beside which its audit event must be, or neither.
+        let table = match name.split(' ').next() {
+            Some("import") => Some("deliveries"),
+            Some("accept") => Some("acceptances"),
+            Some("close") => Some("closings"),
+            _ => None,
+        };
         for moment in MOMENTS {
+            let counts = || counts_of(&sb.json_on(db, &["status", "--json"]));
+            let before_kill = counts();
             kill_after(sb, db, &args, took.mul_f64(moment));
+            let after_kill = counts();
+            if let Some(table) = table {
+                let wrote = after_kill[table] != before_kill[table];
+                let audited = after_kill["audit_events"] != before_kill["audit_events"];
+                assert_eq!(
+                    wrote, audited,
+                    "{name} killed at {moment}: {table} written {wrote}, audit event {audited}"
+                );
+            }
             let check = sb.run_on(db, &["ledger", "check"]);
             assert!(
                 check.success(),

@@ -8,6 +8,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use common::*;
 use serde_json::Value;
@@ -398,4 +399,49 @@ fn on_postgres_eight_imports_and_eight_closes_at_once_all_succeed() {
     let schema = FreshSchema::new(&base).unwrap();
     let sb = Sandbox::new();
     eight_imports_and_eight_closes_at_once(&sb, &schema.url);
+}
+
+#[test]
+fn an_interrupted_export_removes_its_temporary() {
+    let sb = Sandbox::new();
+    sb.demo();
+    generate(&sb, 4, 20_000);
+    sb.ok(&["agreements", "import", "agreements.json"]);
+    sb.ok(&["deliveries", "import", "deliveries.csv"]);
+    for signal in ["-INT", "-TERM"] {
+        let mut caught = false;
+        for _ in 0..20 {
+            let mut child = sb
+                .command()
+                .args(["--db", &sb.db, "export", "deliveries", "--format", "json"])
+                .args(["--out", "big.json"])
+                .spawn()
+                .expect("spawn");
+            // Wait until the export is writing its temporary (or done).
+            while temporaries(sb.dir.path()).is_empty() && child.try_wait().unwrap().is_none() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            if child.try_wait().unwrap().is_some() {
+                let _ = std::fs::remove_file(sb.path("big.json"));
+                continue; // finished first: try again
+            }
+            Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status()
+                .unwrap();
+            let status = child.wait().unwrap();
+            if status.success() {
+                let _ = std::fs::remove_file(sb.path("big.json"));
+                continue; // finished before the signal arrived
+            }
+            caught = true;
+            assert_eq!(temporaries(sb.dir.path()), Vec::<String>::new(), "{signal}");
+            assert!(!sb.path("big.json").exists(), "{signal}: a half export");
+            break;
+        }
+        assert!(
+            caught,
+            "{signal}: the export always finished before it could be interrupted"
+        );
+    }
 }

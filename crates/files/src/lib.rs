@@ -9,6 +9,9 @@
 //! Synergies command writes into that directory, [`remove_stale`] deletes the temporaries whose
 //! process is gone (never those of a run still alive, which may be writing right now).
 //!
+//! An interrupted run (Ctrl-C, SIGTERM) removes its temporaries too: the command line calls
+//! [`remove_live`] from its signal handler before it exits.
+//!
 //! Two runs writing two targets, or the same target, never share a temporary: the one that
 //! renames last wins, and each target is always one complete file.
 
@@ -19,6 +22,35 @@ use std::path::{Path, PathBuf};
 
 /// The prefix of every temporary this program writes.
 pub const PREFIX: &str = ".synergies-tmp-";
+
+/// The temporaries this process is writing, for [`remove_live`].
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn register(path: &Path) {
+    live().push(path.to_path_buf());
+}
+
+fn unregister(path: &Path) {
+    live().retain(|p| p != path);
+}
+
+/// Removes every temporary this process is still writing (files and directories): for a
+/// process about to exit on a signal, which runs no destructor. Returns how many it removed.
+pub fn remove_live() -> usize {
+    let paths = std::mem::take(&mut *live());
+    paths
+        .iter()
+        .filter(|p| {
+            std::fs::remove_dir_all(p)
+                .or_else(|_| std::fs::remove_file(p))
+                .is_ok()
+        })
+        .count()
+}
 
 /// The directory a target lives in (`.` for a bare file name).
 fn parent_of(target: &Path) -> PathBuf {
@@ -117,7 +149,8 @@ fn sync_dir(dir: &Path) {
 /// into place. Dropped before that, it removes the temporary.
 pub struct AtomicFile {
     target: PathBuf,
-    file: BufWriter<tempfile::NamedTempFile>,
+    /// Present until committed.
+    file: Option<BufWriter<tempfile::NamedTempFile>>,
 }
 
 impl AtomicFile {
@@ -132,22 +165,34 @@ impl AtomicFile {
             .suffix(&suffix)
             .tempfile_in(&dir)
             .map_err(|e| with_path(e, "cannot create a file in", &dir))?;
+        register(file.path());
         Ok(AtomicFile {
             target: target.to_path_buf(),
-            file: BufWriter::with_capacity(1 << 16, file),
+            file: Some(BufWriter::with_capacity(1 << 16, file)),
         })
+    }
+
+    fn writer(&mut self) -> &mut BufWriter<tempfile::NamedTempFile> {
+        self.file.as_mut().expect("present until committed")
     }
 
     /// The temporary's path (for messages and tests).
     pub fn temporary(&self) -> &Path {
-        self.file.get_ref().path()
+        self.file
+            .as_ref()
+            .expect("present until committed")
+            .get_ref()
+            .path()
     }
 
     /// Flushes, syncs and renames the file over the target.
-    pub fn commit(self) -> io::Result<()> {
-        let target = self.target;
-        let file = self
-            .file
+    pub fn commit(mut self) -> io::Result<()> {
+        let target = self.target.clone();
+        let writer = self.file.take().expect("present until committed");
+        let temporary = writer.get_ref().path().to_path_buf();
+        // Whatever happens next, the temporary is renamed or removed (NamedTempFile's drop).
+        unregister(&temporary);
+        let file = writer
             .into_inner()
             .map_err(|e| with_path(e.into_error(), "cannot write", &target))?;
         file.as_file()
@@ -160,15 +205,24 @@ impl AtomicFile {
     }
 }
 
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed: NamedTempFile's own drop removes the file.
+        if let Some(w) = &self.file {
+            unregister(w.get_ref().path());
+        }
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.write(buf)
+        self.writer().write(buf)
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.file.write_all(buf)
+        self.writer().write_all(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        self.writer().flush()
     }
 }
 
@@ -212,6 +266,7 @@ impl AtomicDir {
             .suffix(&suffix)
             .tempdir_in(&parent)
             .map_err(|e| with_path(e, "cannot create a directory in", &parent))?;
+        register(dir.path());
         Ok(AtomicDir {
             target: target.to_path_buf(),
             dir: Some(dir),
@@ -227,6 +282,8 @@ impl AtomicDir {
     /// directory there; refusing one that is not empty).
     pub fn commit(mut self) -> io::Result<()> {
         let dir = self.dir.take().expect("present until committed");
+        // Whatever happens next, the directory is renamed or removed.
+        unregister(dir.path());
         for entry in std::fs::read_dir(dir.path())? {
             let entry = entry?;
             if entry.file_type()?.is_file() {
@@ -245,6 +302,15 @@ impl AtomicDir {
         }
         sync_dir(&parent_of(&self.target));
         Ok(())
+    }
+}
+
+impl Drop for AtomicDir {
+    fn drop(&mut self) {
+        // Not committed: TempDir's own drop removes the directory.
+        if let Some(d) = &self.dir {
+            unregister(d.path());
+        }
     }
 }
 
