@@ -76,7 +76,7 @@ impl Problem {
 
     /// A fault of the server: logged with its cause, answered without it.
     pub fn internal(cause: impl std::fmt::Display) -> Problem {
-        eprintln!("synergies: internal error: {cause}");
+        tracing::error!(%cause, "internal error");
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the server failed to complete the request; it has been logged",
