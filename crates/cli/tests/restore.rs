@@ -503,3 +503,93 @@ fn a_copy_that_does_not_verify_changes_nothing() {
     .ok();
     assert_eq!(exports(&sb, &target.url), exports(&sb, &sb.db));
 }
+
+/// The staging files beside a SQLite database, with their sizes.
+fn staging_files(dir: &Path) -> Vec<(String, u64)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().contains(".restore-"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().map_or(0, |m| m.len()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_killed_restore_changes_nothing_and_the_next_one_cleans_up() {
+    let sb = Sandbox::new();
+    sb.demo();
+    let good = sb.path("good.backup");
+    sb.ok(&["store", "backup", "--out", good.to_str().unwrap()]);
+    let target = Target {
+        sb: &sb,
+        url: sb.url("target.db"),
+        file: Some(sb.path("target.db")),
+    };
+    sb.run_on(&target.url, &["store", "restore", good.to_str().unwrap()])
+        .ok();
+    sb.run_on(&target.url, &["reopen", "--period", "2026-Q4"])
+        .ok();
+    // A backup long enough to be caught in the middle: many more audit events.
+    let mut l = lines_of(&good);
+    let events = rows_of(&l, "audit_events");
+    let last: Vec<Value> = row(&l[events.end - 1]);
+    let first_id = last[0].as_i64().unwrap() + 1;
+    let extra: Vec<String> = (first_id..first_id + 300_000)
+        .map(|id| {
+            let mut r = last.clone();
+            r[0] = json!(id);
+            Value::from(r).to_string()
+        })
+        .collect();
+    l.splice(events.end..events.end, extra);
+    reseal(&mut l);
+    let big = write(&sb, "big.backup", &l);
+    let before = target.fingerprint();
+
+    let mut child = sb
+        .command()
+        .args(["--db", &target.url, "store", "restore", &big, "--overwrite"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once its staging database has grown past a megabyte: in the middle of the restore.
+    loop {
+        if staging_files(sb.dir.path())
+            .iter()
+            .any(|(_, size)| *size > 1 << 20)
+        {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the restore ended before it could be killed"
+        );
+        std::thread::yield_now();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        target.fingerprint(),
+        before,
+        "a killed restore changed the target"
+    );
+    assert!(
+        !staging_files(sb.dir.path()).is_empty(),
+        "the killed restore left its staging file"
+    );
+
+    // The next restore removes what the killed one left, and replaces the data whole.
+    sb.run_on(
+        &target.url,
+        &["store", "restore", good.to_str().unwrap(), "--overwrite"],
+    )
+    .ok();
+    assert_eq!(staging_files(sb.dir.path()), vec![]);
+    assert_eq!(exports(&sb, &target.url), exports(&sb, &sb.db));
+}
