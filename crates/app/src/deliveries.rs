@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use serde_json::json;
+use synergies_domain::text::{Issues, TextKind};
 use synergies_store::{Audit, Store};
 
 use crate::AppResult;
@@ -29,7 +30,8 @@ pub fn accept(
     Ok(store.accept_deliveries(agreement, through, on, &audit)?)
 }
 
-/// Disputes one recorded delivery of `agreement`, for `reason`.
+/// Disputes one recorded delivery of `agreement`, for `reason` (a text within the domain's
+/// limits: no control characters, at most a long text's length).
 pub fn dispute(
     store: &dyn Store,
     agreement: &str,
@@ -37,6 +39,14 @@ pub fn dispute(
     reason: &str,
     actor: &str,
 ) -> AppResult<()> {
+    let mut issues = Issues::new();
+    issues.required(
+        &format!("delivery {agreement}/{external_id}"),
+        "reason",
+        TextKind::Text,
+        reason,
+    );
+    issues.into_result()?;
     let audit = Audit::new(
         actor,
         "delivery.dispute",

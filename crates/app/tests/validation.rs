@@ -473,3 +473,35 @@ proptest::proptest! {
         }
     }
 }
+
+/// A dispute's reason is a text of the record like any other: one with control characters or
+/// longer than a long text is refused, and the delivery stays recorded with nothing written.
+#[test]
+fn a_dispute_reason_with_control_characters_or_too_long_is_refused() {
+    let store = common::store_with(&[common::purchase("A", 1_000_000, "0.13")]);
+    let store = store.as_ref();
+    common::import(store, "A,PAGES,2026-01-15,5,,,,five pages,1\n").unwrap();
+    let before = counts(store);
+    let snapshot = common::snapshot(store);
+    for reason in [
+        "not\u{0}delivered".to_string(),
+        "x".repeat(10_001),
+        " ".into(),
+    ] {
+        let e = refused(
+            store,
+            &before,
+            synergies_app::deliveries::dispute(store, "A", "1", &reason, "test"),
+        );
+        assert!(e.contains("reason"), "{e}");
+    }
+    assert_eq!(common::snapshot(store), snapshot);
+    synergies_app::deliveries::dispute(store, "A", "1", "five pages were four", "test").unwrap();
+    let trail = store
+        .audit_events(&synergies_store::AuditFilter::default(), 1)
+        .unwrap();
+    assert_eq!(
+        (trail[0].action.as_str(), trail[0].subject.as_str()),
+        ("delivery.dispute", "A/1")
+    );
+}
