@@ -280,8 +280,14 @@ where
     state.run(f).await.map_err(|p| pc.problem(p))
 }
 
+/// A redirect after a form; the target goes through [`crate::auth::local_redirect`] like every
+/// other, so a value from the form can never make it leave the site (or break the header).
 pub(crate) fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(LOCATION, crate::auth::local_redirect(to))],
+    )
+        .into_response()
 }
 
 fn today() -> chrono::NaiveDate {
