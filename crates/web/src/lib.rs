@@ -268,6 +268,7 @@ pub async fn serve_on(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // Requests in progress finish; a client that will not let go is not waited for long.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), graceful.shutdown()).await;
     Ok(())
 }
