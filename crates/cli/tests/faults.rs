@@ -169,6 +169,39 @@ fn a_database_on_a_read_only_file_system_can_be_read() {
     assert_eq!(sb.ok(&["charges", "list", "--json"]).stdout, charges);
 }
 
+#[test]
+fn a_read_only_database_is_read_with_what_its_write_ahead_log_holds() {
+    let sb = Sandbox::new();
+    sb.demo();
+    if !read_only_mounts_work(sb.dir.path()) {
+        return;
+    }
+    // A connection kept open keeps the log: the reopening below stays in it, not yet copied
+    // into the database file, when the file system turns read-only.
+    let keeper = rusqlite::Connection::open(sb.path("synergies.db")).unwrap();
+    keeper
+        .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap();
+    sb.ok(&["reopen", "--period", "2026-Q1"]);
+    assert!(
+        std::fs::metadata(sb.path("synergies.db-wal"))
+            .unwrap()
+            .len()
+            > 0
+    );
+    let charges = sb.ok(&["charges", "list", "--all", "--json"]).stdout;
+    assert_eq!(
+        run_read_only(&sb, &["charges", "list", "--all", "--json"])
+            .ok()
+            .stdout,
+        charges,
+        "the read-only database was read without its log"
+    );
+    drop(keeper);
+}
+
 /// The database's journal files and the program's temporaries in `dir`.
 fn temporaries_and_journals(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

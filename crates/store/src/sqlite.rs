@@ -2459,11 +2459,21 @@ impl SqliteStore {
 
     /// Opens a database that cannot be written: read-only and `immutable` (SQLite then takes no
     /// lock and creates no `-wal` or `-shm` file, which a read-only directory could not hold).
-    /// Nothing can change the file meanwhile through this file system; a WAL left by a writer
-    /// killed before its checkpoint is not read (its transactions were not checkpointed).
+    ///
+    /// Unless a write-ahead log holds transactions not yet copied into the file (a writer
+    /// still had the database open, or was killed): then it is opened read-only but not
+    /// immutable, so that SQLite reads the log too (it can, with the `-shm` beside it); and
+    /// when it cannot, the open is refused rather than showing the data without them.
     fn open_read_only(path: &std::path::Path) -> StoreResult<SqliteStore> {
         use rusqlite::OpenFlags;
-        let uri = format!("file:{}?immutable=1", uri_path(path));
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let logged = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+        let uri = if logged {
+            format!("file:{}?mode=ro", uri_path(path))
+        } else {
+            format!("file:{}?immutable=1", uri_path(path))
+        };
         let conn = Connection::open_with_flags(
             &uri,
             OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -2471,6 +2481,19 @@ impl SqliteStore {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::Database(format!("cannot open {}: {e}", path.display())))?;
+        if logged {
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(|e| {
+                StoreError::Database(format!(
+                    "{} cannot be written and its write-ahead log cannot be read ({e}): \
+                         open it once where it can be written, so that the log is copied \
+                         into the file",
+                    path.display()
+                ))
+            })?;
+        }
         let store = Self::configure(conn)?;
         store.conn().pragma_update(None, "query_only", "ON")?;
         Ok(store)
