@@ -12,7 +12,7 @@ use synergies_domain::model::Framework;
 use synergies_domain::rates::RateBook;
 use synergies_domain::text::Issues;
 use synergies_domain::Currency;
-use synergies_store::Store;
+use synergies_store::{Audit, Store};
 
 use crate::{AppError, AppResult};
 
@@ -133,8 +133,14 @@ fn validate(
 
 /// Records activities, all or none: each must name known organisations, funds, agreements and
 /// mandates and be priceable at its biennium's rate cards; every problem of every activity is
-/// reported, and nothing is written when there is one.
-pub fn import_activities(store: &dyn Store, activities: &[Activity]) -> AppResult<usize> {
+/// reported, and nothing is written when there is one. `actor` is who records them: the
+/// activities and their audit event (`activities.import`, or `activity.create` for one) are
+/// one transaction.
+pub fn import_activities(
+    store: &dyn Store,
+    activities: &[Activity],
+    actor: &str,
+) -> AppResult<usize> {
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     let mandates = store.mandates(None)?;
@@ -151,7 +157,27 @@ pub fn import_activities(store: &dyn Store, activities: &[Activity]) -> AppResul
         issues.extend(issues_of(store, &framework, &rates, &mandates, a)?);
     }
     issues.into_result()?;
-    store.save_activities(activities)?;
+    let audit = match activities {
+        [a] => Audit::new(
+            actor,
+            "activity.create",
+            &format!("{}/{}", a.biennium, a.code),
+            serde_json::json!({ "before": null, "after": a }),
+        ),
+        _ => Audit::new(
+            actor,
+            "activities.import",
+            &format!("{} activities", activities.len()),
+            serde_json::json!({
+                "before": null,
+                "after": activities
+                    .iter()
+                    .map(|a| format!("{}/{}", a.biennium, a.code))
+                    .collect::<Vec<_>>(),
+            }),
+        ),
+    };
+    store.save_activities(activities, &audit)?;
     Ok(activities.len())
 }
 
@@ -416,13 +442,13 @@ pub fn update(
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     validate(store, &framework, &rates, &a)?;
-    store.save_activities(std::slice::from_ref(&a))?;
-    store.audit(
+    let audit = Audit::new(
         by,
         "activity.update",
         &format!("{}/{}", a.biennium, a.code),
-        &serde_json::json!({ "before": before, "after": a }),
-    )?;
+        serde_json::json!({ "before": before, "after": a }),
+    );
+    store.save_activities(std::slice::from_ref(&a), &audit)?;
     Ok(a)
 }
 
@@ -443,7 +469,8 @@ pub struct Plan {
 
 /// Carries the continuing activities of `from` into `to`, re-priced at the rate cards of
 /// `to`, and compares the two funding scenarios. Running it again replaces the same plan.
-pub fn plan(store: &dyn Store, from: &str, to: &str) -> AppResult<Plan> {
+/// `actor` is who plans: the carried activities and their audit event are one transaction.
+pub fn plan(store: &dyn Store, from: &str, to: &str, actor: &str) -> AppResult<Plan> {
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     if framework.biennium(to).is_none() {
@@ -471,13 +498,13 @@ pub fn plan(store: &dyn Store, from: &str, to: &str) -> AppResult<Plan> {
             &price(&framework, &rates, next, to)?,
         );
     }
-    store.save_activities(&carried)?;
-    store.audit(
-        "cli",
+    let audit = Audit::new(
+        actor,
         "activities.plan",
         &format!("{from} -> {to}"),
-        &serde_json::json!({ "carried": carried.len() }),
-    )?;
+        serde_json::json!({ "before": null, "after": {"carried": carried.len()} }),
+    );
+    store.save_activities(&carried, &audit)?;
     Ok(Plan {
         from: from.to_string(),
         to: to.to_string(),

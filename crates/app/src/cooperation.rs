@@ -6,7 +6,7 @@ use synergies_domain::cooperation::{
 };
 
 use synergies_domain::text::Issues;
-use synergies_store::Store;
+use synergies_store::{Audit, Store};
 
 use crate::{AppError, AppResult};
 
@@ -33,7 +33,31 @@ fn load<T: serde::de::DeserializeOwned>(store: &dyn Store, kind: &str) -> AppRes
 /// Records training events, all or none, after checking them and what they name: every
 /// problem of every event is reported (its fields, participants' countries and regional
 /// groups, contributors, agreement, a code given twice) and nothing is written when there is one.
-pub fn save_events(store: &dyn Store, events: &[TrainingEvent]) -> AppResult<usize> {
+/// `actor` is who records them: the events and their audit event (`training.import`, or
+/// `training.create` for one) are one transaction.
+pub fn save_events(store: &dyn Store, events: &[TrainingEvent], actor: &str) -> AppResult<usize> {
+    let audit = match events {
+        [e] => Audit::new(
+            actor,
+            "training.create",
+            &e.code,
+            serde_json::json!({ "before": null, "after": e }),
+        ),
+        _ => Audit::new(
+            actor,
+            "training.import",
+            &format!("{} events", events.len()),
+            serde_json::json!({
+                "before": null,
+                "after": events.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(),
+            }),
+        ),
+    };
+    write_events(store, events, &audit)
+}
+
+/// [`save_events`] with the audit event given.
+fn write_events(store: &dyn Store, events: &[TrainingEvent], audit: &Audit) -> AppResult<usize> {
     let framework = store.framework()?;
     let mut issues = Issues::new();
     let mut seen = BTreeSet::new();
@@ -67,7 +91,7 @@ pub fn save_events(store: &dyn Store, events: &[TrainingEvent]) -> AppResult<usi
         .iter()
         .map(|e| Ok((e.code.clone(), to_json(e)?)))
         .collect::<AppResult<Vec<_>>>()?;
-    store.save_records(EVENT, &records)?;
+    store.save_records(EVENT, &records, audit)?;
     Ok(events.len())
 }
 
@@ -90,7 +114,24 @@ pub struct TaskForce {
 /// Every problem is reported: the text of every field, members of unknown organisations,
 /// attendees and owners that are neither an organisation nor a member of the task force, a
 /// meeting, member or action item given twice, an action item's unknown meeting or activity.
-pub fn save_task_force(store: &dyn Store, tf: &TaskForce) -> AppResult<()> {
+/// `actor` is who records it: the records and their audit event (`task_force.import`) are one
+/// transaction.
+pub fn save_task_force(store: &dyn Store, tf: &TaskForce, actor: &str) -> AppResult<()> {
+    let audit = Audit::new(
+        actor,
+        "task_force.import",
+        "task force",
+        serde_json::json!({ "before": null, "after": {
+            "members": tf.members.len(),
+            "meetings": tf.meetings.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(),
+            "action_items": tf.action_items.iter().map(|a| a.code.as_str()).collect::<Vec<_>>(),
+        }}),
+    );
+    write_task_force(store, tf, &audit)
+}
+
+/// [`save_task_force`] with the audit event given.
+fn write_task_force(store: &dyn Store, tf: &TaskForce, audit: &Audit) -> AppResult<()> {
     let framework = store.framework()?;
     let known = task_force(store)?;
     let activities = store.activities(None)?;
@@ -186,7 +227,10 @@ pub fn save_task_force(store: &dyn Store, tf: &TaskForce) -> AppResult<()> {
         .iter()
         .map(|a| Ok((a.code.clone(), to_json(a)?)))
         .collect::<AppResult<Vec<_>>>()?;
-    store.save_record_sets(&[(MEMBER, members), (MEETING, meetings), (ACTION, actions)])?;
+    store.save_record_sets(
+        &[(MEMBER, members), (MEETING, meetings), (ACTION, actions)],
+        audit,
+    )?;
     Ok(())
 }
 
@@ -211,13 +255,13 @@ pub fn set_action_status(
         .ok_or_else(|| AppError::Invalid(format!("no action item {code}")))?;
     let before = item.status;
     item.status = status;
-    store.save_records(ACTION, &[(item.code.clone(), to_json(&item)?)])?;
-    store.audit(
+    let audit = Audit::new(
         by,
         "action_item.status",
         code,
-        &serde_json::json!({ "before": before, "after": status }),
-    )?;
+        serde_json::json!({ "before": before, "after": status }),
+    );
+    store.save_records(ACTION, &[(item.code.clone(), to_json(&item)?)], &audit)?;
     Ok(item)
 }
 
@@ -233,13 +277,13 @@ pub fn add_participant(
         .find(|e| e.code == event)
         .ok_or_else(|| AppError::Invalid(format!("no training event {event}")))?;
     e.participants.push(trainee.clone());
-    save_events(store, std::slice::from_ref(&e))?;
-    store.audit(
+    let audit = Audit::new(
         by,
         "training.add_participant",
         event,
-        &serde_json::to_value(&trainee).unwrap_or_default(),
-    )?;
+        serde_json::json!({ "before": null, "after": trainee }),
+    );
+    write_events(store, std::slice::from_ref(&e), &audit)?;
     Ok(e)
 }
 
@@ -266,18 +310,19 @@ pub fn add_meeting(store: &dyn Store, meeting: TaskForceMeeting, by: &str) -> Ap
             meeting.code
         )));
     }
-    save_task_force(
+    let audit = Audit::new(
+        by,
+        "task_force.add_meeting",
+        &meeting.code,
+        serde_json::json!({ "before": null, "after": meeting }),
+    );
+    write_task_force(
         store,
         &TaskForce {
             meetings: vec![meeting.clone()],
             ..TaskForce::default()
         },
-    )?;
-    store.audit(
-        by,
-        "task_force.add_meeting",
-        &meeting.code,
-        &serde_json::to_value(&meeting).unwrap_or_default(),
+        &audit,
     )?;
     Ok(())
 }
@@ -297,18 +342,19 @@ pub fn add_action(store: &dyn Store, item: ActionItem, by: &str) -> AppResult<()
             "an action item needs a code and a title".into(),
         ));
     }
-    save_task_force(
+    let audit = Audit::new(
+        by,
+        "task_force.add_action",
+        &item.code,
+        serde_json::json!({ "before": null, "after": item }),
+    );
+    write_task_force(
         store,
         &TaskForce {
             action_items: vec![item.clone()],
             ..TaskForce::default()
         },
-    )?;
-    store.audit(
-        by,
-        "task_force.add_action",
-        &item.code,
-        &serde_json::to_value(&item).unwrap_or_default(),
+        &audit,
     )?;
     Ok(())
 }

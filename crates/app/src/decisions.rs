@@ -6,7 +6,7 @@ use synergies_domain::decision::{
     meeting_body, parse_decision, Decision, DecisionError, DecisionStatus, Language,
 };
 use synergies_domain::mandate::{mandates_of, parse_reference, Mandate, MandateStatus};
-use synergies_store::{DecisionRecord, MandateLink, MandateNote, Store, StoreError};
+use synergies_store::{Audit, DecisionRecord, MandateLink, MandateNote, Store, StoreError};
 
 use synergies_domain::text::Issues;
 
@@ -110,6 +110,7 @@ pub fn import_decision(
     text: &str,
     language: Option<Language>,
     standing: Standing,
+    actor: &str,
 ) -> AppResult<DecisionImport> {
     let parsed = match language {
         Some(l) => parse_decision(text, l),
@@ -144,13 +145,16 @@ pub fn import_decision(
             imported_at: chrono::Utc::now().to_rfc3339(),
         },
         &mandates,
-    )?;
-    store.audit(
-        "cli",
-        "decision.import",
-        &decision.number,
-        &serde_json::json!({ "language": decision.language, "file": name, "new": new,
-                              "status": status, "adopted_on": adopted_on }),
+        // The text, its mandates and this event in one transaction; its outcome says whether
+        // the text is new.
+        &Audit::new(
+            actor,
+            "decision.import",
+            &decision.number,
+            serde_json::json!({ "language": decision.language, "file": name,
+                                "status": status, "adopted_on": adopted_on,
+                                "mandates": mandates.len() }),
+        ),
     )?;
     Ok(DecisionImport { new, decision })
 }
@@ -190,12 +194,16 @@ pub fn update_mandate(
         note: note.to_string(),
         author: author.to_string(),
     };
-    store.update_mandate(decision, paragraph, &note)?;
-    store.audit(
-        author,
-        "mandate.update",
-        &format!("{decision} {paragraph}"),
-        &serde_json::to_value(&note).unwrap_or_default(),
+    store.update_mandate(
+        decision,
+        paragraph,
+        &note,
+        &Audit::new(
+            author,
+            "mandate.update",
+            &format!("{decision} {paragraph}"),
+            serde_json::json!({"after": note}),
+        ),
     )?;
     Ok(())
 }
@@ -215,15 +223,19 @@ pub fn update_decision(
         );
     };
     let adopted_on = adopted_on.or(before_adopted);
-    store.update_decision(number, status, adopted_on)?;
-    store.audit(
-        by,
-        "decision.update",
+    store.update_decision(
         number,
-        &serde_json::json!({
-            "before": { "status": before_status, "adopted_on": before_adopted },
-            "after": { "status": status, "adopted_on": adopted_on },
-        }),
+        status,
+        adopted_on,
+        &Audit::new(
+            by,
+            "decision.update",
+            number,
+            serde_json::json!({
+                "before": { "status": before_status, "adopted_on": before_adopted },
+                "after": { "status": status, "adopted_on": adopted_on },
+            }),
+        ),
     )?;
     store
         .decisions()?
@@ -256,16 +268,14 @@ pub fn link_agreement(
     by: &str,
 ) -> AppResult<bool> {
     let link = mandate_link(agreement, mandate)?;
-    let new = store.link_mandate(&link)?;
-    if new {
-        store.audit(
-            by,
-            "agreement.link_mandate",
-            agreement,
-            &serde_json::to_value(&link).unwrap_or_default(),
-        )?;
-    }
-    Ok(new)
+    // The link and its event in one transaction; a link that existed writes neither.
+    let audit = Audit::new(
+        by,
+        "agreement.link_mandate",
+        agreement,
+        serde_json::json!({"before": null, "after": link}),
+    );
+    Ok(store.link_mandate(&link, &audit)?)
 }
 
 /// Removes a link from an agreement to a mandate; refused when there was none.
@@ -276,19 +286,19 @@ pub fn unlink_agreement(
     by: &str,
 ) -> AppResult<()> {
     let link = mandate_link(agreement, mandate)?;
-    if !store.unlink_mandate(&link)? {
+    let audit = Audit::new(
+        by,
+        "agreement.unlink_mandate",
+        agreement,
+        serde_json::json!({"before": link, "after": null}),
+    );
+    if !store.unlink_mandate(&link, &audit)? {
         return Err(StoreError::NotFound(format!(
             "{agreement} is not linked to {} {}",
             link.decision, link.paragraph
         ))
         .into());
     }
-    store.audit(
-        by,
-        "agreement.unlink_mandate",
-        agreement,
-        &serde_json::to_value(&link).unwrap_or_default(),
-    )?;
     Ok(())
 }
 

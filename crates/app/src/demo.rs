@@ -991,7 +991,10 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
             closings: store.closings(None)?.len(),
         });
     }
-    store.save_framework(&framework())?;
+    store.save_framework(
+        &framework(),
+        &synergies_store::Audit::new("demo", "framework.load", "demo", serde_json::Value::Null),
+    )?;
     let drafts = agreements();
     for a in &drafts {
         agreements::create(store, "demo", a)?;
@@ -1023,13 +1026,14 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
             status: None,
             adopted_on: Some(mc_6_20_adopted_on()),
         },
+        "demo",
     )?;
     for (agreement, mandate) in MANDATE_LINKS {
         crate::decisions::link_agreement(store, agreement, mandate, "demo")?;
     }
-    crate::activities::import_activities(store, &activities())?;
-    crate::activities::plan(store, "2026-2027", "2028-2029")?;
-    crate::cooperation::save_task_force(store, &task_force())?;
+    crate::activities::import_activities(store, &activities(), "demo")?;
+    crate::activities::plan(store, "2026-2027", "2028-2029", "demo")?;
+    crate::cooperation::save_task_force(store, &task_force(), "demo")?;
     let csv = deliveries_csv();
     let imported = import_deliveries(
         store,
@@ -1040,7 +1044,7 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
         &mut |_| {},
         "demo",
     )?;
-    crate::cooperation::save_events(store, &training_events())?;
+    crate::cooperation::save_events(store, &training_events(), "demo")?;
     let mut closings = 0;
     for a in drafts.iter().filter(|a| a.code != "MC-BRS-2026-02") {
         crate::deliveries::accept(

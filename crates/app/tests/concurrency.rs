@@ -34,7 +34,12 @@ fn retrying<T>(mut f: impl FnMut() -> Result<T, AppError>) -> T {
 fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
     let setup = open();
     setup.migrate().unwrap();
-    setup.save_framework(&framework()).unwrap();
+    setup
+        .save_framework(
+            &framework(),
+            &synergies_store::Audit::new("test", "framework.load", "", serde_json::Value::Null),
+        )
+        .unwrap();
     for code in AGREEMENTS {
         let a = purchase(code, i64::MAX / 8, "0.13");
         synergies_app::agreements::create(setup.as_ref(), "test", &a).unwrap();

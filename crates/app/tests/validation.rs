@@ -74,7 +74,12 @@ fn a_rate_or_exchange_rate_that_posted_closings_used_never_changes() {
     let e = refused(
         store,
         &before,
-        store.save_framework(&changed).map_err(AppError::from),
+        store
+            .save_framework(
+                &changed,
+                &synergies_store::Audit::new("test", "framework.load", "", serde_json::Value::Null),
+            )
+            .map_err(AppError::from),
     );
     assert!(e.contains("was used by a posted closing"), "{e}");
     // Every exchange rate of 2026 halved.
@@ -95,7 +100,12 @@ fn a_rate_or_exchange_rate_that_posted_closings_used_never_changes() {
     let e = refused(
         store,
         &before,
-        store.save_framework(&fx).map_err(AppError::from),
+        store
+            .save_framework(
+                &fx,
+                &synergies_store::Audit::new("test", "framework.load", "", serde_json::Value::Null),
+            )
+            .map_err(AppError::from),
     );
     assert!(e.contains("a month's rate is fixed"), "{e}");
     // The exports anyone recomputes the posted charges from are as they were.
@@ -119,7 +129,12 @@ fn a_bad_framework_is_refused_with_every_problem() {
     let e = refused(
         store,
         &before,
-        store.save_framework(&f).map_err(AppError::from),
+        store
+            .save_framework(
+                &f,
+                &synergies_store::Audit::new("test", "framework.load", "", serde_json::Value::Null),
+            )
+            .map_err(AppError::from),
     );
     for needle in [
         "not more than zero",
@@ -178,6 +193,7 @@ fn a_truncated_decision_does_not_replace_the_recorded_one() {
             truncated,
             Some(Language::Fr),
             Standing::default(),
+            "test",
         ),
     );
     assert!(e.contains("is recorded but missing from this text"), "{e}");
@@ -191,6 +207,7 @@ fn a_truncated_decision_does_not_replace_the_recorded_one() {
         MC_6_20_FR,
         Some(Language::Fr),
         Standing::default(),
+        "test",
     )
     .unwrap();
     assert_eq!(store.mandates(Some("MC-6/20")).unwrap(), mandates);
@@ -221,6 +238,7 @@ fn activities_import_reports_every_bad_record_and_writes_nothing() {
         activities::import_activities(
             store,
             &[good, unknown_mandate, unknown_names, long_title, bad_code],
+            "test",
         ),
     );
     for needle in [
@@ -257,7 +275,7 @@ fn training_import_refuses_unknown_countries_and_wrong_regional_groups() {
     e1.participants[0].country = "ZZ".into();
     e1.participants[1].country = "KE".into();
     e1.participants[1].region = RegionalGroup::AsiaPacific;
-    let e = refused(store, &before, save_events(store, &[e1]));
+    let e = refused(store, &before, save_events(store, &[e1], "test"));
     assert!(e.contains("participant 1: country: \"ZZ\" is not"), "{e}");
     assert!(
         e.contains("participant 2: country: Kenya (KE) belongs to the African group, not the Asia-Pacific group"),
@@ -278,7 +296,7 @@ fn task_force_import_refuses_unknown_owners_attendees_and_duplicate_meetings() {
     };
     tf.meetings[0].attendees.push("Mallory".into());
     tf.action_items[0].owner = "Nobody Known".into();
-    let e = refused(store, &before, save_task_force(store, &tf));
+    let e = refused(store, &before, save_task_force(store, &tf, "test"));
     assert!(
         e.contains("meeting TF-2026-1: code: is given more than once"),
         "{e}"
@@ -291,7 +309,7 @@ fn task_force_import_refuses_unknown_owners_attendees_and_duplicate_meetings() {
     // A member's name is a known owner.
     let mut ok = demo_tf.clone();
     ok.action_items[0].owner = ok.members[0].name.clone();
-    save_task_force(store, &ok).unwrap();
+    save_task_force(store, &ok, "test").unwrap();
 }
 
 /// The cells of a CSV text, by row.

@@ -16,7 +16,7 @@ use synergies_domain::agreement::Agreement;
 use synergies_domain::allocation::{reciprocal, step_down, CostPool};
 use synergies_domain::model::Framework;
 use synergies_domain::Period;
-use synergies_store::{ChargeFilter, DeliveryFilter, Store};
+use synergies_store::{Audit, ChargeFilter, DeliveryFilter, Store};
 
 /// Synergies: cost recovery and service sharing between treaty secretariats, with an exact
 /// inter-fund ledger.
@@ -1044,14 +1044,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Framework(FrameworkCmd::Load { file }) => {
             let store = open(&cli.db)?;
             let framework: Framework = read_json(&file)?;
-            store.save_framework(&framework)?;
-            store.audit(
-                "cli",
-                "framework.load",
-                &file.display().to_string(),
-                &json!({ "organisations": framework.organisations.len(),
-                         "funds": framework.funds.len(), "rates": framework.rates.len(),
-                         "fx_rates": framework.fx_rates.len() }),
+            store.save_framework(
+                &framework,
+                &Audit::new(
+                    &operator(),
+                    "framework.load",
+                    &file.display().to_string(),
+                    json!({ "organisations": framework.organisations.len(),
+                             "funds": framework.funds.len(), "rates": framework.rates.len(),
+                             "fx_rates": framework.fx_rates.len() }),
+                ),
             )?;
             println!("Loaded {}", file.display());
         }
@@ -1755,6 +1757,7 @@ fn decisions_cmd(db: &str, cmd: DecisionsCmd) -> Result<()> {
                     status: status.map(DecisionStatusArg::status),
                     adopted_on: adopted,
                 },
+                &operator(),
             )?;
             if json {
                 print_json(&imported.decision)?;
@@ -1957,7 +1960,7 @@ fn activities_cmd(db: &str, cmd: ActivitiesCmd) -> Result<()> {
     match cmd {
         ActivitiesCmd::Import { file } => {
             let list: Vec<synergies_domain::activity::Activity> = read_json(&file)?;
-            let n = activities::import_activities(store, &list)?;
+            let n = activities::import_activities(store, &list, &operator())?;
             println!("Recorded {n} activities from {}.", file.display());
         }
         ActivitiesCmd::List { biennium, json } => {
@@ -2051,7 +2054,7 @@ fn activities_cmd(db: &str, cmd: ActivitiesCmd) -> Result<()> {
             }
         }
         ActivitiesCmd::Plan { from, to, json } => {
-            let plan = activities::plan(store, &from, &to)?;
+            let plan = activities::plan(store, &from, &to, &operator())?;
             if json {
                 print_json(&plan)?;
             } else {
@@ -2098,7 +2101,7 @@ fn training_cmd(db: &str, cmd: TrainingCmd) -> Result<()> {
     match cmd {
         TrainingCmd::Import { file } => {
             let events: Vec<synergies_domain::cooperation::TrainingEvent> = read_json(&file)?;
-            let n = cooperation::save_events(store, &events)?;
+            let n = cooperation::save_events(store, &events, &operator())?;
             println!("Recorded {n} training events from {}.", file.display());
         }
         TrainingCmd::List { json } => {
@@ -2175,7 +2178,7 @@ fn taskforce_cmd(db: &str, cmd: TaskforceCmd) -> Result<()> {
     match cmd {
         TaskforceCmd::Import { file } => {
             let tf: cooperation::TaskForce = read_json(&file)?;
-            cooperation::save_task_force(store, &tf)?;
+            cooperation::save_task_force(store, &tf, &operator())?;
             println!(
                 "Recorded {} members, {} meetings and {} action items.",
                 tf.members.len(),

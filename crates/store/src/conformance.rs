@@ -247,14 +247,23 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
         adopted_on: Some(d("2025-11-07")),
         ..fixture::decision("fr")
     };
-    ok(source.save_decision(&decision), "save_decision");
-    ok(source.save_mandates(&fixture::mandates()), "save_mandates");
+    ok(
+        source.save_decision(&decision, &audit("record.save")),
+        "save_decision",
+    );
+    ok(
+        source.save_mandates(&fixture::mandates(), &audit("record.save")),
+        "save_mandates",
+    );
     let link = MandateLink {
         agreement: AGREEMENT.into(),
         decision: "MC-6/20".into(),
         paragraph: "4(a)".into(),
     };
-    ok(source.link_mandate(&link), "link_mandate");
+    ok(
+        source.link_mandate(&link, &audit("record.save")),
+        "link_mandate",
+    );
 
     let mut items = vec![];
     ok(
@@ -1011,7 +1020,10 @@ pub mod fixture {
     /// Migrates the store and saves the framework.
     pub fn seed_framework(store: &dyn Store) {
         ok(store.migrate(), "migrate");
-        ok(store.save_framework(&framework()), "save_framework");
+        ok(
+            store.save_framework(&framework(), &audit("record.save")),
+            "save_framework",
+        );
     }
 
     /// Migrates the store, saves the framework and both active agreements.
@@ -1357,7 +1369,10 @@ pub fn framework_round_trips(store: &dyn Store) {
     );
     assert!(ok(store.is_empty(), "is_empty"), "nothing saved yet");
     let f = fixture::framework();
-    ok(store.save_framework(&f), "save_framework");
+    ok(
+        store.save_framework(&f, &audit("record.save")),
+        "save_framework",
+    );
     assert!(
         !ok(store.is_empty(), "is_empty"),
         "a store with organisations is not empty"
@@ -1390,11 +1405,14 @@ pub fn save_framework_upserts(store: &dyn Store) {
     fixture::seed_framework(store);
     let f = fixture::framework();
     let before = counts(store);
-    ok(store.save_framework(&f), "save_framework again");
+    ok(
+        store.save_framework(&f, &audit("record.save")),
+        "save_framework again",
+    );
     assert_eq!(
-        counts(store),
-        before,
-        "saving the same framework twice adds no rows"
+        changed(&before, &counts(store)),
+        deltas(&[("audit_events", 1)]),
+        "saving the same framework twice adds no rows but its audit event"
     );
     assert_eq!(ok(store.framework(), "framework"), sorted(&f));
 
@@ -1410,11 +1428,14 @@ pub fn save_framework_upserts(store: &dyn Store) {
     g.rate_cards[0].psc_rate = fixture::dec("0.12");
     g.rates[2].amount = fixture::dec("555.25");
     g.fx_rates[1].per_usd = fixture::dec("0.8123");
-    ok(store.save_framework(&g), "save_framework with changes");
+    ok(
+        store.save_framework(&g, &audit("record.save")),
+        "save_framework with changes",
+    );
     assert_eq!(
-        counts(store),
-        before,
-        "saving changed rows updates them in place"
+        changed(&before, &counts(store)),
+        deltas(&[("audit_events", 2)]),
+        "saving changed rows updates them in place (with an audit event per save)"
     );
     assert_eq!(
         ok(store.framework(), "framework"),
@@ -1429,7 +1450,10 @@ pub fn save_framework_upserts(store: &dyn Store) {
         }],
         ..Framework::default()
     };
-    ok(store.save_framework(&partial), "save_framework (partial)");
+    ok(
+        store.save_framework(&partial, &audit("record.save")),
+        "save_framework (partial)",
+    );
     let mut expected = g.clone();
     expected.organisations.extend(partial.organisations.clone());
     assert_eq!(
@@ -1439,7 +1463,7 @@ pub fn save_framework_upserts(store: &dyn Store) {
     );
     assert_eq!(
         changed(&before, &counts(store)),
-        deltas(&[("organisations", 1)])
+        deltas(&[("organisations", 1), ("audit_events", 3)])
     );
 }
 
@@ -1458,7 +1482,7 @@ pub fn save_framework_refuses_bad_and_frozen_reference_data(store: &dyn Store) {
     let stored = ok(store.framework(), "framework");
     let before = counts(store);
     let refused = |f: &Framework, what: &str, needle: &[&str]| {
-        let e = match store.save_framework(f) {
+        let e = match store.save_framework(f, &audit("record.save")) {
             Err(StoreError::Domain(e)) => e.to_string(),
             other => panic!("{what}: expected the domain's refusal, got {other:?}"),
         };
@@ -1548,7 +1572,7 @@ pub fn save_framework_refuses_bad_and_frozen_reference_data(store: &dyn Store) {
         per_usd: fixture::dec("0.78"),
     });
     ok(
-        store.save_framework(&later),
+        store.save_framework(&later, &audit("record.save")),
         "a new rate after the closed period",
     );
     let mut april_fx = stored
@@ -1559,10 +1583,13 @@ pub fn save_framework_refuses_bad_and_frozen_reference_data(store: &dyn Store) {
         .clone();
     april_fx.per_usd = fixture::dec("0.81");
     ok(
-        store.save_framework(&Framework {
-            fx_rates: vec![april_fx],
-            ..Framework::default()
-        }),
+        store.save_framework(
+            &Framework {
+                fx_rates: vec![april_fx],
+                ..Framework::default()
+            },
+            &audit("record.save"),
+        ),
         "a changed exchange rate of a month no closing covers",
     );
     // The domain's rule itself: another provider's posted periods do not freeze MC's rates.
@@ -3501,9 +3528,18 @@ pub fn decisions_round_trip(store: &dyn Store) {
     ok(store.migrate(), "migrate");
     let fr = fixture::decision("fr");
     let en = fixture::decision("en");
-    assert!(ok(store.save_decision(&fr), "save_decision"), "new");
     assert!(
-        ok(store.save_decision(&en), "save_decision"),
+        ok(
+            store.save_decision(&fr, &audit("record.save")),
+            "save_decision"
+        ),
+        "new"
+    );
+    assert!(
+        ok(
+            store.save_decision(&en, &audit("record.save")),
+            "save_decision"
+        ),
         "new in another language"
     );
     assert_eq!(
@@ -3515,7 +3551,10 @@ pub fn decisions_round_trip(store: &dyn Store) {
         ..fr.clone()
     };
     assert!(
-        !ok(store.save_decision(&fr2), "save_decision"),
+        !ok(
+            store.save_decision(&fr2, &audit("record.save")),
+            "save_decision"
+        ),
         "a replacement"
     );
     assert_eq!(
@@ -3533,7 +3572,10 @@ pub fn decisions_round_trip(store: &dyn Store) {
         body: MeetingBody::ExCop,
         ..fr2.clone()
     };
-    ok(store.save_decision(&fr3), "save_decision");
+    ok(
+        store.save_decision(&fr3, &audit("record.save")),
+        "save_decision",
+    );
     let en3 = DecisionRecord {
         status: DecisionStatus::InForce,
         adopted_on: adopted,
@@ -3545,7 +3587,12 @@ pub fn decisions_round_trip(store: &dyn Store) {
         "the status and adoption date reach every language; type and body stay per record"
     );
     ok(
-        store.update_decision("MC-6/20", DecisionStatus::Superseded, None),
+        store.update_decision(
+            "MC-6/20",
+            DecisionStatus::Superseded,
+            None,
+            &audit("record.save"),
+        ),
         "update_decision",
     );
     assert!(ok(store.decisions(), "decisions")
@@ -3553,7 +3600,12 @@ pub fn decisions_round_trip(store: &dyn Store) {
         .all(|x| x.status == DecisionStatus::Superseded && x.adopted_on.is_none()));
     let before = ok(store.decisions(), "decisions");
     expect_not_found(
-        store.update_decision("MC-9/99", DecisionStatus::Revoked, adopted),
+        store.update_decision(
+            "MC-9/99",
+            DecisionStatus::Revoked,
+            adopted,
+            &audit("record.save"),
+        ),
         "updating an unknown decision",
     );
     assert_eq!(ok(store.decisions(), "decisions"), before);
@@ -3563,35 +3615,41 @@ pub fn decisions_round_trip(store: &dyn Store) {
 /// `NotFound` and writes nothing; linking twice links once; unlinking removes one link.
 pub fn agreements_link_to_known_mandates(store: &dyn Store) {
     fixture::seed(store);
-    ok(store.save_mandates(&fixture::mandates()), "save_mandates");
+    ok(
+        store.save_mandates(&fixture::mandates(), &audit("record.save")),
+        "save_mandates",
+    );
     let link = |agreement: &str, paragraph: &str| MandateLink {
         agreement: agreement.into(),
         decision: "MC-6/20".into(),
         paragraph: paragraph.into(),
     };
     assert!(ok(
-        store.link_mandate(&link(AGREEMENT, "4(b)")),
+        store.link_mandate(&link(AGREEMENT, "4(b)"), &audit("record.save")),
         "link_mandate"
     ));
     assert!(ok(
-        store.link_mandate(&link(AGREEMENT, "3")),
+        store.link_mandate(&link(AGREEMENT, "3"), &audit("record.save")),
         "link_mandate"
     ));
     assert!(ok(
-        store.link_mandate(&link(OTHER_AGREEMENT, "4(b)")),
+        store.link_mandate(&link(OTHER_AGREEMENT, "4(b)"), &audit("record.save")),
         "link_mandate"
     ));
     assert!(
-        !ok(store.link_mandate(&link(AGREEMENT, "3")), "link_mandate"),
+        !ok(
+            store.link_mandate(&link(AGREEMENT, "3"), &audit("record.save")),
+            "link_mandate"
+        ),
         "linking twice links once"
     );
     let before = snapshot(store);
     expect_not_found(
-        store.link_mandate(&link("NO-SUCH-AGREEMENT", "3")),
+        store.link_mandate(&link("NO-SUCH-AGREEMENT", "3"), &audit("record.save")),
         "a link from an unknown agreement",
     );
     expect_not_found(
-        store.link_mandate(&link(AGREEMENT, "9(z)")),
+        store.link_mandate(&link(AGREEMENT, "9(z)"), &audit("record.save")),
         "a link to an unknown mandate",
     );
     assert_unchanged(store, &before, "refused links");
@@ -3602,12 +3660,12 @@ pub fn agreements_link_to_known_mandates(store: &dyn Store) {
     );
     assert_eq!(ok(store.mandate_links(None), "mandate_links").len(), 3);
     assert!(ok(
-        store.unlink_mandate(&link(AGREEMENT, "3")),
+        store.unlink_mandate(&link(AGREEMENT, "3"), &audit("record.save")),
         "unlink_mandate"
     ));
     assert!(
         !ok(
-            store.unlink_mandate(&link(AGREEMENT, "3")),
+            store.unlink_mandate(&link(AGREEMENT, "3"), &audit("record.save")),
             "unlink_mandate"
         ),
         "nothing left to unlink"
@@ -3639,7 +3697,10 @@ pub fn mandates_are_tracked(store: &dyn Store) {
         mandate("10", Tracking::Operational, None),
         mandate("4(c)", Tracking::Operational, Some(7)),
     ];
-    ok(store.save_mandates(&all), "save_mandates");
+    ok(
+        store.save_mandates(&all, &audit("record.save")),
+        "save_mandates",
+    );
     assert_eq!(
         ok(store.mandates(Some("MC-6/20")), "mandates"),
         all,
@@ -3653,11 +3714,14 @@ pub fn mandates_are_tracked(store: &dyn Store) {
         author: "mc.officer".into(),
     };
     ok(
-        store.update_mandate("MC-6/20", "4(c)", &note),
+        store.update_mandate("MC-6/20", "4(c)", &note, &audit("record.save")),
         "update_mandate",
     );
     // Saving the mandates again (a re-import) keeps the status.
-    ok(store.save_mandates(&all), "save_mandates again");
+    ok(
+        store.save_mandates(&all, &audit("record.save")),
+        "save_mandates again",
+    );
     let stored = ok(store.mandates(None), "mandates");
     assert_eq!(stored[2].status, MandateStatus::Implemented);
     assert_eq!(
@@ -3665,7 +3729,7 @@ pub fn mandates_are_tracked(store: &dyn Store) {
         vec![note.clone()]
     );
     expect_not_found(
-        store.update_mandate("MC-6/20", "9", &note),
+        store.update_mandate("MC-6/20", "9", &note, &audit("record.save")),
         "updating an unknown mandate",
     );
 }
@@ -3702,7 +3766,7 @@ pub fn activities_round_trip(store: &dyn Store) {
     let a = activity("T1", "2026-2027");
     let b = activity("T1", "2028-2029");
     ok(
-        store.save_activities(&[b.clone(), a.clone()]),
+        store.save_activities(&[b.clone(), a.clone()], &audit("record.save")),
         "save_activities",
     );
     assert_eq!(
@@ -3718,7 +3782,7 @@ pub fn activities_round_trip(store: &dyn Store) {
         ..a
     };
     ok(
-        store.save_activities(std::slice::from_ref(&done)),
+        store.save_activities(std::slice::from_ref(&done), &audit("record.save")),
         "save_activities again",
     );
     assert_eq!(
@@ -3732,11 +3796,15 @@ pub fn cooperation_records_round_trip(store: &dyn Store) {
     ok(store.migrate(), "migrate");
     let r = |code: &str, doc: &str| (code.to_string(), doc.to_string());
     ok(
-        store.save_records("action_item", &[r("A2", "{\"n\":2}"), r("A1", "{\"n\":1}")]),
+        store.save_records(
+            "action_item",
+            &[r("A2", "{\"n\":2}"), r("A1", "{\"n\":1}")],
+            &audit("record.save"),
+        ),
         "save_records",
     );
     ok(
-        store.save_records("training_event", &[r("A1", "{}")]),
+        store.save_records("training_event", &[r("A1", "{}")], &audit("record.save")),
         "save_records",
     );
     assert_eq!(
@@ -3744,7 +3812,11 @@ pub fn cooperation_records_round_trip(store: &dyn Store) {
         vec![r("A1", "{\"n\":1}"), r("A2", "{\"n\":2}")]
     );
     ok(
-        store.save_records("action_item", &[r("A1", "{\"n\":3}")]),
+        store.save_records(
+            "action_item",
+            &[r("A1", "{\"n\":3}")],
+            &audit("record.save"),
+        ),
         "save_records again",
     );
     assert_eq!(
@@ -3778,16 +3850,22 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
     );
     ok(store.audit("test", "seed", "all", &json!({})), "audit");
     ok(
-        store.save_decision(&fixture::decision("fr")),
+        store.save_decision(&fixture::decision("fr"), &audit("record.save")),
         "save_decision",
     );
-    ok(store.save_mandates(&fixture::mandates()), "save_mandates");
     ok(
-        store.link_mandate(&MandateLink {
-            agreement: AGREEMENT.into(),
-            decision: "MC-6/20".into(),
-            paragraph: "4(b)".into(),
-        }),
+        store.save_mandates(&fixture::mandates(), &audit("record.save")),
+        "save_mandates",
+    );
+    ok(
+        store.link_mandate(
+            &MandateLink {
+                agreement: AGREEMENT.into(),
+                decision: "MC-6/20".into(),
+                paragraph: "4(b)".into(),
+            },
+            &audit("record.save"),
+        ),
         "link_mandate",
     );
     let expected: BTreeMap<String, i64> = [
@@ -3816,9 +3894,10 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("postings", 10),
         ("charges", 1),
         ("reversed_closing_deliveries", 3),
-        // One event of the fixture's, and one for each agreement, import, acceptance,
-        // closing and reversal, written with the change.
-        ("audit_events", 8),
+        // One event of the fixture's, and one for each save of reference data, decision,
+        // mandates and link, agreement, import, acceptance, closing and reversal, written with
+        // the change.
+        ("audit_events", 12),
         ("users", 0),
         ("sessions", 0),
         ("api_tokens", 0),

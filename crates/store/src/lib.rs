@@ -624,7 +624,7 @@ pub trait Store: Send + Sync {
     fn table_counts(&self) -> StoreResult<Vec<(String, i64)>>;
 
     /// Inserts or updates all reference data of the framework in one transaction.
-    fn save_framework(&self, framework: &Framework) -> StoreResult<()>;
+    fn save_framework(&self, framework: &Framework, audit: &Audit) -> StoreResult<()>;
     fn framework(&self) -> StoreResult<Framework>;
 
     /// Records new agreements, each with its audit event, all in one transaction; refuses
@@ -744,7 +744,7 @@ pub trait Store: Send + Sync {
     /// number and language. Its status and adoption date are the decision's: they are set on
     /// every language recorded for its number, in the same transaction. Returns true when it
     /// was new.
-    fn save_decision(&self, decision: &DecisionRecord) -> StoreResult<bool>;
+    fn save_decision(&self, decision: &DecisionRecord, audit: &Audit) -> StoreResult<bool>;
     /// Every decision, by number then language.
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>>;
     /// Sets a decision's status and adoption date, in every language (`NotFound` for a number
@@ -754,17 +754,19 @@ pub trait Store: Send + Sync {
         number: &str,
         status: DecisionStatus,
         adopted_on: Option<NaiveDate>,
+        audit: &Audit,
     ) -> StoreResult<()>;
 
     /// Records the mandates of a decision, in their order: new ones as given; those already
     /// recorded keep their status and notes, and get the new text.
-    fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()>;
+    fn save_mandates(&self, mandates: &[Mandate], audit: &Audit) -> StoreResult<()>;
     /// Records a decision's text and its mandates in one transaction ([`Store::save_decision`]
     /// then [`Store::save_mandates`]): both or neither. Returns true when the text was new.
     fn save_decision_and_mandates(
         &self,
         decision: &DecisionRecord,
         mandates: &[Mandate],
+        audit: &Audit,
     ) -> StoreResult<bool>;
     /// The mandates of one decision, or of all, by decision and paragraph order.
     fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>>;
@@ -774,28 +776,38 @@ pub trait Store: Send + Sync {
         decision: &str,
         paragraph: &str,
         note: &MandateNote,
+        audit: &Audit,
     ) -> StoreResult<()>;
     /// A mandate's notes, oldest first.
     fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>>;
 
     /// Links an agreement to a mandate it serves; true when the link is new, false when it
     /// existed. `NotFound` for an unknown agreement or mandate (nothing is written).
-    fn link_mandate(&self, link: &MandateLink) -> StoreResult<bool>;
+    fn link_mandate(&self, link: &MandateLink, audit: &Audit) -> StoreResult<bool>;
     /// Removes a link; false when there was none.
-    fn unlink_mandate(&self, link: &MandateLink) -> StoreResult<bool>;
+    fn unlink_mandate(&self, link: &MandateLink, audit: &Audit) -> StoreResult<bool>;
     /// The links of one agreement, or of all, by agreement, decision and paragraph.
     fn mandate_links(&self, agreement: Option<&str>) -> StoreResult<Vec<MandateLink>>;
 
     /// Records activities (inserting new ones, replacing those of the same biennium and code).
-    fn save_activities(&self, activities: &[Activity]) -> StoreResult<()>;
+    fn save_activities(&self, activities: &[Activity], audit: &Audit) -> StoreResult<()>;
     /// The activities of one biennium, or of all, by biennium and code.
     fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>>;
 
     /// Records cooperation records of one kind (`training_event`, `task_force_meeting`, …):
     /// (code, JSON document) pairs, replacing those with the same kind and code.
-    fn save_records(&self, kind: &str, records: &[(String, String)]) -> StoreResult<()>;
+    fn save_records(
+        &self,
+        kind: &str,
+        records: &[(String, String)],
+        audit: &Audit,
+    ) -> StoreResult<()>;
     /// Records cooperation records of several kinds in one transaction: all or none.
-    fn save_record_sets(&self, sets: &[(&str, Vec<(String, String)>)]) -> StoreResult<()>;
+    fn save_record_sets(
+        &self,
+        sets: &[(&str, Vec<(String, String)>)],
+        audit: &Audit,
+    ) -> StoreResult<()>;
     /// The records of one kind, by code.
     fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>>;
 

@@ -1316,133 +1316,137 @@ impl Store for PostgresStore {
         })
     }
 
-    fn save_framework(&self, f: &Framework) -> StoreResult<()> {
-        self.write(|c| {
-            // One framework writer at a time, and closings wait until it commits: the domain's
-            // one check then sees what this transaction changes.
-            c.execute(
-                "LOCK TABLE rate_cards, rates, fx_rates, closings IN SHARE ROW EXCLUSIVE MODE",
-                &[],
-            )?;
-            check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
-            for o in &f.organisations {
+    fn save_framework(&self, f: &Framework, audit: &Audit) -> StoreResult<()> {
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                // One framework writer at a time, and closings wait until it commits: the domain's
+                // one check then sees what this transaction changes.
                 c.execute(
-                    "INSERT INTO organisations (code, name) VALUES ($1, $2) \
-                     ON CONFLICT (code) DO UPDATE SET name = excluded.name",
-                    &[&o.code, &o.name],
+                    "LOCK TABLE rate_cards, rates, fx_rates, closings IN SHARE ROW EXCLUSIVE MODE",
+                    &[],
                 )?;
-            }
-            for v in &f.conventions {
-                c.execute(
-                    "INSERT INTO conventions (code, name, organisation) VALUES ($1, $2, $3) \
+                check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
+                for o in &f.organisations {
+                    c.execute(
+                        "INSERT INTO organisations (code, name) VALUES ($1, $2) \
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                        &[&o.code, &o.name],
+                    )?;
+                }
+                for v in &f.conventions {
+                    c.execute(
+                        "INSERT INTO conventions (code, name, organisation) VALUES ($1, $2, $3) \
                      ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
                      organisation = excluded.organisation",
-                    &[&v.code, &v.name, &v.organisation],
-                )?;
-            }
-            for x in &f.funds {
-                c.execute(
-                    "INSERT INTO funds (code, name, convention, organisation, kind) \
+                        &[&v.code, &v.name, &v.organisation],
+                    )?;
+                }
+                for x in &f.funds {
+                    c.execute(
+                        "INSERT INTO funds (code, name, convention, organisation, kind) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET \
                      name = excluded.name, convention = excluded.convention, \
                      organisation = excluded.organisation, kind = excluded.kind",
-                    &[
-                        &x.code,
-                        &x.name,
-                        &x.convention,
-                        &x.organisation,
-                        &x.kind.as_str(),
-                    ],
-                )?;
-            }
-            for b in &f.bienniums {
-                c.execute(
-                    "INSERT INTO bienniums (code, start_date, end_date, status) \
+                        &[
+                            &x.code,
+                            &x.name,
+                            &x.convention,
+                            &x.organisation,
+                            &x.kind.as_str(),
+                        ],
+                    )?;
+                }
+                for b in &f.bienniums {
+                    c.execute(
+                        "INSERT INTO bienniums (code, start_date, end_date, status) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO UPDATE SET \
                      start_date = excluded.start_date, end_date = excluded.end_date, \
                      status = excluded.status",
-                    &[&b.code, &b.start, &b.end, &b.status.as_str()],
-                )?;
-            }
-            for l in &f.budget_lines {
-                c.execute(
-                    "INSERT INTO budget_lines (fund, biennium, activity, title, currency, \
+                        &[&b.code, &b.start, &b.end, &b.status.as_str()],
+                    )?;
+                }
+                for l in &f.budget_lines {
+                    c.execute(
+                        "INSERT INTO budget_lines (fund, biennium, activity, title, currency, \
                      amount_minor, staff_days) VALUES ($1, $2, $3, $4, $5, $6, $7::text::numeric) \
                      ON CONFLICT (fund, biennium, activity) DO UPDATE SET title = excluded.title, \
                      currency = excluded.currency, amount_minor = excluded.amount_minor, \
                      staff_days = excluded.staff_days",
-                    &[
-                        &l.fund,
-                        &l.biennium,
-                        &l.activity,
-                        &l.title,
-                        &l.currency.code(),
-                        &l.amount_minor,
-                        &l.staff_days.to_string(),
-                    ],
-                )?;
-            }
-            for s in &f.services {
-                c.execute(
-                    "INSERT INTO services (code, name, provider, category, unit) \
+                        &[
+                            &l.fund,
+                            &l.biennium,
+                            &l.activity,
+                            &l.title,
+                            &l.currency.code(),
+                            &l.amount_minor,
+                            &l.staff_days.to_string(),
+                        ],
+                    )?;
+                }
+                for s in &f.services {
+                    c.execute(
+                        "INSERT INTO services (code, name, provider, category, unit) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET \
                      name = excluded.name, provider = excluded.provider, \
                      category = excluded.category, unit = excluded.unit",
-                    &[
-                        &s.code,
-                        &s.name,
-                        &s.provider,
-                        &s.category.as_str(),
-                        &s.unit.as_str(),
-                    ],
-                )?;
-            }
-            for rc in &f.rate_cards {
-                c.execute(
-                    "INSERT INTO rate_cards (provider, biennium, currency, psc_rate) \
+                        &[
+                            &s.code,
+                            &s.name,
+                            &s.provider,
+                            &s.category.as_str(),
+                            &s.unit.as_str(),
+                        ],
+                    )?;
+                }
+                for rc in &f.rate_cards {
+                    c.execute(
+                        "INSERT INTO rate_cards (provider, biennium, currency, psc_rate) \
                      VALUES ($1, $2, $3, $4::text::numeric) \
                      ON CONFLICT (provider, biennium) DO UPDATE SET \
                      currency = excluded.currency, psc_rate = excluded.psc_rate",
-                    &[
-                        &rc.provider,
-                        &rc.biennium,
-                        &rc.currency.code(),
-                        &rc.psc_rate.to_string(),
-                    ],
-                )?;
-            }
-            for r in &f.rates {
-                c.execute(
-                    "INSERT INTO rates (provider, biennium, rate_key, unit, effective_from, \
+                        &[
+                            &rc.provider,
+                            &rc.biennium,
+                            &rc.currency.code(),
+                            &rc.psc_rate.to_string(),
+                        ],
+                    )?;
+                }
+                for r in &f.rates {
+                    c.execute(
+                        "INSERT INTO rates (provider, biennium, rate_key, unit, effective_from, \
                      amount, currency) VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7) \
                      ON CONFLICT (provider, rate_key, unit, effective_from) DO UPDATE SET \
                      biennium = excluded.biennium, amount = excluded.amount, \
                      currency = excluded.currency",
-                    &[
-                        &r.provider,
-                        &r.biennium,
-                        &r.key.to_text(),
-                        &r.unit.as_str(),
-                        &r.effective_from,
-                        &r.amount.to_string(),
-                        &r.currency.code(),
-                    ],
-                )?;
-            }
-            for x in &f.fx_rates {
-                c.execute(
-                    "INSERT INTO fx_rates (currency, month, per_usd) \
+                        &[
+                            &r.provider,
+                            &r.biennium,
+                            &r.key.to_text(),
+                            &r.unit.as_str(),
+                            &r.effective_from,
+                            &r.amount.to_string(),
+                            &r.currency.code(),
+                        ],
+                    )?;
+                }
+                for x in &f.fx_rates {
+                    c.execute(
+                        "INSERT INTO fx_rates (currency, month, per_usd) \
                      VALUES ($1, $2, $3::text::numeric) \
                      ON CONFLICT (currency, month) DO UPDATE SET per_usd = excluded.per_usd",
-                    &[
-                        &x.currency.code(),
-                        &x.month.to_string(),
-                        &x.per_usd.to_string(),
-                    ],
-                )?;
-            }
-            Ok(())
-        })
+                        &[
+                            &x.currency.code(),
+                            &x.month.to_string(),
+                            &x.per_usd.to_string(),
+                        ],
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 
     fn framework(&self) -> StoreResult<Framework> {
@@ -2178,8 +2182,8 @@ impl Store for PostgresStore {
         Ok(Box::new(staged))
     }
 
-    fn save_decision(&self, d: &DecisionRecord) -> StoreResult<bool> {
-        self.write(|c| write_decision(c, d))
+    fn save_decision(&self, d: &DecisionRecord, audit: &Audit) -> StoreResult<bool> {
+        self.write_audited(audit, |_| true, |c| write_decision(c, d))
     }
 
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
@@ -2217,33 +2221,43 @@ impl Store for PostgresStore {
         number: &str,
         status: synergies_domain::decision::DecisionStatus,
         adopted_on: Option<NaiveDate>,
+        audit: &Audit,
     ) -> StoreResult<()> {
-        self.write(|c| {
-            let n = c.execute(
-                "UPDATE decisions SET status = $2, adopted_on = $3 WHERE number = $1",
-                &[&number, &status.as_str(), &adopted_on],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!("no decision {number}")));
-            }
-            Ok(())
-        })
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let n = c.execute(
+                    "UPDATE decisions SET status = $2, adopted_on = $3 WHERE number = $1",
+                    &[&number, &status.as_str(), &adopted_on],
+                )?;
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!("no decision {number}")));
+                }
+                Ok(())
+            },
+        )
     }
 
-    fn save_mandates(&self, mandates: &[Mandate]) -> StoreResult<()> {
-        self.write(|c| write_mandates(c, mandates))
+    fn save_mandates(&self, mandates: &[Mandate], audit: &Audit) -> StoreResult<()> {
+        self.write_audited(audit, |_| true, |c| write_mandates(c, mandates))
     }
 
     fn save_decision_and_mandates(
         &self,
         d: &DecisionRecord,
         mandates: &[Mandate],
+        audit: &Audit,
     ) -> StoreResult<bool> {
-        self.write(|c| {
-            let new = write_decision(c, d)?;
-            write_mandates(c, mandates)?;
-            Ok(new)
-        })
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let new = write_decision(c, d)?;
+                write_mandates(c, mandates)?;
+                Ok(new)
+            },
+        )
     }
 
     fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>> {
@@ -2284,18 +2298,22 @@ impl Store for PostgresStore {
         decision: &str,
         paragraph: &str,
         note: &MandateNote,
+        audit: &Audit,
     ) -> StoreResult<()> {
-        self.write(|c| {
-            let n = c.execute(
-                "UPDATE mandates SET status = $3 WHERE decision = $1 AND paragraph = $2",
-                &[&decision, &paragraph, &note.status.as_str()],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "no mandate {paragraph} of {decision}"
-                )));
-            }
-            c.execute(
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let n = c.execute(
+                    "UPDATE mandates SET status = $3 WHERE decision = $1 AND paragraph = $2",
+                    &[&decision, &paragraph, &note.status.as_str()],
+                )?;
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!(
+                        "no mandate {paragraph} of {decision}"
+                    )));
+                }
+                c.execute(
                 "INSERT INTO mandate_notes (decision, paragraph, noted_on, status, note, author) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
                 &[
@@ -2307,8 +2325,9 @@ impl Store for PostgresStore {
                     &note.author,
                 ],
             )?;
-            Ok(())
-        })
+                Ok(())
+            },
+        )
     }
 
     fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>> {
@@ -2334,35 +2353,43 @@ impl Store for PostgresStore {
         })
     }
 
-    fn link_mandate(&self, link: &MandateLink) -> StoreResult<bool> {
-        self.write(|c| {
-            let row = c.query_one(
-                "SELECT EXISTS (SELECT 1 FROM agreements WHERE code = $1), \
+    fn link_mandate(&self, link: &MandateLink, audit: &Audit) -> StoreResult<bool> {
+        self.write_audited(
+            audit,
+            |changed: &bool| *changed,
+            |c| {
+                let row = c.query_one(
+                    "SELECT EXISTS (SELECT 1 FROM agreements WHERE code = $1), \
                         EXISTS (SELECT 1 FROM mandates WHERE decision = $2 AND paragraph = $3)",
-                &[&link.agreement, &link.decision, &link.paragraph],
-            )?;
-            let (agreement, mandate): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
-            if !agreement || !mandate {
-                return Err(unknown_link(link, agreement));
-            }
-            let n = c.execute(
-                "INSERT INTO agreement_mandates (agreement, decision, paragraph) \
+                    &[&link.agreement, &link.decision, &link.paragraph],
+                )?;
+                let (agreement, mandate): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
+                if !agreement || !mandate {
+                    return Err(unknown_link(link, agreement));
+                }
+                let n = c.execute(
+                    "INSERT INTO agreement_mandates (agreement, decision, paragraph) \
                  VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                &[&link.agreement, &link.decision, &link.paragraph],
-            )?;
-            Ok(n == 1)
-        })
+                    &[&link.agreement, &link.decision, &link.paragraph],
+                )?;
+                Ok(n == 1)
+            },
+        )
     }
 
-    fn unlink_mandate(&self, link: &MandateLink) -> StoreResult<bool> {
-        self.write(|c| {
-            let n = c.execute(
-                "DELETE FROM agreement_mandates \
+    fn unlink_mandate(&self, link: &MandateLink, audit: &Audit) -> StoreResult<bool> {
+        self.write_audited(
+            audit,
+            |changed: &bool| *changed,
+            |c| {
+                let n = c.execute(
+                    "DELETE FROM agreement_mandates \
                  WHERE agreement = $1 AND decision = $2 AND paragraph = $3",
-                &[&link.agreement, &link.decision, &link.paragraph],
-            )?;
-            Ok(n == 1)
-        })
+                    &[&link.agreement, &link.decision, &link.paragraph],
+                )?;
+                Ok(n == 1)
+            },
+        )
     }
 
     fn mandate_links(&self, agreement: Option<&str>) -> StoreResult<Vec<MandateLink>> {
@@ -2385,19 +2412,23 @@ impl Store for PostgresStore {
         })
     }
 
-    fn save_activities(&self, activities: &[Activity]) -> StoreResult<()> {
-        self.write(|c| {
-            for a in activities {
-                let (document, status) = activity_document(a)?;
-                c.execute(
-                    "INSERT INTO activities (biennium, code, lead, status, document) \
+    fn save_activities(&self, activities: &[Activity], audit: &Audit) -> StoreResult<()> {
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                for a in activities {
+                    let (document, status) = activity_document(a)?;
+                    c.execute(
+                        "INSERT INTO activities (biennium, code, lead, status, document) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (biennium, code) DO UPDATE SET \
                      lead = excluded.lead, status = excluded.status, document = excluded.document",
-                    &[&a.biennium, &a.code, &a.lead, &status, &document],
-                )?;
-            }
-            Ok(())
-        })
+                        &[&a.biennium, &a.code, &a.lead, &status, &document],
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 
     fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>> {
@@ -2413,33 +2444,50 @@ impl Store for PostgresStore {
         })
     }
 
-    fn save_records(&self, kind: &str, records: &[(String, String)]) -> StoreResult<()> {
-        self.write(|c| {
-            for (code, document) in records {
-                c.execute(
+    fn save_records(
+        &self,
+        kind: &str,
+        records: &[(String, String)],
+        audit: &Audit,
+    ) -> StoreResult<()> {
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                for (code, document) in records {
+                    c.execute(
                     "INSERT INTO cooperation_records (kind, code, document) VALUES ($1, $2, $3) \
                      ON CONFLICT (kind, code) DO UPDATE SET document = excluded.document",
                     &[&kind, code, document],
                 )?;
-            }
-            Ok(())
-        })
+                }
+                Ok(())
+            },
+        )
     }
 
-    fn save_record_sets(&self, sets: &[(&str, Vec<(String, String)>)]) -> StoreResult<()> {
-        self.write(|c| {
-            for (kind, records) in sets {
-                for (code, document) in records {
-                    c.execute(
-                        "INSERT INTO cooperation_records (kind, code, document) \
+    fn save_record_sets(
+        &self,
+        sets: &[(&str, Vec<(String, String)>)],
+        audit: &Audit,
+    ) -> StoreResult<()> {
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                for (kind, records) in sets {
+                    for (code, document) in records {
+                        c.execute(
+                            "INSERT INTO cooperation_records (kind, code, document) \
                          VALUES ($1, $2, $3) \
                          ON CONFLICT (kind, code) DO UPDATE SET document = excluded.document",
-                        &[kind, code, document],
-                    )?;
+                            &[kind, code, document],
+                        )?;
+                    }
                 }
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
     }
 
     fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>> {

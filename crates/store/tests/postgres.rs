@@ -445,7 +445,12 @@ fn open_chooses_postgres_from_both_url_schemes() {
     }
     let store = synergies_store::open(&url).unwrap();
     assert_eq!(store.migrate().unwrap(), store.schema_version().unwrap());
-    store.save_framework(&fixture::framework()).unwrap();
+    store
+        .save_framework(
+            &fixture::framework(),
+            &synergies_store::Audit::new("test", "record.save", "", serde_json::Value::Null),
+        )
+        .unwrap();
     let again = synergies_store::open(&format!("postgres://{rest}")).unwrap();
     assert_eq!(
         again.framework().unwrap(),

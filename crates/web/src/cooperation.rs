@@ -185,12 +185,11 @@ pub fn create_activity(
             format!("activity {} already exists in {}", a.code, a.biennium),
         ));
     }
-    synergies_app::activities::import_activities(store, std::slice::from_ref(&a))?;
-    store.audit(
+    // The activity and its audit event (`activity.create`) in one transaction.
+    synergies_app::activities::import_activities(
+        store,
+        std::slice::from_ref(&a),
         caller.username(),
-        "activity.create",
-        &format!("{}/{}", a.biennium, a.code),
-        &json!({ "before": null, "after": a }),
     )?;
     Ok(json!(a))
 }
@@ -232,13 +231,8 @@ pub fn create_training_event(
             format!("event {} is already recorded", e.code),
         ));
     }
-    synergies_app::cooperation::save_events(store, std::slice::from_ref(&e))?;
-    store.audit(
-        caller.username(),
-        "training.create",
-        &e.code,
-        &json!({ "before": null, "after": e }),
-    )?;
+    // The event and its audit event (`training.create`) in one transaction.
+    synergies_app::cooperation::save_events(store, std::slice::from_ref(&e), caller.username())?;
     Ok(json!(e))
 }
 

@@ -742,12 +742,14 @@ pub fn add_exchange_rate(
         per_usd,
     };
     framework.fx_rates.push(rate.clone());
-    store.save_framework(&framework)?;
-    store.audit(
-        caller.username(),
-        "exchange_rate.add",
-        &format!("{} {month}", currency.code()),
-        &json!({ "before": null, "after": rate }),
+    store.save_framework(
+        &framework,
+        &Audit::new(
+            caller.username(),
+            "exchange_rate.add",
+            &format!("{} {month}", currency.code()),
+            json!({ "before": null, "after": rate }),
+        ),
     )?;
     Ok(rate)
 }
@@ -844,12 +846,14 @@ pub fn add_rate(
         currency: card.currency,
     };
     framework.rates.push(rate.clone());
-    store.save_framework(&framework)?;
-    store.audit(
-        caller.username(),
-        "rate.add",
-        &format!("{provider} {biennium} {}", rate.key.to_text()),
-        &json!({ "before": null, "after": rate }),
+    store.save_framework(
+        &framework,
+        &Audit::new(
+            caller.username(),
+            "rate.add",
+            &format!("{provider} {biennium} {}", rate.key.to_text()),
+            json!({ "before": null, "after": rate }),
+        ),
     )?;
     Ok(rate)
 }

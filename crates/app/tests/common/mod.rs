@@ -183,7 +183,12 @@ pub fn sharing(code: &str, participants: Vec<Participant>) -> Agreement {
 pub fn store_with(agreements: &[Agreement]) -> Box<dyn Store> {
     let store: Box<dyn Store> = Box::new(SqliteStore::open_in_memory().unwrap());
     store.migrate().unwrap();
-    store.save_framework(&framework()).unwrap();
+    store
+        .save_framework(
+            &framework(),
+            &synergies_store::Audit::new("test", "framework.load", "", serde_json::Value::Null),
+        )
+        .unwrap();
     for a in agreements {
         agreements::create(store.as_ref(), "test", a).unwrap();
         agreements::propose(store.as_ref(), "test", &a.code).unwrap();
