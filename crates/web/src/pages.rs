@@ -1770,6 +1770,16 @@ struct AccountPage {
     c: Chrome,
     tokens: Vec<ApiTokenRecord>,
     new_token: String,
+    /// Now, as tokens' expiries are written: an expiry at or before it has passed.
+    now: String,
+}
+
+impl AccountPage {
+    fn expired(&self, tk: &ApiTokenRecord) -> bool {
+        tk.expires_at
+            .as_deref()
+            .is_none_or(|e| e <= self.now.as_str())
+    }
 }
 
 async fn account_page(state: &AppState, pc: &PageCaller, new_token: String) -> PageResult {
@@ -1779,6 +1789,7 @@ async fn account_page(state: &AppState, pc: &PageCaller, new_token: String) -> P
         c: pc.chrome(),
         tokens,
         new_token,
+        now: crate::auth::utc_stamp(chrono::Utc::now()),
     }))
 }
 

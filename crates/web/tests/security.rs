@@ -522,6 +522,26 @@ fn tokens_expire_and_are_capped() {
         })
         .expect("recorded");
     s.get_with(Some(secret), "/api/v1/me", &[]).problem(401);
+    // The account page tells it, and offers no revocation of it.
+    let cookie = session(&s, "auditor");
+    let (status, _, page) = exchange(
+        s.addr,
+        client(1),
+        "GET",
+        "/account",
+        &[("cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(status, 200);
+    let row = page
+        .split("<tr>")
+        .find(|r| r.contains("<td>old</td>"))
+        .expect("the expired token is listed");
+    assert!(
+        row.contains("Expired") && row.contains("2026-04-01T00:00:00Z"),
+        "{row}"
+    );
+    assert!(!row.contains("revoke"), "{row}");
 }
 
 #[test]

@@ -181,6 +181,7 @@ token-create = Create a token
 revoke = Revoke
 revoked = Revoked
 live = Active
+expired = Expired
 inactive = Inactive
 users-title = Users and roles
 user-save = Create or change a user

@@ -181,6 +181,7 @@ token-create = Créer un jeton
 revoke = Révoquer
 revoked = Révoqué
 live = Actif
+expired = Expiré
 inactive = Inactif
 users-title = Utilisateurs et rôles
 user-save = Créer ou modifier un utilisateur
