@@ -158,7 +158,8 @@ pub fn export_datapackage(store: &dyn Store, dir: &Path) -> AppResult<PackageSum
 /// counts against the package, ledger check, every posted closing recomputed from the
 /// package's deliveries, rates and exchange rates) and only then put in place, with the audit
 /// event of the import, in one step. A bad package changes nothing.
-pub fn import_datapackage(store: &dyn Store, dir: &Path) -> AppResult<TransferReport> {
+/// `actor` is who imports (the audit event arrives with the imported data).
+pub fn import_datapackage(store: &dyn Store, dir: &Path, actor: &str) -> AppResult<TransferReport> {
     let mut reader = PackageReader::open(dir, &package_tables())?;
     let staged = stage(store, reader.info().schema_version, false).map_err(|e| match e {
         AppError::Invalid(m) if m.starts_with("the target database is not empty") => {
@@ -209,7 +210,7 @@ pub fn import_datapackage(store: &dyn Store, dir: &Path) -> AppResult<TransferRe
         return Err(refusal(&dir.display().to_string(), &problems));
     }
     into.audit(
-        "cli",
+        actor,
         "store.restore",
         &dir.display().to_string(),
         &json!({ "format": "datapackage" }),

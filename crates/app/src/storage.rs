@@ -384,7 +384,14 @@ pub fn redact_url(url: &str) -> String {
 /// Copies everything from `source` into `target` through a staging database, verifies it
 /// (same row counts and trial balance as the source, ledger check, closings recomputed) and
 /// only then replaces the target's data, with the audit event of the copy, in one step.
-pub fn copy(source: &dyn Store, target: &dyn Store, overwrite: bool) -> AppResult<TransferReport> {
+/// `actor` is who copies: the audit event is written into the copy before it replaces the
+/// target, so the data and the event arrive together.
+pub fn copy(
+    source: &dyn Store,
+    target: &dyn Store,
+    overwrite: bool,
+    actor: &str,
+) -> AppResult<TransferReport> {
     let version = source.migrate()?;
     let staged = stage(target, version, overwrite)?;
     let into = staged.store();
@@ -424,7 +431,7 @@ pub fn copy(source: &dyn Store, target: &dyn Store, overwrite: bool) -> AppResul
         return Err(refusal("the copy", &problems));
     }
     into.audit(
-        "cli",
+        actor,
         "store.copy",
         source.engine(),
         &json!({ "to_engine": target.engine(), "overwrite": overwrite }),
@@ -503,7 +510,13 @@ pub fn backup(store: &dyn Store, out: &mut dyn Write) -> AppResult<u64> {
 /// then verified (see [`copy`]) and only then put in place of the store's data, with the
 /// audit event of the restore. Any problem is reported as `FILE:LINE: reason` and changes
 /// nothing.
-pub fn restore(store: &dyn Store, file: &Path, overwrite: bool) -> AppResult<TransferReport> {
+/// `actor` is who restores (the audit event arrives with the restored data).
+pub fn restore(
+    store: &dyn Store,
+    file: &Path,
+    overwrite: bool,
+    actor: &str,
+) -> AppResult<TransferReport> {
     let name = file.display().to_string();
     let reader = std::io::BufReader::new(
         std::fs::File::open(file).map_err(|e| AppError::Io(format!("cannot read {name}: {e}")))?,
@@ -649,7 +662,7 @@ pub fn restore(store: &dyn Store, file: &Path, overwrite: bool) -> AppResult<Tra
         return Err(refusal(&name, &problems));
     }
     into.audit(
-        "cli",
+        actor,
         "store.restore",
         &name,
         &json!({ "engine": header.engine, "created_at": header.created_at }),

@@ -1640,7 +1640,7 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
             let created = new_sqlite_file(&to);
             let target = synergies_store::open(&to)
                 .with_context(|| format!("opening {}", storage::redact_url(&to)))?;
-            let copied = storage::copy(source.as_ref(), target.as_ref(), overwrite);
+            let copied = storage::copy(source.as_ref(), target.as_ref(), overwrite, &operator());
             drop(target);
             let report = undo_created(created, copied)?;
             if !json {
@@ -1675,10 +1675,13 @@ fn store_cmd(db: &str, cmd: StoreCmd) -> Result<()> {
             let store = synergies_store::open(db)
                 .with_context(|| format!("opening {}", storage::redact_url(db)))?;
             let restored = match (datapackage, file) {
-                (Some(dir), _) => synergies_app::opendata::import_datapackage(store.as_ref(), &dir)
-                    .map(|r| (r, dir)),
+                (Some(dir), _) => {
+                    synergies_app::opendata::import_datapackage(store.as_ref(), &dir, &operator())
+                        .map(|r| (r, dir))
+                }
                 (None, Some(file)) => {
-                    storage::restore(store.as_ref(), &file, overwrite).map(|r| (r, file))
+                    storage::restore(store.as_ref(), &file, overwrite, &operator())
+                        .map(|r| (r, file))
                 }
                 (None, None) => bail!("give a backup file or --datapackage DIR"),
             };
