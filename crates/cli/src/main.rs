@@ -234,7 +234,7 @@ enum DecisionsCmd {
         #[arg(long)]
         adopted: Option<NaiveDate>,
         /// Who makes the change (recorded in the audit trail).
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
 }
@@ -294,7 +294,7 @@ enum MandatesCmd {
         #[arg(long)]
         on: Option<NaiveDate>,
         /// Who writes the note.
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
 }
@@ -320,7 +320,7 @@ enum ActivitiesCmd {
         #[arg(long)]
         biennium: Option<String>,
         /// Who makes the change (recorded in the audit trail).
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Change an activity's common fields: status, funding, outputs, agreements, mandates.
@@ -357,7 +357,7 @@ enum ActivitiesCmd {
         #[arg(long = "remove-mandate")]
         remove_mandates: Vec<String>,
         /// Who makes the change (recorded in the audit trail).
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
         #[arg(long)]
         json: bool,
@@ -397,7 +397,7 @@ enum TrainingCmd {
         /// chair, vice_chair, potential_negotiator, …
         #[arg(long, default_value = "potential_negotiator")]
         role: String,
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
 }
@@ -481,7 +481,7 @@ enum TaskforceCmd {
         code: String,
         #[arg(long, value_enum)]
         status: ActionArg,
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Record a new task-force meeting.
@@ -495,7 +495,7 @@ enum TaskforceCmd {
         attendees: Vec<String>,
         #[arg(long, default_value = "")]
         minutes: String,
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Record a new action item, agreed at a meeting and serving an activity.
@@ -515,7 +515,7 @@ enum TaskforceCmd {
         /// The activity it serves (its code).
         #[arg(long)]
         activity: Option<String>,
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
 }
@@ -603,7 +603,7 @@ enum AgreementsCmd {
         /// The mandate: decision and paragraph, such as "MC-6/20 4(a)".
         #[arg(long)]
         mandate: String,
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Remove the link from an agreement to a mandate.
@@ -612,7 +612,7 @@ enum AgreementsCmd {
         /// The mandate: decision and paragraph, such as "MC-6/20 4(a)".
         #[arg(long)]
         mandate: String,
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Load agreements from a JSON array (as `export agreements --format json` writes).
@@ -620,7 +620,7 @@ enum AgreementsCmd {
     /// Propose the draft version for approval by the heads.
     Propose {
         code: String,
-        #[arg(long, default_value = "cli")]
+        #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Approve the proposed version as the head of an organisation.
