@@ -10,58 +10,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{read, Sandbox};
+use common::{iati_schemas, read, required, xmllint, Sandbox, IATI_SCHEMA as SCHEMA};
 use serde_json::Value;
-
-const SCHEMA: &str = "iati-activities-schema.xsd";
-
-/// The directory of the IATI 2.03 schemas, or why there is none.
-fn iati_schemas() -> Result<PathBuf, String> {
-    if let Some(dir) = std::env::var_os("SYNERGIES_IATI_SCHEMAS") {
-        let dir = PathBuf::from(dir);
-        // Set but wrong is a mistake to report, not a reason to look elsewhere.
-        assert!(
-            dir.join(SCHEMA).is_file(),
-            "SYNERGIES_IATI_SCHEMAS={} has no {SCHEMA}",
-            dir.display()
-        );
-        return Ok(dir);
-    }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    repo.ancestors()
-        .skip(1)
-        .map(|a| a.join("shared").join("iati-2.03"))
-        .find(|d| d.join(SCHEMA).is_file())
-        .ok_or_else(|| {
-            "the IATI 2.03 schemas were not found: set SYNERGIES_IATI_SCHEMAS to their directory \
-             (scripts/test does) or put them in shared/iati-2.03 beside the repository"
-                .to_string()
-        })
-}
-
-/// Runs the test's requirement check: Ok, or fail under CI, or skip with the reason.
-fn required<T>(what: Result<T, String>) -> Option<T> {
-    match what {
-        Ok(v) => Some(v),
-        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("{why}"),
-        Err(why) => {
-            eprintln!("SKIPPED (not under CI): {why}");
-            None
-        }
-    }
-}
-
-fn xmllint() -> Result<(), String> {
-    match Command::new("xmllint").arg("--version").output() {
-        Ok(_) => Ok(()),
-        Err(e) => Err(format!(
-            "xmllint is not installed ({e}): Debian's libxml2-utils provides it"
-        )),
-    }
-}
 
 #[test]
 fn the_iati_export_of_the_demo_validates_against_the_iati_schemas() {
