@@ -270,6 +270,24 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
     }
 }
 
+/// Whether a user with these grants, active or not, is an administrator who can act.
+pub fn is_active_administrator(active: bool, grants: &[Grant]) -> bool {
+    active && grants.iter().any(|g| g.role == Role::Admin)
+}
+
+/// At least one active administrator always remains: a change to the users that takes the
+/// number of active administrators from some to none (`username` losing the role or being
+/// deactivated) is refused.
+pub fn administrators_remain(before: usize, after: usize, username: &str) -> Result<(), Denied> {
+    if before > 0 && after == 0 {
+        Err(Denied(format!(
+            "{username} is the only active administrator: make someone else one first"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// Accepting or disputing (`verb`) deliveries: the finance officer of a paying organisation
 /// other than the provider.
 fn review_deliveries(
@@ -399,6 +417,23 @@ mod tests {
             );
         }
         assert!(authorize(&user("tf", Role::TaskForce, None), &brs).is_err());
+    }
+
+    #[test]
+    fn an_active_administrator_always_remains() {
+        let admin = [Grant {
+            role: Role::Admin,
+            organisation: None,
+        }];
+        assert!(is_active_administrator(true, &admin));
+        assert!(!is_active_administrator(false, &admin));
+        assert!(administrators_remain(1, 1, "a").is_ok());
+        assert!(
+            administrators_remain(0, 0, "first.user").is_ok(),
+            "a new database"
+        );
+        let err = administrators_remain(1, 0, "admin").unwrap_err();
+        assert!(err.0.contains("only active administrator"), "{err}");
     }
 
     #[test]

@@ -111,6 +111,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("post_closing_is_idempotent", post_closing_is_idempotent),
     (
+        "save_user_ends_sign_ins_and_keeps_an_administrator",
+        save_user_ends_sign_ins_and_keeps_an_administrator,
+    ),
+    (
         "changes_and_their_audit_events_commit_together",
         changes_and_their_audit_events_commit_together,
     ),
@@ -4034,12 +4038,21 @@ pub fn users_round_trip(store: &dyn Store) {
     ok(store.migrate(), "migrate");
     assert_eq!(ok(store.user("mc.head"), "user"), None);
     let mut user = user_fixture("mc.head");
-    ok(store.save_user(&user), "save_user");
-    ok(store.save_user(&user_fixture("brs.head")), "save_user");
+    ok(
+        store.save_user(&user, None, &audit("user.save")),
+        "save_user",
+    );
+    ok(
+        store.save_user(&user_fixture("brs.head"), None, &audit("user.save")),
+        "save_user",
+    );
     assert_eq!(ok(store.user("mc.head"), "user"), Some(user.clone()));
     user.active = false;
     user.grants.clear();
-    ok(store.save_user(&user), "save_user replaces");
+    ok(
+        store.save_user(&user, None, &audit("user.save")),
+        "save_user replaces",
+    );
     assert_eq!(ok(store.user("mc.head"), "user"), Some(user));
     let names: Vec<String> = ok(store.users(), "users")
         .into_iter()
@@ -4051,7 +4064,10 @@ pub fn users_round_trip(store: &dyn Store) {
 /// A session is found by its hash until deleted; creating one forgets those already expired.
 pub fn sessions_expire_and_end(store: &dyn Store) {
     ok(store.migrate(), "migrate");
-    ok(store.save_user(&user_fixture("mc.head")), "save_user");
+    ok(
+        store.save_user(&user_fixture("mc.head"), None, &audit("user.save")),
+        "save_user",
+    );
     let session = |hash: &str, created: &str, expires: &str| SessionRecord {
         token_hash: hash.into(),
         username: "mc.head".into(),
@@ -4094,8 +4110,14 @@ fn new_token(
 
 pub fn api_tokens_are_revoked(store: &dyn Store) {
     ok(store.migrate(), "migrate");
-    ok(store.save_user(&user_fixture("mc.head")), "save_user");
-    ok(store.save_user(&user_fixture("brs.head")), "save_user");
+    ok(
+        store.save_user(&user_fixture("mc.head"), None, &audit("user.save")),
+        "save_user",
+    );
+    ok(
+        store.save_user(&user_fixture("brs.head"), None, &audit("user.save")),
+        "save_user",
+    );
     let id = ok(
         store.create_api_token(&new_token(
             "mc.head",
@@ -4141,7 +4163,10 @@ pub fn api_tokens_are_revoked(store: &dyn Store) {
 /// (revoked and expired ones do not count).
 pub fn api_tokens_expire_and_are_capped(store: &dyn Store) {
     ok(store.migrate(), "migrate");
-    ok(store.save_user(&user_fixture("mc.head")), "save_user");
+    ok(
+        store.save_user(&user_fixture("mc.head"), None, &audit("user.save")),
+        "save_user",
+    );
     let day = |d: u32| format!("2026-11-{d:02}T10:00:00Z");
     ok(
         store.create_api_token(&new_token("mc.head", "old", &day(1), &day(5), 2)),
@@ -4171,8 +4196,14 @@ pub fn api_tokens_expire_and_are_capped(store: &dyn Store) {
 /// other users keep theirs.
 pub fn sign_ins_end_together(store: &dyn Store) {
     ok(store.migrate(), "migrate");
-    ok(store.save_user(&user_fixture("mc.head")), "save_user");
-    ok(store.save_user(&user_fixture("brs.head")), "save_user");
+    ok(
+        store.save_user(&user_fixture("mc.head"), None, &audit("user.save")),
+        "save_user",
+    );
+    ok(
+        store.save_user(&user_fixture("brs.head"), None, &audit("user.save")),
+        "save_user",
+    );
     for (user, hash) in [("mc.head", "s1"), ("mc.head", "s2"), ("brs.head", "s3")] {
         ok(
             store.create_session(&SessionRecord {
@@ -4205,6 +4236,77 @@ pub fn sign_ins_end_together(store: &dyn Store) {
     assert_eq!(
         ok(store.api_token_owner("t3", now), "owner").as_deref(),
         Some("brs.head")
+    );
+}
+
+/// A user saved with `end_sign_ins_at` loses its sessions and tokens in the same transaction
+/// as the change and its audit event; a change that would leave no active administrator is
+/// refused with nothing written (the sessions stay, no event).
+pub fn save_user_ends_sign_ins_and_keeps_an_administrator(store: &dyn Store) {
+    use synergies_domain::access::{Grant, Role};
+    ok(store.migrate(), "migrate");
+    let mut admin = user_fixture("admin");
+    admin.grants = vec![Grant {
+        role: Role::Admin,
+        organisation: None,
+    }];
+    ok(
+        store.save_user(&admin, None, &audit("user.save")),
+        "save_user",
+    );
+    ok(
+        store.save_user(&user_fixture("mc.head"), None, &audit("user.save")),
+        "save_user",
+    );
+    for (user, hash) in [("admin", "sa"), ("mc.head", "sm")] {
+        ok(
+            store.create_session(&SessionRecord {
+                token_hash: hash.into(),
+                username: user.into(),
+                csrf_token: "csrf".into(),
+                created_at: "2026-11-29T10:00:00Z".into(),
+                expires_at: "2026-11-29T18:00:00Z".into(),
+            }),
+            "create_session",
+        );
+    }
+    let before = counts(store);
+    let mut demoted = admin.clone();
+    demoted.grants = vec![];
+    for change in [
+        demoted,
+        UserRecord {
+            active: false,
+            ..admin.clone()
+        },
+    ] {
+        expect_conflict(
+            store.save_user(&change, Some("2026-11-29T11:00:00Z"), &audit("user.save")),
+            "the only administrator losing the role",
+        );
+        assert_eq!(counts(store), before, "a refused change writes nothing");
+        assert!(
+            ok(store.session("sa"), "session").is_some(),
+            "its session stays"
+        );
+    }
+    let mut reset = user_fixture("mc.head");
+    reset.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$bmV3".into();
+    let ended = ok(
+        store.save_user(&reset, Some("2026-11-29T11:00:00Z"), &audit("user.save")),
+        "save_user with a new password",
+    );
+    assert_eq!((ended.sessions, ended.tokens), (1, 0));
+    assert!(ok(store.session("sm"), "session").is_none());
+    let trail = ok(
+        store.audit_events(&AuditFilter::default(), 1),
+        "audit_events",
+    );
+    assert_eq!(trail[0].action, "user.save");
+    assert_eq!(
+        trail[0].detail["outcome"]["sessions"], 1,
+        "{}",
+        trail[0].detail
     );
 }
 

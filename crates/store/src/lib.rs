@@ -269,6 +269,20 @@ pub enum AddOutcome {
 /// Deliveries are staged, then flushed: a backend may write each at once (SQLite) or gather
 /// them for its bulk path (PostgreSQL's COPY). A flush reports every staged delivery that was
 /// not inserted because its agreement and external id already exist.
+/// How many sessions and personal API tokens of a user a change ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SignInsEnded {
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
+/// At least one active administrator remains after a change of `username`, given how many
+/// there were before and are now (in the change's transaction).
+pub(crate) fn check_administrators(before: usize, after: usize, username: &str) -> StoreResult<()> {
+    synergies_domain::access::administrators_remain(before, after, username)
+        .map_err(|d| StoreError::Conflict(d.0))
+}
+
 /// The audit event of a change, written by the store in the change's own transaction, so that
 /// the data and the event that records it are both there or both absent. Its `detail` (an
 /// object, usually with `before` and `after`) gets the change's `outcome` beside them.
@@ -828,7 +842,17 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<StoredDelivery>>;
 
     /// Creates a user or replaces one of the same username.
-    fn save_user(&self, user: &UserRecord) -> StoreResult<()>;
+    /// Creates or replaces a user with its audit event, in one transaction that also ends
+    /// the user's sessions and tokens when `end_sign_ins_at` says when (a new password, a
+    /// deactivation), and refuses with `Conflict` a change that would leave no active
+    /// administrator where there was one (the domain's `administrators_remain`). The event's
+    /// outcome, and the answer, is how many sessions and tokens were ended.
+    fn save_user(
+        &self,
+        user: &UserRecord,
+        end_sign_ins_at: Option<&str>,
+        audit: &Audit,
+    ) -> StoreResult<SignInsEnded>;
     fn user(&self, username: &str) -> StoreResult<Option<UserRecord>>;
     /// Every user, by username.
     fn users(&self) -> StoreResult<Vec<UserRecord>>;

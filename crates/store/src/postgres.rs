@@ -183,6 +183,28 @@ fn update_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
     Ok(())
 }
 
+/// How many users are active administrators, as the caller's transaction sees them.
+fn active_administrators(c: &mut Conn) -> StoreResult<usize> {
+    let mut n = 0;
+    for r in c.query("SELECT grants FROM users WHERE active <> 0", &[])? {
+        let grants: Vec<synergies_domain::access::Grant> = from_json(&r.try_get::<_, String>(0)?)?;
+        if synergies_domain::access::is_active_administrator(true, &grants) {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Ends a user's sessions and tokens in the caller's transaction.
+fn end_sign_ins(c: &mut Conn, username: &str, at: &str) -> StoreResult<SignInsEnded> {
+    let sessions = c.execute("DELETE FROM sessions WHERE username = $1", &[&username])?;
+    let tokens = c.execute(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE username = $1 AND revoked_at IS NULL",
+        &[&username, &at],
+    )?;
+    Ok(SignInsEnded { sessions, tokens })
+}
+
 /// Writes an audit event in the caller's transaction.
 fn insert_audit(c: &mut Conn, audit: &Audit, outcome: Value) -> StoreResult<()> {
     c.execute(
@@ -2585,25 +2607,43 @@ impl Store for PostgresStore {
         })
     }
 
-    fn save_user(&self, user: &UserRecord) -> StoreResult<()> {
+    fn save_user(
+        &self,
+        user: &UserRecord,
+        end_sign_ins_at: Option<&str>,
+        audit: &Audit,
+    ) -> StoreResult<SignInsEnded> {
         let grants = json(&user.grants)?;
-        self.write(|c| {
-            c.execute(
-                "INSERT INTO users (username, display_name, password_hash, grants, active, \
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                // The users' rows locked: two administrators demoting each other at once cannot
+                // both pass the check below.
+                c.execute("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE", &[])?;
+                let admins_before = active_administrators(c)?;
+                let ended = match end_sign_ins_at {
+                    Some(at) => end_sign_ins(c, &user.username, at)?,
+                    None => SignInsEnded::default(),
+                };
+                c.execute(
+                    "INSERT INTO users (username, display_name, password_hash, grants, active, \
                  created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO UPDATE SET \
                  display_name = excluded.display_name, password_hash = excluded.password_hash, \
                  grants = excluded.grants, active = excluded.active",
-                &[
-                    &user.username,
-                    &user.display_name,
-                    &user.password_hash,
-                    &grants,
-                    &(user.active as i64),
-                    &user.created_at,
-                ],
-            )?;
-            Ok(())
-        })
+                    &[
+                        &user.username,
+                        &user.display_name,
+                        &user.password_hash,
+                        &grants,
+                        &(user.active as i64),
+                        &user.created_at,
+                    ],
+                )?;
+                check_administrators(admins_before, active_administrators(c)?, &user.username)?;
+                Ok(ended)
+            },
+        )
     }
 
     fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
@@ -2742,14 +2782,8 @@ impl Store for PostgresStore {
     }
 
     fn end_sign_ins(&self, username: &str, at: &str) -> StoreResult<(u64, u64)> {
-        self.write(|c| {
-            let sessions = c.execute("DELETE FROM sessions WHERE username = $1", &[&username])?;
-            let tokens = c.execute(
-                "UPDATE api_tokens SET revoked_at = $2 WHERE username = $1 AND revoked_at IS NULL",
-                &[&username, &at],
-            )?;
-            Ok((sessions, tokens))
-        })
+        let ended = self.write(|c| end_sign_ins(c, username, at))?;
+        Ok((ended.sessions, ended.tokens))
     }
 }
 

@@ -515,6 +515,36 @@ fn update_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
     Ok(())
 }
 
+/// How many users are active administrators, as the caller's transaction sees them.
+fn active_administrators(c: &Connection) -> StoreResult<usize> {
+    let mut n = 0;
+    let mut stmt = c.prepare_cached("SELECT grants FROM users WHERE active")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let grants: Vec<synergies_domain::access::Grant> = from_json(&r.get::<_, String>(0)?)?;
+        if synergies_domain::access::is_active_administrator(true, &grants) {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Ends a user's sessions and tokens in the caller's transaction.
+fn end_sign_ins(c: &Connection, username: &str, at: &str) -> StoreResult<SignInsEnded> {
+    let sessions = c
+        .prepare_cached("DELETE FROM sessions WHERE username = ?1")?
+        .execute([username])?;
+    let tokens = c
+        .prepare_cached(
+            "UPDATE api_tokens SET revoked_at = ?2 WHERE username = ?1 AND revoked_at IS NULL",
+        )?
+        .execute([username, at])?;
+    Ok(SignInsEnded {
+        sessions: sessions as u64,
+        tokens: tokens as u64,
+    })
+}
+
 /// Writes an audit event in the caller's transaction.
 fn insert_audit(c: &Connection, audit: &Audit, outcome: Value) -> StoreResult<()> {
     c.prepare_cached(
@@ -2044,24 +2074,39 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn save_user(&self, user: &UserRecord) -> StoreResult<()> {
-        self.write(|c| {
-            c.prepare_cached(
-                "INSERT INTO users (username, display_name, password_hash, grants, active, \
+    fn save_user(
+        &self,
+        user: &UserRecord,
+        end_sign_ins_at: Option<&str>,
+        audit: &Audit,
+    ) -> StoreResult<SignInsEnded> {
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| {
+                let admins_before = active_administrators(c)?;
+                let ended = match end_sign_ins_at {
+                    Some(at) => end_sign_ins(c, &user.username, at)?,
+                    None => SignInsEnded::default(),
+                };
+                c.prepare_cached(
+                    "INSERT INTO users (username, display_name, password_hash, grants, active, \
                  created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(username) DO UPDATE SET \
                  display_name = excluded.display_name, password_hash = excluded.password_hash, \
                  grants = excluded.grants, active = excluded.active",
-            )?
-            .execute(params![
-                user.username,
-                user.display_name,
-                user.password_hash,
-                json(&user.grants)?,
-                user.active,
-                user.created_at
-            ])?;
-            Ok(())
-        })
+                )?
+                .execute(params![
+                    user.username,
+                    user.display_name,
+                    user.password_hash,
+                    json(&user.grants)?,
+                    user.active,
+                    user.created_at
+                ])?;
+                check_administrators(admins_before, active_administrators(c)?, &user.username)?;
+                Ok(ended)
+            },
+        )
     }
 
     fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
@@ -2192,18 +2237,8 @@ impl Store for SqliteStore {
     }
 
     fn end_sign_ins(&self, username: &str, at: &str) -> StoreResult<(u64, u64)> {
-        self.write(|c| {
-            let sessions = c
-                .prepare_cached("DELETE FROM sessions WHERE username = ?1")?
-                .execute([username])?;
-            let tokens = c
-                .prepare_cached(
-                    "UPDATE api_tokens SET revoked_at = ?2 \
-                     WHERE username = ?1 AND revoked_at IS NULL",
-                )?
-                .execute([username, at])?;
-            Ok((sessions as u64, tokens as u64))
-        })
+        let ended = self.write(|c| end_sign_ins(c, username, at))?;
+        Ok((ended.sessions, ended.tokens))
     }
 }
 

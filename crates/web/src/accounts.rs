@@ -2,7 +2,7 @@
 //! auditor and an administrator.
 
 use synergies_domain::access::{Grant, Role};
-use synergies_store::{Store, UserRecord};
+use synergies_store::{Audit, Store, UserRecord};
 
 use crate::auth::{hash_password, new_secret, now_rfc3339};
 use crate::error::Problem;
@@ -74,7 +74,6 @@ pub fn demo_password() -> String {
 /// their usernames.
 pub fn ensure_demo_users(store: &dyn Store, password: &str) -> Result<Vec<String>, Problem> {
     let mut names = vec![];
-    let mut changed = vec![];
     for (username, display, role, org) in DEMO_USERS {
         synergies_domain::password::check_password(password, username, display).map_err(|e| {
             Problem::unprocessable(format!("the demo password for {username}: {e}"))
@@ -101,15 +100,15 @@ pub fn ensure_demo_users(store: &dyn Store, password: &str) -> Result<Vec<String
             active: true,
             created_at: before.map(|b| b.created_at).unwrap_or_else(now_rfc3339),
         };
-        store.save_user(&user)?;
-        changed.push(username.to_string());
-    }
-    if !changed.is_empty() {
-        store.audit(
-            "demo",
-            "users.demo",
-            "demo users",
-            &serde_json::json!({ "after": { "users": changed, "password": "set (not recorded)" } }),
+        store.save_user(
+            &user,
+            None,
+            &Audit::new(
+                "demo",
+                "users.demo",
+                username,
+                serde_json::json!({ "after": { "user": username, "password": "set (not recorded)" } }),
+            ),
         )?;
     }
     Ok(names)

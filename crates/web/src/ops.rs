@@ -625,24 +625,6 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
         (None, Some(b)) => b.password_hash.clone(),
         (None, None) => return Err(Problem::field("password", "a new user needs a password")),
     };
-    // At least one active administrator always remains.
-    let was_admin = before
-        .as_ref()
-        .is_some_and(|b| b.active && b.grants.iter().any(|g| g.role == Role::Admin));
-    let stays_admin = new.active && new.grants.iter().any(|g| g.role == Role::Admin);
-    if was_admin && !stays_admin {
-        let others = store
-            .users()?
-            .into_iter()
-            .filter(|u| u.username != username && u.active)
-            .any(|u| u.grants.iter().any(|g| g.role == Role::Admin));
-        if !others {
-            return Err(Problem::field(
-                "grants",
-                format!("{username} is the only active administrator: make someone else one first"),
-            ));
-        }
-    }
     let password_changed = new.password.is_some() && before.is_some();
     let user = UserRecord {
         username: username.to_string(),
@@ -655,14 +637,10 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
             .map(|b| b.created_at.clone())
             .unwrap_or_else(now_rfc3339),
     };
-    // A new password, or a user made inactive, ends every session and token first: if what
-    // follows fails, the user signs in again, and nothing stays open with the old password.
-    let ended = if password_changed || (before.is_some() && !user.active) {
-        Some(store.end_sign_ins(username, &crate::auth::utc_stamp(chrono::Utc::now()))?)
-    } else {
-        None
-    };
-    store.save_user(&user)?;
+    // A new password, or a user made inactive, ends every session and token, in the same
+    // transaction as the change and its audit event (whose outcome counts them).
+    let end_sign_ins = (password_changed || (before.is_some() && !user.active))
+        .then(|| crate::auth::utc_stamp(chrono::Utc::now()));
     // The audit event tells that the password changed (never the password or its hash).
     let mut after = json!(user);
     let mut before_doc = json!(before);
@@ -672,11 +650,7 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
             before_doc["password"] = json!("previous");
         }
     }
-    if let Some((sessions, tokens)) = ended {
-        after["ended_sessions"] = json!(sessions);
-        after["revoked_tokens"] = json!(tokens);
-    }
-    store.audit(
+    let audit = Audit::new(
         caller.username(),
         if before.is_some() {
             "user.update"
@@ -684,8 +658,15 @@ pub fn save_user(store: &dyn Store, caller: &Caller, new: &NewUser) -> OpResult<
             "user.create"
         },
         username,
-        &json!({ "before": before_doc, "after": after }),
-    )?;
+        json!({ "before": before_doc, "after": after }),
+    );
+    store
+        .save_user(&user, end_sign_ins.as_deref(), &audit)
+        .map_err(|e| match e {
+            // The last administrator, caught by the store's own check in the transaction.
+            synergies_store::StoreError::Conflict(m) => Problem::field("grants", m),
+            other => Problem::from(other),
+        })?;
     Ok(user)
 }
 
