@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use synergies_domain::activity::{
-    carry_over, price_activity, Activity, ActivityStatus, FundingStatus, PricedContribution,
-    ScenarioTotals,
+    carry_over, price_activity, Activity, ActivityStatus, Contribution, FundingStatus,
+    PricedContribution, ScenarioTotals,
 };
 use synergies_domain::mandate::{parse_reference, Mandate};
 use synergies_domain::model::Framework;
@@ -447,6 +447,41 @@ pub fn update(
         "activity.update",
         &format!("{}/{}", a.biennium, a.code),
         serde_json::json!({ "before": before, "after": a }),
+    );
+    store.save_activities(std::slice::from_ref(&a), &audit)?;
+    Ok(a)
+}
+
+/// Records an organisation's own contribution to an activity (staff time by grade and other
+/// costs from one of its funds), replacing the one it recorded from that fund before: how an
+/// organisation confirms what it commits to another's activity. The activity is checked as
+/// an import checks it and written with its audit event (`activity.contribution`).
+pub fn set_contribution(
+    store: &dyn Store,
+    code: &str,
+    biennium: Option<&str>,
+    contribution: Contribution,
+    by: &str,
+) -> AppResult<Activity> {
+    let before = find(store, code, biennium)?;
+    let org = &contribution.organisation;
+    if *org != before.lead && !before.partners.contains(org) {
+        return Err(AppError::Invalid(format!(
+            "{org} is neither the lead nor a partner of activity {code}"
+        )));
+    }
+    let mut a = before.clone();
+    a.contributions
+        .retain(|c| !(c.organisation == contribution.organisation && c.fund == contribution.fund));
+    a.contributions.push(contribution);
+    let framework = store.framework()?;
+    let rates = RateBook::new(&framework.rates);
+    validate(store, &framework, &rates, &a)?;
+    let audit = Audit::new(
+        by,
+        "activity.contribution",
+        &format!("{}/{}", a.biennium, a.code),
+        serde_json::json!({ "before": before.contributions, "after": a.contributions }),
     );
     store.save_activities(std::slice::from_ref(&a), &audit)?;
     Ok(a)

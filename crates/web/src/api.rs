@@ -132,6 +132,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             cooperation::add_activity
         ))
         .routes(routes!(cooperation::change_activity_status))
+        .routes(routes!(cooperation::record_contribution))
         .routes(routes!(
             cooperation::list_training,
             cooperation::add_training_event

@@ -116,6 +116,31 @@ pub fn set_activity_status(
     Ok(json!(after))
 }
 
+/// Records an organisation's own contribution to an activity (its lead's or a partner's): an
+/// officer, finance officer or head of that organisation, never another's.
+pub fn contribute_to_activity(
+    store: &dyn Store,
+    caller: &Caller,
+    code: &str,
+    biennium: Option<&str>,
+    contribution: synergies_domain::activity::Contribution,
+) -> Result<Value, Problem> {
+    authorize(
+        &caller.principal,
+        &Action::CommitResources {
+            organisation: contribution.organisation.clone(),
+        },
+    )?;
+    let after = synergies_app::activities::set_contribution(
+        store,
+        code,
+        biennium,
+        contribution,
+        caller.username(),
+    )?;
+    Ok(json!(after))
+}
+
 /// Sets a task-force action item's status: task-force members do.
 pub fn set_action_status(
     store: &dyn Store,
@@ -372,6 +397,37 @@ pub struct ActivityStatusInput {
     pub biennium: Option<String>,
     /// `planned`, `ongoing`, `completed`, `postponed` or `cancelled`.
     pub status: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ContributionInput {
+    pub code: String,
+    /// Needed when the code is used in several bienniums.
+    pub biennium: Option<String>,
+    /// `{"organisation": "BRS", "fund": "BC", "staff": [{"grade": "P-4", "days": "8"}],
+    /// "non_staff_minor": 0}`: replaces what the organisation recorded from that fund.
+    #[schema(value_type = Object)]
+    pub contribution: synergies_domain::activity::Contribution,
+}
+
+/// Records an organisation's own contribution to an activity it leads or takes part in (an
+/// officer, finance officer or head of that organisation).
+#[utoipa::path(post, path = "/api/v1/activities/contributions", tag = "activities", security(("token" = [])),
+    request_body = ContributionInput,
+    responses((status = 200, body = Document),
+              (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
+              (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
+pub async fn record_contribution(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    Body(a): Body<ContributionInput>,
+) -> ApiResult<Document> {
+    csrf(&c, &headers)?;
+    let after = state
+        .run(move |s| contribute_to_activity(s, &c, &a.code, a.biennium.as_deref(), a.contribution))
+        .await?;
+    Ok(Document(after))
 }
 
 /// Sets an activity's status (an officer of its lead organisation).

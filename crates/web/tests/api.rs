@@ -408,6 +408,34 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         &json!({"code": "COOP-LEGAL", "biennium": "2026-2027", "status": "finished-ish"}),
     )
     .problem(422);
+    // BRS records its own contribution to the activity MC leads (BRS takes part); MC may not
+    // record it for BRS.
+    let brs = json!({"organisation": "BRS", "fund": "BC",
+                     "staff": [{"grade": "P-4", "days": "9"}], "non_staff_minor": 150000});
+    s.post(
+        Some("mc.officer"),
+        "/api/v1/activities/contributions",
+        &json!({"code": "COOP-LEGAL", "biennium": "2026-2027", "contribution": brs}),
+    )
+    .problem(403);
+    let after = s
+        .post(
+            Some("brs.officer"),
+            "/api/v1/activities/contributions",
+            &json!({"code": "COOP-LEGAL", "biennium": "2026-2027", "contribution": brs}),
+        )
+        .ok();
+    let recorded: Vec<&Value> = after["contributions"]
+        .as_array()
+        .expect("contributions")
+        .iter()
+        .filter(|c| c["organisation"] == "BRS")
+        .collect();
+    assert_eq!(
+        recorded,
+        vec![&brs],
+        "one BRS contribution from BC, replaced"
+    );
     // New records: an activity led by MC (its officer), a training event, a task-force
     // meeting and action item (task-force members); the auditor may not.
     let mut activity = items(&activities)
@@ -532,7 +560,7 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
         missed.is_empty(),
         "documented but not exercised: {missed:?}"
     );
-    assert_eq!(called.len(), 45, "{called:?}");
+    assert_eq!(called.len(), 46, "{called:?}");
     assert!(
         doc["components"]["securitySchemes"]["token"].is_object(),
         "bearer scheme"

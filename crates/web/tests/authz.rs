@@ -60,9 +60,12 @@ enum Act {
     CommitOthers,
     /// POST /api/v1/training: a training event with contributions of MC and BRS.
     TrainingOthers,
+    /// POST /api/v1/activities/contributions: BRS's own contribution to COOP-LEGAL, an
+    /// activity MC leads and BRS takes part in.
+    Contribute,
 }
 
-const ACTS: [Act; 24] = [
+const ACTS: [Act; 25] = [
     Act::Create,
     Act::Propose,
     Act::Approve,
@@ -87,6 +90,7 @@ const ACTS: [Act; 24] = [
     Act::CreateActivity,
     Act::CommitOthers,
     Act::TrainingOthers,
+    Act::Contribute,
 ];
 
 const Y: bool = true;
@@ -104,7 +108,7 @@ const N: bool = false;
 ///   with the officer;
 /// - an organisation commits its own resources only: an activity or a training event that
 ///   records another organisation's contribution is refused to everyone (that organisation
-///   records its own);
+///   records its own, as any officer, finance officer or head of it may);
 /// - head: approves and amends for its own organisation only (both MC and BRS are parties);
 /// - task force: manages the task force's action items, nothing else;
 /// - where a mandate stands: an officer or the head of the organisation that services the
@@ -115,18 +119,18 @@ const N: bool = false;
 /// - admin: users only;
 /// - everyone manages their own personal API tokens (their credentials, not business data).
 #[rustfmt::skip]
-const EXPECTED: [(&str, [bool; 24]); 10] = [
-    //               create propose approve amend record import accept dispute close settle users token+ token- mandate activity action fx rate sh.accept sh.dispute sh.close act.new act.others train.others
-    ("mc.officer",  [Y,     Y,      N,      N,    Y,     Y,     N,     N,      N,    N,     N,    Y,     Y,     Y,      Y,       N,     N, N,   N,        N,         N,       Y,      N,         N]),
-    ("mc.finance",  [Y,     Y,      N,      N,    N,     N,     N,     N,      Y,    N,     N,    Y,     Y,     N,      N,       N,     Y, Y,   Y,        Y,         N,       N,      N,         N]),
-    ("mc.head",     [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     Y,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
-    ("brs.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
-    ("brs.finance", [N,     N,      N,      N,    N,     N,     Y,     Y,      N,    Y,     N,    Y,     Y,     N,      N,       N,     Y, N,   N,        N,         Y,       N,      N,         N]),
-    ("brs.head",    [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
-    ("chb.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
-    ("taskforce",   [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       Y,     N, N,   N,        N,         N,       N,      N,         N]),
-    ("auditor",     [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
-    ("admin",       [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     Y,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N]),
+const EXPECTED: [(&str, [bool; 25]); 10] = [
+    //               create propose approve amend record import accept dispute close settle users token+ token- mandate activity action fx rate sh.accept sh.dispute sh.close act.new act.others train.others contribute
+    ("mc.officer",  [Y,     Y,      N,      N,    Y,     Y,     N,     N,      N,    N,     N,    Y,     Y,     Y,      Y,       N,     N, N,   N,        N,         N,       Y,      N,         N,         N]),
+    ("mc.finance",  [Y,     Y,      N,      N,    N,     N,     N,     N,      Y,    N,     N,    Y,     Y,     N,      N,       N,     Y, Y,   Y,        Y,         N,       N,      N,         N,         N]),
+    ("mc.head",     [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     Y,      N,       N,     N, N,   N,        N,         N,       N,      N,         N,         N]),
+    ("brs.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N,         Y]),
+    ("brs.finance", [N,     N,      N,      N,    N,     N,     Y,     Y,      N,    Y,     N,    Y,     Y,     N,      N,       N,     Y, N,   N,        N,         Y,       N,      N,         N,         Y]),
+    ("brs.head",    [N,     N,      Y,      Y,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N,         Y]),
+    ("chb.officer", [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N,         N]),
+    ("taskforce",   [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       Y,     N, N,   N,        N,         N,       N,      N,         N,         N]),
+    ("auditor",     [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     N,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N,         N]),
+    ("admin",       [N,     N,      N,      N,    N,     N,     N,     N,      N,    N,     Y,    Y,     Y,     N,      N,       N,     N, N,   N,        N,         N,       N,      N,         N,         N]),
 ];
 
 /// One attempt: the request, and the reads whose answers must change when it is allowed and
@@ -375,6 +379,17 @@ fn prepare(s: &Server, act: Act, user: &str, n: usize) -> Attempt {
                 vec![("auditor".into(), "/api/v1/training".into())],
             )
         }
+        Act::Contribute => post(
+            "/api/v1/activities/contributions",
+            json!({"code": "COOP-LEGAL", "biennium": "2026-2027",
+                   "contribution": {"organisation": "BRS", "fund": "BC",
+                                    "staff": [{"grade": "P-4", "days": n.to_string()}],
+                                    "non_staff_minor": 0}}),
+            vec![(
+                "auditor".into(),
+                "/api/v1/activities?biennium=2026-2027".into(),
+            )],
+        ),
         Act::CreateToken => post(
             "/api/v1/me/tokens",
             json!({"name": "monthly import script"}),
@@ -919,6 +934,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/audit"),
     ("GET", "/api/v1/users"),
     ("POST", "/api/v1/users"),
+    ("POST", "/api/v1/activities/contributions"),
 ];
 
 fn call(
