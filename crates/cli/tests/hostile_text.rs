@@ -15,7 +15,9 @@ use std::path::Path;
 use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
-use common::{iati_schemas, read, required, xmllint, Sandbox, IATI_SCHEMA};
+use common::{
+    assert_valid_iati, iati_schemas, implementation_report, read, required, xmllint, Sandbox,
+};
 use serde_json::{json, Value};
 
 /// Titles in English and French that every format must carry as they are.
@@ -119,26 +121,7 @@ fn hostile_texts_are_refused_or_carried_intact_through_every_format() {
     sb.ok(&["agreements", "import", file.to_str().unwrap()]);
 
     // XLSX: the workbook opens and a cell holds the title exactly, as text.
-    let report = |lang: &str, format: &str| {
-        let out = sb.path(&format!("report-{lang}.{format}"));
-        sb.ok(&[
-            "report",
-            "implementation",
-            "--decision",
-            "MC-6/20",
-            "--biennium",
-            "2026-2027",
-            "--next",
-            "2028-2029",
-            "--lang",
-            lang,
-            "--format",
-            format,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        out
-    };
+    let report = |lang: &str, format: &str| implementation_report(&sb, lang, format, None);
     let xlsx = report("en", "xlsx");
     let mut wb = open_workbook_auto(&xlsx).expect("the workbook opens");
     let mut found = false;
@@ -203,18 +186,7 @@ fn hostile_texts_are_refused_or_carried_intact_through_every_format() {
             "--out",
             file.to_str().unwrap(),
         ]);
-        let check = Command::new("xmllint")
-            .arg("--noout")
-            .arg("--schema")
-            .arg(schemas.join(IATI_SCHEMA))
-            .arg(&file)
-            .output()
-            .expect("run xmllint");
-        assert!(
-            check.status.success(),
-            "xmllint refused the IATI file: {}",
-            String::from_utf8_lossy(&check.stderr)
-        );
+        assert_valid_iati(&schemas, &file);
         assert!(read(&file).contains("&lt;script&gt;alert("));
     }
 

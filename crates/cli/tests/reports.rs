@@ -26,26 +26,7 @@ fn demo() -> Sandbox {
 }
 
 fn implementation(sb: &Sandbox, lang: &str, format: &str) -> std::path::PathBuf {
-    let out = sb.path(&format!("report-{lang}.{format}"));
-    sb.ok(&[
-        "report",
-        "implementation",
-        "--decision",
-        "MC-6/20",
-        "--biennium",
-        "2026-2027",
-        "--next",
-        "2028-2029",
-        "--lang",
-        lang,
-        "--format",
-        format,
-        "--date",
-        DATE,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    out
+    common::implementation_report(sb, lang, format, Some(DATE))
 }
 
 /// Totals the ledger gives: per (provider organisation, recipient organisation) the

@@ -318,3 +318,52 @@ pub fn xmllint() -> Result<(), String> {
         )),
     }
 }
+
+/// Writes the implementation report of MC-6/20 for 2026-2027 (planning 2028-2029) in `lang`
+/// and `format` into the sandbox, dated `date` when given, and returns its path.
+pub fn implementation_report(
+    sb: &Sandbox,
+    lang: &str,
+    format: &str,
+    date: Option<&str>,
+) -> PathBuf {
+    let out = sb.path(&format!("report-{lang}.{format}"));
+    let mut args = vec![
+        "report",
+        "implementation",
+        "--decision",
+        "MC-6/20",
+        "--biennium",
+        "2026-2027",
+        "--next",
+        "2028-2029",
+        "--lang",
+        lang,
+        "--format",
+        format,
+    ];
+    if let Some(d) = date {
+        args.extend(["--date", d]);
+    }
+    let path = out.to_str().unwrap().to_string();
+    args.extend(["--out", &path]);
+    sb.ok(&args);
+    out
+}
+
+/// Checks `file` against the IATI 2.03 activity schema in `schemas` with xmllint.
+pub fn assert_valid_iati(schemas: &Path, file: &Path) {
+    let check = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schemas.join(IATI_SCHEMA))
+        .arg(file)
+        .output()
+        .expect("run xmllint");
+    assert!(
+        check.status.success(),
+        "xmllint refused the IATI file {}:\n{}",
+        file.display(),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
