@@ -1127,3 +1127,45 @@ fn the_deliveries_page_shows_only_the_buttons_the_rules_allow() {
     assert!(brs_officer.contains(record) && brs_officer.contains(&format!("value=\"{code}\"")));
     assert!(!page("auditor").contains(record));
 }
+
+/// A page's title is plain text: the pages with a form for finance officers (exchange rates,
+/// rate cards, a fund's settlement) once carried their whole form, with the session's CSRF
+/// token, in the `<title>`, where browsers keep it in history and bookmarks.
+#[test]
+fn page_titles_are_plain_text_and_never_hold_the_csrf_token() {
+    let s = Server::start();
+    let secret = synergies_web::auth::open_session(
+        s.store.as_ref(),
+        "brs.finance",
+        std::time::Duration::from_secs(3600),
+    )
+    .expect("a session");
+    let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+    let me = s.get_with(None, "/api/v1/me", &[("cookie", &cookie)]).ok();
+    let csrf = me["csrf_token"].as_str().expect("a CSRF token").to_string();
+    for path in [
+        "/exchange-rates",
+        "/services",
+        "/funds/BC",
+        "/deliveries",
+        "/",
+    ] {
+        let page = s.get_with(None, path, &[("cookie", &cookie)]);
+        assert_eq!(page.status, 200, "{path}");
+        let html = page.text();
+        assert!(
+            html.contains(&csrf),
+            "{path}: the page's forms carry the token"
+        );
+        let title = html
+            .split_once("<title>")
+            .and_then(|(_, rest)| rest.split_once("</title>"))
+            .map(|(t, _)| t.to_string())
+            .expect("a title");
+        assert!(
+            !title.contains('<') && !title.contains("&lt;") && !title.contains(&csrf),
+            "{path}: the title is not plain text: {title}"
+        );
+        assert!(title.len() < 200, "{path}: {title}");
+    }
+}
