@@ -91,6 +91,7 @@ fn close_once(
     actor: &str,
 ) -> AppResult<(CloseReport, bool)> {
     let ctx = PricingContext::load(store)?;
+    let priced_with = ctx.framework.pricing_terms();
     if let Some(code) = only {
         ctx.agreement(code)?;
     }
@@ -184,6 +185,7 @@ fn close_once(
             through_delivery_id: *through,
             deliveries: plan.deliveries,
             charges,
+            priced_with: priced_with.clone(),
         });
     }
     if closings.is_empty() {

@@ -294,6 +294,22 @@ pub struct Framework {
 }
 
 impl Framework {
+    /// What a charge is priced with: the rate cards (their PSC rates and currencies), the dated
+    /// rates and the exchange rates, as one canonical text (sorted, so the order they were read
+    /// in does not matter). Two frameworks price every delivery alike when these are equal. The
+    /// text is for comparing within one program, not for storing.
+    pub fn pricing_terms(&self) -> String {
+        let mut lines: Vec<String> = self
+            .rate_cards
+            .iter()
+            .map(|x| format!("{x:?}"))
+            .chain(self.rates.iter().map(|x| format!("{x:?}")))
+            .chain(self.fx_rates.iter().map(|x| format!("{x:?}")))
+            .collect();
+        lines.sort();
+        lines.join("\n")
+    }
+
     pub fn organisation(&self, code: &str) -> Option<&Organisation> {
         self.organisations.iter().find(|o| o.code == code)
     }

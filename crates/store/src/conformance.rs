@@ -115,6 +115,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         save_user_ends_sign_ins_and_keeps_an_administrator,
     ),
     (
+        "post_closing_refuses_closings_priced_with_changed_rates",
+        post_closing_refuses_closings_priced_with_changed_rates,
+    ),
+    (
         "changes_and_their_audit_events_commit_together",
         changes_and_their_audit_events_commit_together,
     ),
@@ -1207,6 +1211,7 @@ pub mod fixture {
             direct_minor,
             through_delivery_id: through,
             deliveries: costs.deliveries(),
+            priced_with: framework.pricing_terms(),
             charges: vec![NewCharge {
                 payer_organisation: payer.organisation.clone(),
                 payer_fund: payer.fund.clone(),
@@ -2775,6 +2780,39 @@ pub fn changes_and_their_audit_events_commit_together(store: &dyn Store) {
     let trail = events();
     assert_eq!(trail[0].action, "deliveries.accept");
     assert_eq!(trail[0].detail["outcome"], json!(accepted));
+}
+
+/// A closing computed with rates or exchange rates that changed before it was posted is
+/// refused with `Conflict` and nothing written (the close reads again); computed afresh, it
+/// posts.
+pub fn post_closing_refuses_closings_priced_with_changed_rates(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    let march = fixture::march();
+    let stale = fixture::closing(store, AGREEMENT, march, 1, d("2026-04-05"));
+    let mut f = ok(store.framework(), "framework");
+    let rate = f
+        .rates
+        .iter_mut()
+        .max_by_key(|r| r.effective_from)
+        .expect("the fixture has rates");
+    rate.amount += fixture::dec("1");
+    ok(
+        store.save_framework(&f, &audit("rate.correct")),
+        "a rate changed before March is posted",
+    );
+    let before = snapshot(store);
+    expect_conflict(
+        store.post_closing(&stale, &audit("period.close")),
+        "a closing priced with the rates before the change",
+    );
+    assert_unchanged(store, &before, "a closing priced with changed rates");
+    let fresh = fixture::closing(store, AGREEMENT, march, 1, d("2026-04-05"));
+    ok(
+        store.post_closing(&fresh, &audit("period.close")),
+        "post_closing",
+    )
+    .expect("a closing priced with the stored rates posts");
+    assert_ledger_sound(store);
 }
 
 /// Several threads posting the same closing at once post it once.

@@ -492,6 +492,26 @@ pub struct NewClosing {
     pub through_delivery_id: i64,
     pub deliveries: u64,
     pub charges: Vec<NewCharge>,
+    /// The framework's `pricing_terms` the charges were computed with: the store refuses the
+    /// closing with `Conflict` when the rates or exchange rates changed since (the close then
+    /// starts again from a fresh read), so a posted charge always agrees with the stored rates.
+    pub priced_with: String,
+}
+
+/// Refuses closings computed with other rates or exchange rates than `current` holds (read in
+/// the posting transaction).
+pub(crate) fn check_priced_with(current: &Framework, closings: &[NewClosing]) -> StoreResult<()> {
+    if closings.is_empty() {
+        return Ok(());
+    }
+    let terms = current.pricing_terms();
+    match closings.iter().find(|c| c.priced_with != terms) {
+        Some(c) => Err(StoreError::Conflict(format!(
+            "the rates or exchange rates changed while {} {} was being closed",
+            c.agreement, c.period
+        ))),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -1647,6 +1647,12 @@ impl Store for PostgresStore {
                 &[&IMPORT_LOCK],
             )?;
                 c.batch(BULK_WORK_MEM)?;
+                // The rates this transaction posts against stay as they are until it commits
+                // (a framework save takes these tables exclusively of this share).
+                if !closings.is_empty() {
+                    c.batch("LOCK TABLE rate_cards, rates, fx_rates IN SHARE MODE")?;
+                    check_priced_with(&read_framework(c)?, closings)?;
+                }
                 let mut results = Vec::with_capacity(closings.len());
                 // The closings to link, per period, in the order first seen.
                 let mut marks: Vec<(Period, Vec<Mark>)> = vec![];

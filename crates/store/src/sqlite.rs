@@ -1213,6 +1213,7 @@ impl Store for SqliteStore {
             audit,
             |posted: &Vec<Option<i64>>| posted.iter().any(Option::is_some),
             |c| {
+                check_priced_with(&read_framework(c)?, closings)?;
                 let mut results = Vec::with_capacity(closings.len());
                 // Per period: (agreement id, closing id, through delivery id, expected count).
                 let mut marks: HashMap<Period, Vec<(i64, i64, i64, u64)>> = HashMap::new();

@@ -156,6 +156,7 @@ each_check!(
     post_closing_posts_charges_and_entries,
     post_closing_is_idempotent,
     save_user_ends_sign_ins_and_keeps_an_administrator,
+    post_closing_refuses_closings_priced_with_changed_rates,
     changes_and_their_audit_events_commit_together,
     post_closing_refuses_changed_deliveries,
     concurrent_closings_post_once,
