@@ -4261,10 +4261,15 @@ pub fn sign_ins_end_together(store: &dyn Store) {
             "create_api_token",
         );
     }
-    assert_eq!(
-        ok(store.end_sign_ins("mc.head", "2026-11-29T11:00:00Z"), "end"),
-        (2, 2)
+    let ended = ok(
+        store.save_user(
+            &user_fixture("mc.head"),
+            Some("2026-11-29T11:00:00Z"),
+            &audit("user.save"),
+        ),
+        "save_user ending sign-ins",
     );
+    assert_eq!((ended.sessions, ended.tokens), (2, 2));
     let now = "2026-11-29T11:30:00Z";
     assert!(ok(store.session("s1"), "session").is_none());
     assert!(ok(store.session("s2"), "session").is_none());

@@ -893,8 +893,4 @@ pub trait Store: Send + Sync {
     /// The owner of a live token: not revoked, and expiring after `now`
     /// (`YYYY-MM-DDTHH:MM:SSZ`).
     fn api_token_owner(&self, token_hash: &str, now: &str) -> StoreResult<Option<String>>;
-    /// Ends every way `username` is signed in, in one transaction: their sessions are deleted
-    /// and their live tokens revoked at `at` (after a password change). Returns how many of
-    /// each.
-    fn end_sign_ins(&self, username: &str, at: &str) -> StoreResult<(u64, u64)>;
 }

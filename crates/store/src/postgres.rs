@@ -2786,11 +2786,6 @@ impl Store for PostgresStore {
             .transpose()
         })
     }
-
-    fn end_sign_ins(&self, username: &str, at: &str) -> StoreResult<(u64, u64)> {
-        let ended = self.write(|c| end_sign_ins(c, username, at))?;
-        Ok((ended.sessions, ended.tokens))
-    }
 }
 
 /// What a schema holds beside Synergies' own tables and functions: a restore replaces the

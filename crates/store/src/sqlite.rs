@@ -2236,11 +2236,6 @@ impl Store for SqliteStore {
             .optional()?;
         Ok(found)
     }
-
-    fn end_sign_ins(&self, username: &str, at: &str) -> StoreResult<(u64, u64)> {
-        let ended = self.write(|c| end_sign_ins(c, username, at))?;
-        Ok((ended.sessions, ended.tokens))
-    }
 }
 
 /// Marks the deliveries of each closing of one period in a single pass over the table, and
