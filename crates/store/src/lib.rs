@@ -6,7 +6,8 @@
 //! entries are immutable (the schema refuses updates and deletes of them), and every posting
 //! carries an idempotency key so that a retried or concurrent close posts once.
 //!
-//! [`conformance`] is the test suite that every backend must pass.
+//! The conformance suite that every backend must pass is the dev-only crate
+//! `synergies-store-conformance`.
 
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -20,7 +21,6 @@ use synergies_domain::mandate::{Mandate, MandateStatus};
 use synergies_domain::model::Framework;
 use synergies_domain::{Currency, DomainError, Period};
 
-pub mod conformance;
 mod postgres;
 pub mod shape;
 mod sqlite;

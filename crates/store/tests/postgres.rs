@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use postgres::{Client, Config, NoTls};
 use serde_json::{json, Value};
-use synergies_store::conformance::{self, fixture};
 use synergies_store::{AddOutcome, DumpItem, PostgresStore, SqliteStore, Store, StoreError};
+use synergies_store_conformance::{self as conformance, fixture};
 
 /// The test database's URL, or `None` (after saying so loudly) when there is none. Panics in
 /// CI, where PostgreSQL must be there.
@@ -104,120 +104,13 @@ impl Drop for Schemas {
     }
 }
 
-#[test]
-fn conformance_run_all() {
-    let Some(schemas) = Schemas::from_env() else {
-        return;
-    };
-    conformance::run_all(&|| Box::new(schemas.store()));
-}
+/// The conformance suite, one test per check, each store in a new schema.
+mod each_check {
+    use super::*;
 
-/// One test per check, so that a failure is named after its check.
-macro_rules! each_check {
-    ($($check:ident),* $(,)?) => {
-        mod each_check {
-            use super::*;
-            $(
-                #[test]
-                fn $check() {
-                    let Some(schemas) = Schemas::from_env() else {
-                        return;
-                    };
-                    let store = schemas.store();
-                    conformance::$check(&store);
-                }
-            )*
-        }
-        const EACH_CHECK: &[&str] = &[$(stringify!($check)),*];
-    };
-}
-
-each_check!(
-    migrate_is_idempotent,
-    framework_round_trips,
-    save_framework_upserts,
-    save_framework_refuses_bad_and_frozen_reference_data,
-    agreements_round_trip,
-    insert_existing_agreement_is_a_conflict,
-    update_agreement_protects_terms_in_force,
-    update_agreement_refuses_a_stale_revision,
-    decisions_round_trip,
-    mandates_are_tracked,
-    agreements_link_to_known_mandates,
-    activities_round_trip,
-    cooperation_records_round_trip,
-    import_add_outcomes,
-    import_stage_and_flush_in_batches,
-    import_without_commit_writes_nothing,
-    import_pending_and_charged_total,
-    delivery_filters_and_order,
-    accept_deliveries_touches_recorded_only,
-    dispute_delivery_marks_one,
-    post_closing_posts_charges_and_entries,
-    post_closing_is_idempotent,
-    save_user_ends_sign_ins_and_keeps_an_administrator,
-    post_closing_refuses_closings_priced_with_changed_rates,
-    changes_and_their_audit_events_commit_together,
-    post_closing_refuses_changed_deliveries,
-    concurrent_closings_post_once,
-    concurrent_writers_charge_each_delivery_once,
-    charges_filter,
-    charge_totals_sum_posted_charges_per_payer,
-    reverse_closing_restores_balances,
-    reverse_closing_twice_is_refused,
-    post_entry_is_idempotent_by_key,
-    post_entry_refuses_unbalanced,
-    entries_round_trip_and_stream_in_order,
-    trial_balance_matches_postings,
-    posted_entries_are_immutable,
-    audit_appends,
-    audit_events_read_newest_first,
-    deliveries_page_in_index_order,
-    users_round_trip,
-    sessions_expire_and_end,
-    api_tokens_are_revoked,
-    api_tokens_expire_and_are_capped,
-    sign_ins_end_together,
-    table_counts_lists_every_table,
-);
-
-/// The pair checks, one test each.
-macro_rules! each_pair_check {
-    ($($check:ident),* $(,)?) => {
-        mod each_pair_check {
-            use super::*;
-            $(
-                #[test]
-                fn $check() {
-                    let Some(schemas) = Schemas::from_env() else {
-                        return;
-                    };
-                    conformance::$check(&|| Box::new(schemas.store()));
-                }
-            )*
-        }
-        const EACH_PAIR_CHECK: &[&str] = &[$(stringify!($check)),*];
-    };
-}
-
-each_pair_check!(
-    dump_restores_everything,
-    erase_all_empties_every_table,
-    stage_replaces_whole_or_not_at_all,
-);
-
-#[test]
-fn every_check_runs_on_postgres() {
-    let suite: Vec<&str> = conformance::CHECKS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(
-        EACH_CHECK, suite,
-        "tests/postgres.rs must run every conformance check, in the suite's order"
+    synergies_store_conformance::conformance_checks!(
+        if_available: Schemas::from_env().map(|schemas| move || schemas.store())
     );
-    let pairs: Vec<&str> = conformance::PAIR_CHECKS
-        .iter()
-        .map(|(name, _)| *name)
-        .collect();
-    assert_eq!(EACH_PAIR_CHECK, pairs, "and every pair check");
 }
 
 /// A store with a closing posted, reversed and posted again, and an audit event.

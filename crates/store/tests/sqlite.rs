@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 use serde_json::json;
-use synergies_store::conformance::{self, fixture};
 use synergies_store::{SqliteStore, Store, StoreError};
+use synergies_store_conformance::{self as conformance, fixture};
 use tempfile::TempDir;
 
 /// A new, empty store on a file in a new temporary directory (kept alive by the `TempDir`).
@@ -17,84 +17,31 @@ fn file_store() -> (TempDir, PathBuf, SqliteStore) {
     (dir, path, store)
 }
 
-#[test]
-fn conformance_in_memory() {
-    conformance::run_all(&|| Box::new(SqliteStore::open_in_memory().expect("open in memory")));
-}
+/// The conformance suite in memory, one test per check.
+mod in_memory {
+    use super::*;
 
-/// One test per check on a file, so that a failure is named after its check.
-macro_rules! on_file {
-    ($($check:ident),* $(,)?) => {
-        mod on_file {
-            use super::*;
-            $(
-                #[test]
-                fn $check() {
-                    let (_dir, _path, store) = file_store();
-                    conformance::$check(&store);
-                }
-            )*
-        }
-        const FILE_CHECKS: &[&str] = &[$(stringify!($check)),*];
-    };
-}
-
-on_file!(
-    migrate_is_idempotent,
-    framework_round_trips,
-    save_framework_upserts,
-    save_framework_refuses_bad_and_frozen_reference_data,
-    agreements_round_trip,
-    insert_existing_agreement_is_a_conflict,
-    update_agreement_protects_terms_in_force,
-    update_agreement_refuses_a_stale_revision,
-    decisions_round_trip,
-    mandates_are_tracked,
-    agreements_link_to_known_mandates,
-    activities_round_trip,
-    cooperation_records_round_trip,
-    import_add_outcomes,
-    import_stage_and_flush_in_batches,
-    import_without_commit_writes_nothing,
-    import_pending_and_charged_total,
-    delivery_filters_and_order,
-    accept_deliveries_touches_recorded_only,
-    dispute_delivery_marks_one,
-    post_closing_posts_charges_and_entries,
-    post_closing_is_idempotent,
-    save_user_ends_sign_ins_and_keeps_an_administrator,
-    post_closing_refuses_closings_priced_with_changed_rates,
-    changes_and_their_audit_events_commit_together,
-    post_closing_refuses_changed_deliveries,
-    concurrent_closings_post_once,
-    concurrent_writers_charge_each_delivery_once,
-    charges_filter,
-    charge_totals_sum_posted_charges_per_payer,
-    reverse_closing_restores_balances,
-    reverse_closing_twice_is_refused,
-    post_entry_is_idempotent_by_key,
-    post_entry_refuses_unbalanced,
-    entries_round_trip_and_stream_in_order,
-    trial_balance_matches_postings,
-    posted_entries_are_immutable,
-    audit_appends,
-    audit_events_read_newest_first,
-    deliveries_page_in_index_order,
-    users_round_trip,
-    sessions_expire_and_end,
-    api_tokens_are_revoked,
-    api_tokens_expire_and_are_capped,
-    sign_ins_end_together,
-    table_counts_lists_every_table,
-);
-
-#[test]
-fn every_check_runs_on_file() {
-    let suite: Vec<&str> = conformance::CHECKS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(
-        FILE_CHECKS, suite,
-        "tests/sqlite.rs must run every conformance check on a file, in the suite's order"
+    synergies_store_conformance::conformance_checks!(
+        || SqliteStore::open_in_memory().expect("open in memory")
     );
+}
+
+/// Stores on new files in one temporary directory (removed when this is dropped).
+fn file_stores() -> impl Fn() -> SqliteStore {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let made = std::cell::Cell::new(0);
+    move || {
+        made.set(made.get() + 1);
+        let path = dir.path().join(format!("synergies-{}.db", made.get()));
+        SqliteStore::open(path.to_str().expect("a UTF-8 path")).expect("open the file")
+    }
+}
+
+/// The conformance suite on files, one test per check.
+mod on_file {
+    use super::*;
+
+    synergies_store_conformance::conformance_checks!(file_stores());
 }
 
 /// A store on a file with a closing posted and reversed and an audit event.

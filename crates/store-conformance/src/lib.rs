@@ -1,10 +1,10 @@
-//! The conformance suite: every backend of [`crate::Store`] must pass it.
-//!
-//! A backend's test file runs it whole with [`run_all`], giving a function that opens a new,
-//! empty store (one that was never migrated), or check by check: every check is a public
-//! function that takes such a store, so that a failure is named after the check. Every check
-//! migrates the store itself (migration is idempotent), except [`migrate_is_idempotent`], which
-//! needs a store that was never migrated. [`CHECKS`] lists them all.
+//! The conformance suite: every backend of [`synergies_store::Store`] must pass it. A
+//! dev-only crate: the store's test files (and those of any crate that wants the suite) invoke
+//! [`conformance_checks!`], which makes one `#[test]` per check, named after the check, each on
+//! a new, empty store (one that was never migrated). Every check is also a public function, for
+//! a test that runs one check on a store of its own. Every check migrates the store itself
+//! (migration is idempotent), except [`migrate_is_idempotent`], which needs a store that was
+//! never migrated. The list of the checks is written once, in the macro.
 //!
 //! Checks panic with a message that says which rule of the contract was broken. They use only
 //! the [`Store`] trait, so that a new backend (PostgreSQL) reuses them unchanged; checks that
@@ -24,7 +24,6 @@
 //! reversals computed with the domain's own cost engine.
 
 use std::collections::BTreeMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -34,7 +33,7 @@ use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
 use synergies_domain::model::{Framework, Organisation};
 use synergies_domain::Currency;
 
-use crate::{
+use synergies_store::{
     AddOutcome, Audit, AuditFilter, ChargeFilter, ChargeRecord, ChargeTotal, ClosingRecord,
     ClosingStatus, DecisionRecord, DeliveryFilter, DumpItem, MandateLink, MandateNote, NewClosing,
     Page, SessionRecord, Store, StoreError, StoreResult, UserRecord,
@@ -50,187 +49,121 @@ fn audit(action: &str) -> Audit {
     )
 }
 
-/// A conformance check: it panics when the store breaks the contract.
-pub type Check = fn(&dyn Store);
-
-/// Every check, by name, in the order [`run_all`] runs them.
-pub const CHECKS: &[(&str, Check)] = &[
-    ("migrate_is_idempotent", migrate_is_idempotent),
-    ("framework_round_trips", framework_round_trips),
-    ("save_framework_upserts", save_framework_upserts),
-    (
-        "save_framework_refuses_bad_and_frozen_reference_data",
-        save_framework_refuses_bad_and_frozen_reference_data,
-    ),
-    ("agreements_round_trip", agreements_round_trip),
-    (
-        "insert_existing_agreement_is_a_conflict",
-        insert_existing_agreement_is_a_conflict,
-    ),
-    (
-        "update_agreement_protects_terms_in_force",
-        update_agreement_protects_terms_in_force,
-    ),
-    (
-        "update_agreement_refuses_a_stale_revision",
-        update_agreement_refuses_a_stale_revision,
-    ),
-    ("decisions_round_trip", decisions_round_trip),
-    ("mandates_are_tracked", mandates_are_tracked),
-    (
-        "agreements_link_to_known_mandates",
-        agreements_link_to_known_mandates,
-    ),
-    ("activities_round_trip", activities_round_trip),
-    (
-        "cooperation_records_round_trip",
-        cooperation_records_round_trip,
-    ),
-    ("import_add_outcomes", import_add_outcomes),
-    (
-        "import_stage_and_flush_in_batches",
-        import_stage_and_flush_in_batches,
-    ),
-    (
-        "import_without_commit_writes_nothing",
-        import_without_commit_writes_nothing,
-    ),
-    (
-        "import_pending_and_charged_total",
-        import_pending_and_charged_total,
-    ),
-    ("delivery_filters_and_order", delivery_filters_and_order),
-    (
-        "accept_deliveries_touches_recorded_only",
-        accept_deliveries_touches_recorded_only,
-    ),
-    ("dispute_delivery_marks_one", dispute_delivery_marks_one),
-    (
-        "post_closing_posts_charges_and_entries",
-        post_closing_posts_charges_and_entries,
-    ),
-    ("post_closing_is_idempotent", post_closing_is_idempotent),
-    (
-        "save_user_ends_sign_ins_and_keeps_an_administrator",
-        save_user_ends_sign_ins_and_keeps_an_administrator,
-    ),
-    (
-        "post_closing_refuses_closings_priced_with_changed_rates",
-        post_closing_refuses_closings_priced_with_changed_rates,
-    ),
-    (
-        "changes_and_their_audit_events_commit_together",
-        changes_and_their_audit_events_commit_together,
-    ),
-    (
-        "post_closing_refuses_changed_deliveries",
-        post_closing_refuses_changed_deliveries,
-    ),
-    (
-        "concurrent_closings_post_once",
-        concurrent_closings_post_once,
-    ),
-    (
-        "concurrent_writers_charge_each_delivery_once",
-        concurrent_writers_charge_each_delivery_once,
-    ),
-    ("charges_filter", charges_filter),
-    (
-        "charge_totals_sum_posted_charges_per_payer",
-        charge_totals_sum_posted_charges_per_payer,
-    ),
-    (
-        "reverse_closing_restores_balances",
-        reverse_closing_restores_balances,
-    ),
-    (
-        "reverse_closing_twice_is_refused",
-        reverse_closing_twice_is_refused,
-    ),
-    (
-        "post_entry_is_idempotent_by_key",
-        post_entry_is_idempotent_by_key,
-    ),
-    (
-        "post_entry_refuses_unbalanced",
-        post_entry_refuses_unbalanced,
-    ),
-    (
-        "entries_round_trip_and_stream_in_order",
-        entries_round_trip_and_stream_in_order,
-    ),
-    (
-        "trial_balance_matches_postings",
-        trial_balance_matches_postings,
-    ),
-    ("posted_entries_are_immutable", posted_entries_are_immutable),
-    ("audit_appends", audit_appends),
-    (
-        "audit_events_read_newest_first",
-        audit_events_read_newest_first,
-    ),
-    (
-        "deliveries_page_in_index_order",
-        deliveries_page_in_index_order,
-    ),
-    ("users_round_trip", users_round_trip),
-    ("sessions_expire_and_end", sessions_expire_and_end),
-    ("api_tokens_are_revoked", api_tokens_are_revoked),
-    (
-        "api_tokens_expire_and_are_capped",
-        api_tokens_expire_and_are_capped,
-    ),
-    ("sign_ins_end_together", sign_ins_end_together),
-    (
-        "table_counts_lists_every_table",
-        table_counts_lists_every_table,
-    ),
-];
-
 /// The tables that every backend has, as `table_counts` names them.
-pub use crate::TABLES;
+pub use synergies_store::TABLES;
 
-/// Runs every check, each on a new store from `make` (a new, empty store that was never
-/// migrated). Runs them all, then panics naming every check that failed.
-pub fn run_all(make: &dyn Fn() -> Box<dyn Store>) {
-    let mut failed = vec![];
-    for (name, check) in CHECKS {
-        let store = make();
-        if catch_unwind(AssertUnwindSafe(|| check(store.as_ref()))).is_err() {
-            eprintln!("conformance check {name} FAILED on {}", store.engine());
-            failed.push(*name);
-        }
-    }
-    for (name, check) in PAIR_CHECKS {
-        if catch_unwind(AssertUnwindSafe(|| check(make))).is_err() {
-            eprintln!("conformance check {name} FAILED");
-            failed.push(*name);
-        }
-    }
-    assert!(
-        failed.is_empty(),
-        "{} of {} conformance checks failed: {}",
-        failed.len(),
-        CHECKS.len() + PAIR_CHECKS.len(),
-        failed.join(", ")
-    );
+/// One `#[test]` per conformance check, in the module where it is invoked: this macro's body
+/// is the one list of the checks. The argument is a function (usually a closure) that opens a
+/// new, empty store that was never migrated; each test calls it for every store it needs (the
+/// pair checks more than once), and the function is dropped at the end of the test, so it may
+/// own what the stores need (a temporary directory, schemas to drop).
+///
+/// `conformance_checks!(if_available: EXPR)` takes an `Option` of such a function instead:
+/// `None` (an engine that is not there, such as PostgreSQL without its test database) makes
+/// every test return at once.
+///
+/// ```ignore
+/// mod in_memory {
+///     synergies_store_conformance::conformance_checks!(|| SqliteStore::open_in_memory().unwrap());
+/// }
+/// ```
+#[macro_export]
+macro_rules! conformance_checks {
+    (if_available: $make:expr) => {
+        $crate::__each_check!(
+            $make;
+            single:
+                migrate_is_idempotent,
+                framework_round_trips,
+                save_framework_upserts,
+                save_framework_refuses_bad_and_frozen_reference_data,
+                agreements_round_trip,
+                insert_existing_agreement_is_a_conflict,
+                update_agreement_protects_terms_in_force,
+                update_agreement_refuses_a_stale_revision,
+                decisions_round_trip,
+                mandates_are_tracked,
+                agreements_link_to_known_mandates,
+                activities_round_trip,
+                cooperation_records_round_trip,
+                import_add_outcomes,
+                import_stage_and_flush_in_batches,
+                import_without_commit_writes_nothing,
+                import_pending_and_charged_total,
+                delivery_filters_and_order,
+                accept_deliveries_touches_recorded_only,
+                dispute_delivery_marks_one,
+                post_closing_posts_charges_and_entries,
+                post_closing_is_idempotent,
+                save_user_ends_sign_ins_and_keeps_an_administrator,
+                post_closing_refuses_closings_priced_with_changed_rates,
+                changes_and_their_audit_events_commit_together,
+                post_closing_refuses_changed_deliveries,
+                concurrent_closings_post_once,
+                concurrent_writers_charge_each_delivery_once,
+                charges_filter,
+                charge_totals_sum_posted_charges_per_payer,
+                reverse_closing_restores_balances,
+                reverse_closing_twice_is_refused,
+                post_entry_is_idempotent_by_key,
+                post_entry_refuses_unbalanced,
+                entries_round_trip_and_stream_in_order,
+                trial_balance_matches_postings,
+                posted_entries_are_immutable,
+                audit_appends,
+                audit_events_read_newest_first,
+                deliveries_page_in_index_order,
+                users_round_trip,
+                sessions_expire_and_end,
+                api_tokens_are_revoked,
+                api_tokens_expire_and_are_capped,
+                sign_ins_end_together,
+                table_counts_lists_every_table,
+            ;
+            pair:
+                dump_restores_everything,
+                erase_all_empties_every_table,
+                stage_replaces_whole_or_not_at_all,
+        );
+    };
+    ($make:expr) => {
+        $crate::conformance_checks!(if_available: ::core::option::Option::Some($make));
+    };
 }
 
-/// A check that makes its own stores.
-pub type PairCheck = fn(&dyn Fn() -> Box<dyn Store>);
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __each_check {
+    ($make:expr; single: $($check:ident,)*; pair: $($pair:ident,)*) => {
+        $(
+            #[test]
+            fn $check() {
+                let ::core::option::Option::Some(make) = $make else {
+                    return;
+                };
+                let make = $crate::boxed(make);
+                let store = make();
+                $crate::$check(store.as_ref());
+            }
+        )*
+        $(
+            #[test]
+            fn $pair() {
+                let ::core::option::Option::Some(make) = $make else {
+                    return;
+                };
+                let make = $crate::boxed(make);
+                $crate::$pair(&make);
+            }
+        )*
+    };
+}
 
-/// Checks that need more than one store (each from `make`).
-pub const PAIR_CHECKS: &[(&str, PairCheck)] = &[
-    ("dump_restores_everything", dump_restores_everything),
-    (
-        "erase_all_empties_every_table",
-        erase_all_empties_every_table,
-    ),
-    (
-        "stage_replaces_whole_or_not_at_all",
-        stage_replaces_whole_or_not_at_all,
-    ),
-];
+/// `make`, giving its stores as trait objects (what the checks take).
+#[doc(hidden)]
+pub fn boxed<S: Store + 'static>(make: impl Fn() -> S) -> impl Fn() -> Box<dyn Store> {
+    move || Box::new(make()) as Box<dyn Store>
+}
 
 /// A dump of a store with closings, reversals and audit events restores into an empty store
 /// identically (same rows, ids, trial balance and delivery states), and a restore into a
@@ -323,11 +256,11 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
     assert_unchanged(target, &before, "a refused restore");
 }
 
-/// Every table of a dump has the columns its [`shape`](crate::shape) lists, in order, and each
+/// Every table of a dump has the columns its [`shape`](synergies_store::shape) lists, in order, and each
 /// value is what the column's kind says: an integer, or text; null only where it may be.
 pub fn assert_dump_matches_shapes(items: &[DumpItem]) {
-    use crate::shape::{shape, ColumnKind};
-    let mut current: Option<&'static crate::shape::TableShape> = None;
+    use synergies_store::shape::{shape, ColumnKind};
+    let mut current: Option<&'static synergies_store::shape::TableShape> = None;
     for item in items {
         match item {
             DumpItem::Table { table, columns } => {
@@ -576,7 +509,7 @@ pub mod fixture {
     use synergies_domain::{Currency, Money, Month, Period};
 
     use super::{deliveries as stored_deliveries, ok};
-    use crate::{AddOutcome, ChargeFilter, DeliveryFilter, NewCharge, NewClosing, Store};
+    use synergies_store::{AddOutcome, ChargeFilter, DeliveryFilter, NewCharge, NewClosing, Store};
 
     pub const BIENNIUM: &str = "2026-2027";
     /// The agreement the checks close: MC provides legal advice and editing to BRS.
@@ -4135,8 +4068,8 @@ fn new_token(
     created: &str,
     expires: &str,
     max_live: u32,
-) -> crate::NewApiToken {
-    crate::NewApiToken {
+) -> synergies_store::NewApiToken {
+    synergies_store::NewApiToken {
         username: username.into(),
         name: "reports".into(),
         token_hash: hash.into(),
@@ -4377,7 +4310,7 @@ pub fn stage_replaces_whole_or_not_at_all(make: &dyn Fn() -> Box<dyn Store>) {
         "audit",
     );
     let before = snapshot(target);
-    let staged_restore = |staged: &dyn crate::Staged| {
+    let staged_restore = |staged: &dyn synergies_store::Staged| {
         let mut feed = items.clone().into_iter();
         ok(
             staged.store().restore(&mut || Ok(feed.next())),
