@@ -1,4 +1,4 @@
-//! The PostgreSQL backend: a small pool of synchronous connections, each write method one
+//! The PostgreSQL backend: a small pool (r2d2) of synchronous connections, each write method one
 //! transaction (retried whole when PostgreSQL reports a deadlock or a serialization failure),
 //! bulk imports through `COPY` straight into `deliveries` (through a temporary staging table
 //! when rows are already recorded). The references that bulk writes hit row by row are
@@ -13,14 +13,16 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::str::FromStr;
-use std::sync::{Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
 
 use ::postgres::error::SqlState;
 use ::postgres::fallible_iterator::FallibleIterator;
 use ::postgres::types::ToSql;
 use ::postgres::{Client, Config, NoTls, Row, Statement};
 use chrono::NaiveDate;
+use r2d2_postgres::PostgresConnectionManager;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use synergies_domain::activity::Activity;
@@ -52,7 +54,7 @@ const MIGRATIONS: &[&str] = &[
 const ENGINE_STEPS: &[(u32, &str)] = &[(2, include_str!("schema_postgres_step_1.sql"))];
 
 /// The most connections one store opens.
-const POOL_SIZE: usize = 8;
+const POOL_SIZE: u32 = 8;
 /// How long a caller waits for a free connection before giving up.
 const POOL_WAIT: Duration = Duration::from_secs(60);
 /// How many times a write transaction is retried after a deadlock or serialization failure.
@@ -258,6 +260,8 @@ struct Conn {
     config: Config,
     /// The open transaction was begun `READ ONLY`: its commit has nothing to lose.
     read_only: bool,
+    /// The store's schema generation when its statements were prepared.
+    generation: u64,
 }
 
 impl Conn {
@@ -503,29 +507,28 @@ fn commit_outcome(config: &Config, xid: i64, lost: &::postgres::Error) -> StoreR
     Err(unknown("still in progress".into()))
 }
 
-struct PoolState {
-    idle: Vec<Conn>,
-    open: usize,
+/// The pool's error: no connection within [`POOL_WAIT`] (all busy, or PostgreSQL unreachable;
+/// r2d2 says which error it last met).
+fn pool_error(e: &r2d2::Error) -> StoreError {
+    StoreError::Database(format!(
+        "no connection to PostgreSQL within {}s (at most {POOL_SIZE} are open at once): {e}",
+        POOL_WAIT.as_secs()
+    ))
 }
 
-struct Pool {
+/// What the pool (r2d2) needs to open, check and recognise a broken connection: a
+/// [`Conn`] around a client from `r2d2_postgres`.
+struct Connector {
+    postgres: PostgresConnectionManager<NoTls>,
     config: Config,
-    state: Mutex<PoolState>,
-    freed: Condvar,
+    /// The connection that opening the store made to check its configuration: the pool's
+    /// first connection.
+    first: Mutex<Option<Client>>,
 }
 
-impl Pool {
-    fn lock(&self) -> MutexGuard<'_, PoolState> {
-        // The state is two plain fields, consistent between statements: a poisoned lock is
-        // safe to reuse.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn connect(&self) -> StoreResult<Conn> {
-        let client = self.config.connect(NoTls).map_err(|e| {
-            StoreError::Database(format!("cannot connect to PostgreSQL: {}", pg_message(&e)))
-        })?;
-        Ok(Conn {
+impl Connector {
+    fn conn(&self, client: Client) -> Conn {
+        Conn {
             client,
             statements: HashMap::new(),
             in_transaction: false,
@@ -533,97 +536,55 @@ impl Pool {
             retry: false,
             config: self.config.clone(),
             read_only: false,
-        })
-    }
-
-    fn get(&self) -> StoreResult<Pooled<'_>> {
-        let deadline = Instant::now() + POOL_WAIT;
-        let mut state = self.lock();
-        loop {
-            while let Some(conn) = state.idle.pop() {
-                if conn.client.is_closed() {
-                    state.open -= 1;
-                    continue;
-                }
-                return Ok(Pooled {
-                    pool: self,
-                    conn: Some(conn),
-                });
-            }
-            if state.open < POOL_SIZE {
-                state.open += 1;
-                drop(state);
-                return match self.connect() {
-                    Ok(conn) => Ok(Pooled {
-                        pool: self,
-                        conn: Some(conn),
-                    }),
-                    Err(e) => {
-                        self.lock().open -= 1;
-                        self.freed.notify_one();
-                        Err(e)
-                    }
-                };
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(StoreError::Database(format!(
-                    "all {POOL_SIZE} connections to PostgreSQL stayed busy for {}s",
-                    POOL_WAIT.as_secs()
-                )));
-            }
-            state = self
-                .freed
-                .wait_timeout(state, left)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
+            generation: 0,
         }
-    }
-
-    fn put(&self, mut conn: Conn) {
-        // A transaction left open (a panic, a dropped import) is rolled back before the
-        // connection serves anyone else; a connection that cannot is closed.
-        conn.rollback();
-        let mut state = self.lock();
-        if conn.client.is_closed() {
-            state.open -= 1;
-        } else {
-            conn.retry = false;
-            state.idle.push(conn);
-        }
-        drop(state);
-        self.freed.notify_one();
     }
 }
 
-/// A connection borrowed from the pool; it goes back when dropped.
-struct Pooled<'a> {
-    pool: &'a Pool,
-    conn: Option<Conn>,
+impl r2d2::ManageConnection for Connector {
+    type Connection = Conn;
+    type Error = ::postgres::Error;
+
+    fn connect(&self) -> Result<Conn, ::postgres::Error> {
+        let first = self.first.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let client = match first {
+            Some(client) if !client.is_closed() => client,
+            _ => self.postgres.connect()?,
+        };
+        Ok(self.conn(client))
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), ::postgres::Error> {
+        self.postgres.is_valid(&mut conn.client)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        self.postgres.has_broken(&mut conn.client)
+    }
 }
 
-impl std::ops::Deref for Pooled<'_> {
+/// A connection borrowed from the pool; it goes back when dropped, after a transaction left
+/// open (a panic, a dropped import) is rolled back, so that it never serves anyone else (a
+/// connection that cannot roll back is closed, and the pool drops it).
+struct Pooled(r2d2::PooledConnection<Connector>);
+
+impl std::ops::Deref for Pooled {
     type Target = Conn;
     fn deref(&self) -> &Conn {
-        self.conn
-            .as_ref()
-            .expect("a pooled connection is present until dropped")
+        &self.0
     }
 }
 
-impl std::ops::DerefMut for Pooled<'_> {
+impl std::ops::DerefMut for Pooled {
     fn deref_mut(&mut self) -> &mut Conn {
-        self.conn
-            .as_mut()
-            .expect("a pooled connection is present until dropped")
+        &mut self.0
     }
 }
 
-impl Drop for Pooled<'_> {
+impl Drop for Pooled {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            self.pool.put(conn);
-        }
+        self.0.rollback();
+        self.0.retry = false;
     }
 }
 
@@ -633,7 +594,12 @@ impl Drop for Pooled<'_> {
 /// A Synergies store in a PostgreSQL database (in the first schema of the connection's
 /// `search_path`, normally `public`).
 pub struct PostgresStore {
-    pool: Pool,
+    pool: r2d2::Pool<Connector>,
+    config: Config,
+    /// Counts the schema swaps of [`Staged::replace_target`]: a connection of an older
+    /// generation forgets its prepared statements (made against the old tables) when it is
+    /// next borrowed.
+    generation: AtomicU64,
 }
 
 impl PostgresStore {
@@ -646,7 +612,8 @@ impl PostgresStore {
         Self::from_config(config)
     }
 
-    /// Opens a store from a connection configuration. Connects once to check it.
+    /// Opens a store from a connection configuration. Connects once to check it (that
+    /// connection is the pool's first).
     pub fn from_config(mut config: Config) -> StoreResult<PostgresStore> {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
@@ -654,24 +621,45 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("synergies");
         }
-        let store = PostgresStore {
-            pool: Pool {
-                config,
-                state: Mutex::new(PoolState {
-                    idle: vec![],
-                    open: 0,
-                }),
-                freed: Condvar::new(),
-            },
+        let first = config.connect(NoTls).map_err(|e| {
+            StoreError::Database(format!("cannot connect to PostgreSQL: {}", pg_message(&e)))
+        })?;
+        let connector = Connector {
+            postgres: PostgresConnectionManager::new(config.clone(), NoTls),
+            config: config.clone(),
+            first: Mutex::new(Some(first)),
         };
-        drop(store.pool.get()?);
-        Ok(store)
+        // Connections are opened when needed (none kept idle beyond those used), checked on
+        // return (a closed one is dropped), not on every borrow.
+        let pool = r2d2::Pool::builder()
+            .max_size(POOL_SIZE)
+            .min_idle(Some(0))
+            .connection_timeout(POOL_WAIT)
+            .test_on_check_out(false)
+            .build(connector)
+            .map_err(|e| pool_error(&e))?;
+        Ok(PostgresStore {
+            pool,
+            config,
+            generation: AtomicU64::new(0),
+        })
+    }
+
+    /// A connection of the pool, waiting for one to be free when all are busy.
+    fn conn(&self) -> StoreResult<Pooled> {
+        let mut conn = Pooled(self.pool.get().map_err(|e| pool_error(&e))?);
+        let generation = self.generation.load(Ordering::Acquire);
+        if conn.generation != generation {
+            conn.statements.clear();
+            conn.generation = generation;
+        }
+        Ok(conn)
     }
 
     /// Runs `f` in a write transaction, retried whole after a deadlock or a serialization
     /// failure (another writer changed the same rows at the same moment).
     fn write<T>(&self, mut f: impl FnMut(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.conn()?;
         let mut attempt = 0;
         loop {
             conn.retry = false;
@@ -707,7 +695,7 @@ impl PostgresStore {
 
     /// Runs `f` on a connection outside any explicit transaction (each statement on its own).
     fn read<T>(&self, f: impl FnOnce(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.conn()?;
         f(&mut conn)
     }
 
@@ -735,7 +723,7 @@ impl PostgresStore {
 
     /// Runs `f` in a read-only transaction that sees one snapshot of the database.
     fn snapshot<T>(&self, f: impl FnOnce(&mut Conn) -> StoreResult<T>) -> StoreResult<T> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.conn()?;
         conn.in_transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", f)
     }
 }
@@ -1232,7 +1220,7 @@ impl Store for PostgresStore {
     }
 
     fn migrate(&self) -> StoreResult<u32> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.conn()?;
         conn.in_transaction("BEGIN", |c| {
             // Two processes migrating at once: the second waits here until the first commits,
             // then finds the migrations applied.
@@ -1498,7 +1486,7 @@ impl Store for PostgresStore {
     }
 
     fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.conn()?;
         conn.begin("BEGIN")?;
         // Imports take the import lock before any row lock: one import at a time, so that two
         // imports never lock the same agreements in opposite orders (a deadlock); closings
@@ -2013,7 +2001,7 @@ impl Store for PostgresStore {
         source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>,
     ) -> StoreResult<()> {
         // Not retried: the source is read once.
-        let mut conn = self.pool.get()?;
+        let mut conn = self.conn()?;
         conn.in_transaction("BEGIN", |c| {
             // Writers wait until the restore commits; readers go on.
             c.batch(&format!(
@@ -2156,7 +2144,7 @@ impl Store for PostgresStore {
         );
         // The staging schema's owner holds a lock named after it for as long as it lives:
         // a staging schema whose lock is free was left by a restore that was killed.
-        let mut guard = self.pool.get()?;
+        let mut guard = self.conn()?;
         guard.execute(
             "SELECT pg_advisory_lock($1, hashtext($2))",
             &[&STAGING_LOCK, &schema],
@@ -2197,7 +2185,7 @@ impl Store for PostgresStore {
             guard: Some(guard),
             replaced: false,
         };
-        let mut config = self.pool.config.clone();
+        let mut config = self.config.clone();
         // A later `-c` wins over any search_path the URL gave.
         let options = format!(
             "{} -c search_path={}",
@@ -2848,7 +2836,7 @@ struct PgStaged<'a> {
     schema: String,
     store: Option<PostgresStore>,
     /// The connection that holds the staging schema's lock.
-    guard: Option<Pooled<'a>>,
+    guard: Option<Pooled>,
     /// The staging schema is the target's now.
     replaced: bool,
 }
@@ -2863,7 +2851,7 @@ impl Staged for PgStaged<'_> {
         self.store = None;
         let (target, staged) = (quote_ident(&self.target_schema), quote_ident(&self.schema));
         let old = quote_ident(&format!("{}_old", self.schema));
-        let mut conn = self.target.pool.get()?;
+        let mut conn = self.target.conn()?;
         conn.in_transaction("BEGIN", |c| {
             // Wait for every transaction on the target's tables to end, and hold them off.
             let existing: Vec<String> = c
@@ -2910,12 +2898,9 @@ impl Staged for PgStaged<'_> {
             ))
         })?;
         drop(conn);
-        // Idle connections hold statements prepared against the old tables: let them go.
-        let mut state = self.target.pool.lock();
-        let idle = state.idle.len();
-        state.idle.clear();
-        state.open -= idle;
-        drop(state);
+        // The pool's connections hold statements prepared against the old tables: each
+        // forgets them when it is next borrowed.
+        self.target.generation.fetch_add(1, Ordering::AcqRel);
         // Nothing is left to drop.
         self.replaced = true;
         Ok(())
@@ -2986,8 +2971,8 @@ fn reset_identities(c: &mut Conn) -> StoreResult<()> {
 /// savepoint); when that fails on a key already recorded, or repeated within the flush, it
 /// undoes it and goes through a temporary staging table instead, from which one statement
 /// inserts the new rows and one query reads the others.
-struct PgImport<'a> {
-    conn: Pooled<'a>,
+struct PgImport {
+    conn: Pooled,
     /// Agreements this import has touched (and locked), by code and by id.
     agreement_ids: HashMap<String, i64>,
     agreement_codes: HashMap<i64, String>,
@@ -3006,7 +2991,7 @@ const DIRECT_COPY: &str = "COPY deliveries (agreement_id, service, date, quantit
 
 const STAGING: &str = "synergies_staging";
 
-impl PgImport<'_> {
+impl PgImport {
     /// The agreement's id. The first time an import touches an agreement it locks its row
     /// until the import ends, so that what the import reads of the agreement (pending
     /// deliveries, charged total) stays true while it checks the ceiling: another import or a
@@ -3037,7 +3022,7 @@ impl PgImport<'_> {
     }
 }
 
-impl DeliveryImport for PgImport<'_> {
+impl DeliveryImport for PgImport {
     fn stage(&mut self, tag: u64, d: &Delivery) -> StoreResult<()> {
         let aid = self.agreement_id(&d.agreement)?;
         let out = &mut self.copy;

@@ -445,6 +445,63 @@ fn a_database_of_the_first_schema_migrates_to_the_newest() {
     );
 }
 
+/// The pool keeps its connections: one thread's calls, one after the other, all go through
+/// the same server process (the connection that opening the store made to check the URL), and
+/// a transaction that a dropped import left open is rolled back before the connection serves
+/// again.
+#[test]
+fn the_pool_reuses_its_connections() {
+    let Some(schemas) = Schemas::from_env() else {
+        return;
+    };
+    let schema = schemas.schema();
+    let name = format!("synergies_{schema}");
+    let mut config = schemas.config(&schema);
+    config.application_name(&name);
+    let store = PostgresStore::from_config(config).unwrap();
+    let mut admin = schemas.admin();
+    let backends = |admin: &mut Client| -> Vec<i32> {
+        admin
+            .query(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = $1 ORDER BY pid",
+                &[&name],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let opened = backends(&mut admin);
+    assert_eq!(opened.len(), 1, "opening the store connects once");
+    store.migrate().unwrap();
+    fixture::seed_accepted(&store);
+    for _ in 0..20 {
+        store.trial_balance().unwrap();
+        store.agreements().unwrap();
+    }
+    assert_eq!(
+        backends(&mut admin),
+        opened,
+        "every call reused the one connection"
+    );
+    let import = store.import_deliveries().unwrap();
+    drop(import);
+    assert_eq!(backends(&mut admin), opened);
+    let in_transaction: i64 = admin
+        .query_one(
+            "SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE application_name = $1 AND state LIKE 'idle in transaction%'",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        in_transaction, 0,
+        "the dropped import's transaction was rolled back"
+    );
+    store.agreements().unwrap();
+}
+
 /// Two stores (as two processes would have) migrating a new schema at once.
 #[test]
 fn two_stores_migrate_a_new_schema_at_once() {
