@@ -967,3 +967,128 @@ fn staging_refuses_a_schema_shared_with_other_tables() {
         .get(0);
     assert_eq!(n, 1);
 }
+
+/// The schema files of the releases that kept their own bookkeeping (`schema_migrations`: one
+/// row per version applied, and PostgreSQL's own steps under their number negated), in order,
+/// each with the steps that ran after it.
+const RELEASED_SCHEMAS: &[(&str, &[(i64, &str)])] = &[
+    (include_str!("../src/schema_postgres.sql"), &[]),
+    (
+        include_str!("../src/schema_postgres_2.sql"),
+        &[(1, include_str!("../src/schema_postgres_step_1.sql"))],
+    ),
+    (include_str!("../src/schema_postgres_3.sql"), &[]),
+    (include_str!("../src/schema_postgres_4.sql"), &[]),
+    (include_str!("../src/schema_postgres_5.sql"), &[]),
+    (include_str!("../src/schema_postgres_6.sql"), &[]),
+];
+
+/// A database written by the release of schema `version` opens with this program: a schema
+/// made as that release made it (its schema files, its steps and its bookkeeping), holding the
+/// rows of a seeded store (agreements, deliveries, closings posted and reversed, their entries,
+/// an audit event), is recognised, migrates in place to the newest keeping every row (the same
+/// counts, entries and trial balance), and takes new writes.
+fn a_released_database_migrates_in_place(version: usize) {
+    let Some(schemas) = Schemas::from_env() else {
+        return;
+    };
+    let source = schemas.schema();
+    let seeded = schemas.store_in(&source);
+    seed_ledger(&seeded);
+    let counts = conformance::counts(&seeded);
+    let entries = conformance::entries(&seeded);
+    let balance = seeded.trial_balance().unwrap();
+    drop(seeded);
+
+    let schema = schemas.schema();
+    let mut client = schemas.client_in(&schema);
+    client
+        .batch_execute(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .unwrap();
+    for (i, (sql, steps)) in RELEASED_SCHEMAS[..version].iter().enumerate() {
+        client.batch_execute(sql).unwrap();
+        client
+            .execute(
+                "INSERT INTO schema_migrations VALUES ($1, 'then')",
+                &[&(i as i64 + 1)],
+            )
+            .unwrap();
+        for (step, sql) in *steps {
+            client.batch_execute(sql).unwrap();
+            client
+                .execute(
+                    "INSERT INTO schema_migrations VALUES ($1, 'then')",
+                    &[&-step],
+                )
+                .unwrap();
+        }
+    }
+    for table in conformance::TABLES {
+        let columns: Vec<String> = client
+            .query(
+                "SELECT quote_ident(column_name::text) FROM information_schema.columns \
+                 WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+                &[&schema, table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let columns = columns.join(", ");
+        client
+            .batch_execute(&format!(
+                "INSERT INTO {schema}.{table} ({columns}) SELECT {columns} FROM {source}.{table}"
+            ))
+            .unwrap();
+    }
+    // Identities continue after the copied ids, as in the release's own database.
+    for row in client
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = $1 AND is_identity = 'YES'",
+            &[&schema],
+        )
+        .unwrap()
+    {
+        let (table, column): (String, String) = (row.get(0), row.get(1));
+        client
+            .batch_execute(&format!(
+                "SELECT setval(pg_get_serial_sequence('{schema}.{table}', '{column}'), \
+                 GREATEST(1, (SELECT COALESCE(MAX({column}), 0) FROM {schema}.{table})))"
+            ))
+            .unwrap();
+    }
+
+    let store = schemas.store_in(&schema);
+    assert_eq!(store.schema_version().unwrap(), version as u32);
+    let newest = store.migrate().unwrap();
+    assert_eq!(newest, synergies_store::latest_schema_version());
+    assert_eq!(store.schema_version().unwrap(), newest);
+    assert_eq!(conformance::counts(&store), counts, "every row is kept");
+    assert_eq!(conformance::entries(&store), entries);
+    assert_eq!(store.trial_balance().unwrap(), balance);
+    assert_eq!(
+        store.migrate().unwrap(),
+        newest,
+        "migrating again changes nothing"
+    );
+    store
+        .audit("mc.finance", "after.upgrade", "", &json!({}))
+        .unwrap();
+    assert_eq!(
+        conformance::counts(&store)["audit_events"],
+        counts["audit_events"] + 1
+    );
+}
+
+#[test]
+fn a_database_of_schema_5_migrates_in_place() {
+    a_released_database_migrates_in_place(5);
+}
+
+#[test]
+fn a_database_of_schema_6_migrates_in_place() {
+    a_released_database_migrates_in_place(6);
+}

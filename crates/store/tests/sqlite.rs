@@ -418,3 +418,103 @@ fn staging_on_a_file_leaves_nothing_beside_the_database() {
 }
 
 static NEXT_FILE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The schema files of the releases that kept their own bookkeeping (`schema_migrations`, one
+/// row per version applied), in order.
+const RELEASED_SCHEMAS: &[&str] = &[
+    include_str!("../src/schema_sqlite.sql"),
+    include_str!("../src/schema_sqlite_2.sql"),
+    include_str!("../src/schema_sqlite_3.sql"),
+    include_str!("../src/schema_sqlite_4.sql"),
+    include_str!("../src/schema_sqlite_5.sql"),
+    include_str!("../src/schema_sqlite_6.sql"),
+];
+
+/// A database at schema `version`, made as the release of that version made it (its schema
+/// files and its bookkeeping), holding the rows of [`seeded_file`]'s store (agreements,
+/// deliveries, closings posted and reversed, their entries, an audit event); and those rows'
+/// counts, entries and trial balance.
+fn released_database(
+    version: usize,
+) -> (
+    TempDir,
+    PathBuf,
+    std::collections::BTreeMap<String, i64>,
+    Vec<synergies_domain::ledger::JournalEntry>,
+    synergies_domain::ledger::TrialBalance,
+) {
+    let (dir, source, store) = seeded_file();
+    let counts = conformance::counts(&store);
+    let entries = conformance::entries(&store);
+    let balance = store.trial_balance().unwrap();
+    drop(store);
+    let path = dir.path().join(format!("schema-{version}.db"));
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    )
+    .unwrap();
+    for (i, sql) in RELEASED_SCHEMAS[..version].iter().enumerate() {
+        conn.execute_batch(sql).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 'then')",
+            [i as i64 + 1],
+        )
+        .unwrap();
+    }
+    conn.execute("ATTACH DATABASE ?1 AS source", [source.to_str().unwrap()])
+        .unwrap();
+    for table in conformance::TABLES {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let columns = columns.join(", ");
+        conn.execute_batch(&format!(
+            "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM source.{table}"
+        ))
+        .unwrap();
+    }
+    drop(conn);
+    (dir, path, counts, entries, balance)
+}
+
+/// A database written by the release of schema `version` opens with this program: its
+/// version is recognised, it migrates in place to the newest, every row is kept (the same
+/// counts, entries and trial balance), and it takes new writes.
+fn a_released_database_migrates_in_place(version: usize) {
+    let (_dir, path, counts, entries, balance) = released_database(version);
+    let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), version as u32);
+    let newest = store.migrate().unwrap();
+    assert_eq!(newest, synergies_store::latest_schema_version());
+    assert_eq!(store.schema_version().unwrap(), newest);
+    assert_eq!(conformance::counts(&store), counts, "every row is kept");
+    assert_eq!(conformance::entries(&store), entries);
+    assert_eq!(store.trial_balance().unwrap(), balance);
+    assert_eq!(
+        store.migrate().unwrap(),
+        newest,
+        "migrating again changes nothing"
+    );
+    store
+        .audit("mc.finance", "after.upgrade", "", &json!({}))
+        .unwrap();
+    assert_eq!(
+        conformance::counts(&store)["audit_events"],
+        counts["audit_events"] + 1
+    );
+}
+
+#[test]
+fn a_database_of_schema_5_migrates_in_place() {
+    a_released_database_migrates_in_place(5);
+}
+
+#[test]
+fn a_database_of_schema_6_migrates_in_place() {
+    a_released_database_migrates_in_place(6);
+}
