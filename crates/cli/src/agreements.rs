@@ -1,0 +1,153 @@
+//! `synergies agreements`: agreements between providers and recipients, and their approval by
+//! both heads.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use serde_json::json;
+use synergies_app::agreements;
+use synergies_domain::agreement::Agreement;
+
+use crate::context::{open, operator, today};
+use crate::output::{print_json, read_json};
+
+#[derive(Subcommand)]
+pub enum AgreementsCmd {
+    /// List agreements with the status of their latest version.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one agreement with its versions, approvals and the mandates it serves.
+    Show { code: String },
+    /// Link an agreement to a mandate it serves.
+    Link {
+        code: String,
+        /// The mandate: decision and paragraph, such as "MC-6/20 4(a)".
+        #[arg(long)]
+        mandate: String,
+        #[arg(long, default_value_t = operator())]
+        by: String,
+    },
+    /// Remove the link from an agreement to a mandate.
+    Unlink {
+        code: String,
+        /// The mandate: decision and paragraph, such as "MC-6/20 4(a)".
+        #[arg(long)]
+        mandate: String,
+        #[arg(long, default_value_t = operator())]
+        by: String,
+    },
+    /// Load agreements from a JSON array (as `export agreements --format json` writes).
+    Import { file: PathBuf },
+    /// Propose the draft version for approval by the heads.
+    Propose {
+        code: String,
+        #[arg(long, default_value_t = operator())]
+        by: String,
+    },
+    /// Approve the proposed version as the head of an organisation.
+    Approve {
+        code: String,
+        /// The organisation whose head approves.
+        #[arg(long)]
+        org: String,
+        /// Who approves (recorded in the approval trail).
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        on: Option<NaiveDate>,
+    },
+}
+
+pub fn run(db: &str, cmd: AgreementsCmd) -> Result<()> {
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        AgreementsCmd::List { json } => {
+            let list = store.agreements()?;
+            if json {
+                print_json(&list)?;
+            } else {
+                println!(
+                    "{:<18} {:<9} {:<5} {:<7} {:<4} {:<11} {:>14}  title",
+                    "code", "kind", "from", "fund", "v.", "status", "ceiling"
+                );
+                for a in &list {
+                    let v = a.active_version().unwrap_or_else(|| a.latest());
+                    println!(
+                        "{:<18} {:<9} {:<5} {:<7} {:<4} {:<11} {:>14}  {}",
+                        a.code,
+                        a.kind.as_str(),
+                        a.provider,
+                        a.provider_fund,
+                        a.latest().number,
+                        a.latest().status.as_str(),
+                        a.currency.format_minor(v.ceiling_minor),
+                        a.title
+                    );
+                }
+            }
+        }
+        AgreementsCmd::Show { code } => match store.agreement(&code)? {
+            Some(a) => {
+                let mandates: Vec<String> = store
+                    .mandate_links(Some(&code))?
+                    .into_iter()
+                    .map(|l| format!("{} {}", l.decision, l.paragraph))
+                    .collect();
+                let mut shown = serde_json::to_value(&a)?;
+                if let Some(object) = shown.as_object_mut() {
+                    object.insert("mandates".into(), json!(mandates));
+                }
+                print_json(&shown)?
+            }
+            None => bail!("unknown agreement {code}"),
+        },
+        AgreementsCmd::Link { code, mandate, by } => {
+            let new = synergies_app::decisions::link_agreement(store, &code, &mandate, &by)?;
+            if new {
+                println!("{code} now serves {}.", mandate.trim());
+            } else {
+                println!("{code} already serves {}; nothing changed.", mandate.trim());
+            }
+        }
+        AgreementsCmd::Unlink { code, mandate, by } => {
+            synergies_app::decisions::unlink_agreement(store, &code, &mandate, &by)?;
+            println!("{code} no longer serves {}.", mandate.trim());
+        }
+        AgreementsCmd::Import { file } => {
+            let list: Vec<Agreement> = read_json(&file)?;
+            let n = agreements::import_agreements(store, &list, &operator())?;
+            println!("Loaded {n} agreements from {}", file.display());
+        }
+        AgreementsCmd::Propose { code, by } => {
+            agreements::propose(store, &by, &code)?;
+            println!("{code}: proposed for approval by the heads of every party.");
+        }
+        AgreementsCmd::Approve { code, org, by, on } => {
+            let (a, active) =
+                agreements::approve(store, &by, &code, &org, on.unwrap_or_else(today))?;
+            if active {
+                println!(
+                    "{code}: approved by the head of {org}; version {} is now in force.",
+                    a.latest().number
+                );
+            } else {
+                let v = a.latest();
+                let waiting: Vec<String> = a
+                    .required_approvers(v)
+                    .into_iter()
+                    .filter(|o| !v.approvals.iter().any(|x| &x.organisation == o))
+                    .collect();
+                println!(
+                    "{code}: approved by the head of {org}; awaiting {}.",
+                    waiting.join(" and ")
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! `synergies deliveries`: services delivered under agreements (import, acceptance, disputes,
+//! listing).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use serde_json::json;
+use synergies_app::import;
+use synergies_domain::Period;
+use synergies_store::DeliveryFilter;
+
+use crate::context::{open, operator, today};
+use crate::output::print_json;
+
+#[derive(Subcommand)]
+pub enum DeliveriesCmd {
+    /// Import deliveries from CSV, all or nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept recorded deliveries (the recipient's acceptance).
+    Accept {
+        /// The agreement whose deliveries are accepted.
+        #[arg(long, required_unless_present = "all")]
+        agreement: Option<String>,
+        /// Every agreement.
+        #[arg(long, conflicts_with = "agreement")]
+        all: bool,
+        /// Accept deliveries dated up to this day (default: all).
+        #[arg(long)]
+        through: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dispute one recorded delivery.
+    Dispute {
+        #[arg(long)]
+        agreement: String,
+        #[arg(long)]
+        external_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List deliveries.
+    List {
+        #[arg(long)]
+        agreement: Option<String>,
+        #[arg(long)]
+        period: Option<Period>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(db: &str, cmd: DeliveriesCmd) -> Result<()> {
+    let store = open(db)?;
+    let store = store.as_ref();
+    match cmd {
+        DeliveriesCmd::Import { file, json } => {
+            let tty = std::io::stderr().is_terminal();
+            let report = import::import_deliveries(
+                store,
+                &import::FileSource(file.clone()),
+                &mut |rows| {
+                    if tty {
+                        eprint!("\r{rows} rows read…");
+                    }
+                },
+                &operator(),
+            )?;
+            if tty {
+                eprintln!();
+            }
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{}: {} rows, {} deliveries recorded, {} already recorded with the same content (nothing added for them).",
+                    file.display(),
+                    report.rows,
+                    report.inserted,
+                    report.identical
+                );
+            }
+        }
+        DeliveriesCmd::Accept {
+            agreement,
+            all,
+            through,
+            json,
+        } => {
+            let code = if all {
+                None
+            } else {
+                let code = agreement.expect("clap requires it");
+                if store.agreement(&code)?.is_none() {
+                    bail!("unknown agreement {code}");
+                }
+                Some(code)
+            };
+            let total = synergies_app::deliveries::accept(
+                store,
+                code.as_deref(),
+                through,
+                today(),
+                &operator(),
+            )?;
+            let accepted = json!({ "agreement": code, "through": through, "accepted": total });
+            if json {
+                print_json(&accepted)?;
+            } else {
+                println!("Accepted {total} deliveries.");
+            }
+        }
+        DeliveriesCmd::Dispute {
+            agreement,
+            external_id,
+            reason,
+        } => {
+            synergies_app::deliveries::dispute(
+                store,
+                &agreement,
+                &external_id,
+                &reason,
+                &operator(),
+            )?;
+            println!("{agreement} {external_id}: disputed.");
+        }
+        DeliveriesCmd::List {
+            agreement,
+            period,
+            json,
+        } => {
+            if let Some(code) = &agreement {
+                if store.agreement(code)?.is_none() {
+                    bail!("unknown agreement {code}");
+                }
+            }
+            let filter = DeliveryFilter {
+                agreement,
+                from: period.map(|p| p.first_day()),
+                to: period.map(|p| p.last_day()),
+                ..Default::default()
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if json {
+                let mut rows = vec![];
+                store.for_each_delivery(&filter, &mut |d| {
+                    rows.push(d);
+                    Ok(())
+                })?;
+                serde_json::to_writer_pretty(&mut out, &rows)?;
+                writeln!(out)?;
+            } else {
+                store.for_each_delivery(&filter, &mut |d| {
+                    let x = &d.delivery;
+                    writeln!(
+                        out,
+                        "{:>7} {:<18} {} {:<10} {:>6} {:<5} {:<9} {}",
+                        d.id,
+                        x.agreement,
+                        x.date,
+                        x.service,
+                        x.quantity.to_string(),
+                        x.grade.as_deref().unwrap_or("-"),
+                        d.status.as_str(),
+                        x.external_id
+                    )
+                    .map_err(|e| synergies_store::StoreError::Invalid(e.to_string()))
+                })?;
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! `synergies framework`: the reference data (organisations, conventions, funds, biennia,
+//! services, rates, exchange rates).
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Subcommand;
+use serde_json::json;
+use synergies_domain::model::Framework;
+use synergies_store::Audit;
+
+use crate::context::{open, operator};
+use crate::output::{print_json, read_json};
+
+#[derive(Subcommand)]
+pub enum FrameworkCmd {
+    /// Load (insert or update) reference data from a JSON document.
+    Load { file: PathBuf },
+    /// Print the reference data as JSON.
+    Show,
+}
+
+pub fn run(db: &str, cmd: FrameworkCmd) -> Result<()> {
+    match cmd {
+        FrameworkCmd::Load { file } => {
+            let store = open(db)?;
+            let framework: Framework = read_json(&file)?;
+            store.save_framework(
+                &framework,
+                &Audit::new(
+                    &operator(),
+                    "framework.load",
+                    &file.display().to_string(),
+                    json!({ "organisations": framework.organisations.len(),
+                             "funds": framework.funds.len(), "rates": framework.rates.len(),
+                             "fx_rates": framework.fx_rates.len() }),
+                ),
+            )?;
+            println!("Loaded {}", file.display());
+        }
+        FrameworkCmd::Show => {
+            let store = open(db)?;
+            print_json(&store.framework()?)?;
+        }
+    }
+    Ok(())
+}
