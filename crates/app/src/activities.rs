@@ -12,8 +12,10 @@ use synergies_domain::model::Framework;
 use synergies_domain::rates::RateBook;
 use synergies_domain::text::Issues;
 use synergies_domain::Currency;
-use synergies_store::{Audit, Store};
+use synergies_store::{Store};
 
+use crate::{Actor, AuditAction};
+use synergies_domain::access::Action;
 use crate::{AppError, AppResult};
 
 /// The currency of a biennium's rate cards (USD when none says otherwise).
@@ -139,8 +141,11 @@ fn validate(
 pub fn import_activities(
     store: &dyn Store,
     activities: &[Activity],
-    actor: &str,
+    actor: &Actor,
 ) -> AppResult<usize> {
+    for a in activities {
+        authorize_activity(actor, a)?;
+    }
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     let mandates = store.mandates(None)?;
@@ -158,15 +163,13 @@ pub fn import_activities(
     }
     issues.into_result()?;
     let audit = match activities {
-        [a] => Audit::new(
-            actor,
-            "activity.create",
+        [a] => actor.audit(
+            AuditAction::ActivityCreate,
             &format!("{}/{}", a.biennium, a.code),
             serde_json::json!({ "before": null, "after": a }),
         ),
-        _ => Audit::new(
-            actor,
-            "activities.import",
+        _ => actor.audit(
+            AuditAction::ActivitiesImport,
             &format!("{} activities", activities.len()),
             serde_json::json!({
                 "before": null,
@@ -369,6 +372,42 @@ fn edit_list(
     Ok(())
 }
 
+/// An officer of the lead organisation plans an activity; every organisation whose resources
+/// it commits (staff time or money) records its own contribution.
+fn authorize_activity(actor: &Actor, a: &Activity) -> AppResult<()> {
+    actor.authorize(&Action::PlanActivity {
+        organisation: a.lead.clone(),
+    })?;
+    for c in a
+        .contributions
+        .iter()
+        .filter(|c| c.non_staff_minor != 0 || c.staff.iter().any(|s| !s.days.is_zero()))
+    {
+        actor.authorize(&Action::CommitResources {
+            organisation: c.organisation.clone(),
+        })?;
+    }
+    Ok(())
+}
+
+/// Records one new activity; a code already used in its biennium is refused (changes go
+/// through [`update`]).
+pub fn create(store: &dyn Store, actor: &Actor, a: &Activity) -> AppResult<()> {
+    authorize_activity(actor, a)?;
+    if store
+        .activities(Some(&a.biennium))?
+        .iter()
+        .any(|x| x.code == a.code)
+    {
+        return Err(AppError::field(
+            "code",
+            format!("activity {} already exists in {}", a.code, a.biennium),
+        ));
+    }
+    import_activities(store, std::slice::from_ref(a), actor)?;
+    Ok(())
+}
+
 /// Changes an activity's common fields, checked as an import checks it, and records the
 /// change in the audit trail with the activity before and after. All or nothing.
 pub fn update(
@@ -376,7 +415,7 @@ pub fn update(
     code: &str,
     biennium: Option<&str>,
     change: &ActivityChange,
-    by: &str,
+    by: &Actor,
 ) -> AppResult<Activity> {
     if change.is_empty() {
         return Err(AppError::Invalid(
@@ -384,6 +423,9 @@ pub fn update(
         ));
     }
     let before = find(store, code, biennium)?;
+    by.authorize(&Action::PlanActivity {
+        organisation: before.lead.clone(),
+    })?;
     let mut a = before.clone();
     if let Some(s) = change.status {
         a.status = s;
@@ -442,9 +484,8 @@ pub fn update(
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     validate(store, &framework, &rates, &a)?;
-    let audit = Audit::new(
-        by,
-        "activity.update",
+    let audit = by.audit(
+        AuditAction::ActivityUpdate,
         &format!("{}/{}", a.biennium, a.code),
         serde_json::json!({ "before": before, "after": a }),
     );
@@ -461,8 +502,11 @@ pub fn set_contribution(
     code: &str,
     biennium: Option<&str>,
     contribution: Contribution,
-    by: &str,
+    by: &Actor,
 ) -> AppResult<Activity> {
+    by.authorize(&Action::CommitResources {
+        organisation: contribution.organisation.clone(),
+    })?;
     let before = find(store, code, biennium)?;
     let org = &contribution.organisation;
     if *org != before.lead && !before.partners.contains(org) {
@@ -477,9 +521,8 @@ pub fn set_contribution(
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     validate(store, &framework, &rates, &a)?;
-    let audit = Audit::new(
-        by,
-        "activity.contribution",
+    let audit = by.audit(
+        AuditAction::ActivityContribution,
         &format!("{}/{}", a.biennium, a.code),
         serde_json::json!({ "before": before.contributions, "after": a.contributions }),
     );
@@ -505,7 +548,8 @@ pub struct Plan {
 /// Carries the continuing activities of `from` into `to`, re-priced at the rate cards of
 /// `to`, and compares the two funding scenarios. Running it again replaces the same plan.
 /// `actor` is who plans: the carried activities and their audit event are one transaction.
-pub fn plan(store: &dyn Store, from: &str, to: &str, actor: &str) -> AppResult<Plan> {
+pub fn plan(store: &dyn Store, from: &str, to: &str, actor: &Actor) -> AppResult<Plan> {
+    actor.must_be_operator("carry every activity over into the next biennium")?;
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     if framework.biennium(to).is_none() {
@@ -533,9 +577,8 @@ pub fn plan(store: &dyn Store, from: &str, to: &str, actor: &str) -> AppResult<P
             &price(&framework, &rates, next, to)?,
         );
     }
-    let audit = Audit::new(
-        actor,
-        "activities.plan",
+    let audit = actor.audit(
+        AuditAction::ActivitiesPlan,
         &format!("{from} -> {to}"),
         serde_json::json!({ "before": null, "after": {"carried": carried.len()} }),
     );

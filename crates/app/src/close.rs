@@ -10,9 +10,11 @@ use synergies_domain::delivery::DeliveryStatus;
 use synergies_domain::ledger::JournalEntry;
 use synergies_domain::{DomainError, Period};
 use synergies_store::{
-    Audit, ChargeFilter, ClosingStatus, DeliveryFilter, NewCharge, NewClosing, Store, StoreError,
+    ChargeFilter, ClosingStatus, DeliveryFilter, NewCharge, NewClosing, Store, StoreError,
 };
 
+use crate::{Actor, AuditAction};
+use synergies_domain::access::Action;
 use crate::context::PricingContext;
 use crate::{AppError, AppResult};
 
@@ -54,8 +56,9 @@ pub fn close_period(
     period: Period,
     only: Option<&str>,
     posted_on: NaiveDate,
-    actor: &str,
+    actor: &Actor,
 ) -> AppResult<CloseReport> {
+    authorize_close(store, only, actor, "close")?;
     let mut report = CloseReport {
         period: period.to_string(),
         ..Default::default()
@@ -81,6 +84,17 @@ pub fn close_period(
     ))))
 }
 
+/// The provider's finance officer closes and reopens its agreements' periods; only the
+/// operator closes every agreement's at once.
+fn authorize_close(store: &dyn Store, only: Option<&str>, actor: &Actor, what: &str) -> AppResult<()> {
+    actor.must_name_agreement(only, what)?;
+    if let Some(code) = only {
+        let a = crate::deliveries::agreement(store, code)?;
+        actor.authorize(&Action::close_period_of(&a))?;
+    }
+    Ok(())
+}
+
 /// One attempt: the report, and whether another writer posted a closing of the same
 /// agreement, period and sequence first (so this attempt may have left deliveries uncharged).
 fn close_once(
@@ -88,7 +102,7 @@ fn close_once(
     period: Period,
     only: Option<&str>,
     posted_on: NaiveDate,
-    actor: &str,
+    actor: &Actor,
 ) -> AppResult<(CloseReport, bool)> {
     let ctx = PricingContext::load(store)?;
     let priced_with = ctx.framework.pricing_terms();
@@ -207,9 +221,8 @@ fn close_once(
             })
         })
         .collect();
-    let audit = Audit::new(
-        actor,
-        "period.close",
+    let audit = actor.audit(
+        AuditAction::PeriodClose,
         &subject,
         serde_json::json!({"before": null, "after": {"period": report.period, "closings": planned}}),
     );
@@ -254,13 +267,9 @@ pub fn reopen_period(
     store: &dyn Store,
     period: Period,
     only: Option<&str>,
-    actor: &str,
+    actor: &Actor,
 ) -> AppResult<ReopenReport> {
-    if let Some(code) = only {
-        if store.agreement(code)?.is_none() {
-            return Err(AppError::Invalid(format!("unknown agreement {code}")));
-        }
-    }
+    authorize_close(store, only, actor, "reopen")?;
     let mut report = ReopenReport {
         period: period.to_string(),
         ..Default::default()
@@ -292,9 +301,8 @@ pub fn reopen_period(
                 format!("Reversal of: {}", original.description),
             ));
         }
-        let audit = Audit::new(
-            actor,
-            "period.reopen",
+        let audit = actor.audit(
+            AuditAction::PeriodReopen,
             &format!("{}/{}", closing.agreement, closing.period),
             serde_json::json!({
                 "before": {"closing": closing.id, "status": "posted"},

@@ -8,6 +8,8 @@ use synergies_domain::cooperation::{
 use synergies_domain::text::Issues;
 use synergies_store::{Audit, Store};
 
+use crate::{Actor, AuditAction};
+use synergies_domain::access::Action;
 use crate::{AppError, AppResult};
 
 const EVENT: &str = "training_event";
@@ -35,17 +37,18 @@ fn load<T: serde::de::DeserializeOwned>(store: &dyn Store, kind: &str) -> AppRes
 /// groups, contributors, agreement, a code given twice) and nothing is written when there is one.
 /// `actor` is who records them: the events and their audit event (`training.import`, or
 /// `training.create` for one) are one transaction.
-pub fn save_events(store: &dyn Store, events: &[TrainingEvent], actor: &str) -> AppResult<usize> {
+pub fn save_events(store: &dyn Store, events: &[TrainingEvent], actor: &Actor) -> AppResult<usize> {
+    for e in events {
+        authorize_event(actor, e)?;
+    }
     let audit = match events {
-        [e] => Audit::new(
-            actor,
-            "training.create",
+        [e] => actor.audit(
+            AuditAction::TrainingCreate,
             &e.code,
             serde_json::json!({ "before": null, "after": e }),
         ),
-        _ => Audit::new(
-            actor,
-            "training.import",
+        _ => actor.audit(
+            AuditAction::TrainingImport,
             &format!("{} events", events.len()),
             serde_json::json!({
                 "before": null,
@@ -54,6 +57,45 @@ pub fn save_events(store: &dyn Store, events: &[TrainingEvent], actor: &str) -> 
         ),
     };
     write_events(store, events, &audit)
+}
+
+/// An officer of an organisation that contributes to an event records it; every organisation
+/// whose resources it commits records its own contribution.
+fn authorize_event(actor: &Actor, e: &TrainingEvent) -> AppResult<()> {
+    let organisations: Vec<String> = e.contributions.iter().map(|c| c.organisation.clone()).collect();
+    actor
+        .first_allowed(&organisations, |o| Action::PlanActivity {
+            organisation: o.to_string(),
+        })
+        .map_err(|_| {
+            AppError::Denied(synergies_domain::access::Denied(format!(
+                "{} may not record this event: that needs the officer role in an organisation that contributes to it",
+                actor.name()
+            )))
+        })?;
+    for c in e
+        .contributions
+        .iter()
+        .filter(|c| c.amount_minor != 0 || !c.staff_days.is_zero())
+    {
+        actor.authorize(&Action::CommitResources {
+            organisation: c.organisation.clone(),
+        })?;
+    }
+    Ok(())
+}
+
+/// Records one new training event; a code already recorded is refused.
+pub fn create_event(store: &dyn Store, actor: &Actor, e: &TrainingEvent) -> AppResult<()> {
+    authorize_event(actor, e)?;
+    if events(store)?.iter().any(|x| x.code == e.code) {
+        return Err(AppError::field(
+            "code",
+            format!("event {} is already recorded", e.code),
+        ));
+    }
+    save_events(store, std::slice::from_ref(e), actor)?;
+    Ok(())
 }
 
 /// [`save_events`] with the audit event given.
@@ -116,10 +158,10 @@ pub struct TaskForce {
 /// meeting, member or action item given twice, an action item's unknown meeting or activity.
 /// `actor` is who records it: the records and their audit event (`task_force.import`) are one
 /// transaction.
-pub fn save_task_force(store: &dyn Store, tf: &TaskForce, actor: &str) -> AppResult<()> {
-    let audit = Audit::new(
-        actor,
-        "task_force.import",
+pub fn save_task_force(store: &dyn Store, tf: &TaskForce, actor: &Actor) -> AppResult<()> {
+    actor.must_be_operator("load the task force's records from a file")?;
+    let audit = actor.audit(
+        AuditAction::TaskForceImport,
         "task force",
         serde_json::json!({ "before": null, "after": {
             "members": tf.members.len(),
@@ -247,17 +289,17 @@ pub fn set_action_status(
     store: &dyn Store,
     code: &str,
     status: ActionStatus,
-    by: &str,
+    by: &Actor,
 ) -> AppResult<ActionItem> {
+    by.authorize(&Action::ManageActionItems)?;
     let mut item = load::<ActionItem>(store, ACTION)?
         .into_iter()
         .find(|a| a.code == code)
-        .ok_or_else(|| AppError::Invalid(format!("no action item {code}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("no action item {code}")))?;
     let before = item.status;
     item.status = status;
-    let audit = Audit::new(
-        by,
-        "action_item.status",
+    let audit = by.audit(
+        AuditAction::ActionItemStatus,
         code,
         serde_json::json!({ "before": before, "after": status }),
     );
@@ -270,16 +312,16 @@ pub fn add_participant(
     store: &dyn Store,
     event: &str,
     trainee: Trainee,
-    by: &str,
+    by: &Actor,
 ) -> AppResult<TrainingEvent> {
     let mut e = events(store)?
         .into_iter()
         .find(|e| e.code == event)
         .ok_or_else(|| AppError::Invalid(format!("no training event {event}")))?;
+    authorize_event(by, &e)?;
     e.participants.push(trainee.clone());
-    let audit = Audit::new(
-        by,
-        "training.add_participant",
+    let audit = by.audit(
+        AuditAction::TrainingAddParticipant,
         event,
         serde_json::json!({ "before": null, "after": trainee }),
     );
@@ -288,7 +330,8 @@ pub fn add_participant(
 }
 
 /// Records a new task-force meeting; a code already recorded is refused.
-pub fn add_meeting(store: &dyn Store, meeting: TaskForceMeeting, by: &str) -> AppResult<()> {
+pub fn add_meeting(store: &dyn Store, meeting: TaskForceMeeting, by: &Actor) -> AppResult<()> {
+    by.authorize(&Action::ManageActionItems)?;
     let known = task_force(store)?;
     if known.meetings.iter().any(|m| m.code == meeting.code) {
         return Err(AppError::Invalid(format!(
@@ -310,9 +353,8 @@ pub fn add_meeting(store: &dyn Store, meeting: TaskForceMeeting, by: &str) -> Ap
             meeting.code
         )));
     }
-    let audit = Audit::new(
-        by,
-        "task_force.add_meeting",
+    let audit = by.audit(
+        AuditAction::TaskForceAddMeeting,
         &meeting.code,
         serde_json::json!({ "before": null, "after": meeting }),
     );
@@ -329,7 +371,8 @@ pub fn add_meeting(store: &dyn Store, meeting: TaskForceMeeting, by: &str) -> Ap
 
 /// Records a new action item; a code already recorded is refused, and its meeting and
 /// activity must exist.
-pub fn add_action(store: &dyn Store, item: ActionItem, by: &str) -> AppResult<()> {
+pub fn add_action(store: &dyn Store, item: ActionItem, by: &Actor) -> AppResult<()> {
+    by.authorize(&Action::ManageActionItems)?;
     let known = task_force(store)?;
     if known.action_items.iter().any(|a| a.code == item.code) {
         return Err(AppError::Invalid(format!(
@@ -342,9 +385,8 @@ pub fn add_action(store: &dyn Store, item: ActionItem, by: &str) -> AppResult<()
             "an action item needs a code and a title".into(),
         ));
     }
-    let audit = Audit::new(
-        by,
-        "task_force.add_action",
+    let audit = by.audit(
+        AuditAction::TaskForceAddAction,
         &item.code,
         serde_json::json!({ "before": null, "after": item }),
     );

@@ -6,10 +6,12 @@ use synergies_domain::decision::{
     meeting_body, parse_decision, Decision, DecisionError, DecisionStatus, Language,
 };
 use synergies_domain::mandate::{mandates_of, parse_reference, Mandate, MandateStatus};
-use synergies_store::{Audit, DecisionRecord, MandateLink, MandateNote, Store, StoreError};
+use synergies_store::{DecisionRecord, MandateLink, MandateNote, Store, StoreError};
 
 use synergies_domain::text::Issues;
 
+use crate::{Actor, AuditAction};
+use synergies_domain::access::Action;
 use crate::{AppError, AppResult};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -110,8 +112,9 @@ pub fn import_decision(
     text: &str,
     language: Option<Language>,
     standing: Standing,
-    actor: &str,
+    actor: &Actor,
 ) -> AppResult<DecisionImport> {
+    actor.must_be_operator("import a decision's text")?;
     let parsed = match language {
         Some(l) => parse_decision(text, l),
         None => parse_decision(text, Language::Fr).or_else(|e| match e {
@@ -147,9 +150,8 @@ pub fn import_decision(
         &mandates,
         // The text, its mandates and this event in one transaction; its outcome says whether
         // the text is new.
-        &Audit::new(
-            actor,
-            "decision.import",
+        &actor.audit(
+            AuditAction::DecisionImport,
             &decision.number,
             serde_json::json!({ "language": decision.language, "file": name,
                                 "status": status, "adopted_on": adopted_on,
@@ -167,8 +169,11 @@ pub fn update_mandate(
     status: MandateStatus,
     note: &str,
     on: NaiveDate,
-    author: &str,
+    author: &Actor,
 ) -> AppResult<()> {
+    author.authorize(&Action::TrackMandate {
+        organisation: servicing_organisation(store, decision)?,
+    })?;
     if note.trim().is_empty() {
         return Err(AppError::Invalid(
             "a status change needs a note saying what was done".into(),
@@ -185,22 +190,21 @@ pub fn update_mandate(
         &format!("mandate {decision} {paragraph}"),
         "author",
         synergies_domain::text::TextKind::Name,
-        author,
+        author.name(),
     );
     issues.into_result()?;
     let note = MandateNote {
         noted_on: on,
         status,
         note: note.to_string(),
-        author: author.to_string(),
+        author: author.name().to_string(),
     };
     store.update_mandate(
         decision,
         paragraph,
         &note,
-        &Audit::new(
-            author,
-            "mandate.update",
+        &author.audit(
+            AuditAction::MandateUpdate,
             &format!("{decision} {paragraph}"),
             serde_json::json!({"after": note}),
         ),
@@ -215,8 +219,11 @@ pub fn update_decision(
     number: &str,
     status: DecisionStatus,
     adopted_on: Option<NaiveDate>,
-    by: &str,
+    by: &Actor,
 ) -> AppResult<DecisionRecord> {
+    by.authorize(&Action::TrackMandate {
+        organisation: servicing_organisation(store, number)?,
+    })?;
     let Some((before_status, before_adopted)) = recorded_standing(store, number)? else {
         return Err(
             StoreError::NotFound(format!("no decision {number} (see `decisions list`)")).into(),
@@ -227,9 +234,8 @@ pub fn update_decision(
         number,
         status,
         adopted_on,
-        &Audit::new(
-            by,
-            "decision.update",
+        &by.audit(
+            AuditAction::DecisionUpdate,
             number,
             serde_json::json!({
                 "before": { "status": before_status, "adopted_on": before_adopted },
@@ -259,19 +265,51 @@ pub fn mandate_link(agreement: &str, mandate: &str) -> AppResult<MandateLink> {
     })
 }
 
+/// The provider's officer links its agreements to the mandates they serve.
+fn authorize_link(store: &dyn Store, agreement: &str, by: &Actor) -> AppResult<()> {
+    if let Some(a) = store.agreement(agreement)? {
+        by.authorize(&Action::DraftAgreement {
+            provider: a.provider,
+        })?;
+    }
+    Ok(())
+}
+
+/// The organisation that services a decision's treaty (the convention whose code is the
+/// treaty's name, e.g. `minamata` → MINAMATA → MC).
+pub fn servicing_organisation(store: &dyn Store, decision: &str) -> AppResult<String> {
+    let record = store
+        .decisions()?
+        .into_iter()
+        .find(|d| d.number == decision)
+        .ok_or_else(|| AppError::NotFound(format!("unknown decision {decision}")))?;
+    store
+        .framework()?
+        .conventions
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(&record.treaty))
+        .map(|c| c.organisation.clone())
+        .ok_or_else(|| {
+            AppError::Invalid(format!(
+                "no convention of the framework is the treaty {} of {decision}",
+                record.treaty
+            ))
+        })
+}
+
 /// Links an agreement to a mandate it serves (refused, with nothing written, when either is
 /// unknown). Returns false when the link existed.
 pub fn link_agreement(
     store: &dyn Store,
     agreement: &str,
     mandate: &str,
-    by: &str,
+    by: &Actor,
 ) -> AppResult<bool> {
+    authorize_link(store, agreement, by)?;
     let link = mandate_link(agreement, mandate)?;
     // The link and its event in one transaction; a link that existed writes neither.
-    let audit = Audit::new(
-        by,
-        "agreement.link_mandate",
+    let audit = by.audit(
+        AuditAction::AgreementLinkMandate,
         agreement,
         serde_json::json!({"before": null, "after": link}),
     );
@@ -283,12 +321,12 @@ pub fn unlink_agreement(
     store: &dyn Store,
     agreement: &str,
     mandate: &str,
-    by: &str,
+    by: &Actor,
 ) -> AppResult<()> {
+    authorize_link(store, agreement, by)?;
     let link = mandate_link(agreement, mandate)?;
-    let audit = Audit::new(
-        by,
-        "agreement.unlink_mandate",
+    let audit = by.audit(
+        AuditAction::AgreementUnlinkMandate,
         agreement,
         serde_json::json!({"before": link, "after": null}),
     );

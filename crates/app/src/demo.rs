@@ -26,6 +26,7 @@ use synergies_domain::{Currency, Month, Period};
 use synergies_store::Store;
 
 use crate::close::close_period;
+use crate::Actor;
 use crate::import::{import_deliveries, BytesSource, COLUMNS};
 use crate::{agreements, AppResult};
 
@@ -76,6 +77,17 @@ fn service(
 }
 
 /// The reference data of the demo.
+/// The head of `organisation` as the demo's approvals record them (`mc.head`).
+fn head_of(organisation: &str) -> Actor {
+    Actor::Person(synergies_domain::access::Principal {
+        username: format!("{}.head", organisation.to_lowercase()),
+        grants: vec![synergies_domain::access::Grant {
+            role: synergies_domain::access::Role::Head,
+            organisation: Some(organisation.to_string()),
+        }],
+    })
+}
+
 pub fn framework() -> Framework {
     let usd = Currency::USD;
     let mut f = Framework {
@@ -991,20 +1003,17 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
             closings: store.closings(None)?.len(),
         });
     }
-    store.save_framework(
-        &framework(),
-        &synergies_store::Audit::new("demo", "framework.load", "demo", serde_json::Value::Null),
-    )?;
+    let demo = Actor::operator("demo");
+    crate::reference::load_framework(store, &framework(), "demo", &demo)?;
     let drafts = agreements();
     for a in &drafts {
-        agreements::create(store, "demo", a)?;
-        agreements::propose(store, "demo", &a.code)?;
-        let provider_head = format!("{}.head", a.provider.to_lowercase());
+        agreements::create(store, &demo, a)?;
+        agreements::propose(store, &demo, &a.code)?;
         agreements::approve(
             store,
-            &provider_head,
+            &head_of(&a.provider),
             &a.code,
-            &a.provider,
+            Some(&a.provider),
             date(2025, 12, 10),
         )?;
         if a.code == "MC-BRS-2026-02" {
@@ -1012,8 +1021,13 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
         }
         for party in a.required_approvers(a.latest()) {
             if party != a.provider {
-                let head = format!("{}.head", party.to_lowercase());
-                agreements::approve(store, &head, &a.code, &party, date(2025, 12, 15))?;
+                agreements::approve(
+                    store,
+                    &head_of(&party),
+                    &a.code,
+                    Some(&party),
+                    date(2025, 12, 15),
+                )?;
             }
         }
     }
@@ -1026,14 +1040,14 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
             status: None,
             adopted_on: Some(mc_6_20_adopted_on()),
         },
-        "demo",
+        &demo,
     )?;
     for (agreement, mandate) in MANDATE_LINKS {
-        crate::decisions::link_agreement(store, agreement, mandate, "demo")?;
+        crate::decisions::link_agreement(store, agreement, mandate, &demo)?;
     }
-    crate::activities::import_activities(store, &activities(), "demo")?;
-    crate::activities::plan(store, "2026-2027", "2028-2029", "demo")?;
-    crate::cooperation::save_task_force(store, &task_force(), "demo")?;
+    crate::activities::import_activities(store, &activities(), &demo)?;
+    crate::activities::plan(store, "2026-2027", "2028-2029", &demo)?;
+    crate::cooperation::save_task_force(store, &task_force(), &demo)?;
     let csv = deliveries_csv();
     let imported = import_deliveries(
         store,
@@ -1042,9 +1056,9 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
             bytes: &csv,
         },
         &mut |_| {},
-        "demo",
+        &demo,
     )?;
-    crate::cooperation::save_events(store, &training_events(), "demo")?;
+    crate::cooperation::save_events(store, &training_events(), &demo)?;
     let mut closings = 0;
     for a in drafts.iter().filter(|a| a.code != "MC-BRS-2026-02") {
         crate::deliveries::accept(
@@ -1052,12 +1066,12 @@ pub fn seed(store: &dyn Store) -> AppResult<DemoReport> {
             Some(&a.code),
             Some(date(2026, 12, 31)),
             date(2027, 1, 8),
-            "demo",
+            &demo,
         )?;
     }
     for (q, period) in Period::quarters(2026).into_iter().enumerate() {
         let posted_on = period.last_day() + Duration::days(10 + q as i64);
-        closings += close_period(store, period, None, posted_on, "demo")?
+        closings += close_period(store, period, None, posted_on, &demo)?
             .posted
             .len();
     }

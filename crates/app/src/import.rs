@@ -19,6 +19,8 @@ use synergies_domain::text::{check_text, from_spreadsheet_cell, TextKind};
 use synergies_domain::{Currency, Money};
 use synergies_store::{AddOutcome, Audit, DeliveryImport, Store};
 
+use crate::{Actor, AuditAction};
+use synergies_domain::access::Action;
 use crate::context::PricingContext;
 use crate::{AppError, AppResult, InputIssue};
 
@@ -290,13 +292,12 @@ pub fn import_deliveries(
     store: &dyn Store,
     source: &dyn CsvSource,
     progress: &mut dyn FnMut(u64),
-    actor: &str,
+    actor: &Actor,
 ) -> AppResult<ImportReport> {
     let name = source.name();
-    import_deliveries_audited(store, source, progress, &|report| {
-        Audit::new(
-            actor,
-            "deliveries.import",
+    import_deliveries_audited(store, source, progress, actor, &|report| {
+        actor.audit(
+            AuditAction::DeliveriesImport,
             &name,
             serde_json::json!({"before": null, "after": report}),
         )
@@ -304,11 +305,14 @@ pub fn import_deliveries(
 }
 
 /// [`import_deliveries`] with the audit event that `audit` makes of the report (e.g. one
-/// delivery recorded from a form, `delivery.record`), committed with the deliveries.
+/// delivery recorded from a form, `delivery.record`), committed with the deliveries. The
+/// actor must be allowed to record the deliveries of every agreement the file names (its
+/// provider's officer): the first agreement that is not theirs refuses the whole file.
 pub fn import_deliveries_audited(
     store: &dyn Store,
     source: &dyn CsvSource,
     progress: &mut dyn FnMut(u64),
+    actor: &Actor,
     audit: &dyn Fn(&ImportReport) -> Audit,
 ) -> AppResult<ImportReport> {
     let ctx = PricingContext::load(store)?;
@@ -367,6 +371,10 @@ pub fn import_deliveries_audited(
             }
         };
         if !tallies.contains_key(&delivery.agreement) {
+            let (agreement, _) = ctx.in_force(&delivery.agreement).map_err(AppError::Invalid)?;
+            actor.authorize(&Action::RecordDeliveries {
+                provider: agreement.provider.clone(),
+            })?;
             let tally = open_tally(&ctx, &pricer, session.as_mut(), &delivery.agreement)?;
             tallies.insert(delivery.agreement.clone(), tally);
         }

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use synergies_domain::ledger::{write_journal, Account, JournalEntry, TrialBalance};
-use synergies_store::{Audit, ChargeFilter, ClosingStatus, Store};
+use synergies_store::{ChargeFilter, ClosingStatus, Store};
 
+use crate::{Actor, AuditAction};
 use crate::AppResult;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -196,14 +197,20 @@ pub struct SettlementReport {
 /// outstanding payable; the same reference twice posts once.
 /// `actor` is who settles: the entry and its audit event (`settlement.record`) are one
 /// transaction.
-pub fn settle(store: &dyn Store, s: &Settlement, actor: &str) -> AppResult<SettlementReport> {
+/// The payer fund's organisation's finance officer settles.
+pub fn settle(store: &dyn Store, s: &Settlement, actor: &Actor) -> AppResult<SettlementReport> {
     use crate::AppError;
     let framework = store.framework()?;
-    for f in [&s.payer_fund, &s.provider_fund] {
+    for (field, f) in [("payer_fund", &s.payer_fund), ("provider_fund", &s.provider_fund)] {
         if framework.fund(f).is_none() {
-            return Err(AppError::Invalid(format!("unknown fund {f}")));
+            return Err(AppError::field(field, format!("unknown fund {f}")));
         }
     }
+    let payer = framework
+        .fund(&s.payer_fund)
+        .map(|f| f.organisation.clone())
+        .unwrap_or_default();
+    actor.authorize(&synergies_domain::access::Action::Settle { payer })?;
     if s.reference.trim().is_empty() {
         return Err(AppError::Invalid(
             "a settlement needs its transfer reference".into(),
@@ -259,9 +266,8 @@ pub fn settle(store: &dyn Store, s: &Settlement, actor: &str) -> AppResult<Settl
     );
     // The entry and its audit event in one transaction (neither when another request posted
     // the same transfer meanwhile).
-    let audit = Audit::new(
-        actor,
-        "settlement.record",
+    let audit = actor.audit(
+        AuditAction::SettlementRecord,
         &s.reference,
         serde_json::json!({
             "before": {"outstanding_minor": outstanding},
@@ -277,4 +283,44 @@ pub fn settle(store: &dyn Store, s: &Settlement, actor: &str) -> AppResult<Settl
         entry: posted,
         outstanding_minor: owed(&store.trial_balance()?),
     })
+}
+
+/// A settlement as a finance officer types it.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewSettlement {
+    pub payer_fund: String,
+    pub provider_fund: String,
+    pub currency: String,
+    /// In major units, e.g. `1250.00`.
+    pub amount: String,
+    /// YYYY-MM-DD
+    pub date: String,
+    /// The transfer's reference; one settlement per reference.
+    pub reference: String,
+}
+
+impl NewSettlement {
+    /// The settlement, or the first field in error.
+    pub fn settlement(&self) -> AppResult<Settlement> {
+        use crate::form::{currency, date, decimal, required};
+        let currency = currency("currency", &self.currency)?;
+        let amount_minor = currency
+            .to_minor(decimal("amount", &self.amount)?)
+            .map_err(|e| crate::AppError::field("amount", e.to_string()))?;
+        if amount_minor <= 0 {
+            return Err(crate::AppError::field(
+                "amount",
+                "a settlement is more than zero",
+            ));
+        }
+        Ok(Settlement {
+            payer_fund: required("payer_fund", &self.payer_fund)?.to_string(),
+            provider_fund: required("provider_fund", &self.provider_fund)?.to_string(),
+            currency,
+            amount_minor,
+            on: date("date", &self.date)?,
+            reference: required("reference", &self.reference)?.to_string(),
+        })
+    }
 }

@@ -8,7 +8,9 @@ use synergies_domain::DomainError;
 use synergies_store::StoreError;
 
 pub mod activities;
+pub mod actor;
 pub mod agreements;
+pub mod audit;
 pub mod close;
 pub mod context;
 pub mod cooperation;
@@ -16,11 +18,16 @@ pub mod decisions;
 pub mod deliveries;
 pub mod demo;
 pub mod export;
+pub mod form;
+pub mod identity;
 pub mod import;
 pub mod ledger;
 pub mod opendata;
+pub mod reference;
 pub mod storage;
 
+pub use actor::Actor;
+pub use audit::AuditAction;
 pub use synergies_store::Store;
 
 /// A line of input that was refused: `FILE:LINE: column: reason`.
@@ -39,6 +46,15 @@ pub enum AppError {
     Domain(#[from] DomainError),
     #[error("{0}")]
     Invalid(String),
+    /// The actor may not do this (the domain's `authorize` said why).
+    #[error(transparent)]
+    Denied(#[from] synergies_domain::access::Denied),
+    /// One input field is wrong: `field` names it as the form and the request body do.
+    #[error("{field}: {message}")]
+    Field { field: String, message: String },
+    /// What the action names does not exist.
+    #[error("{0}")]
+    NotFound(String),
     #[error("{0}")]
     Io(String),
     /// An input file with bad rows: nothing was written.
@@ -65,6 +81,16 @@ fn render_rejection(file: &str, issues: &[InputIssue], more: u64) -> String {
         if total == 1 { "" } else { "s" }
     ));
     out
+}
+
+impl AppError {
+    /// A problem with one input field.
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Field {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
 }
 
 impl From<std::io::Error> for AppError {

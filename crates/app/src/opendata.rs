@@ -14,6 +14,7 @@ use synergies_opendata::OpenDataError;
 use synergies_store::shape::{ColumnKind, PRIVATE_TABLES, SHAPES};
 use synergies_store::{DumpItem, Store, StoreError};
 
+use crate::{Actor, AuditAction};
 use crate::activities::priced;
 use crate::storage::{refusal, stage, verify, TransferReport};
 use crate::{AppError, AppResult};
@@ -159,7 +160,8 @@ pub fn export_datapackage(store: &dyn Store, dir: &Path) -> AppResult<PackageSum
 /// package's deliveries, rates and exchange rates) and only then put in place, with the audit
 /// event of the import, in one step. A bad package changes nothing.
 /// `actor` is who imports (the audit event arrives with the imported data).
-pub fn import_datapackage(store: &dyn Store, dir: &Path, actor: &str) -> AppResult<TransferReport> {
+pub fn import_datapackage(store: &dyn Store, dir: &Path, actor: &Actor) -> AppResult<TransferReport> {
+    actor.must_be_operator("import a data package")?;
     let mut reader = PackageReader::open(dir, &package_tables())?;
     let staged = stage(store, reader.info().schema_version, false).map_err(|e| match e {
         AppError::Invalid(m) if m.starts_with("the target database is not empty") => {
@@ -210,8 +212,8 @@ pub fn import_datapackage(store: &dyn Store, dir: &Path, actor: &str) -> AppResu
         return Err(refusal(&dir.display().to_string(), &problems));
     }
     into.audit(
-        actor,
-        "store.restore",
+        actor.name(),
+        AuditAction::StoreRestore.as_str(),
         &dir.display().to_string(),
         &json!({ "format": "datapackage" }),
     )?;

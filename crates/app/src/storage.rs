@@ -24,6 +24,7 @@ use synergies_store::{
     StoreResult, TABLES,
 };
 
+use crate::{Actor, AuditAction};
 use crate::context::PricingContext;
 use crate::ledger::{check, LedgerCheck};
 use crate::{AppError, AppResult};
@@ -390,8 +391,9 @@ pub fn copy(
     source: &dyn Store,
     target: &dyn Store,
     overwrite: bool,
-    actor: &str,
+    actor: &Actor,
 ) -> AppResult<TransferReport> {
+    actor.must_be_operator("copy a database into this one")?;
     let version = source.migrate()?;
     let staged = stage(target, version, overwrite)?;
     let into = staged.store();
@@ -431,8 +433,8 @@ pub fn copy(
         return Err(refusal("the copy", &problems));
     }
     into.audit(
-        actor,
-        "store.copy",
+        actor.name(),
+        AuditAction::StoreCopy.as_str(),
         source.engine(),
         &json!({ "to_engine": target.engine(), "overwrite": overwrite }),
     )?;
@@ -515,8 +517,9 @@ pub fn restore(
     store: &dyn Store,
     file: &Path,
     overwrite: bool,
-    actor: &str,
+    actor: &Actor,
 ) -> AppResult<TransferReport> {
+    actor.must_be_operator("restore a backup")?;
     let name = file.display().to_string();
     let reader = std::io::BufReader::new(
         std::fs::File::open(file).map_err(|e| AppError::Io(format!("cannot read {name}: {e}")))?,
@@ -662,8 +665,8 @@ pub fn restore(
         return Err(refusal(&name, &problems));
     }
     into.audit(
-        actor,
-        "store.restore",
+        actor.name(),
+        AuditAction::StoreRestore.as_str(),
         &name,
         &json!({ "engine": header.engine, "created_at": header.created_at }),
     )?;

@@ -42,14 +42,14 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
         .unwrap();
     for code in AGREEMENTS {
         let a = purchase(code, i64::MAX / 8, "0.13");
-        synergies_app::agreements::create(setup.as_ref(), "test", &a).unwrap();
-        synergies_app::agreements::propose(setup.as_ref(), "t", code).unwrap();
+        synergies_app::agreements::create(setup.as_ref(), &synergies_app::Actor::operator("test"), &a).unwrap();
+        synergies_app::agreements::propose(setup.as_ref(), &synergies_app::Actor::operator("t"), code).unwrap();
         for org in ["MC", "BRS"] {
             synergies_app::agreements::approve(
                 setup.as_ref(),
-                "head",
+                &synergies_app::Actor::operator("head"),
                 code,
-                org,
+                Some(org),
                 day("2026-01-02"),
             )
             .unwrap();
@@ -77,7 +77,7 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
                     let report = import_deliveries(
                         store.as_ref(),
                         &BytesSource { name: "c.csv", bytes: csv.as_bytes() },
-                        &mut |_| {}, "test",
+                        &mut |_| {}, &synergies_app::Actor::operator("test"),
                     )
                     .unwrap_or_else(|e| panic!("an import failed: {e}"));
                     inserted.fetch_add(report.inserted, Ordering::SeqCst);
@@ -89,14 +89,14 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
                         .parse()
                         .unwrap();
                     let only = if round % 2 == 0 { Some(agreement) } else { None };
-                    retrying(|| close_period(store.as_ref(), period, only, day("2026-04-05"), "test"));
+                    retrying(|| close_period(store.as_ref(), period, only, day("2026-04-05"), &synergies_app::Actor::operator("test")));
                 }
             });
         }
     });
     // Sweep what the last writers accepted after the last closes.
     let q1: Period = "2026-Q1".parse().unwrap();
-    retrying(|| close_period(setup.as_ref(), q1, None, day("2026-04-06"), "test"));
+    retrying(|| close_period(setup.as_ref(), q1, None, day("2026-04-06"), &synergies_app::Actor::operator("test")));
 
     let inserted = inserted.load(Ordering::SeqCst);
     assert_eq!(inserted, (THREADS * ROUNDS * ROWS) as u64);
@@ -119,7 +119,7 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
     assert!(check.passed(), "{:?}", check.violations);
     // Nothing is left to charge.
     assert!(
-        close_period(setup.as_ref(), q1, None, day("2026-04-07"), "test")
+        close_period(setup.as_ref(), q1, None, day("2026-04-07"), &synergies_app::Actor::operator("test"))
             .unwrap()
             .posted
             .is_empty()

@@ -100,7 +100,7 @@ proptest! {
     ) {
         let store = setup(&rows, weights);
         let q1: Period = "2026-Q1".parse().unwrap();
-        let first = close_period(store.as_ref(), q1, None, day("2026-04-05"), "test").unwrap();
+        let first = close_period(store.as_ref(), q1, None, day("2026-04-05"), &synergies_app::Actor::operator("test")).unwrap();
         prop_assert!(!first.posted.is_empty());
         store.for_each_entry(&mut |e| {
             assert!(e.check_balanced().is_ok(), "entry {} does not balance", e.key);
@@ -109,7 +109,7 @@ proptest! {
         let check = ledger::check(store.as_ref()).unwrap();
         prop_assert!(check.passed(), "{:?}", check.violations);
         let after_first = snapshot(store.as_ref());
-        let second = close_period(store.as_ref(), q1, None, day("2026-04-06"), "test").unwrap();
+        let second = close_period(store.as_ref(), q1, None, day("2026-04-06"), &synergies_app::Actor::operator("test")).unwrap();
         prop_assert!(second.posted.is_empty());
         prop_assert_eq!(snapshot(store.as_ref()), after_first);
         // Every delivery is charged exactly once.
@@ -124,11 +124,11 @@ proptest! {
     ) {
         let store = setup(&rows, weights);
         let q1: Period = "2026-Q1".parse().unwrap();
-        let first = close_period(store.as_ref(), q1, None, day("2026-04-05"), "test").unwrap();
-        reopen_period(store.as_ref(), q1, None, "test").unwrap();
+        let first = close_period(store.as_ref(), q1, None, day("2026-04-05"), &synergies_app::Actor::operator("test")).unwrap();
+        reopen_period(store.as_ref(), q1, None, &synergies_app::Actor::operator("test")).unwrap();
         prop_assert!(store.trial_balance().unwrap().rows.is_empty());
         prop_assert!(ledger::check(store.as_ref()).unwrap().passed());
-        let again = close_period(store.as_ref(), q1, None, day("2026-04-07"), "test").unwrap();
+        let again = close_period(store.as_ref(), q1, None, day("2026-04-07"), &synergies_app::Actor::operator("test")).unwrap();
         let totals = |r: &synergies_app::close::CloseReport| -> Vec<(String, i64)> {
             r.posted.iter().map(|c| (c.agreement.clone(), c.charged_minor)).collect()
         };

@@ -156,7 +156,7 @@ fn agreements_import_with_a_code_twice_writes_nothing() {
     let a = common::purchase("MC-BRS-1", 1_000_000, "0.13");
     let mut b = common::purchase("MC-BRS-2", 1_000_000, "0.13");
     b.title = "nul\u{0}".into();
-    let result = agreements::import_agreements(store, &[a.clone(), b, a], "test");
+    let result = agreements::import_agreements(store, &[a.clone(), b, a], &synergies_app::Actor::operator("test"));
     let e = refused(store, &before, result);
     assert!(
         e.contains("agreement 3 (MC-BRS-1): code: is given more than once"),
@@ -193,7 +193,7 @@ fn a_truncated_decision_does_not_replace_the_recorded_one() {
             truncated,
             Some(Language::Fr),
             Standing::default(),
-            "test",
+            &synergies_app::Actor::operator("test"),
         ),
     );
     assert!(e.contains("is recorded but missing from this text"), "{e}");
@@ -207,7 +207,7 @@ fn a_truncated_decision_does_not_replace_the_recorded_one() {
         MC_6_20_FR,
         Some(Language::Fr),
         Standing::default(),
-        "test",
+        &synergies_app::Actor::operator("test"),
     )
     .unwrap();
     assert_eq!(store.mandates(Some("MC-6/20")).unwrap(), mandates);
@@ -238,7 +238,7 @@ fn activities_import_reports_every_bad_record_and_writes_nothing() {
         activities::import_activities(
             store,
             &[good, unknown_mandate, unknown_names, long_title, bad_code],
-            "test",
+            &synergies_app::Actor::operator("test"),
         ),
     );
     for needle in [
@@ -260,7 +260,7 @@ fn activities_import_reports_every_bad_record_and_writes_nothing() {
     let e = refused(
         store,
         &before,
-        activities::update(store, &code, Some("2026-2027"), &change, "test"),
+        activities::update(store, &code, Some("2026-2027"), &change, &synergies_app::Actor::operator("test")),
     );
     assert!(e.contains("40000 characters"), "{e}");
 }
@@ -275,7 +275,7 @@ fn training_import_refuses_unknown_countries_and_wrong_regional_groups() {
     e1.participants[0].country = "ZZ".into();
     e1.participants[1].country = "KE".into();
     e1.participants[1].region = RegionalGroup::AsiaPacific;
-    let e = refused(store, &before, save_events(store, &[e1], "test"));
+    let e = refused(store, &before, save_events(store, &[e1], &synergies_app::Actor::operator("test")));
     assert!(e.contains("participant 1: country: \"ZZ\" is not"), "{e}");
     assert!(
         e.contains("participant 2: country: Kenya (KE) belongs to the African group, not the Asia-Pacific group"),
@@ -296,7 +296,7 @@ fn task_force_import_refuses_unknown_owners_attendees_and_duplicate_meetings() {
     };
     tf.meetings[0].attendees.push("Mallory".into());
     tf.action_items[0].owner = "Nobody Known".into();
-    let e = refused(store, &before, save_task_force(store, &tf, "test"));
+    let e = refused(store, &before, save_task_force(store, &tf, &synergies_app::Actor::operator("test")));
     assert!(
         e.contains("meeting TF-2026-1: code: is given more than once"),
         "{e}"
@@ -309,7 +309,7 @@ fn task_force_import_refuses_unknown_owners_attendees_and_duplicate_meetings() {
     // A member's name is a known owner.
     let mut ok = demo_tf.clone();
     ok.action_items[0].owner = ok.members[0].name.clone();
-    save_task_force(store, &ok, "test").unwrap();
+    save_task_force(store, &ok, &synergies_app::Actor::operator("test")).unwrap();
 }
 
 /// The cells of a CSV text, by row.
@@ -366,7 +366,7 @@ fn csv_exports_never_start_a_text_cell_with_a_formula_and_deliveries_reimport() 
             bytes: exported.as_bytes(),
         },
         &mut |_| {},
-        "test",
+        &synergies_app::Actor::operator("test"),
     )
     .unwrap();
     assert_eq!((again.inserted, again.identical), (0, hostile.len() as u64));
@@ -378,7 +378,7 @@ fn csv_exports_never_start_a_text_cell_with_a_formula_and_deliveries_reimport() 
             bytes: exported.as_bytes(),
         },
         &mut |_| {},
-        "test",
+        &synergies_app::Actor::operator("test"),
     )
     .unwrap();
     assert_eq!(csv_of(fresh.as_ref(), Dataset::Deliveries), exported);
@@ -393,7 +393,7 @@ fn csv_exports_never_start_a_text_cell_with_a_formula_and_deliveries_reimport() 
     // Agreement and charge exports too: a title that starts a formula is neutralised.
     let mut t = common::purchase("MC-BRS-T", 100_000_000, "0.13");
     t.title = "=cmd|' /C calc'!A0".into();
-    agreements::create(store, "test", &t).unwrap();
+    agreements::create(store, &synergies_app::Actor::operator("test"), &t).unwrap();
     for row in cells(&csv_of(store, Dataset::Agreements)) {
         assert!(!row[1].starts_with('='), "{row:?}");
     }
@@ -483,7 +483,7 @@ proptest::proptest! {
                         bytes: exported.as_bytes(),
                     },
                     &mut |_| {},
-                    "test",
+                    &synergies_app::Actor::operator("test"),
                 )
                 .unwrap();
                 proptest::prop_assert_eq!(csv_of(fresh.as_ref(), Dataset::Deliveries), exported);
@@ -509,12 +509,12 @@ fn a_dispute_reason_with_control_characters_or_too_long_is_refused() {
         let e = refused(
             store,
             &before,
-            synergies_app::deliveries::dispute(store, "A", "1", &reason, "test"),
+            synergies_app::deliveries::dispute(store, "A", "1", &reason, &synergies_app::Actor::operator("test")),
         );
         assert!(e.contains("reason"), "{e}");
     }
     assert_eq!(common::snapshot(store), snapshot);
-    synergies_app::deliveries::dispute(store, "A", "1", "five pages were four", "test").unwrap();
+    synergies_app::deliveries::dispute(store, "A", "1", "five pages were four", &synergies_app::Actor::operator("test")).unwrap();
     let trail = store
         .audit_events(&synergies_store::AuditFilter::default(), 1)
         .unwrap();

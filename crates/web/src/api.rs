@@ -18,11 +18,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{
-    check_csrf, issue_token, now_rfc3339, sign_in, ApiCaller, Caller, ClientAddr, SignIn,
+    check_csrf, issue_token, sign_in, ApiCaller, Caller, ClientAddr, SignIn,
 };
 use crate::cooperation;
 use crate::error::{ApiResult, Problem, ProblemDocument};
-use crate::ops;
 use crate::state::AppState;
 use crate::views;
 
@@ -415,20 +414,9 @@ async fn revoke_token(
         .parse()
         .map_err(|_| Problem::bad_request(format!("{id:?} is not a token id")))?;
     state
-        .run(move |s| {
-            if s.revoke_api_token(c.username(), id, &now_rfc3339())? {
-                s.audit(
-                    c.username(),
-                    "token.revoke",
-                    &format!("token {id}"),
-                    &json!({"after": {"revoked": true}}),
-                )?;
-                Ok(StatusCode::NO_CONTENT)
-            } else {
-                Err(Problem::not_found(format!("you have no live token {id}")))
-            }
-        })
-        .await
+        .act(move |s| synergies_app::identity::revoke_token(s, c.username(), id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Organisations, conventions, funds, bienniums, budget lines and the service catalogue.
@@ -462,7 +450,7 @@ async fn exchange_rates(
 /// Adds a month's operational exchange rate (finance officers). A month already rated keeps
 /// its rate.
 #[utoipa::path(post, path = "/api/v1/exchange-rates", tag = "framework", security(("token" = [])),
-    request_body = ops::NewExchangeRate,
+    request_body = synergies_app::reference::NewExchangeRate,
     responses((status = 201, body = Document),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -470,18 +458,18 @@ async fn add_exchange_rate(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(r): Body<ops::NewExchangeRate>,
+    Body(r): Body<synergies_app::reference::NewExchangeRate>,
 ) -> ApiResult<(StatusCode, Document)> {
     csrf(&c, &headers)?;
     let rate = state
-        .run(move |s| ops::add_exchange_rate(s, &c, &r))
+        .act(move |s| synergies_app::reference::add_exchange_rate(s, &c.actor(), &r))
         .await?;
     Ok((StatusCode::CREATED, Document(json!(rate))))
 }
 
 /// Adds a dated rate to a provider's rate card (the provider's finance officer).
 #[utoipa::path(post, path = "/api/v1/rates", tag = "framework", security(("token" = [])),
-    request_body = ops::NewRate,
+    request_body = synergies_app::reference::NewRate,
     responses((status = 201, body = Document),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -489,10 +477,10 @@ async fn add_rate(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(r): Body<ops::NewRate>,
+    Body(r): Body<synergies_app::reference::NewRate>,
 ) -> ApiResult<(StatusCode, Document)> {
     csrf(&c, &headers)?;
-    let rate = state.run(move |s| ops::add_rate(s, &c, &r)).await?;
+    let rate = state.act(move |s| synergies_app::reference::add_rate(s, &c.actor(), &r)).await?;
     Ok((StatusCode::CREATED, Document(json!(rate))))
 }
 
@@ -588,7 +576,7 @@ async fn get_agreement(
 
 /// Drafts an agreement with the caller's organisation as provider.
 #[utoipa::path(post, path = "/api/v1/agreements", tag = "agreements", security(("token" = [])),
-    request_body = ops::NewAgreement,
+    request_body = synergies_app::agreements::NewAgreement,
     responses((status = 201, body = Document),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -596,11 +584,11 @@ async fn create_agreement(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(new): Body<ops::NewAgreement>,
+    Body(new): Body<synergies_app::agreements::NewAgreement>,
 ) -> ApiResult<(StatusCode, Document)> {
     csrf(&c, &headers)?;
     let a = state
-        .run(move |s| ops::create_agreement(s, &c, &new))
+        .act(move |s| synergies_app::agreements::draft(s, &c.actor(), &new))
         .await?;
     Ok((StatusCode::CREATED, Document(views::agreement_json(&a))))
 }
@@ -620,7 +608,7 @@ async fn propose_agreement(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     let a = state
-        .run(move |s| ops::propose_agreement(s, &c, &code))
+        .act(move |s| synergies_app::agreements::propose(s, &c.actor(), &code))
         .await?;
     Ok(Document(views::agreement_json(&a)))
 }
@@ -641,7 +629,7 @@ async fn approve_agreement(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     let (a, activated) = state
-        .run(move |s| ops::approve_agreement(s, &c, &code, today()))
+        .act(move |s| synergies_app::agreements::approve(s, &c.actor(), &code, None, today()))
         .await?;
     let mut doc = views::agreement_json(&a);
     doc["activated"] = json!(activated);
@@ -650,7 +638,7 @@ async fn approve_agreement(
 
 /// A head of a party proposes new terms: a new version that every head must approve.
 #[utoipa::path(post, path = "/api/v1/agreements/{code}/amend", tag = "agreements",
-    security(("token" = [])), params(("code" = String, Path)), request_body = ops::NewAgreement,
+    security(("token" = [])), params(("code" = String, Path)), request_body = synergies_app::agreements::NewAgreement,
     responses((status = 200, body = Document),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
@@ -660,11 +648,11 @@ async fn amend_agreement(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Path(code): Path<String>,
-    Body(terms): Body<ops::NewAgreement>,
+    Body(terms): Body<synergies_app::agreements::NewAgreement>,
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     let a = state
-        .run(move |s| ops::amend_agreement(s, &c, &code, &terms))
+        .act(move |s| synergies_app::agreements::amend(s, &c.actor(), &code, terms.terms()?))
         .await?;
     Ok(Document(views::agreement_json(&a)))
 }
@@ -723,7 +711,7 @@ async fn list_deliveries(
 
 /// Records one delivery as the provider.
 #[utoipa::path(post, path = "/api/v1/deliveries", tag = "deliveries", security(("token" = [])),
-    request_body = ops::NewDelivery,
+    request_body = synergies_app::deliveries::NewDelivery,
     responses((status = 201, body = Document),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
@@ -732,10 +720,10 @@ async fn record_delivery(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(d): Body<ops::NewDelivery>,
+    Body(d): Body<synergies_app::deliveries::NewDelivery>,
 ) -> ApiResult<(StatusCode, Document)> {
     csrf(&c, &headers)?;
-    let report = state.run(move |s| ops::record_delivery(s, &c, &d)).await?;
+    let report = state.act(move |s| synergies_app::deliveries::record(s, &c.actor(), &d)).await?;
     Ok((StatusCode::CREATED, Document(json!(report))))
 }
 
@@ -755,7 +743,17 @@ async fn import_deliveries(
 ) -> ApiResult<(StatusCode, Document)> {
     csrf(&c, &headers)?;
     let report = state
-        .run(move |s| ops::import_delivery_csv(s, &c, "upload", &body))
+        .act(move |s| {
+            synergies_app::import::import_deliveries(
+                s,
+                &synergies_app::import::BytesSource {
+                    name: "upload",
+                    bytes: &body,
+                },
+                &mut |_| {},
+                &c.actor(),
+            )
+        })
         .await?;
     Ok((StatusCode::CREATED, Document(json!(report))))
 }
@@ -781,7 +779,9 @@ async fn accept_deliveries(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     let n = state
-        .run(move |s| ops::accept_deliveries(s, &c, &a.agreement, a.through, today()))
+        .act(move |s| {
+            synergies_app::deliveries::accept(s, Some(&a.agreement), a.through, today(), &c.actor())
+        })
         .await?;
     Ok(Document(json!({ "accepted": n })))
 }
@@ -807,7 +807,9 @@ async fn dispute_delivery(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     state
-        .run(move |s| ops::dispute_delivery(s, &c, &d.agreement, &d.external_id, &d.reason))
+        .act(move |s| {
+            synergies_app::deliveries::dispute(s, &d.agreement, &d.external_id, &d.reason, &c.actor())
+        })
         .await?;
     Ok(Document(json!({ "disputed": true })))
 }
@@ -834,7 +836,10 @@ async fn close_period(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     let report = state
-        .run(move |s| ops::close(s, &c, &cl.agreement, &cl.period, today()))
+        .act(move |s| {
+            let period = synergies_app::form::period("period", &cl.period)?;
+            synergies_app::close::close_period(s, period, Some(&cl.agreement), today(), &c.actor())
+        })
         .await?;
     Ok(Document(json!(report)))
 }
@@ -976,7 +981,7 @@ async fn ledger_check(
 
 /// Records a payment from a payer fund to a provider fund.
 #[utoipa::path(post, path = "/api/v1/settlements", tag = "ledger", security(("token" = [])),
-    request_body = ops::NewSettlement,
+    request_body = synergies_app::ledger::NewSettlement,
     responses((status = 201, body = Document),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -984,11 +989,11 @@ async fn settle(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(new): Body<ops::NewSettlement>,
+    Body(new): Body<synergies_app::ledger::NewSettlement>,
 ) -> ApiResult<(StatusCode, Document)> {
     csrf(&c, &headers)?;
     let report = state
-        .run(move |s| ops::record_settlement(s, &c, &new))
+        .act(move |s| synergies_app::ledger::settle(s, &new.settlement()?, &c.actor()))
         .await?;
     Ok((StatusCode::CREATED, Document(json!(report))))
 }
@@ -1042,7 +1047,7 @@ async fn list_users(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> A
 /// Creates a user or changes one's roles, display name, password or activity (administrators
 /// only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("token" = [])),
-    request_body = ops::NewUser,
+    request_body = synergies_app::identity::NewUser,
     responses((status = 200, body = Document),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -1050,9 +1055,9 @@ async fn save_user(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(new): Body<ops::NewUser>,
+    Body(new): Body<synergies_app::identity::NewUser>,
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
-    let user = state.run(move |s| ops::save_user(s, &c, &new)).await?;
+    let user = state.act(move |s| synergies_app::identity::save_user(s, &c.actor(), &new)).await?;
     Ok(Document(json!(user)))
 }

@@ -3,59 +3,23 @@
 //! `Authorization: Bearer …`. Both secrets are random 256-bit values that the database keeps
 //! only as SHA-256 hashes; passwords are kept as argon2id hashes.
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use chrono::{DateTime, Utc};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use synergies_domain::access::{Principal, Role};
 use synergies_i18n::Lang;
-use synergies_store::{SessionRecord, Store, UserRecord};
+use synergies_store::{Store, UserRecord};
+
+pub use synergies_app::identity::{now_rfc3339, secret_hash, utc_stamp, IssuedToken};
+use synergies_app::identity::{self, TokenPolicy};
+use synergies_app::Actor;
 
 use crate::error::Problem;
 use crate::state::{AppState, Throttled};
 
 pub const SESSION_COOKIE: &str = "synergies_session";
 pub const LANG_COOKIE: &str = "synergies_lang";
-
-/// A new random secret, as 64 hexadecimal digits.
-pub fn new_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// What the database keeps of a session or token secret.
-pub fn secret_hash(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
-}
-
-/// An argon2id hash of `password` in PHC form.
-pub fn hash_password(password: &str) -> Result<String, Problem> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(Problem::internal)
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
 
 /// A signed-in person, from a session or an API token.
 #[derive(Debug, Clone)]
@@ -82,6 +46,11 @@ impl Caller {
 
     pub fn username(&self) -> &str {
         &self.user.username
+    }
+
+    /// The caller as the application services see them.
+    pub fn actor(&self) -> Actor {
+        Actor::Person(self.principal.clone())
     }
 
     /// Business data is for everyone but a pure administrator, who manages users only.
@@ -130,59 +99,23 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// The caller of a request, if signed in with a live session or token of an active user.
 pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Problem> {
     if let Some(token) = bearer(headers) {
-        let hash = secret_hash(token);
+        let token = token.to_string();
         return state
-            .run(move |store| {
-                let Some(username) = store.api_token_owner(&hash, &utc_stamp(Utc::now()))? else {
-                    return Ok(None);
-                };
-                Ok(store
-                    .user(&username)?
-                    .filter(|u| u.active)
-                    .map(|u| Caller::of(u, None)))
+            .act(move |store| {
+                Ok(identity::token_user(store, &token)?.map(|u| Caller::of(u, None)))
             })
             .await;
     }
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let hash = secret_hash(secret);
+    let secret = secret.to_string();
     state
-        .run(move |store| {
-            let Some(session) = store.session(&hash)? else {
-                return Ok(None);
-            };
-            let expired = DateTime::parse_from_rfc3339(&session.expires_at)
-                .map(|at| at < Utc::now())
-                .unwrap_or(true);
-            if expired {
-                store.delete_session(&hash)?;
-                return Ok(None);
-            }
-            Ok(store
-                .user(&session.username)?
-                .filter(|u| u.active)
-                .map(|u| Caller::of(u, Some(session.csrf_token))))
+        .act(move |store| {
+            Ok(identity::session_user(store, &secret)?
+                .map(|(u, csrf)| Caller::of(u, Some(csrf))))
         })
         .await
-}
-
-/// Checks a username and password; `None` when they do not match an active user.
-pub fn authenticate(
-    store: &dyn Store,
-    username: &str,
-    password: &str,
-) -> Result<Option<UserRecord>, Problem> {
-    let user = store.user(username)?;
-    match user {
-        Some(u) if u.active && verify_password(password, &u.password_hash) => Ok(Some(u)),
-        Some(_) => Ok(None),
-        None => {
-            // The same work as for a real user, so timing does not tell which usernames exist.
-            let _ = verify_password(password, DUMMY_HASH);
-            Ok(None)
-        }
-    }
 }
 
 /// How a sign-in went.
@@ -210,7 +143,9 @@ pub async fn sign_in(
         return Ok(SignIn::Throttled(t));
     }
     let (name, pass) = (username.to_string(), password.to_string());
-    let user = state.run(move |s| authenticate(s, &name, &pass)).await?;
+    let user = state
+        .act(move |s| identity::authenticate(s, &name, &pass))
+        .await?;
     if let Some(user) = user {
         state.sign_in_succeeded(client, username);
         return Ok(SignIn::Accepted(user));
@@ -218,37 +153,19 @@ pub async fn sign_in(
     let started = state.sign_in_failed(client, username);
     tracing::warn!(%client, username, face, "sign-in failed");
     let name = username.to_string();
+    let throttled = started.map(|t| {
+        serde_json::json!({
+            "throttled": t.what(),
+            "retry_after_seconds": t.retry_after_secs(),
+        })
+    });
     state
-        .run(move |s| {
-            // Bounded: a name longer than any username is cut.
-            let subject: String = name.chars().take(100).collect();
-            s.audit(
-                "anonymous",
-                "sign_in.failed",
-                &subject,
-                &serde_json::json!({ "client": client.to_string(), "face": face }),
-            )?;
-            if let Some(t) = started {
-                s.audit(
-                    "anonymous",
-                    "sign_in.throttled",
-                    &subject,
-                    &serde_json::json!({
-                        "client": client.to_string(),
-                        "face": face,
-                        "throttled": t.what(),
-                        "retry_after_seconds": t.retry_after_secs(),
-                    }),
-                )?;
-            }
-            Ok(())
+        .act(move |s| {
+            identity::record_failed_sign_in(s, &name, &client.to_string(), face, throttled)
         })
         .await?;
     Ok(SignIn::Refused)
 }
-
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c3luZXJnaWVzLWR1bW15$Jm0q6j8yq7cXyE0bq2m1f6QyZ2dQm6mX0o4hN2m0a9c";
 
 /// Opens a session for `username` and returns the secret for its cookie.
 pub fn open_session(
@@ -256,17 +173,7 @@ pub fn open_session(
     username: &str,
     lifetime: std::time::Duration,
 ) -> Result<String, Problem> {
-    let secret = new_secret();
-    let now = Utc::now();
-    let expires = now + chrono::Duration::from_std(lifetime).map_err(Problem::internal)?;
-    store.create_session(&SessionRecord {
-        token_hash: secret_hash(&secret),
-        username: username.to_string(),
-        csrf_token: new_secret(),
-        created_at: now.to_rfc3339(),
-        expires_at: expires.to_rfc3339(),
-    })?;
-    Ok(secret)
+    Ok(identity::open_session(store, username, lifetime)?)
 }
 
 /// The `Set-Cookie` value for a session secret (or its removal when `secret` is empty).
@@ -325,25 +232,9 @@ pub fn check_csrf(caller: &Caller, sent: Option<&str>) -> Result<(), Problem> {
     }
 }
 
-pub fn now_rfc3339() -> String {
-    Utc::now().to_rfc3339()
-}
 
-/// A time as the store compares it: `YYYY-MM-DDTHH:MM:SSZ`, UTC.
-pub fn utc_stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// A new personal API token.
-pub struct IssuedToken {
-    pub secret: String,
-    pub id: i64,
-    pub expires_at: String,
-}
-
-/// Makes a personal API token for `username`, living `days` (the settings' default when
-/// `None`; at most their maximum), within the settings' cap of live tokens per user, with its
-/// audit event. Every face that makes tokens goes through here.
+/// Makes a personal API token for `username` under the server's settings (see
+/// `synergies_app::identity::issue_token`).
 pub fn issue_token(
     store: &dyn Store,
     settings: &crate::state::Settings,
@@ -351,42 +242,12 @@ pub fn issue_token(
     name: &str,
     days: Option<u32>,
 ) -> Result<IssuedToken, Problem> {
-    let max_days = settings.max_token_lifetime.as_secs() / 86_400;
-    let lifetime = match days {
-        None => settings.token_lifetime,
-        Some(d) if d >= 1 && u64::from(d) <= max_days => {
-            std::time::Duration::from_secs(u64::from(d) * 86_400)
-        }
-        Some(_) => {
-            return Err(Problem::field(
-                "expires_in_days",
-                format!("a token lives from 1 to {max_days} days"),
-            ))
-        }
+    let policy = TokenPolicy {
+        lifetime: settings.token_lifetime,
+        max_lifetime: settings.max_token_lifetime,
+        max_per_user: settings.max_tokens_per_user,
     };
-    let now = Utc::now();
-    let expires = now + chrono::Duration::from_std(lifetime).map_err(Problem::internal)?;
-    let secret = new_secret();
-    let token = synergies_store::NewApiToken {
-        username: username.to_string(),
-        name: name.to_string(),
-        token_hash: secret_hash(&secret),
-        created_at: utc_stamp(now),
-        expires_at: utc_stamp(expires),
-        max_live: u32::try_from(settings.max_tokens_per_user).unwrap_or(u32::MAX),
-    };
-    let id = store.create_api_token(&token)?;
-    store.audit(
-        username,
-        "token.create",
-        &format!("token {id}"),
-        &serde_json::json!({"after": {"name": name, "expires_at": token.expires_at}}),
-    )?;
-    Ok(IssuedToken {
-        secret,
-        id,
-        expires_at: token.expires_at,
-    })
+    Ok(identity::issue_token(store, &policy, username, name, days)?)
 }
 
 /// The address of the client: the peer of the connection (never a header it sends, which it

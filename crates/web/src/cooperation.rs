@@ -1,6 +1,6 @@
 //! Decisions and their mandates, cooperation activities, training of chairs and negotiators,
-//! and the joint task force, on the web: the operations (authorised by the domain's
-//! `authorize`, audited by the application services), their API endpoints and their pages.
+//! and the joint task force, on the web: their API endpoints and their pages, which read the
+//! input and call the application services (which authorise and audit every change).
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -14,10 +14,11 @@ use serde_json::{json, Value};
 use synergies_app::activities::{ActivityChange, PricedActivity};
 use synergies_app::cooperation::TaskForce;
 use synergies_app::decisions::MandateView;
-use synergies_domain::access::{authorize, Action};
 use synergies_domain::activity::ActivityStatus;
 use synergies_domain::cooperation::{ActionStatus, TrainingEvent};
 use synergies_domain::mandate::MandateStatus;
+use synergies_app::{AppError, AppResult};
+use synergies_domain::access::Action;
 use synergies_store::{DecisionRecord, Store};
 use utoipa::{IntoParams, ToSchema};
 
@@ -31,234 +32,76 @@ fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-// ---------------------------------------------------------------- operations
+// ---------------------------------------------------------------- input
 
-/// The organisation that services a decision's treaty (the convention whose code is the
-/// treaty's name, e.g. `minamata` → MINAMATA → MC).
-fn servicing_organisation(store: &dyn Store, decision: &str) -> Result<String, Problem> {
-    let record = store
-        .decisions()?
-        .into_iter()
-        .find(|d| d.number == decision)
-        .ok_or_else(|| Problem::not_found(format!("unknown decision {decision}")))?;
-    store
-        .framework()?
-        .conventions
-        .iter()
-        .find(|c| c.code.eq_ignore_ascii_case(&record.treaty))
-        .map(|c| c.organisation.clone())
-        .ok_or_else(|| {
-            Problem::unprocessable(format!(
-                "no convention of the framework is the treaty {} of {decision}",
-                record.treaty
-            ))
-        })
+/// The status a form or a request names, or its field's problem. The services decide who may
+/// change what, and audit it.
+fn mandate_status(status: &str) -> AppResult<MandateStatus> {
+    MandateStatus::parse(status)
+        .ok_or_else(|| AppError::field("status", "the status is active, implemented or superseded"))
 }
 
-/// Records where a mandate stands, with a dated note.
-pub fn track_mandate(
+fn parse_activity_status(status: &str) -> AppResult<ActivityStatus> {
+    serde_json::from_value(json!(status)).map_err(|_| {
+        AppError::field(
+            "status",
+            "the status is planned, ongoing, completed, postponed or cancelled",
+        )
+    })
+}
+
+fn parse_action_status(status: &str) -> AppResult<ActionStatus> {
+    ActionStatus::parse(status)
+        .ok_or_else(|| AppError::field("status", "the status is open, done or cancelled"))
+}
+
+/// Records where a mandate stands, with a dated note of today.
+fn track_mandate(
     store: &dyn Store,
     caller: &Caller,
     decision: &str,
     paragraph: &str,
     status: &str,
     note: &str,
-) -> Result<(), Problem> {
-    let organisation = servicing_organisation(store, decision)?;
-    authorize(&caller.principal, &Action::TrackMandate { organisation })?;
-    let status = MandateStatus::parse(status).ok_or_else(|| {
-        Problem::field("status", "the status is active, implemented or superseded")
-    })?;
+) -> AppResult<()> {
     synergies_app::decisions::update_mandate(
         store,
         decision,
         paragraph,
-        status,
+        mandate_status(status)?,
         note,
         today(),
-        caller.username(),
-    )?;
-    Ok(())
+        &caller.actor(),
+    )
 }
 
-/// Sets an activity's status: the lead organisation's officer does.
-pub fn set_activity_status(
+/// Sets an activity's status.
+fn set_activity_status(
     store: &dyn Store,
     caller: &Caller,
     code: &str,
     biennium: Option<&str>,
     status: &str,
-) -> Result<Value, Problem> {
-    let activity = synergies_app::activities::find(store, code, biennium)?;
-    authorize(
-        &caller.principal,
-        &Action::PlanActivity {
-            organisation: activity.lead.clone(),
-        },
-    )?;
-    let status: ActivityStatus = serde_json::from_value(json!(status)).map_err(|_| {
-        Problem::field(
-            "status",
-            "the status is planned, ongoing, completed, postponed or cancelled",
-        )
-    })?;
+) -> AppResult<Value> {
     let change = ActivityChange {
-        status: Some(status),
+        status: Some(parse_activity_status(status)?),
         ..ActivityChange::default()
     };
-    let after = synergies_app::activities::update(
-        store,
-        code,
-        Some(&activity.biennium),
-        &change,
-        caller.username(),
-    )?;
+    let after = synergies_app::activities::update(store, code, biennium, &change, &caller.actor())?;
     Ok(json!(after))
 }
 
-/// Records an organisation's own contribution to an activity (its lead's or a partner's): an
-/// officer, finance officer or head of that organisation, never another's.
-pub fn contribute_to_activity(
-    store: &dyn Store,
-    caller: &Caller,
-    code: &str,
-    biennium: Option<&str>,
-    contribution: synergies_domain::activity::Contribution,
-) -> Result<Value, Problem> {
-    authorize(
-        &caller.principal,
-        &Action::CommitResources {
-            organisation: contribution.organisation.clone(),
-        },
-    )?;
-    let after = synergies_app::activities::set_contribution(
-        store,
-        code,
-        biennium,
-        contribution,
-        caller.username(),
-    )?;
-    Ok(json!(after))
-}
-
-/// Sets a task-force action item's status: task-force members do.
-pub fn set_action_status(
+/// Sets a task-force action item's status.
+fn set_action_status(
     store: &dyn Store,
     caller: &Caller,
     code: &str,
     status: &str,
-) -> Result<Value, Problem> {
-    authorize(&caller.principal, &Action::ManageActionItems)?;
-    let status = ActionStatus::parse(status)
-        .ok_or_else(|| Problem::field("status", "the status is open, done or cancelled"))?;
-    if !synergies_app::cooperation::task_force(store)?
-        .action_items
-        .iter()
-        .any(|a| a.code == code)
-    {
-        return Err(Problem::not_found(format!("no action item {code}")));
-    }
+) -> AppResult<Value> {
+    let status = parse_action_status(status)?;
     let item =
-        synergies_app::cooperation::set_action_status(store, code, status, caller.username())?;
+        synergies_app::cooperation::set_action_status(store, code, status, &caller.actor())?;
     Ok(json!(item))
-}
-
-/// Every organisation whose resources a record commits must be the caller's own: another
-/// organisation's contribution is recorded by that organisation.
-fn commits_own_resources<'a>(
-    caller: &Caller,
-    organisations: impl Iterator<Item = &'a str>,
-) -> Result<(), Problem> {
-    for organisation in organisations {
-        authorize(
-            &caller.principal,
-            &Action::CommitResources {
-                organisation: organisation.to_string(),
-            },
-        )?;
-    }
-    Ok(())
-}
-
-/// Records a new activity: an officer of its lead organisation. A code already used in the
-/// biennium is refused (changes go through the status and the command line's `update`).
-pub fn create_activity(
-    store: &dyn Store,
-    caller: &Caller,
-    a: synergies_domain::activity::Activity,
-) -> Result<Value, Problem> {
-    authorize(
-        &caller.principal,
-        &Action::PlanActivity {
-            organisation: a.lead.clone(),
-        },
-    )?;
-    commits_own_resources(
-        caller,
-        a.contributions
-            .iter()
-            .filter(|c| c.non_staff_minor != 0 || c.staff.iter().any(|s| !s.days.is_zero()))
-            .map(|c| c.organisation.as_str()),
-    )?;
-    if store
-        .activities(Some(&a.biennium))?
-        .iter()
-        .any(|x| x.code == a.code)
-    {
-        return Err(Problem::field(
-            "code",
-            format!("activity {} already exists in {}", a.code, a.biennium),
-        ));
-    }
-    // The activity and its audit event (`activity.create`) in one transaction.
-    synergies_app::activities::import_activities(
-        store,
-        std::slice::from_ref(&a),
-        caller.username(),
-    )?;
-    Ok(json!(a))
-}
-
-/// Records a new training event: an officer of an organisation that contributes to it.
-pub fn create_training_event(
-    store: &dyn Store,
-    caller: &Caller,
-    e: TrainingEvent,
-) -> Result<Value, Problem> {
-    let allowed = e.contributions.iter().any(|c| {
-        authorize(
-            &caller.principal,
-            &Action::PlanActivity {
-                organisation: c.organisation.clone(),
-            },
-        )
-        .is_ok()
-    });
-    if !allowed {
-        return Err(Problem::forbidden(format!(
-            "{} may not record this event: that needs the officer role in an organisation that contributes to it",
-            caller.username()
-        )));
-    }
-    commits_own_resources(
-        caller,
-        e.contributions
-            .iter()
-            .filter(|c| c.amount_minor != 0 || !c.staff_days.is_zero())
-            .map(|c| c.organisation.as_str()),
-    )?;
-    if synergies_app::cooperation::events(store)?
-        .iter()
-        .any(|x| x.code == e.code)
-    {
-        return Err(Problem::field(
-            "code",
-            format!("event {} is already recorded", e.code),
-        ));
-    }
-    // The event and its audit event (`training.create`) in one transaction.
-    synergies_app::cooperation::save_events(store, std::slice::from_ref(&e), caller.username())?;
-    Ok(json!(e))
 }
 
 // ---------------------------------------------------------------- API
@@ -338,7 +181,7 @@ pub async fn add_mandate_note(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     state
-        .run(move |s| track_mandate(s, &c, &n.decision, &n.paragraph, &n.status, &n.note))
+        .act(move |s| track_mandate(s, &c, &n.decision, &n.paragraph, &n.status, &n.note))
         .await?;
     Ok(Document(json!({ "recorded": true })))
 }
@@ -425,7 +268,16 @@ pub async fn record_contribution(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     let after = state
-        .run(move |s| contribute_to_activity(s, &c, &a.code, a.biennium.as_deref(), a.contribution))
+        .act(move |s| {
+            let after = synergies_app::activities::set_contribution(
+                s,
+                &a.code,
+                a.biennium.as_deref(),
+                a.contribution,
+                &c.actor(),
+            )?;
+            Ok(json!(after))
+        })
         .await?;
     Ok(Document(after))
 }
@@ -444,7 +296,7 @@ pub async fn change_activity_status(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     let after = state
-        .run(move |s| set_activity_status(s, &c, &a.code, a.biennium.as_deref(), &a.status))
+        .act(move |s| set_activity_status(s, &c, &a.code, a.biennium.as_deref(), &a.status))
         .await?;
     Ok(Document(after))
 }
@@ -489,7 +341,12 @@ pub async fn add_activity(
     Body(a): Body<synergies_domain::activity::Activity>,
 ) -> ApiResult<(axum::http::StatusCode, Document)> {
     csrf(&c, &headers)?;
-    let created = state.run(move |s| create_activity(s, &c, a)).await?;
+    let created = state
+        .act(move |s| {
+            synergies_app::activities::create(s, &c.actor(), &a)?;
+            Ok(json!(a))
+        })
+        .await?;
     Ok((axum::http::StatusCode::CREATED, Document(created)))
 }
 
@@ -507,7 +364,12 @@ pub async fn add_training_event(
     Body(e): Body<TrainingEvent>,
 ) -> ApiResult<(axum::http::StatusCode, Document)> {
     csrf(&c, &headers)?;
-    let created = state.run(move |s| create_training_event(s, &c, e)).await?;
+    let created = state
+        .act(move |s| {
+            synergies_app::cooperation::create_event(s, &c.actor(), &e)?;
+            Ok(json!(e))
+        })
+        .await?;
     Ok((axum::http::StatusCode::CREATED, Document(created)))
 }
 
@@ -525,9 +387,8 @@ pub async fn add_meeting(
 ) -> ApiResult<(axum::http::StatusCode, Document)> {
     csrf(&c, &headers)?;
     let created = state
-        .run(move |s| {
-            authorize(&c.principal, &Action::ManageActionItems)?;
-            synergies_app::cooperation::add_meeting(s, m.clone(), c.username())?;
+        .act(move |s| {
+            synergies_app::cooperation::add_meeting(s, m.clone(), &c.actor())?;
             Ok(json!(m))
         })
         .await?;
@@ -548,9 +409,8 @@ pub async fn add_action(
 ) -> ApiResult<(axum::http::StatusCode, Document)> {
     csrf(&c, &headers)?;
     let created = state
-        .run(move |s| {
-            authorize(&c.principal, &Action::ManageActionItems)?;
-            synergies_app::cooperation::add_action(s, item.clone(), c.username())?;
+        .act(move |s| {
+            synergies_app::cooperation::add_action(s, item.clone(), &c.actor())?;
             Ok(json!(item))
         })
         .await?;
@@ -592,7 +452,7 @@ pub async fn change_action_status(
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
     let after = state
-        .run(move |s| set_action_status(s, &c, &a.code, &a.status))
+        .act(move |s| set_action_status(s, &c, &a.code, &a.status))
         .await?;
     Ok(Document(after))
 }
@@ -655,7 +515,7 @@ async fn mandate_note(
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
     state
-        .run(move |s| track_mandate(s, &caller, &f.decision, &f.paragraph, &f.status, &f.note))
+        .act(move |s| track_mandate(s, &caller, &f.decision, &f.paragraph, &f.status, &f.note))
         .await
         .map_err(|p| pc.problem(p))?;
     Ok(see_other("/decisions"))
@@ -755,7 +615,7 @@ async fn activity_status(
     let caller = pc.caller.clone();
     let biennium = f.biennium.clone();
     state
-        .run(move |s| set_activity_status(s, &caller, &f.code, Some(&f.biennium), &f.status))
+        .act(move |s| set_activity_status(s, &caller, &f.code, Some(&f.biennium), &f.status))
         .await
         .map_err(|p| pc.problem(p))?;
     Ok(see_other(&format!("/activities?biennium={biennium}")))
@@ -824,7 +684,7 @@ async fn taskforce_page(State(state): State<AppState>, pc: PageCaller) -> PageRe
         .run(|s| Ok(synergies_app::cooperation::task_force(s)?))
         .await
         .map_err(|p| pc.problem(p))?;
-    let can_manage = authorize(&pc.caller.principal, &Action::ManageActionItems).is_ok();
+    let can_manage = pc.caller.actor().may(&Action::ManageActionItems);
     Ok(render(&TaskForcePage {
         c: pc.chrome(),
         tf,
@@ -850,7 +710,7 @@ async fn action_status(
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
     state
-        .run(move |s| set_action_status(s, &caller, &f.code, &f.status))
+        .act(move |s| set_action_status(s, &caller, &f.code, &f.status))
         .await
         .map_err(|p| pc.problem(p))?;
     Ok(see_other("/taskforce"))

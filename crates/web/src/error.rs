@@ -158,6 +158,9 @@ impl From<AppError> for Problem {
             AppError::Store(s) => Problem::from(s),
             AppError::Domain(d) => Problem::from(d),
             AppError::Invalid(m) => Problem::unprocessable(m),
+            AppError::Denied(d) => Problem::from(d),
+            AppError::Field { field, message } => Problem::field(&field, message),
+            AppError::NotFound(m) => Problem::not_found(m),
             rejected @ AppError::Rejected { .. } => Problem::unprocessable(rejected.to_string()),
             AppError::Io(m) => Problem::internal(m),
         }

@@ -1,14 +1,13 @@
 //! Synergies' web face: server-rendered pages in every language that has translations, and
 //! the JSON API under `/api/v1` with its OpenAPI document. Handlers translate between HTTP and
-//! the operations of [`ops`] (changes) and [`views`] (read models); the rules of who may do
-//! what are the domain's `authorize`, applied in `ops`.
+//! the application services of `synergies_app` (every change: they authorise it with the
+//! domain's `authorize` and audit it) and [`views`] (read models); a page shows a button only
+//! when the caller's actor `may` do its action, the same answer the service gives.
 
-pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod cooperation;
 pub mod error;
-pub mod ops;
 pub mod pages;
 pub mod reports;
 pub mod state;

@@ -20,11 +20,12 @@ use synergies_i18n::{FluentValue, Lang};
 use synergies_store::{ApiTokenRecord, AuditEvent, AuditFilter, DeliveryFilter, Page, UserRecord};
 
 use crate::auth::{
-    caller, check_csrf, issue_token, language, now_rfc3339, open_session, secret_hash,
+    caller, check_csrf, issue_token, language, open_session, secret_hash,
     session_cookie, sign_in, Caller, ClientAddr, SignIn, LANG_COOKIE, SESSION_COOKIE,
 };
 use crate::error::Problem;
-use crate::ops::{self, NewAgreement, NewDelivery, NewLine, NewParticipant};
+use synergies_app::agreements::{NewAgreement, NewLine, NewParticipant};
+use synergies_app::deliveries::NewDelivery;
 use crate::state::AppState;
 use crate::views::{self, Dashboard, FundStatement};
 
@@ -607,7 +608,7 @@ async fn add_exchange_rate(
     pc: PageCaller,
     Form(v): Form<Fields>,
 ) -> PageResult {
-    let r = ops::NewExchangeRate {
+    let r = synergies_app::reference::NewExchangeRate {
         currency: field(&v, "currency"),
         month: field(&v, "month"),
         per_usd: field(&v, "per_usd"),
@@ -617,7 +618,9 @@ async fn add_exchange_rate(
         &pc,
         v,
         "/exchange-rates",
-        move |s, caller| ops::add_exchange_rate(s, caller, &r),
+        move |s, caller| {
+            synergies_app::reference::add_exchange_rate(s, &caller.actor(), &r).map_err(Problem::from)
+        },
         |c, f, form| ExchangeRatesPage {
             c,
             f,
@@ -633,7 +636,7 @@ async fn add_rate(
     pc: PageCaller,
     Form(v): Form<Fields>,
 ) -> PageResult {
-    let r = ops::NewRate {
+    let r = synergies_app::reference::NewRate {
         provider: field(&v, "provider"),
         biennium: field(&v, "biennium"),
         grade: field(&v, "grade"),
@@ -647,7 +650,9 @@ async fn add_rate(
         &pc,
         v,
         "/services",
-        move |s, caller| ops::add_rate(s, caller, &r),
+        move |s, caller| {
+            synergies_app::reference::add_rate(s, &caller.actor(), &r).map_err(Problem::from)
+        },
         |c, f, form| ServicesPage {
             c,
             f,
@@ -906,7 +911,10 @@ async fn create_agreement(
     let outcome = state
         .run(move |s| {
             let framework = s.framework()?;
-            Ok((ops::create_agreement(s, &caller, &new), framework))
+            Ok((
+                synergies_app::agreements::draft(s, &caller.actor(), &new).map_err(Problem::from),
+                framework,
+            ))
         })
         .await
         .map_err(|p| pc.problem(p))?;
@@ -957,8 +965,8 @@ async fn agreement(
             .ok_or_else(|| Problem::not_found(format!("unknown agreement {code}")))
     })
     .await?;
-    use synergies_domain::access::{authorize, Action};
-    let who = &pc.caller.principal;
+    use synergies_domain::access::Action;
+    let who = &pc.caller.actor();
     let latest = a.latest();
     let awaiting: Vec<String> = a
         .required_approvers(latest)
@@ -967,34 +975,22 @@ async fn agreement(
         .collect();
     let parties: Vec<String> = a.parties().into_iter().collect();
     let can_propose = latest.status == VersionStatus::Draft
-        && authorize(
-            who,
-            &Action::DraftAgreement {
+        && who.may(&Action::DraftAgreement {
                 provider: a.provider.clone(),
-            },
-        )
-        .is_ok();
+            });
     let can_approve = latest.status == VersionStatus::Proposed
         && awaiting.iter().any(|o| {
-            authorize(
-                who,
-                &Action::ApproveAgreement {
+            who.may(&Action::ApproveAgreement {
                     organisation: o.clone(),
-                },
-            )
-            .is_ok()
+                })
         });
     let can_amend = a.is_active()
         && parties.iter().any(|o| {
-            authorize(
-                who,
-                &Action::ApproveAgreement {
+            who.may(&Action::ApproveAgreement {
                     organisation: o.clone(),
-                },
-            )
-            .is_ok()
+                })
         });
-    let can_close = a.is_active() && authorize(who, &Action::close_period_of(&a)).is_ok();
+    let can_close = a.is_active() && who.may(&Action::close_period_of(&a));
     Ok(render(&AgreementPage {
         c: pc.chrome(),
         row: agreement_row(&a),
@@ -1021,7 +1017,7 @@ async fn propose(
     let caller = pc.caller.clone();
     let c2 = code.clone();
     run(&state, &pc, move |s| {
-        ops::propose_agreement(s, &caller, &c2)
+        Ok(synergies_app::agreements::propose(s, &caller.actor(), &c2)?)
     })
     .await?;
     Ok(see_other(&format!("/agreements/{}", urlencode(&code))))
@@ -1037,7 +1033,7 @@ async fn approve(
     let caller = pc.caller.clone();
     let c2 = code.clone();
     run(&state, &pc, move |s| {
-        ops::approve_agreement(s, &caller, &c2, today())
+        Ok(synergies_app::agreements::approve(s, &caller.actor(), &c2, None, today())?)
     })
     .await?;
     Ok(see_other(&format!("/agreements/{}", urlencode(&code))))
@@ -1077,7 +1073,10 @@ async fn amend(
     let c2 = code.clone();
     let outcome = run(&state, &pc, move |s| {
         Ok((
-            ops::amend_agreement(s, &caller, &c2, &terms),
+            terms
+                .terms()
+                .and_then(|t| synergies_app::agreements::amend(s, &caller.actor(), &c2, t))
+                .map_err(Problem::from),
             s.framework()?,
         ))
     })
@@ -1254,8 +1253,8 @@ async fn deliveries_page(
     .await?;
     let more = items.len() as u64 > limit;
     items.truncate(limit as usize);
-    use synergies_domain::access::{authorize, Action};
-    let who = &pc.caller.principal;
+    use synergies_domain::access::Action;
+    let who = &pc.caller.actor();
     let active: Vec<&Agreement> = agreements.iter().filter(|a| a.is_active()).collect();
     let recordable = active
         .iter()
@@ -1263,13 +1262,13 @@ async fn deliveries_page(
             let record = Action::RecordDeliveries {
                 provider: a.provider.clone(),
             };
-            authorize(who, &record).is_ok()
+            who.may(&record)
         })
         .map(|a| agreement_row(a))
         .collect();
     let reviewable = active
         .iter()
-        .filter(|a| authorize(who, &Action::accept_deliveries_of(a)).is_ok())
+        .filter(|a| who.may(&Action::accept_deliveries_of(a)))
         .map(|a| a.code.clone())
         .collect();
     Ok(DeliveriesPage {
@@ -1333,7 +1332,9 @@ async fn record_delivery(
         external_id: f.external_id.clone(),
     };
     let outcome = state
-        .run(move |s| Ok(ops::record_delivery(s, &caller, &d)))
+        .run(move |s| {
+            Ok(synergies_app::deliveries::record(s, &caller.actor(), &d).map_err(Problem::from))
+        })
         .await
         .map_err(|p| pc.problem(p))?;
     let query = DeliveryQuery {
@@ -1405,7 +1406,18 @@ async fn import_deliveries(
     };
     let caller = pc.caller.clone();
     let outcome = state
-        .run(move |s| Ok(ops::import_delivery_csv(s, &caller, &name, &bytes)))
+        .run(move |s| {
+            Ok(synergies_app::import::import_deliveries(
+                s,
+                &synergies_app::import::BytesSource {
+                    name: &name,
+                    bytes: &bytes,
+                },
+                &mut |_| {},
+                &caller.actor(),
+            )
+            .map_err(Problem::from))
+        })
         .await
         .map_err(|p| pc.problem(p))?;
     let (notice, import_errors, status) = match outcome {
@@ -1467,7 +1479,13 @@ async fn accept(
     let caller = pc.caller.clone();
     let code = f.agreement.clone();
     run(&state, &pc, move |s| {
-        ops::accept_deliveries(s, &caller, &code, None, today())
+        Ok(synergies_app::deliveries::accept(
+            s,
+            Some(&code),
+            None,
+            today(),
+            &caller.actor(),
+        )?)
     })
     .await?;
     Ok(see_other(&format!(
@@ -1497,7 +1515,13 @@ async fn dispute(
     let caller = pc.caller.clone();
     let (code, id, reason) = (f.agreement.clone(), f.external_id.clone(), f.reason.clone());
     run(&state, &pc, move |s| {
-        ops::dispute_delivery(s, &caller, &code, &id, &reason)
+        Ok(synergies_app::deliveries::dispute(
+            s,
+            &code,
+            &id,
+            &reason,
+            &caller.actor(),
+        )?)
     })
     .await?;
     Ok(see_other(&format!(
@@ -1525,7 +1549,14 @@ async fn close(
     let caller = pc.caller.clone();
     let (code, period) = (f.agreement.clone(), f.period.clone());
     run(&state, &pc, move |s| {
-        ops::close(s, &caller, &code, &period, today())
+        let period = synergies_app::form::period("period", &period)?;
+        Ok(synergies_app::close::close_period(
+            s,
+            period,
+            Some(&code),
+            today(),
+            &caller.actor(),
+        )?)
     })
     .await?;
     Ok(see_other(&format!(
@@ -1618,13 +1649,9 @@ async fn fund_page(
             .await
             .map_err(|p| pc.problem(p))?,
     );
-    let can_settle = synergies_domain::access::authorize(
-        &pc.caller.principal,
-        &synergies_domain::access::Action::Settle {
-            payer: s.organisation.clone(),
-        },
-    )
-    .is_ok();
+    let can_settle = pc.caller.actor().may(&synergies_domain::access::Action::Settle {
+        payer: s.organisation.clone(),
+    });
     Ok((
         status,
         render(&FundPage {
@@ -1653,7 +1680,7 @@ async fn settle(
     Form(v): Form<Fields>,
 ) -> PageResult {
     pc.csrf(&field(&v, "csrf"))?;
-    let new = ops::NewSettlement {
+    let new = synergies_app::ledger::NewSettlement {
         payer_fund: code.clone(),
         provider_fund: field(&v, "provider_fund"),
         currency: field(&v, "currency"),
@@ -1663,7 +1690,12 @@ async fn settle(
     };
     let caller = pc.caller.clone();
     match state
-        .run(move |s| Ok(ops::record_settlement(s, &caller, &new)))
+        .run(move |s| {
+            Ok(new
+                .settlement()
+                .and_then(|st| synergies_app::ledger::settle(s, &st, &caller.actor()))
+                .map_err(Problem::from))
+        })
         .await
         .map_err(|p| pc.problem(p))?
     {
@@ -1847,17 +1879,7 @@ async fn revoke_token(
     pc.csrf(&f.csrf)?;
     let username = pc.caller.user.username.clone();
     run(&state, &pc, move |s| {
-        if s.revoke_api_token(&username, id, &now_rfc3339())? {
-            s.audit(
-                &username,
-                "token.revoke",
-                &format!("token {id}"),
-                &serde_json::json!({"after": {"revoked": true}}),
-            )?;
-            Ok(())
-        } else {
-            Err(Problem::not_found(format!("you have no live token {id}")))
-        }
+        Ok(synergies_app::identity::revoke_token(s, &username, id)?)
     })
     .await?;
     Ok(see_other("/account"))
@@ -1957,7 +1979,7 @@ async fn save_user(
         )
         .await;
     };
-    let new = ops::NewUser {
+    let new = synergies_app::identity::NewUser {
         username: f.username.clone(),
         display_name: f.display_name.clone(),
         password: (!f.password.is_empty()).then(|| f.password.clone()),
@@ -1969,7 +1991,9 @@ async fn save_user(
     };
     let caller = pc.caller.clone();
     let outcome = state
-        .run(move |s| Ok(ops::save_user(s, &caller, &new)))
+        .run(move |s| {
+            Ok(synergies_app::identity::save_user(s, &caller.actor(), &new).map_err(Problem::from))
+        })
         .await
         .map_err(|p| pc.problem(p))?;
     match outcome {

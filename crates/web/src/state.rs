@@ -212,6 +212,16 @@ impl AppState {
             .map_err(Problem::internal)?
     }
 
+    /// Runs an application service on the blocking pool; its error becomes the request's
+    /// problem.
+    pub async fn act<T, F>(&self, f: F) -> Result<T, Problem>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> synergies_app::AppResult<T> + Send + 'static,
+    {
+        self.run(move |s| f(s).map_err(Problem::from)).await
+    }
+
     /// Whether `client` may try to sign in as `username` now; else how long it must wait.
     pub fn sign_in_allowed(&self, client: IpAddr, username: &str) -> Result<(), Throttled> {
         let st = &self.0.settings;

@@ -1487,12 +1487,14 @@ fn bad_input_is_a_4xx_problem_document_never_a_5xx() {
         Bad {
             content_type: Some("text/csv"),
             body: delivery_csv("NOPE", "B-3", "2026-03-10").into_bytes(),
+            // Named like any bad row of a file (`upload:2: agreement: unknown agreement
+            // NOPE`), as the command line's import names it.
             ..bad(
                 "an import under an unknown agreement",
                 "POST",
                 "/api/v1/deliveries/import",
                 "mc.officer",
-                404,
+                422,
             )
         },
     ];

@@ -580,7 +580,7 @@ fn authorisation_matrix() {
 fn the_table_covers_every_demo_user() {
     let users: Vec<&str> = EXPECTED.iter().map(|(u, _)| *u).collect();
     assert_eq!(users, USERS);
-    let demo: Vec<&str> = synergies_web::accounts::DEMO_USERS
+    let demo: Vec<&str> = synergies_app::identity::DEMO_USERS
         .iter()
         .map(|(u, ..)| *u)
         .collect();

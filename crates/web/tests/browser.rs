@@ -50,7 +50,7 @@ fn start_server(dir: &Path) -> (SocketAddr, Arc<dyn Store>) {
     let store: Arc<dyn Store> = Arc::from(synergies_store::open(&url).unwrap());
     store.migrate().unwrap();
     synergies_app::demo::seed(store.as_ref()).unwrap();
-    synergies_web::accounts::ensure_demo_users(store.as_ref(), PASSWORD).unwrap();
+    synergies_app::identity::ensure_demo_users(store.as_ref(), PASSWORD).unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     let served = store.clone();
     std::thread::spawn(move || {

@@ -190,10 +190,16 @@ pub fn store_with(agreements: &[Agreement]) -> Box<dyn Store> {
         )
         .unwrap();
     for a in agreements {
-        agreements::create(store.as_ref(), "test", a).unwrap();
-        agreements::propose(store.as_ref(), "test", &a.code).unwrap();
+        agreements::create(store.as_ref(), &synergies_app::Actor::operator("test"), a).unwrap();
+        agreements::propose(store.as_ref(), &synergies_app::Actor::operator("test"), &a.code).unwrap();
         for org in a.required_approvers(a.latest()) {
-            agreements::approve(store.as_ref(), "head", &a.code, &org, day("2026-01-02")).unwrap();
+            agreements::approve(
+                store.as_ref(),
+                &synergies_app::Actor::operator("head"),
+                &a.code,
+                Some(&org),
+                day("2026-01-02"),
+            ).unwrap();
         }
     }
     store
@@ -212,7 +218,7 @@ pub fn import(store: &dyn Store, rows: &str) -> AppResult<ImportReport> {
             bytes: text.as_bytes(),
         },
         &mut |_| {},
-        "test",
+        &synergies_app::Actor::operator("test"),
     )
 }
 

@@ -51,7 +51,7 @@ fn template() -> &'static Template {
         let db = dir.path().join("template.db");
         let store = open(&db);
         synergies_app::demo::seed(store.as_ref()).expect("the demo seeds");
-        synergies_web::accounts::ensure_demo_users(store.as_ref(), PASSWORD)
+        synergies_app::identity::ensure_demo_users(store.as_ref(), PASSWORD)
             .expect("the demo users are created");
         let mut tokens = BTreeMap::new();
         {
