@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
 
-use crate::context::{open, operator};
-use crate::output::{print_json, read_json};
+use crate::context::{actor, open, operator};
+use crate::output::{outln, print_json, read_json};
 
 #[derive(Subcommand)]
 pub enum ActivitiesCmd {
@@ -136,23 +136,27 @@ pub fn run(db: &str, cmd: ActivitiesCmd) -> Result<()> {
     match cmd {
         ActivitiesCmd::Import { file } => {
             let list: Vec<synergies_domain::activity::Activity> = read_json(&file)?;
-            let n = activities::import_activities(store, &list, &operator())?;
-            println!("Recorded {n} activities from {}.", file.display());
+            let n = activities::import_activities(store, &list, &actor(&operator()))?;
+            outln!("Recorded {n} activities from {}.", file.display())?;
         }
         ActivitiesCmd::List { biennium, json } => {
             let list = activities::priced(store, &biennium)?;
             if json {
                 print_json(&list)?;
             } else {
-                println!(
+                outln!(
                     "{:<12} {:<4} {:<10} {:>14} {:>14}  title",
-                    "code", "lead", "status", "estimated", "actual"
-                );
+                    "code",
+                    "lead",
+                    "status",
+                    "estimated",
+                    "actual"
+                )?;
                 for p in &list {
                     let a = &p.activity;
                     let c = p.currency;
                     let status = serde_json::to_value(a.status)?;
-                    println!(
+                    outln!(
                         "{:<12} {:<4} {:<10} {:>14} {:>14}  {} ({c})",
                         a.code,
                         a.lead,
@@ -160,15 +164,15 @@ pub fn run(db: &str, cmd: ActivitiesCmd) -> Result<()> {
                         c.format_minor(p.estimated_minor),
                         p.actual_minor.map_or("-".into(), |x| c.format_minor(x)),
                         a.title_en
-                    );
+                    )?;
                     if p.actual_minor.is_some() {
                         for l in &p.by_organisation {
-                            println!(
+                            outln!(
                                 "  {:<26} {:>14} {:>14}",
                                 l.organisation,
                                 c.format_minor(l.estimated_minor),
                                 c.format_minor(l.actual_minor)
-                            );
+                            )?;
                         }
                     }
                 }
@@ -184,13 +188,13 @@ pub fn run(db: &str, cmd: ActivitiesCmd) -> Result<()> {
                 status: Some(status.status()),
                 ..Default::default()
             };
-            let a = activities::update(store, &code, biennium.as_deref(), &change, &by)?;
-            println!(
+            let a = activities::update(store, &code, biennium.as_deref(), &change, &actor(&by))?;
+            outln!(
                 "{} ({}): {}.",
                 a.code,
                 a.biennium,
                 serde_json::to_value(a.status)?.as_str().unwrap_or("-")
-            );
+            )?;
         }
         ActivitiesCmd::Update {
             code,
@@ -222,47 +226,49 @@ pub fn run(db: &str, cmd: ActivitiesCmd) -> Result<()> {
                 add_mandates,
                 remove_mandates,
             };
-            let a = activities::update(store, &code, biennium.as_deref(), &change, &by)?;
+            let a = activities::update(store, &code, biennium.as_deref(), &change, &actor(&by))?;
             if json {
                 print_json(&a)?;
             } else {
-                println!("{} ({}): updated.", a.code, a.biennium);
+                outln!("{} ({}): updated.", a.code, a.biennium)?;
             }
         }
         ActivitiesCmd::Plan { from, to, json } => {
-            let plan = activities::plan(store, &from, &to, &operator())?;
+            let plan = activities::plan(store, &from, &to, &actor(&operator()))?;
             if json {
                 print_json(&plan)?;
             } else {
                 let c = plan.currency;
-                println!(
+                outln!(
                     "Carried {} activities from {from} into {to}: {}",
                     plan.carried.len(),
                     plan.carried.join(", ")
-                );
-                println!(
+                )?;
+                outln!(
                     "{:<14} {:>18} {:>18}",
-                    "", "current level", "projected needs"
-                );
+                    "",
+                    "current level",
+                    "projected needs"
+                )?;
                 for (fund, (now, next)) in &plan.scenarios.by_fund {
-                    println!(
+                    outln!(
                         "{fund:<14} {:>14} {c} {:>14} {c}",
                         c.format_minor(*now),
                         c.format_minor(*next)
-                    );
+                    )?;
                 }
                 let (now, next) = plan.scenarios.total;
-                println!(
+                outln!(
                     "{:<14} {:>14} {c} {:>14} {c}",
                     "total",
                     c.format_minor(now),
                     c.format_minor(next)
-                );
+                )?;
                 for (org, actual) in &plan.current_actual {
-                    println!(
+                    outln!(
                         "Charged to {org} so far in {from} under their agreements: {} {c}",
                         c.format_minor(*actual)
-                    );
+                    )?;
                 }
             }
         }

@@ -3,15 +3,15 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use serde_json::json;
 use synergies_app::agreements;
 use synergies_domain::agreement::Agreement;
 
-use crate::context::{open, operator, today};
-use crate::output::{print_json, read_json};
+use crate::context::{actor, known_agreement, open, operator, today};
+use crate::output::{outln, print_json, read_json};
 
 #[derive(Subcommand)]
 pub enum AgreementsCmd {
@@ -71,13 +71,19 @@ pub fn run(db: &str, cmd: AgreementsCmd) -> Result<()> {
             if json {
                 print_json(&list)?;
             } else {
-                println!(
+                outln!(
                     "{:<18} {:<9} {:<5} {:<7} {:<4} {:<11} {:>14}  title",
-                    "code", "kind", "from", "fund", "v.", "status", "ceiling"
-                );
+                    "code",
+                    "kind",
+                    "from",
+                    "fund",
+                    "v.",
+                    "status",
+                    "ceiling"
+                )?;
                 for a in &list {
                     let v = a.active_version().unwrap_or_else(|| a.latest());
-                    println!(
+                    outln!(
                         "{:<18} {:<9} {:<5} {:<7} {:<4} {:<11} {:>14}  {}",
                         a.code,
                         a.kind.as_str(),
@@ -87,54 +93,58 @@ pub fn run(db: &str, cmd: AgreementsCmd) -> Result<()> {
                         a.latest().status.as_str(),
                         a.currency.format_minor(v.ceiling_minor),
                         a.title
-                    );
+                    )?;
                 }
             }
         }
-        AgreementsCmd::Show { code } => match store.agreement(&code)? {
-            Some(a) => {
-                let mandates: Vec<String> = store
-                    .mandate_links(Some(&code))?
-                    .into_iter()
-                    .map(|l| format!("{} {}", l.decision, l.paragraph))
-                    .collect();
-                let mut shown = serde_json::to_value(&a)?;
-                if let Some(object) = shown.as_object_mut() {
-                    object.insert("mandates".into(), json!(mandates));
-                }
-                print_json(&shown)?
+        AgreementsCmd::Show { code } => {
+            let a = known_agreement(store, &code)?;
+            let mandates: Vec<String> = store
+                .mandate_links(Some(&code))?
+                .into_iter()
+                .map(|l| format!("{} {}", l.decision, l.paragraph))
+                .collect();
+            let mut shown = serde_json::to_value(&a)?;
+            if let Some(object) = shown.as_object_mut() {
+                object.insert("mandates".into(), json!(mandates));
             }
-            None => bail!("unknown agreement {code}"),
-        },
+            print_json(&shown)?
+        }
         AgreementsCmd::Link { code, mandate, by } => {
-            let new = synergies_app::decisions::link_agreement(store, &code, &mandate, &by)?;
+            let new = synergies_app::decisions::link_agreement(store, &code, &mandate, &actor(&by))?;
             if new {
-                println!("{code} now serves {}.", mandate.trim());
+                outln!("{code} now serves {}.", mandate.trim())?;
             } else {
-                println!("{code} already serves {}; nothing changed.", mandate.trim());
+                outln!("{code} already serves {}; nothing changed.", mandate.trim())?;
             }
         }
         AgreementsCmd::Unlink { code, mandate, by } => {
-            synergies_app::decisions::unlink_agreement(store, &code, &mandate, &by)?;
-            println!("{code} no longer serves {}.", mandate.trim());
+            synergies_app::decisions::unlink_agreement(store, &code, &mandate, &actor(&by))?;
+            outln!("{code} no longer serves {}.", mandate.trim())?;
         }
         AgreementsCmd::Import { file } => {
             let list: Vec<Agreement> = read_json(&file)?;
-            let n = agreements::import_agreements(store, &list, &operator())?;
-            println!("Loaded {n} agreements from {}", file.display());
+            let n = agreements::import_agreements(store, &list, &actor(&operator()))?;
+            outln!("Loaded {n} agreements from {}", file.display())?;
         }
         AgreementsCmd::Propose { code, by } => {
-            agreements::propose(store, &by, &code)?;
-            println!("{code}: proposed for approval by the heads of every party.");
+            agreements::propose(store, &actor(&by), &code)?;
+            outln!("{code}: proposed for approval by the heads of every party.")?;
         }
         AgreementsCmd::Approve { code, org, by, on } => {
             let (a, active) =
-                agreements::approve(store, &by, &code, &org, on.unwrap_or_else(today))?;
+                agreements::approve(
+                store,
+                &actor(&by),
+                &code,
+                Some(&org),
+                on.unwrap_or_else(today),
+            )?;
             if active {
-                println!(
+                outln!(
                     "{code}: approved by the head of {org}; version {} is now in force.",
                     a.latest().number
-                );
+                )?;
             } else {
                 let v = a.latest();
                 let waiting: Vec<String> = a
@@ -142,10 +152,10 @@ pub fn run(db: &str, cmd: AgreementsCmd) -> Result<()> {
                     .into_iter()
                     .filter(|o| !v.approvals.iter().any(|x| &x.organisation == o))
                     .collect();
-                println!(
+                outln!(
                     "{code}: approved by the head of {org}; awaiting {}.",
                     waiting.join(" and ")
-                );
+                )?;
             }
         }
     }

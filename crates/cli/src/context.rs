@@ -3,6 +3,8 @@
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
+use synergies_domain::agreement::Agreement;
+use synergies_app::Actor;
 use synergies_store::Store;
 
 /// Opens the database of every command but `init` and `demo`. It must exist (a mistyped path
@@ -58,5 +60,26 @@ pub fn operator() -> String {
     match std::env::var("USER").or_else(|_| std::env::var("LOGNAME")) {
         Ok(user) if !user.trim().is_empty() => format!("cli:{}", user.trim()),
         _ => "cli".to_string(),
+    }
+}
+
+/// The person the command line acts as (`--as USER`, or `SYNERGIES_ACTOR`), set once by
+/// `main` from the users table; without one the operator acts.
+pub static ACTING_AS: std::sync::OnceLock<Actor> = std::sync::OnceLock::new();
+
+/// Who performs a change: the person given with `--as` (whose roles the domain checks),
+/// else the operator, recorded as `recorded` (the `--by` of a command, or [`operator`]).
+pub fn actor(recorded: &str) -> Actor {
+    ACTING_AS
+        .get()
+        .cloned()
+        .unwrap_or_else(|| Actor::operator(recorded))
+}
+
+/// The recorded agreement `code`, or the error every command gives for an unknown one.
+pub fn known_agreement(store: &dyn Store, code: &str) -> Result<Agreement> {
+    match store.agreement(code)? {
+        Some(a) => Ok(a),
+        None => bail!("unknown agreement {code}"),
     }
 }

@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
-use crate::context::{open, operator};
-use crate::output::print_json;
+use crate::context::{actor, open, operator};
+use crate::output::{outln, print_json, read_text};
 
 #[derive(Subcommand)]
 pub enum DecisionsCmd {
@@ -116,8 +116,7 @@ pub fn run(db: &str, cmd: DecisionsCmd) -> Result<()> {
             adopted,
             status,
         } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let text = read_text(&file)?;
             let name = file.display().to_string();
             let imported = synergies_app::decisions::import_decision(
                 store,
@@ -128,13 +127,13 @@ pub fn run(db: &str, cmd: DecisionsCmd) -> Result<()> {
                     status: status.map(DecisionStatusArg::status),
                     adopted_on: adopted,
                 },
-                &operator(),
+                &actor(&operator()),
             )?;
             if json {
                 print_json(&imported.decision)?;
             } else {
                 let d = &imported.decision;
-                println!(
+                outln!(
                     "{} ({}, meeting {}): {} preamble and {} operative paragraphs {}.",
                     d.number,
                     d.language,
@@ -146,7 +145,7 @@ pub fn run(db: &str, cmd: DecisionsCmd) -> Result<()> {
                     } else {
                         "replaced the earlier import"
                     }
-                );
+                )?;
             }
         }
         DecisionsCmd::List { json } => {
@@ -164,14 +163,14 @@ pub fn run(db: &str, cmd: DecisionsCmd) -> Result<()> {
                 print_json(&rows)?;
             } else {
                 for d in &list {
-                    println!(
+                    outln!(
                         "{:<10} {:<3} {:<9} {:<42} {}",
                         d.number,
                         d.language,
                         d.kind,
                         standing(d),
                         d.title
-                    );
+                    )?;
                 }
             }
         }
@@ -204,9 +203,9 @@ pub fn run(db: &str, cmd: DecisionsCmd) -> Result<()> {
                 &number,
                 status.status(),
                 adopted,
-                &by,
+                &actor(&by),
             )?;
-            println!("{number}: {}.", standing(&d));
+            outln!("{number}: {}.", standing(&d))?;
         }
     }
     Ok(())

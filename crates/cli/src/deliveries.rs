@@ -1,10 +1,10 @@
 //! `synergies deliveries`: services delivered under agreements (import, acceptance, disputes,
 //! listing).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use serde_json::json;
@@ -12,8 +12,8 @@ use synergies_app::import;
 use synergies_domain::Period;
 use synergies_store::DeliveryFilter;
 
-use crate::context::{open, operator, today};
-use crate::output::print_json;
+use crate::context::{actor, known_agreement, open, operator, today};
+use crate::output::{buffered_stdout, outln, print_json, Progress};
 
 #[derive(Subcommand)]
 pub enum DeliveriesCmd {
@@ -62,30 +62,24 @@ pub fn run(db: &str, cmd: DeliveriesCmd) -> Result<()> {
     let store = store.as_ref();
     match cmd {
         DeliveriesCmd::Import { file, json } => {
-            let tty = std::io::stderr().is_terminal();
+            let progress = Progress::new();
             let report = import::import_deliveries(
                 store,
                 &import::FileSource(file.clone()),
-                &mut |rows| {
-                    if tty {
-                        eprint!("\r{rows} rows read…");
-                    }
-                },
-                &operator(),
+                &mut |rows| progress.rows(rows),
+                &actor(&operator()),
             )?;
-            if tty {
-                eprintln!();
-            }
+            progress.finish();
             if json {
                 print_json(&report)?;
             } else {
-                println!(
+                outln!(
                     "{}: {} rows, {} deliveries recorded, {} already recorded with the same content (nothing added for them).",
                     file.display(),
                     report.rows,
                     report.inserted,
                     report.identical
-                );
+                )?;
             }
         }
         DeliveriesCmd::Accept {
@@ -98,9 +92,7 @@ pub fn run(db: &str, cmd: DeliveriesCmd) -> Result<()> {
                 None
             } else {
                 let code = agreement.expect("clap requires it");
-                if store.agreement(&code)?.is_none() {
-                    bail!("unknown agreement {code}");
-                }
+                known_agreement(store, &code)?;
                 Some(code)
             };
             let total = synergies_app::deliveries::accept(
@@ -108,13 +100,13 @@ pub fn run(db: &str, cmd: DeliveriesCmd) -> Result<()> {
                 code.as_deref(),
                 through,
                 today(),
-                &operator(),
+                &actor(&operator()),
             )?;
             let accepted = json!({ "agreement": code, "through": through, "accepted": total });
             if json {
                 print_json(&accepted)?;
             } else {
-                println!("Accepted {total} deliveries.");
+                outln!("Accepted {total} deliveries.")?;
             }
         }
         DeliveriesCmd::Dispute {
@@ -127,9 +119,9 @@ pub fn run(db: &str, cmd: DeliveriesCmd) -> Result<()> {
                 &agreement,
                 &external_id,
                 &reason,
-                &operator(),
+                &actor(&operator()),
             )?;
-            println!("{agreement} {external_id}: disputed.");
+            outln!("{agreement} {external_id}: disputed.")?;
         }
         DeliveriesCmd::List {
             agreement,
@@ -137,9 +129,7 @@ pub fn run(db: &str, cmd: DeliveriesCmd) -> Result<()> {
             json,
         } => {
             if let Some(code) = &agreement {
-                if store.agreement(code)?.is_none() {
-                    bail!("unknown agreement {code}");
-                }
+                known_agreement(store, code)?;
             }
             let filter = DeliveryFilter {
                 agreement,
@@ -147,16 +137,15 @@ pub fn run(db: &str, cmd: DeliveriesCmd) -> Result<()> {
                 to: period.map(|p| p.last_day()),
                 ..Default::default()
             };
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if json {
                 let mut rows = vec![];
                 store.for_each_delivery(&filter, &mut |d| {
                     rows.push(d);
                     Ok(())
                 })?;
-                serde_json::to_writer_pretty(&mut out, &rows)?;
-                writeln!(out)?;
+                print_json(&rows)?;
             } else {
+                let mut out = buffered_stdout();
                 store.for_each_delivery(&filter, &mut |d| {
                     let x = &d.delivery;
                     writeln!(
@@ -173,8 +162,8 @@ pub fn run(db: &str, cmd: DeliveriesCmd) -> Result<()> {
                     )
                     .map_err(|e| synergies_store::StoreError::Invalid(e.to_string()))
                 })?;
+                out.flush()?;
             }
-            out.flush()?;
         }
     }
     Ok(())

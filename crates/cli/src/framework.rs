@@ -9,8 +9,8 @@ use serde_json::json;
 use synergies_domain::model::Framework;
 use synergies_store::Audit;
 
-use crate::context::{open, operator};
-use crate::output::{print_json, read_json};
+use crate::context::{actor, open, operator};
+use crate::output::{outln, print_json, read_json};
 
 #[derive(Subcommand)]
 pub enum FrameworkCmd {
@@ -25,18 +25,13 @@ pub fn run(db: &str, cmd: FrameworkCmd) -> Result<()> {
         FrameworkCmd::Load { file } => {
             let store = open(db)?;
             let framework: Framework = read_json(&file)?;
-            store.save_framework(
+            synergies_app::reference::load_framework(
+                store.as_ref(),
                 &framework,
-                &Audit::new(
-                    &operator(),
-                    "framework.load",
-                    &file.display().to_string(),
-                    json!({ "organisations": framework.organisations.len(),
-                             "funds": framework.funds.len(), "rates": framework.rates.len(),
-                             "fx_rates": framework.fx_rates.len() }),
-                ),
+                &file.display().to_string(),
+                &actor(&operator()),
             )?;
-            println!("Loaded {}", file.display());
+            outln!("Loaded {}", file.display())?;
         }
         FrameworkCmd::Show => {
             let store = open(db)?;

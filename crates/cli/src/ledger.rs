@@ -10,8 +10,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 use synergies_app::ledger;
 
-use crate::context::{open, operator, today};
-use crate::output::{print_json, write_out};
+use crate::context::{actor, open, operator, today};
+use crate::output::{outln, print_json, write_out};
 
 #[derive(Args)]
 pub struct SettleArgs {
@@ -84,15 +84,15 @@ pub fn run(db: &str, cmd: LedgerCmd) -> Result<ExitCode> {
                     .collect();
                 print_json(&rows)?;
             } else {
-                println!("{:<8} {:<40} {:>16}", "fund", "account", "balance");
+                outln!("{:<8} {:<40} {:>16}", "fund", "account", "balance")?;
                 for r in &tb.rows {
-                    println!(
+                    outln!(
                         "{:<8} {:<40} {:>12} {}",
                         r.fund,
                         r.account.name(),
                         r.currency.format_minor(r.balance_minor),
                         r.currency
-                    );
+                    )?;
                 }
             }
         }
@@ -101,21 +101,23 @@ pub fn run(db: &str, cmd: LedgerCmd) -> Result<ExitCode> {
             if json {
                 print_json(&check)?;
             } else {
-                println!(
+                outln!(
                     "{} entries, {} postings, {} charges checked.",
-                    check.entries, check.postings, check.charges
-                );
+                    check.entries,
+                    check.postings,
+                    check.charges
+                )?;
                 for v in &check.violations {
-                    println!("VIOLATION: {v}");
+                    outln!("VIOLATION: {v}")?;
                 }
-                println!(
+                outln!(
                     "{}",
                     if check.passed() {
                         "Every invariant holds."
                     } else {
                         "The ledger check FAILED."
                     }
-                );
+                )?;
             }
             if !check.passed() {
                 return Ok(ExitCode::FAILURE);
@@ -158,16 +160,16 @@ pub fn settle(db: &str, args: SettleArgs) -> Result<()> {
             on: on.unwrap_or_else(today),
             reference,
         },
-        &operator(),
+        &actor(&operator()),
     )?;
     if json {
         print_json(&report)?;
     } else {
-        println!(
+        outln!(
             "Settled {} {currency} from {payer_fund} to {provider_fund}; {} {currency} still owed.",
             currency.format_minor(currency.to_minor(major)?),
             currency.format_minor(report.outstanding_minor)
-        );
+        )?;
     }
     Ok(())
 }

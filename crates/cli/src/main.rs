@@ -29,10 +29,16 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use synergies_app::AppError;
 
+/// What the exit status of every command means, at the end of `synergies --help`.
+const EXIT_STATUS: &str = "Exit status: 0 when the command did its work, and also when the \
+program reading its output stops early (as `synergies deliveries list | head` does): the \
+command then stops quietly, printing nothing more. 1 on an error, or when `ledger check` \
+finds a violation. 130 or 143 when interrupted (Ctrl-C, SIGTERM).";
+
 /// Synergies: cost recovery and service sharing between treaty secretariats, with an exact
 /// inter-fund ledger.
 #[derive(Parser)]
-#[command(name = "synergies", version)]
+#[command(name = "synergies", version, after_help = EXIT_STATUS)]
 struct Cli {
     /// Database URL: sqlite://FILE or postgres://USER@HOST/DB (also postgresql:///DB?host=/socket/dir).
     #[arg(
@@ -126,6 +132,9 @@ fn main() -> ExitCode {
     }
     match run(cli) {
         Ok(code) => code,
+        // The reader of standard output went away (`synergies status | head -n1`): nothing
+        // more can be said there, and nothing is wrong; stop quietly.
+        Err(e) if output::stdout_closed() || output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // A rejected import prints its own lines; other errors get the chain.
             match e.downcast_ref::<AppError>() {

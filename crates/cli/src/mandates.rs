@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
-use crate::context::{open, operator, today};
-use crate::output::print_json;
+use crate::context::{actor, open, operator, today};
+use crate::output::{outln, print_json};
 
 #[derive(Subcommand)]
 pub enum MandatesCmd {
@@ -71,7 +71,7 @@ pub fn run(db: &str, cmd: MandatesCmd) -> Result<()> {
             } else {
                 for v in &list {
                     let m = &v.mandate;
-                    println!(
+                    outln!(
                         "{:<9} {:<6} {:<13} {:<11} {:<20} {:<28} {}",
                         m.decision,
                         m.paragraph,
@@ -84,7 +84,7 @@ pub fn run(db: &str, cmd: MandatesCmd) -> Result<()> {
                         } else {
                             format!("agreements: {}", v.agreements.join(", "))
                         }
-                    );
+                    )?;
                 }
             }
         }
@@ -104,19 +104,19 @@ pub fn run(db: &str, cmd: MandatesCmd) -> Result<()> {
                 print_json(&json!({ "mandate": v, "notes": notes }))?;
             } else {
                 let m = &v.mandate;
-                println!(
+                outln!(
                     "{} {} ({}, {}): {}",
                     m.decision,
                     m.paragraph,
                     m.tracking.as_str(),
                     m.status.as_str(),
                     m.text
-                );
+                )?;
                 if let Some(actor) = &m.actor {
-                    println!("Addressed to: {actor}");
+                    outln!("Addressed to: {actor}")?;
                 }
                 if !due(m).is_empty() {
-                    println!("Deliverable: {}", due(m));
+                    outln!("Deliverable: {}", due(m))?;
                 }
                 let or_none = |l: &[String]| {
                     if l.is_empty() {
@@ -125,16 +125,16 @@ pub fn run(db: &str, cmd: MandatesCmd) -> Result<()> {
                         l.join(", ")
                     }
                 };
-                println!("Agreements: {}", or_none(&v.agreements));
-                println!("Activities: {}", or_none(&v.activities));
+                outln!("Agreements: {}", or_none(&v.agreements))?;
+                outln!("Activities: {}", or_none(&v.activities))?;
                 for n in &notes {
-                    println!(
+                    outln!(
                         "{} {} ({}): {}",
                         n.noted_on,
                         n.status.as_str(),
                         n.author,
                         n.note
-                    );
+                    )?;
                 }
             }
         }
@@ -158,9 +158,9 @@ pub fn run(db: &str, cmd: MandatesCmd) -> Result<()> {
                 status,
                 &note,
                 on.unwrap_or_else(today),
-                &by,
+                &actor(&by),
             )?;
-            println!("{decision} {paragraph}: {}.", status.as_str());
+            outln!("{decision} {paragraph}: {}.", status.as_str())?;
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::Args;
 use synergies_store::Store;
 
-use crate::output::write_out;
+use crate::output::{outln, write_out};
 
 // The publisher named in an IATI activity file (a plain comment: a flattened group has no
 // about of its own).
@@ -44,7 +44,7 @@ pub fn iati(
         Ok(())
     })?;
     if let (Some(path), Some(r)) = (out, report) {
-        println!(
+        outln!(
             "Wrote {} activities of {} with {} yearly budgets to {} \
              (no transactions: activities do not name the agreements that \
              carry their actual costs).",
@@ -52,7 +52,7 @@ pub fn iati(
             r.biennium,
             r.budgets,
             path.display()
-        );
+        )?;
     }
     Ok(())
 }
@@ -61,10 +61,10 @@ pub fn iati(
 pub fn datapackage(store: &dyn Store, dir: &Path) -> Result<()> {
     let summary = synergies_app::opendata::export_datapackage(store, dir)?;
     let rows: u64 = summary.tables.iter().map(|(_, n)| n).sum();
-    println!(
+    outln!(
         "Wrote {} tables ({rows} rows) and datapackage.json to {}.",
         summary.tables.len(),
         dir.display()
-    );
+    )?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `synergies close`, `synergies reopen` and `synergies charges`: closing a period posts the
 //! charges of its accepted deliveries; reopening reverses them.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -9,8 +9,8 @@ use synergies_app::close;
 use synergies_domain::Period;
 use synergies_store::ChargeFilter;
 
-use crate::context::{open, operator, today};
-use crate::output::{money, print_json};
+use crate::context::{actor, known_agreement, open, operator, today};
+use crate::output::{money, outln, print_json};
 
 #[derive(Args)]
 pub struct CloseArgs {
@@ -67,15 +67,15 @@ pub fn close(db: &str, args: CloseArgs) -> Result<()> {
         period,
         agreement.as_deref(),
         on.unwrap_or_else(today),
-        &operator(),
+        &actor(&operator()),
     )?;
     if json {
         print_json(&report)?;
     } else if report.posted.is_empty() {
-        println!("{period}: nothing new to charge; nothing posted.");
+        outln!("{period}: nothing new to charge; nothing posted.")?;
     } else {
         for c in &report.posted {
-            println!(
+            outln!(
                 "{period} {}: {} deliveries, direct {} {cur}, charged {} {cur} (closing {}, #{})",
                 c.agreement,
                 c.deliveries,
@@ -84,7 +84,7 @@ pub fn close(db: &str, args: CloseArgs) -> Result<()> {
                 c.closing,
                 c.sequence,
                 cur = c.currency
-            );
+            )?;
         }
     }
     Ok(())
@@ -98,15 +98,15 @@ pub fn reopen(db: &str, args: ReopenArgs) -> Result<()> {
     } = args;
     let store = open(db)?;
     // Each reversal and its audit event are written in one transaction.
-    let report = close::reopen_period(store.as_ref(), period, agreement.as_deref(), &operator())?;
+    let report = close::reopen_period(store.as_ref(), period, agreement.as_deref(), &actor(&operator()))?;
     if json {
         print_json(&report)?;
     } else {
-        println!(
+        outln!(
             "{period}: reversed {} closings with {} reversal entries.",
             report.reversed_closings.len(),
             report.reversal_entries
-        );
+        )?;
     }
     Ok(())
 }
@@ -120,9 +120,7 @@ pub fn charges(db: &str, cmd: ChargesCmd) -> Result<()> {
     } = cmd;
     let store = open(db)?;
     if let Some(code) = &agreement {
-        if store.agreement(code)?.is_none() {
-            bail!("unknown agreement {code}");
-        }
+        known_agreement(store.as_ref(), code)?;
     }
     let charges = store.charges(&ChargeFilter {
         agreement,
@@ -147,12 +145,19 @@ pub fn charges(db: &str, cmd: ChargesCmd) -> Result<()> {
             .collect();
         print_json(&rows)?;
     } else {
-        println!(
+        outln!(
             "{:<9} {:<18} {:>4} {:<6} {:>14} {:>12} {:>14} {:>6}",
-            "period", "agreement", "seq", "payer", "direct", "psc", "total", "deliv."
-        );
+            "period",
+            "agreement",
+            "seq",
+            "payer",
+            "direct",
+            "psc",
+            "total",
+            "deliv."
+        )?;
         for c in &charges {
-            println!(
+            outln!(
                 "{:<9} {:<18} {:>4} {:<6} {:>14} {:>12} {:>14} {:>6}",
                 c.period,
                 c.agreement,
@@ -162,7 +167,7 @@ pub fn charges(db: &str, cmd: ChargesCmd) -> Result<()> {
                 c.currency.format_minor(c.psc_minor),
                 c.currency.format_minor(c.total_minor),
                 c.deliveries
-            );
+            )?;
         }
     }
     Ok(())

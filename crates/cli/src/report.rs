@@ -10,6 +10,9 @@ use synergies_i18n::Lang;
 use synergies_reports::{layout, model, statements, Format};
 use synergies_store::Store;
 
+use crate::context::today;
+use crate::output::{outln, write_out};
+
 #[derive(Subcommand)]
 pub enum ReportCmd {
     /// The report on the implementation of a decision for the next meeting of the Conference of
@@ -111,7 +114,7 @@ impl Output {
                 .map(|d| d.date_naive())
                 .ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH={epoch} is out of range"));
         }
-        Ok(chrono::Local::now().date_naive())
+        Ok(today())
     }
 
     /// Checks what can be checked before reading the database.
@@ -129,8 +132,8 @@ impl Output {
 
     fn write(&self, doc: &synergies_reports::Document, format: Format) -> Result<()> {
         let bytes = synergies_reports::render(doc, format)?;
-        synergies_reports::write_atomically(&self.out, &bytes)?;
-        println!("wrote {} ({} bytes)", self.out.display(), bytes.len());
+        write_out(Some(&self.out), |w| Ok(w.write_all(&bytes)?))?;
+        outln!("wrote {} ({} bytes)", self.out.display(), bytes.len())?;
         Ok(())
     }
 }

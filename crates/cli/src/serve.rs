@@ -8,7 +8,7 @@ use synergies_app::{demo, ledger};
 use synergies_store::{ChargeFilter, Store};
 
 use crate::context::{create, open};
-use crate::output::{money, print_json};
+use crate::output::{money, out, outln, print_json};
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -44,9 +44,9 @@ pub fn init(db: &str) -> Result<()> {
     let before = store.schema_version()?;
     let after = store.migrate()?;
     if before == after {
-        println!("{shown} is up to date (schema version {after})");
+        outln!("{shown} is up to date (schema version {after})")?;
     } else {
-        println!("{shown}: schema migrated from version {before} to {after}");
+        outln!("{shown}: schema migrated from version {before} to {after}")?;
     }
     Ok(())
 }
@@ -66,37 +66,37 @@ pub fn demo(db: &str, args: DemoArgs) -> Result<()> {
         print_json(&json!({ "demo": report, "summary": summary, "users": users }))?;
     } else {
         if report.seeded {
-            println!(
+            outln!(
                 "Seeded the demo into {}: {} agreements, {} deliveries, {} closings.",
                 synergies_app::storage::redact_url(db),
                 report.agreements,
                 report.deliveries,
                 report.closings
-            );
+            )?;
         } else {
-            println!(
+            outln!(
                 "{} already holds data; the demo was not seeded again.",
                 synergies_app::storage::redact_url(db)
-            );
+            )?;
         }
-        println!("{}", demo::LABEL);
-        print!("{summary}");
+        outln!("{}", demo::LABEL)?;
+        out!("{summary}")?;
         print_recovered(store.as_ref())?;
         let check = ledger::check(store.as_ref())?;
-        println!(
+        outln!(
             "Ledger check: {}",
             if check.passed() { "passed" } else { "FAILED" }
-        );
-        println!(
+        )?;
+        outln!(
             "Next: synergies charges list | synergies ledger trial-balance | \
              synergies ledger export --out demo.journal"
-        );
+        )?;
     }
     if !json {
-        println!();
-        println!("Demo logins (password for each: {password}):");
+        outln!()?;
+        outln!("Demo logins (password for each: {password}):")?;
         for u in &users {
-            println!("  {u}");
+            outln!("  {u}")?;
         }
     }
     if !no_serve {
@@ -131,7 +131,7 @@ pub fn status(db: &str, args: StatusArgs) -> Result<()> {
     if args.json {
         print_json(&summary)?;
     } else {
-        print!("{summary}");
+        out!("{summary}")?;
     }
     Ok(())
 }
@@ -157,9 +157,9 @@ fn listen(
             addr,
             settings,
             |bound| {
-                println!("Serving Synergies at http://{bound}/ (Ctrl-C stops)");
-                use std::io::Write as _;
-                let _ = std::io::stdout().flush();
+                // Nothing to stop for when no one reads the address.
+                let _ = outln!("Serving Synergies at http://{bound}/ (Ctrl-C stops)");
+                let _ = std::io::Write::flush(&mut crate::output::Stdout);
             },
         ))
         .with_context(|| format!("serving on {addr}"))?;
@@ -186,10 +186,10 @@ pub fn print_recovered(store: &dyn Store) -> Result<()> {
             .or_default() += c.total_minor;
     }
     for ((provider, payer, currency), total) in totals {
-        println!(
+        outln!(
             "Recovered by {provider} from {payer}: {} {currency}",
             money(&currency, total)
-        );
+        )?;
     }
     Ok(())
 }

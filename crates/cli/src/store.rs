@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 
-use crate::context::{open, operator};
-use crate::output::{print_json, write_out};
+use crate::context::{actor, open, operator};
+use crate::output::{outln, print_json, write_out};
 
 #[derive(Subcommand)]
 pub enum StoreCmd {
@@ -52,9 +52,9 @@ pub fn print_transfer(report: &synergies_app::storage::TransferReport, json: boo
         return print_json(report);
     }
     for (table, expected, got) in &report.tables {
-        println!("  {table:<28} {expected:>9} {got:>9}");
+        outln!("  {table:<28} {expected:>9} {got:>9}")?;
     }
-    println!(
+    outln!(
         "Verified: same row counts, {}, ledger check {}, {} closings recomputed.",
         match report.same_trial_balance {
             Some(true) => "same trial balance",
@@ -67,7 +67,7 @@ pub fn print_transfer(report: &synergies_app::storage::TransferReport, json: boo
             "FAILED"
         },
         report.closings.closings
-    );
+    )?;
     Ok(())
 }
 
@@ -84,15 +84,15 @@ pub fn run(db: &str, cmd: StoreCmd) -> Result<()> {
             let created = new_sqlite_file(&to);
             let target = synergies_store::open(&to)
                 .with_context(|| format!("opening {}", storage::redact_url(&to)))?;
-            let copied = storage::copy(source.as_ref(), target.as_ref(), overwrite, &operator());
+            let copied = storage::copy(source.as_ref(), target.as_ref(), overwrite, &actor(&operator()));
             drop(target);
             let report = undo_created(created, copied)?;
             if !json {
-                println!(
+                outln!(
                     "Copied {} to {}.",
                     storage::redact_url(&from),
                     storage::redact_url(&to)
-                );
+                )?;
             }
             print_transfer(&report, json)?;
         }
@@ -103,11 +103,11 @@ pub fn run(db: &str, cmd: StoreCmd) -> Result<()> {
                 rows = storage::backup(store.as_ref(), w)?;
                 Ok(())
             })?;
-            println!(
+            outln!(
                 "Wrote {rows} rows of {} to {}.",
                 storage::redact_url(db),
                 out.display()
-            );
+            )?;
         }
         StoreCmd::Restore {
             file,
@@ -120,11 +120,11 @@ pub fn run(db: &str, cmd: StoreCmd) -> Result<()> {
                 .with_context(|| format!("opening {}", storage::redact_url(db)))?;
             let restored = match (datapackage, file) {
                 (Some(dir), _) => {
-                    synergies_app::opendata::import_datapackage(store.as_ref(), &dir, &operator())
+                    synergies_app::opendata::import_datapackage(store.as_ref(), &dir, &actor(&operator()))
                         .map(|r| (r, dir))
                 }
                 (None, Some(file)) => {
-                    storage::restore(store.as_ref(), &file, overwrite, &operator())
+                    storage::restore(store.as_ref(), &file, overwrite, &actor(&operator()))
                         .map(|r| (r, file))
                 }
                 (None, None) => bail!("give a backup file or --datapackage DIR"),
@@ -132,11 +132,11 @@ pub fn run(db: &str, cmd: StoreCmd) -> Result<()> {
             drop(store);
             let (report, source) = undo_created(created, restored)?;
             if !json {
-                println!(
+                outln!(
                     "Restored {} into {}.",
                     source.display(),
                     storage::redact_url(db)
-                );
+                )?;
             }
             print_transfer(&report, json)?;
         }

@@ -6,8 +6,8 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
-use crate::context::{open, operator};
-use crate::output::{print_json, read_json};
+use crate::context::{actor, open, operator};
+use crate::output::{outln, print_json, read_json};
 
 #[derive(Subcommand)]
 pub enum TaskforceCmd {
@@ -77,13 +77,13 @@ pub fn run(db: &str, cmd: TaskforceCmd) -> Result<()> {
     match cmd {
         TaskforceCmd::Import { file } => {
             let tf: cooperation::TaskForce = read_json(&file)?;
-            cooperation::save_task_force(store, &tf, &operator())?;
-            println!(
+            cooperation::save_task_force(store, &tf, &actor(&operator()))?;
+            outln!(
                 "Recorded {} members, {} meetings and {} action items.",
                 tf.members.len(),
                 tf.meetings.len(),
                 tf.action_items.len()
-            );
+            )?;
         }
         TaskforceCmd::Show { json } => {
             let tf = cooperation::task_force(store)?;
@@ -91,13 +91,17 @@ pub fn run(db: &str, cmd: TaskforceCmd) -> Result<()> {
                 print_json(&tf)?;
             } else {
                 for m in &tf.meetings {
-                    println!("{} {}: {}", m.code, m.date, m.minutes);
+                    outln!("{} {}: {}", m.code, m.date, m.minutes)?;
                 }
                 for a in &tf.action_items {
-                    println!(
+                    outln!(
                         "  {} [{:?}] {} (owner {}, due {})",
-                        a.code, a.status, a.title, a.owner, a.due
-                    );
+                        a.code,
+                        a.status,
+                        a.title,
+                        a.owner,
+                        a.due
+                    )?;
                 }
             }
         }
@@ -107,8 +111,8 @@ pub fn run(db: &str, cmd: TaskforceCmd) -> Result<()> {
                 ActionArg::Done => ActionStatus::Done,
                 ActionArg::Cancelled => ActionStatus::Cancelled,
             };
-            let item = cooperation::set_action_status(store, &code, status, &by)?;
-            println!("{}: {:?}.", item.code, item.status);
+            let item = cooperation::set_action_status(store, &code, status, &actor(&by))?;
+            outln!("{}: {:?}.", item.code, item.status)?;
         }
         TaskforceCmd::AddMeeting {
             code,
@@ -126,9 +130,9 @@ pub fn run(db: &str, cmd: TaskforceCmd) -> Result<()> {
                     attendees,
                     minutes,
                 },
-                &by,
+                &actor(&by),
             )?;
-            println!("Recorded the task-force meeting {code} of {date}.");
+            outln!("Recorded the task-force meeting {code} of {date}.")?;
         }
         TaskforceCmd::AddAction {
             code,
@@ -151,9 +155,9 @@ pub fn run(db: &str, cmd: TaskforceCmd) -> Result<()> {
                     meeting,
                     activity,
                 },
-                &by,
+                &actor(&by),
             )?;
-            println!("Recorded the action item {code}, due {due}.");
+            outln!("Recorded the action item {code}, due {due}.")?;
         }
     }
     Ok(())

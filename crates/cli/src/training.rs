@@ -6,8 +6,8 @@ use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
-use crate::context::{open, operator};
-use crate::output::{print_json, read_json};
+use crate::context::{actor, open, operator};
+use crate::output::{outln, print_json, read_json};
 
 #[derive(Subcommand)]
 pub enum TrainingCmd {
@@ -64,8 +64,8 @@ pub fn run(db: &str, cmd: TrainingCmd) -> Result<()> {
     match cmd {
         TrainingCmd::Import { file } => {
             let events: Vec<synergies_domain::cooperation::TrainingEvent> = read_json(&file)?;
-            let n = cooperation::save_events(store, &events, &operator())?;
-            println!("Recorded {n} training events from {}.", file.display());
+            let n = cooperation::save_events(store, &events, &actor(&operator()))?;
+            outln!("Recorded {n} training events from {}.", file.display())?;
         }
         TrainingCmd::List { json } => {
             let events = cooperation::events(store)?;
@@ -86,7 +86,7 @@ pub fn run(db: &str, cmd: TrainingCmd) -> Result<()> {
                 print_json(&rows)?;
             } else {
                 for e in &events {
-                    println!(
+                    outln!(
                         "{} {} to {} {}: {} participants ({} women)",
                         e.code,
                         e.start,
@@ -97,7 +97,7 @@ pub fn run(db: &str, cmd: TrainingCmd) -> Result<()> {
                             .iter()
                             .filter(|p| p.gender == synergies_domain::cooperation::Gender::Female)
                             .count()
-                    );
+                    )?;
                 }
             }
         }
@@ -126,8 +126,8 @@ pub fn run(db: &str, cmd: TrainingCmd) -> Result<()> {
                 },
                 role,
             };
-            let e = cooperation::add_participant(store, &event, trainee, &by)?;
-            println!("{}: {} participants.", e.code, e.participants.len());
+            let e = cooperation::add_participant(store, &event, trainee, &actor(&by))?;
+            outln!("{}: {} participants.", e.code, e.participants.len())?;
         }
     }
     Ok(())
