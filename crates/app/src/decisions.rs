@@ -221,14 +221,14 @@ pub fn update_decision(
     adopted_on: Option<NaiveDate>,
     by: &Actor,
 ) -> AppResult<DecisionRecord> {
-    by.authorize(&Action::TrackMandate {
-        organisation: servicing_organisation(store, number)?,
-    })?;
     let Some((before_status, before_adopted)) = recorded_standing(store, number)? else {
         return Err(
             StoreError::NotFound(format!("no decision {number} (see `decisions list`)")).into(),
         );
     };
+    by.authorize(&Action::TrackMandate {
+        organisation: servicing_organisation(store, number)?,
+    })?;
     let adopted_on = adopted_on.or(before_adopted);
     store.update_decision(
         number,

@@ -12,18 +12,25 @@ use crate::output::{outln, print_json, read_json};
 #[derive(Subcommand)]
 pub enum ActivitiesCmd {
     /// Record activities from a JSON array (all or none).
-    Import { file: PathBuf },
+    Import {
+        /// The JSON array of activities.
+        file: PathBuf,
+    },
     /// List a biennium's activities: estimated cost per organisation against the actual cost
     /// charged in the ledger under the agreements that carry them.
     List {
+        /// The biennium, such as 2026-2027.
         #[arg(long)]
         biennium: String,
+        /// Print the priced activities as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Set an activity's status.
     SetStatus {
+        /// The activity's code.
         code: String,
+        /// The activity's new status.
         #[arg(long, value_enum)]
         status: ActivityStatusArg,
         /// The activity's biennium (needed when its code is recorded in several).
@@ -35,19 +42,24 @@ pub enum ActivitiesCmd {
     },
     /// Change an activity's common fields: status, funding, outputs, agreements, mandates.
     Update {
+        /// The activity's code.
         code: String,
         /// The activity's biennium (needed when its code is recorded in several).
         #[arg(long)]
         biennium: Option<String>,
+        /// The activity's new status.
         #[arg(long, value_enum)]
         status: Option<ActivityStatusArg>,
+        /// How the activity is funded.
         #[arg(long, value_enum)]
         funding: Option<FundingArg>,
         /// Whether it continues into the next biennium.
         #[arg(long)]
         continues: Option<bool>,
+        /// The new title in English.
         #[arg(long)]
         title_en: Option<String>,
+        /// The new title in French.
         #[arg(long)]
         title_fr: Option<String>,
         /// An output to add (repeatable).
@@ -59,26 +71,32 @@ pub enum ActivitiesCmd {
         /// An agreement that carries its cost, of the same biennium (repeatable).
         #[arg(long = "add-agreement")]
         add_agreements: Vec<String>,
+        /// An agreement that no longer carries its cost (repeatable).
         #[arg(long = "remove-agreement")]
         remove_agreements: Vec<String>,
         /// A mandate it serves, such as "MC-6/20 4(a)" (repeatable).
         #[arg(long = "add-mandate")]
         add_mandates: Vec<String>,
+        /// A mandate it no longer serves (repeatable).
         #[arg(long = "remove-mandate")]
         remove_mandates: Vec<String>,
         /// Who makes the change (recorded in the audit trail).
         #[arg(long, default_value_t = operator())]
         by: String,
+        /// Print the updated activity as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Carry the continuing activities into the next biennium, re-priced at its rate cards,
     /// and compare the two funding scenarios.
     Plan {
+        /// The current biennium, such as 2026-2027.
         #[arg(long)]
         from: String,
+        /// The next biennium, such as 2028-2029.
         #[arg(long)]
         to: String,
+        /// Print the plan (activities carried, funding scenarios per fund) as JSON.
         #[arg(long)]
         json: bool,
     },

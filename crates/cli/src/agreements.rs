@@ -17,39 +17,53 @@ use crate::output::{outln, print_json, read_json};
 pub enum AgreementsCmd {
     /// List agreements with the status of their latest version.
     List {
+        /// Print the agreements as JSON, with every version and approval.
         #[arg(long)]
         json: bool,
     },
     /// Show one agreement with its versions, approvals and the mandates it serves.
-    Show { code: String },
+    Show {
+        /// The agreement's code, such as MC-BRS-2026-01.
+        code: String,
+    },
     /// Link an agreement to a mandate it serves.
     Link {
+        /// The agreement's code.
         code: String,
         /// The mandate: decision and paragraph, such as "MC-6/20 4(a)".
         #[arg(long)]
         mandate: String,
+        /// Who makes the change (recorded in the audit trail).
         #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Remove the link from an agreement to a mandate.
     Unlink {
+        /// The agreement's code.
         code: String,
         /// The mandate: decision and paragraph, such as "MC-6/20 4(a)".
         #[arg(long)]
         mandate: String,
+        /// Who makes the change (recorded in the audit trail).
         #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Load agreements from a JSON array (as `export agreements --format json` writes).
-    Import { file: PathBuf },
+    Import {
+        /// The JSON array of agreements.
+        file: PathBuf,
+    },
     /// Propose the draft version for approval by the heads.
     Propose {
+        /// The agreement's code; its draft version is proposed.
         code: String,
+        /// Who proposes (recorded in the audit trail).
         #[arg(long, default_value_t = operator())]
         by: String,
     },
     /// Approve the proposed version as the head of an organisation.
     Approve {
+        /// The agreement's code; its proposed version is approved.
         code: String,
         /// The organisation whose head approves.
         #[arg(long)]
@@ -57,6 +71,7 @@ pub enum AgreementsCmd {
         /// Who approves (recorded in the approval trail).
         #[arg(long)]
         by: String,
+        /// Date of the approval (default: today).
         #[arg(long)]
         on: Option<NaiveDate>,
     },

@@ -13,6 +13,7 @@ use crate::output::{print_json, read_json};
 pub struct AllocateArgs {
     /// JSON array of pools: [{"code", "direct_minor", "usage": [{"receiver", "weight"}]}].
     file: PathBuf,
+    /// How pools that serve each other are allocated.
     #[arg(long, value_enum, default_value = "reciprocal")]
     method: Method,
     /// Step-down order of the pools, comma-separated.

@@ -14,6 +14,7 @@ use crate::output::{outln, print_json, read_text};
 pub enum DecisionsCmd {
     /// Read the text of a decision as UN documents publish it and record it.
     Import {
+        /// The decision's text, as a plain-text file.
         file: PathBuf,
         /// The text's language (default: French, else English).
         #[arg(long, value_enum)]
@@ -30,12 +31,15 @@ pub enum DecisionsCmd {
     },
     /// List the recorded decisions with their type, meeting, status and adoption date.
     List {
+        /// Print the decisions as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Print a recorded decision's structure as JSON, with its status and adoption date.
     Show {
+        /// The decision, such as MC-6/20.
         number: String,
+        /// The language of the recorded text to show.
         #[arg(long, value_enum, default_value = "fr")]
         lang: LangArg,
     },
@@ -43,6 +47,7 @@ pub enum DecisionsCmd {
     Update {
         /// The decision, such as MC-6/20.
         number: String,
+        /// Where the decision stands now.
         #[arg(long, value_enum)]
         status: DecisionStatusArg,
         /// The day it was adopted (default: the recorded one stays).

@@ -19,7 +19,9 @@ use crate::output::{buffered_stdout, outln, print_json, Progress};
 pub enum DeliveriesCmd {
     /// Import deliveries from CSV, all or nothing.
     Import {
+        /// The CSV file of deliveries: agreement, service, date, quantity, grade, expense_amount, expense_currency, description, external_id.
         file: PathBuf,
+        /// Print the import report (rows read, deliveries recorded, already recorded) as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -34,24 +36,31 @@ pub enum DeliveriesCmd {
         /// Accept deliveries dated up to this day (default: all).
         #[arg(long)]
         through: Option<NaiveDate>,
+        /// Print the agreement, the day and the number of deliveries accepted as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Dispute one recorded delivery.
     Dispute {
+        /// The agreement the delivery was recorded under.
         #[arg(long)]
         agreement: String,
+        /// The delivery's identifier in the provider's records (the CSV's external_id).
         #[arg(long)]
         external_id: String,
+        /// Why the recipient disputes it (recorded with the delivery).
         #[arg(long)]
         reason: String,
     },
     /// List deliveries.
     List {
+        /// Only the deliveries of this agreement.
         #[arg(long)]
         agreement: Option<String>,
+        /// Only the deliveries dated in this month (2026-03) or quarter (2026-Q1).
         #[arg(long)]
         period: Option<Period>,
+        /// Print the deliveries as JSON, with their status and closing.
         #[arg(long)]
         json: bool,
     },

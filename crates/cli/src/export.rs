@@ -13,6 +13,7 @@ use crate::output::write_out;
 
 #[derive(Args)]
 pub struct ExportArgs {
+    /// What to export.
     #[arg(value_enum)]
     dataset: DatasetArg,
     /// For rates, fx, deliveries, agreements and charges (default: csv).

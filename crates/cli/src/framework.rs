@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Subcommand;
-use serde_json::json;
 use synergies_domain::model::Framework;
-use synergies_store::Audit;
 
 use crate::context::{actor, open, operator};
 use crate::output::{outln, print_json, read_json};
@@ -15,7 +13,10 @@ use crate::output::{outln, print_json, read_json};
 #[derive(Subcommand)]
 pub enum FrameworkCmd {
     /// Load (insert or update) reference data from a JSON document.
-    Load { file: PathBuf },
+    Load {
+        /// The JSON document of reference data (as `framework show` prints it).
+        file: PathBuf,
+    },
     /// Print the reference data as JSON.
     Show,
 }

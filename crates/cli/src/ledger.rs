@@ -24,6 +24,7 @@ pub struct SettleArgs {
     /// Amount in major units, such as 25144.82.
     #[arg(long)]
     amount: String,
+    /// The currency of the amount (ISO 4217 code).
     #[arg(long, default_value = "USD")]
     currency: String,
     /// The transfer's reference; a reference is settled once.
@@ -32,6 +33,7 @@ pub struct SettleArgs {
     /// Date of the transfer (default: today).
     #[arg(long)]
     on: Option<NaiveDate>,
+    /// Print the settlement and what is still owed as JSON.
     #[arg(long)]
     json: bool,
 }
@@ -40,20 +42,25 @@ pub struct SettleArgs {
 pub enum LedgerCmd {
     /// Balances per fund, account and currency.
     TrialBalance {
+        /// Only the balances of this fund, such as MCGTF.
         #[arg(long)]
         fund: Option<String>,
+        /// Print the balances as JSON, in minor units.
         #[arg(long)]
         json: bool,
     },
     /// Check every ledger invariant; exits non-zero on any violation.
     Check {
+        /// Print what was checked and every violation as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Export the journal for hledger and ledger-cli.
     Export {
+        /// The journal format.
         #[arg(long, value_enum, default_value = "ledger")]
         format: JournalFormat,
+        /// Write the journal to FILE (whole or not at all) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
     },

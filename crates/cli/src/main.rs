@@ -48,6 +48,11 @@ struct Cli {
         default_value = "sqlite://synergies.db"
     )]
     db: String,
+    /// Act as this user: the change is checked against the roles the user holds, as on the
+    /// web, and recorded under their name. Without it the operator of the command line acts
+    /// (every change allowed, recorded as `cli:` and the operating-system account).
+    #[arg(long = "as", global = true, env = "SYNERGIES_ACTOR", value_name = "USER")]
+    acting_as: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -181,6 +186,13 @@ fn interrupted_removes_temporaries() {
 /// (other failures are errors).
 fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.db.as_str();
+    if let Some(user) = cli.acting_as.as_deref().filter(|u| !u.trim().is_empty()) {
+        let store = context::open(db)?;
+        let person = synergies_app::identity::acting_as(store.as_ref(), user.trim())?;
+        context::ACTING_AS
+            .set(person)
+            .map_err(|_| anyhow::anyhow!("the acting user is set once"))?;
+    }
     match cli.command {
         Command::Init => serve::init(db)?,
         Command::Demo(args) => serve::demo(db, args)?,
@@ -205,4 +217,74 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Status(args) => serve::status(db, args)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every command without an `about` and every argument (positional or option) without a
+    /// `help`, below `cmd`, named by their command path.
+    fn undocumented(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        if cmd.get_about().is_none() {
+            missing.push(format!("`{path}` has no description"));
+        }
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            // clap's own --help and --version describe themselves.
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if arg.get_help().is_none() {
+                let name = match arg.get_long() {
+                    Some(long) => format!("--{long}"),
+                    None => format!("<{id}>"),
+                };
+                missing.push(format!("`{path}` {name} has no help"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            undocumented(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help() {
+        Cli::command().debug_assert();
+        let mut missing = vec![];
+        undocumented(&Cli::command(), "synergies", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "{} commands or arguments without help:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+    }
+
+    /// The walk above sees every command and argument: it would report one without help.
+    #[test]
+    fn the_walk_finds_an_argument_without_help() {
+        let cmd = clap::Command::new("synergies")
+            .about("Cost recovery.")
+            .subcommand(
+                clap::Command::new("close")
+                    .about("Close a period.")
+                    .subcommand(
+                        clap::Command::new("inner")
+                            .arg(clap::Arg::new("period").long("period"))
+                            .arg(clap::Arg::new("file").help("The file.")),
+                    ),
+            );
+        let mut missing = vec![];
+        undocumented(&cmd, "synergies", &mut missing);
+        assert_eq!(
+            missing,
+            [
+                "`synergies close inner` has no description",
+                "`synergies close inner` --period has no help"
+            ]
+        );
+    }
 }

@@ -13,8 +13,10 @@ pub enum MandatesCmd {
     /// List the mandates, of one decision or all, with the agreements and activities that
     /// serve them.
     List {
+        /// Only the mandates of this decision, such as MC-6/20.
         #[arg(long)]
         decision: Option<String>,
+        /// Print the mandates as JSON, with the agreements and activities that serve them.
         #[arg(long)]
         json: bool,
     },
@@ -24,6 +26,7 @@ pub enum MandatesCmd {
         decision: String,
         /// The paragraph, such as 3 or 4(c).
         paragraph: String,
+        /// Print the mandate and its notes as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -33,6 +36,7 @@ pub enum MandatesCmd {
         decision: String,
         /// The paragraph, such as 3 or 4(c).
         paragraph: String,
+        /// The mandate's new status.
         #[arg(long, value_enum)]
         status: StatusArg,
         /// What was done.

@@ -23,16 +23,20 @@ pub struct CloseArgs {
     /// Date of the closing records (default: today).
     #[arg(long)]
     on: Option<NaiveDate>,
+    /// Print the closings posted as JSON.
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Args)]
 pub struct ReopenArgs {
+    /// A month (2026-03) or a quarter (2026-Q1).
     #[arg(long)]
     period: Period,
+    /// Only this agreement.
     #[arg(long)]
     agreement: Option<String>,
+    /// Print the closings reversed as JSON.
     #[arg(long)]
     json: bool,
 }
@@ -41,13 +45,16 @@ pub struct ReopenArgs {
 pub enum ChargesCmd {
     /// List posted charges.
     List {
+        /// Only the charges of this agreement.
         #[arg(long)]
         agreement: Option<String>,
+        /// Only the charges of this month (2026-03) or quarter (2026-Q1).
         #[arg(long)]
         period: Option<Period>,
         /// Include reversed charges.
         #[arg(long)]
         all: bool,
+        /// Print the charges as JSON, amounts in minor units.
         #[arg(long)]
         json: bool,
     },

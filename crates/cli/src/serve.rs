@@ -18,6 +18,7 @@ pub struct DemoArgs {
     /// The address to serve on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: std::net::SocketAddr,
+    /// Print what was seeded, the summary and the demo users as JSON.
     #[arg(long)]
     json: bool,
 }
@@ -34,6 +35,7 @@ pub struct ServeArgs {
 
 #[derive(Args)]
 pub struct StatusArgs {
+    /// Print the summary (database engine, schema version, rows per table) as JSON.
     #[arg(long)]
     json: bool,
 }

@@ -22,11 +22,13 @@ pub enum StoreCmd {
         /// Replace the target's data.
         #[arg(long)]
         overwrite: bool,
+        /// Print the verification (row counts, trial balance, ledger check) as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Write a consistent snapshot of the database (--db) to a portable file.
     Backup {
+        /// The backup file to write (whole or not at all).
         #[arg(long)]
         out: PathBuf,
     },
@@ -40,8 +42,10 @@ pub enum StoreCmd {
         /// into an empty database only.
         #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "overwrite"])]
         datapackage: Option<PathBuf>,
+        /// Replace the database's data with the backup's.
         #[arg(long)]
         overwrite: bool,
+        /// Print the verification (row counts, trial balance, ledger check) as JSON.
         #[arg(long)]
         json: bool,
     },

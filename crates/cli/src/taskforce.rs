@@ -12,17 +12,24 @@ use crate::output::{outln, print_json, read_json};
 #[derive(Subcommand)]
 pub enum TaskforceCmd {
     /// Record members, meetings and action items from a JSON document.
-    Import { file: PathBuf },
+    Import {
+        /// The JSON document of the task force (members, meetings, action items).
+        file: PathBuf,
+    },
     /// Print the task force's members, meetings and action items.
     Show {
+        /// Print the task force as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Set an action item's status.
     Action {
+        /// The action item's code, such as AI-4.
         code: String,
+        /// The action item's new status.
         #[arg(long, value_enum)]
         status: ActionArg,
+        /// Who makes the change (recorded in the audit trail).
         #[arg(long, default_value_t = operator())]
         by: String,
     },
@@ -30,13 +37,16 @@ pub enum TaskforceCmd {
     AddMeeting {
         /// The meeting's code, such as TF-2027-1.
         code: String,
+        /// The day of the meeting.
         #[arg(long)]
         date: NaiveDate,
         /// An organisation that attended (repeatable), such as MC.
         #[arg(long = "attendee")]
         attendees: Vec<String>,
+        /// The minutes of the meeting.
         #[arg(long, default_value = "")]
         minutes: String,
+        /// Who records the meeting (recorded in the audit trail).
         #[arg(long, default_value_t = operator())]
         by: String,
     },
@@ -44,11 +54,13 @@ pub enum TaskforceCmd {
     AddAction {
         /// The item's code, such as AI-4.
         code: String,
+        /// What is to be done.
         #[arg(long)]
         title: String,
         /// Who carries it out.
         #[arg(long)]
         owner: String,
+        /// The day it is due.
         #[arg(long)]
         due: NaiveDate,
         /// The meeting that agreed it.
@@ -57,6 +69,7 @@ pub enum TaskforceCmd {
         /// The activity it serves (its code).
         #[arg(long)]
         activity: Option<String>,
+        /// Who records the item (recorded in the audit trail).
         #[arg(long, default_value_t = operator())]
         by: String,
     },

@@ -12,9 +12,13 @@ use crate::output::{outln, print_json, read_json};
 #[derive(Subcommand)]
 pub enum TrainingCmd {
     /// Record training events from a JSON array (replacing those with the same code).
-    Import { file: PathBuf },
+    Import {
+        /// The JSON array of training events.
+        file: PathBuf,
+    },
     /// List training events with their participants per regional group and gender.
     List {
+        /// Print the events as JSON, with the participants per regional group and gender.
         #[arg(long)]
         json: bool,
     },
@@ -25,13 +29,16 @@ pub enum TrainingCmd {
         /// ISO 3166 country code, such as KE.
         #[arg(long)]
         country: String,
+        /// The participant's UN regional group.
         #[arg(long, value_enum)]
         region: RegionArg,
+        /// The participant's gender.
         #[arg(long, value_enum)]
         gender: GenderArg,
         /// chair, vice_chair, potential_negotiator, …
         #[arg(long, default_value = "potential_negotiator")]
         role: String,
+        /// Who records the participant (recorded in the audit trail).
         #[arg(long, default_value_t = operator())]
         by: String,
     },
