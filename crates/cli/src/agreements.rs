@@ -126,7 +126,8 @@ pub fn run(db: &str, cmd: AgreementsCmd) -> Result<()> {
             print_json(&shown)?
         }
         AgreementsCmd::Link { code, mandate, by } => {
-            let new = synergies_app::decisions::link_agreement(store, &code, &mandate, &actor(&by))?;
+            let new =
+                synergies_app::decisions::link_agreement(store, &code, &mandate, &actor(&by))?;
             if new {
                 outln!("{code} now serves {}.", mandate.trim())?;
             } else {
@@ -147,8 +148,7 @@ pub fn run(db: &str, cmd: AgreementsCmd) -> Result<()> {
             outln!("{code}: proposed for approval by the heads of every party.")?;
         }
         AgreementsCmd::Approve { code, org, by, on } => {
-            let (a, active) =
-                agreements::approve(
+            let (a, active) = agreements::approve(
                 store,
                 &actor(&by),
                 &code,

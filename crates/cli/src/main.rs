@@ -51,7 +51,12 @@ struct Cli {
     /// Act as this user: the change is checked against the roles the user holds, as on the
     /// web, and recorded under their name. Without it the operator of the command line acts
     /// (every change allowed, recorded as `cli:` and the operating-system account).
-    #[arg(long = "as", global = true, env = "SYNERGIES_ACTOR", value_name = "USER")]
+    #[arg(
+        long = "as",
+        global = true,
+        env = "SYNERGIES_ACTOR",
+        value_name = "USER"
+    )]
     acting_as: Option<String>,
     #[command(subcommand)]
     command: Command,

@@ -105,7 +105,12 @@ pub fn reopen(db: &str, args: ReopenArgs) -> Result<()> {
     } = args;
     let store = open(db)?;
     // Each reversal and its audit event are written in one transaction.
-    let report = close::reopen_period(store.as_ref(), period, agreement.as_deref(), &actor(&operator()))?;
+    let report = close::reopen_period(
+        store.as_ref(),
+        period,
+        agreement.as_deref(),
+        &actor(&operator()),
+    )?;
     if json {
         print_json(&report)?;
     } else {

@@ -88,7 +88,12 @@ pub fn run(db: &str, cmd: StoreCmd) -> Result<()> {
             let created = new_sqlite_file(&to);
             let target = synergies_store::open(&to)
                 .with_context(|| format!("opening {}", storage::redact_url(&to)))?;
-            let copied = storage::copy(source.as_ref(), target.as_ref(), overwrite, &actor(&operator()));
+            let copied = storage::copy(
+                source.as_ref(),
+                target.as_ref(),
+                overwrite,
+                &actor(&operator()),
+            );
             drop(target);
             let report = undo_created(created, copied)?;
             if !json {
@@ -123,10 +128,12 @@ pub fn run(db: &str, cmd: StoreCmd) -> Result<()> {
             let store = synergies_store::open(db)
                 .with_context(|| format!("opening {}", storage::redact_url(db)))?;
             let restored = match (datapackage, file) {
-                (Some(dir), _) => {
-                    synergies_app::opendata::import_datapackage(store.as_ref(), &dir, &actor(&operator()))
-                        .map(|r| (r, dir))
-                }
+                (Some(dir), _) => synergies_app::opendata::import_datapackage(
+                    store.as_ref(),
+                    &dir,
+                    &actor(&operator()),
+                )
+                .map(|r| (r, dir)),
                 (None, Some(file)) => {
                     storage::restore(store.as_ref(), &file, overwrite, &actor(&operator()))
                         .map(|r| (r, file))
