@@ -12,11 +12,11 @@ use synergies_domain::model::Framework;
 use synergies_domain::rates::RateBook;
 use synergies_domain::text::Issues;
 use synergies_domain::Currency;
-use synergies_store::{Store};
+use synergies_store::Store;
 
 use crate::{Actor, AuditAction};
-use synergies_domain::access::Action;
 use crate::{AppError, AppResult};
+use synergies_domain::access::Action;
 
 /// The currency of a biennium's rate cards (USD when none says otherwise).
 fn currency_of(framework: &Framework, biennium: &str) -> Currency {

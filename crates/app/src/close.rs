@@ -13,10 +13,10 @@ use synergies_store::{
     ChargeFilter, ClosingStatus, DeliveryFilter, NewCharge, NewClosing, Store, StoreError,
 };
 
-use crate::{Actor, AuditAction};
-use synergies_domain::access::Action;
 use crate::context::PricingContext;
+use crate::{Actor, AuditAction};
 use crate::{AppError, AppResult};
+use synergies_domain::access::Action;
 
 /// One agreement's closing as posted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -86,7 +86,12 @@ pub fn close_period(
 
 /// The provider's finance officer closes and reopens its agreements' periods; only the
 /// operator closes every agreement's at once.
-fn authorize_close(store: &dyn Store, only: Option<&str>, actor: &Actor, what: &str) -> AppResult<()> {
+fn authorize_close(
+    store: &dyn Store,
+    only: Option<&str>,
+    actor: &Actor,
+    what: &str,
+) -> AppResult<()> {
     actor.must_name_agreement(only, what)?;
     if let Some(code) = only {
         let a = crate::deliveries::agreement(store, code)?;

@@ -9,8 +9,8 @@ use synergies_domain::text::Issues;
 use synergies_store::{Audit, Store};
 
 use crate::{Actor, AuditAction};
-use synergies_domain::access::Action;
 use crate::{AppError, AppResult};
+use synergies_domain::access::Action;
 
 const EVENT: &str = "training_event";
 const MEMBER: &str = "task_force_member";
@@ -62,7 +62,11 @@ pub fn save_events(store: &dyn Store, events: &[TrainingEvent], actor: &Actor) -
 /// An officer of an organisation that contributes to an event records it; every organisation
 /// whose resources it commits records its own contribution.
 fn authorize_event(actor: &Actor, e: &TrainingEvent) -> AppResult<()> {
-    let organisations: Vec<String> = e.contributions.iter().map(|c| c.organisation.clone()).collect();
+    let organisations: Vec<String> = e
+        .contributions
+        .iter()
+        .map(|c| c.organisation.clone())
+        .collect();
     actor
         .first_allowed(&organisations, |o| Action::PlanActivity {
             organisation: o.to_string(),

@@ -11,8 +11,8 @@ use synergies_store::{DecisionRecord, MandateLink, MandateNote, Store, StoreErro
 use synergies_domain::text::Issues;
 
 use crate::{Actor, AuditAction};
-use synergies_domain::access::Action;
 use crate::{AppError, AppResult};
+use synergies_domain::access::Action;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DecisionImport {

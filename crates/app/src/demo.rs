@@ -26,8 +26,8 @@ use synergies_domain::{Currency, Month, Period};
 use synergies_store::Store;
 
 use crate::close::close_period;
-use crate::Actor;
 use crate::import::{import_deliveries, BytesSource, COLUMNS};
+use crate::Actor;
 use crate::{agreements, AppResult};
 
 /// The French text of decision MC-6/20, as the Conference of the Parties adopted it.

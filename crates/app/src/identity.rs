@@ -135,6 +135,24 @@ pub fn record_failed_sign_in(
     Ok(())
 }
 
+/// Ends the session whose cookie holds `secret` (signing out).
+pub fn end_session(store: &dyn Store, secret: &str) -> AppResult<()> {
+    Ok(store.delete_session(&secret_hash(secret))?)
+}
+
+/// Records a request refused for want of the right role: who (`anonymous` when no one is
+/// signed in), what was asked and from where.
+pub fn record_refusal(store: &dyn Store, actor: &str, what: &str, client: &str) -> AppResult<()> {
+    let subject: String = what.chars().take(300).collect();
+    store.audit(
+        actor,
+        AuditAction::Refused.as_str(),
+        &subject,
+        &json!({ "status": 403, "client": client }),
+    )?;
+    Ok(())
+}
+
 /// Opens a session for `username` living `lifetime`; returns the secret for its cookie.
 pub fn open_session(
     store: &dyn Store,
@@ -347,8 +365,8 @@ pub fn save_user(store: &dyn Store, actor: &Actor, new: &NewUser) -> AppResult<U
             .map(|b| b.created_at.clone())
             .unwrap_or_else(now_rfc3339),
     };
-    let end_sign_ins = (password_changed || (before.is_some() && !user.active))
-        .then(|| utc_stamp(Utc::now()));
+    let end_sign_ins =
+        (password_changed || (before.is_some() && !user.active)).then(|| utc_stamp(Utc::now()));
     // The audit event tells that the password changed (never the password or its hash).
     let mut after = json!(user);
     let mut before_doc = json!(before);
@@ -379,14 +397,54 @@ pub fn save_user(store: &dyn Store, actor: &Actor, new: &NewUser) -> AppResult<U
 
 /// (username, display name, role, organisation) of every demo user.
 pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
-    ("mc.officer", "Minamata programme officer", Role::Officer, Some("MC")),
-    ("mc.finance", "Minamata finance officer", Role::Finance, Some("MC")),
-    ("mc.head", "Minamata Executive Secretary", Role::Head, Some("MC")),
-    ("brs.officer", "BRS programme officer", Role::Officer, Some("BRS")),
-    ("brs.finance", "BRS finance officer", Role::Finance, Some("BRS")),
-    ("brs.head", "BRS Executive Secretary", Role::Head, Some("BRS")),
-    ("chb.officer", "Chemicals hub officer", Role::Officer, Some("CHB")),
-    ("taskforce", "Joint task force member", Role::TaskForce, None),
+    (
+        "mc.officer",
+        "Minamata programme officer",
+        Role::Officer,
+        Some("MC"),
+    ),
+    (
+        "mc.finance",
+        "Minamata finance officer",
+        Role::Finance,
+        Some("MC"),
+    ),
+    (
+        "mc.head",
+        "Minamata Executive Secretary",
+        Role::Head,
+        Some("MC"),
+    ),
+    (
+        "brs.officer",
+        "BRS programme officer",
+        Role::Officer,
+        Some("BRS"),
+    ),
+    (
+        "brs.finance",
+        "BRS finance officer",
+        Role::Finance,
+        Some("BRS"),
+    ),
+    (
+        "brs.head",
+        "BRS Executive Secretary",
+        Role::Head,
+        Some("BRS"),
+    ),
+    (
+        "chb.officer",
+        "Chemicals hub officer",
+        Role::Officer,
+        Some("CHB"),
+    ),
+    (
+        "taskforce",
+        "Joint task force member",
+        Role::TaskForce,
+        None,
+    ),
     ("auditor", "Auditor", Role::Auditor, None),
     ("admin", "Administrator", Role::Admin, None),
 ];
@@ -405,9 +463,8 @@ pub fn demo_password() -> String {
 pub fn ensure_demo_users(store: &dyn Store, password: &str) -> AppResult<Vec<String>> {
     let mut names = vec![];
     for (username, display, role, org) in DEMO_USERS {
-        synergies_domain::password::check_password(password, username, display).map_err(|e| {
-            AppError::Invalid(format!("the demo password for {username}: {e}"))
-        })?;
+        synergies_domain::password::check_password(password, username, display)
+            .map_err(|e| AppError::Invalid(format!("the demo password for {username}: {e}")))?;
         names.push(username.to_string());
         let before = store.user(username)?;
         let grants = vec![Grant {

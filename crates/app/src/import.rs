@@ -19,10 +19,10 @@ use synergies_domain::text::{check_text, from_spreadsheet_cell, TextKind};
 use synergies_domain::{Currency, Money};
 use synergies_store::{AddOutcome, Audit, DeliveryImport, Store};
 
-use crate::{Actor, AuditAction};
-use synergies_domain::access::Action;
 use crate::context::PricingContext;
+use crate::{Actor, AuditAction};
 use crate::{AppError, AppResult, InputIssue};
+use synergies_domain::access::Action;
 
 /// The columns of the delivery CSV, in the order exports write them.
 pub const COLUMNS: [&str; 9] = [
@@ -371,7 +371,9 @@ pub fn import_deliveries_audited(
             }
         };
         if !tallies.contains_key(&delivery.agreement) {
-            let (agreement, _) = ctx.in_force(&delivery.agreement).map_err(AppError::Invalid)?;
+            let (agreement, _) = ctx
+                .in_force(&delivery.agreement)
+                .map_err(AppError::Invalid)?;
             actor.authorize(&Action::RecordDeliveries {
                 provider: agreement.provider.clone(),
             })?;

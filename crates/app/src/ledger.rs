@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use synergies_domain::ledger::{write_journal, Account, JournalEntry, TrialBalance};
 use synergies_store::{ChargeFilter, ClosingStatus, Store};
 
-use crate::{Actor, AuditAction};
 use crate::AppResult;
+use crate::{Actor, AuditAction};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LedgerCheck {
@@ -201,7 +201,10 @@ pub struct SettlementReport {
 pub fn settle(store: &dyn Store, s: &Settlement, actor: &Actor) -> AppResult<SettlementReport> {
     use crate::AppError;
     let framework = store.framework()?;
-    for (field, f) in [("payer_fund", &s.payer_fund), ("provider_fund", &s.provider_fund)] {
+    for (field, f) in [
+        ("payer_fund", &s.payer_fund),
+        ("provider_fund", &s.provider_fund),
+    ] {
         if framework.fund(f).is_none() {
             return Err(AppError::field(field, format!("unknown fund {f}")));
         }

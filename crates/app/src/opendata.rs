@@ -14,9 +14,9 @@ use synergies_opendata::OpenDataError;
 use synergies_store::shape::{ColumnKind, PRIVATE_TABLES, SHAPES};
 use synergies_store::{DumpItem, Store, StoreError};
 
-use crate::{Actor, AuditAction};
 use crate::activities::priced;
 use crate::storage::{refusal, stage, verify, TransferReport};
+use crate::{Actor, AuditAction};
 use crate::{AppError, AppResult};
 
 impl From<OpenDataError> for AppError {
@@ -160,7 +160,11 @@ pub fn export_datapackage(store: &dyn Store, dir: &Path) -> AppResult<PackageSum
 /// package's deliveries, rates and exchange rates) and only then put in place, with the audit
 /// event of the import, in one step. A bad package changes nothing.
 /// `actor` is who imports (the audit event arrives with the imported data).
-pub fn import_datapackage(store: &dyn Store, dir: &Path, actor: &Actor) -> AppResult<TransferReport> {
+pub fn import_datapackage(
+    store: &dyn Store,
+    dir: &Path,
+    actor: &Actor,
+) -> AppResult<TransferReport> {
     actor.must_be_operator("import a data package")?;
     let mut reader = PackageReader::open(dir, &package_tables())?;
     let staged = stage(store, reader.info().schema_version, false).map_err(|e| match e {

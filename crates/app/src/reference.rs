@@ -52,7 +52,11 @@ pub struct NewExchangeRate {
 
 /// Adds a month's exchange rate (any finance officer: the rates are shared reference data).
 /// A month already rated keeps its rate: charges may have been priced with it.
-pub fn add_exchange_rate(store: &dyn Store, actor: &Actor, r: &NewExchangeRate) -> AppResult<FxRate> {
+pub fn add_exchange_rate(
+    store: &dyn Store,
+    actor: &Actor,
+    r: &NewExchangeRate,
+) -> AppResult<FxRate> {
     actor.authorize(&Action::EditExchangeRates)?;
     let currency = currency("currency", &r.currency)?;
     if currency.code() == "USD" {

@@ -24,9 +24,9 @@ use synergies_store::{
     StoreResult, TABLES,
 };
 
-use crate::{Actor, AuditAction};
 use crate::context::PricingContext;
 use crate::ledger::{check, LedgerCheck};
+use crate::{Actor, AuditAction};
 use crate::{AppError, AppResult};
 
 /// The first line of a backup file.
@@ -440,6 +440,12 @@ pub fn copy(
     )?;
     staged.replace_target(!overwrite)?;
     Ok(report)
+}
+
+/// Creates the schema of a new database, or migrates an existing one to this program's
+/// schema; returns the schema version.
+pub fn migrate(store: &dyn Store) -> AppResult<u32> {
+    Ok(store.migrate()?)
 }
 
 /// Hashes and counts the lines of each table while a backup is written or read.

@@ -42,8 +42,18 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
         .unwrap();
     for code in AGREEMENTS {
         let a = purchase(code, i64::MAX / 8, "0.13");
-        synergies_app::agreements::create(setup.as_ref(), &synergies_app::Actor::operator("test"), &a).unwrap();
-        synergies_app::agreements::propose(setup.as_ref(), &synergies_app::Actor::operator("t"), code).unwrap();
+        synergies_app::agreements::create(
+            setup.as_ref(),
+            &synergies_app::Actor::operator("test"),
+            &a,
+        )
+        .unwrap();
+        synergies_app::agreements::propose(
+            setup.as_ref(),
+            &synergies_app::Actor::operator("t"),
+            code,
+        )
+        .unwrap();
         for org in ["MC", "BRS"] {
             synergies_app::agreements::approve(
                 setup.as_ref(),
@@ -96,7 +106,15 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
     });
     // Sweep what the last writers accepted after the last closes.
     let q1: Period = "2026-Q1".parse().unwrap();
-    retrying(|| close_period(setup.as_ref(), q1, None, day("2026-04-06"), &synergies_app::Actor::operator("test")));
+    retrying(|| {
+        close_period(
+            setup.as_ref(),
+            q1,
+            None,
+            day("2026-04-06"),
+            &synergies_app::Actor::operator("test"),
+        )
+    });
 
     let inserted = inserted.load(Ordering::SeqCst);
     assert_eq!(inserted, (THREADS * ROUNDS * ROWS) as u64);
@@ -118,12 +136,16 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
     let check = ledger::check(setup.as_ref()).unwrap();
     assert!(check.passed(), "{:?}", check.violations);
     // Nothing is left to charge.
-    assert!(
-        close_period(setup.as_ref(), q1, None, day("2026-04-07"), &synergies_app::Actor::operator("test"))
-            .unwrap()
-            .posted
-            .is_empty()
-    );
+    assert!(close_period(
+        setup.as_ref(),
+        q1,
+        None,
+        day("2026-04-07"),
+        &synergies_app::Actor::operator("test")
+    )
+    .unwrap()
+    .posted
+    .is_empty());
 }
 
 #[test]

@@ -204,8 +204,12 @@ fn a_header_without_the_columns_is_refused() {
 #[test]
 fn an_inactive_agreement_takes_no_deliveries() {
     let store = store_with(&[]);
-    synergies_app::agreements::create(store.as_ref(), &synergies_app::Actor::operator("test"), &purchase("D", 100_000, "0"))
-        .unwrap();
+    synergies_app::agreements::create(
+        store.as_ref(),
+        &synergies_app::Actor::operator("test"),
+        &purchase("D", 100_000, "0"),
+    )
+    .unwrap();
     let issues = rejected(store.as_ref(), "D,LEGAL,2026-03-11,1,P-4,,,,1\n");
     assert_one(
         &issues,

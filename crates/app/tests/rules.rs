@@ -163,17 +163,40 @@ fn a_delivery_past_the_ceiling_is_refused_until_an_amendment_raises_it() {
         share_key: v.share_key.clone(),
         note: "raise the ceiling".into(),
     };
-    synergies_app::agreements::amend(store.as_ref(), &synergies_app::Actor::operator("mc.officer"), "A", terms).unwrap();
-    synergies_app::agreements::propose(store.as_ref(), &synergies_app::Actor::operator("mc.officer"), "A").unwrap();
-    synergies_app::agreements::approve(store.as_ref(), &synergies_app::Actor::operator("mc.head"), "A", Some("MC"), day("2026-04-10"))
-        .unwrap();
+    synergies_app::agreements::amend(
+        store.as_ref(),
+        &synergies_app::Actor::operator("mc.officer"),
+        "A",
+        terms,
+    )
+    .unwrap();
+    synergies_app::agreements::propose(
+        store.as_ref(),
+        &synergies_app::Actor::operator("mc.officer"),
+        "A",
+    )
+    .unwrap();
+    synergies_app::agreements::approve(
+        store.as_ref(),
+        &synergies_app::Actor::operator("mc.head"),
+        "A",
+        Some("MC"),
+        day("2026-04-10"),
+    )
+    .unwrap();
     assert!(import(
         store.as_ref(),
         "A,LEGAL,2026-01-13,0.5,P-4,,,half a day,2\n"
     )
     .is_err());
-    synergies_app::agreements::approve(store.as_ref(), &synergies_app::Actor::operator("brs.head"), "A", Some("BRS"), day("2026-04-11"))
-        .unwrap();
+    synergies_app::agreements::approve(
+        store.as_ref(),
+        &synergies_app::Actor::operator("brs.head"),
+        "A",
+        Some("BRS"),
+        day("2026-04-11"),
+    )
+    .unwrap();
     import(
         store.as_ref(),
         "A,LEGAL,2026-01-13,0.5,P-4,,,half a day,2\n",
@@ -267,21 +290,48 @@ fn closing_is_idempotent_and_reopening_reverses() {
         )
         .unwrap();
     let q1: Period = "2026-Q1".parse().unwrap();
-    let first = close_period(store.as_ref(), q1, None, day("2026-04-05"), &synergies_app::Actor::operator("test")).unwrap();
+    let first = close_period(
+        store.as_ref(),
+        q1,
+        None,
+        day("2026-04-05"),
+        &synergies_app::Actor::operator("test"),
+    )
+    .unwrap();
     assert_eq!(first.posted.len(), 1);
     let after_first = snapshot(store.as_ref());
-    let second = close_period(store.as_ref(), q1, None, day("2026-04-06"), &synergies_app::Actor::operator("test")).unwrap();
+    let second = close_period(
+        store.as_ref(),
+        q1,
+        None,
+        day("2026-04-06"),
+        &synergies_app::Actor::operator("test"),
+    )
+    .unwrap();
     assert!(second.posted.is_empty());
     assert_eq!(snapshot(store.as_ref()), after_first);
 
-    let reopened = synergies_app::close::reopen_period(store.as_ref(), q1, None, &synergies_app::Actor::operator("test")).unwrap();
+    let reopened = synergies_app::close::reopen_period(
+        store.as_ref(),
+        q1,
+        None,
+        &synergies_app::Actor::operator("test"),
+    )
+    .unwrap();
     assert_eq!(reopened.reversed_closings.len(), 1);
     assert!(
         store.trial_balance().unwrap().rows.is_empty(),
         "every balance restored"
     );
     assert!(ledger::check(store.as_ref()).unwrap().passed());
-    let again = close_period(store.as_ref(), q1, None, day("2026-04-07"), &synergies_app::Actor::operator("test")).unwrap();
+    let again = close_period(
+        store.as_ref(),
+        q1,
+        None,
+        day("2026-04-07"),
+        &synergies_app::Actor::operator("test"),
+    )
+    .unwrap();
     assert_eq!(again.posted[0].charged_minor, first.posted[0].charged_minor);
     assert_eq!(again.posted[0].sequence, 2);
     assert!(ledger::check(store.as_ref()).unwrap().passed());

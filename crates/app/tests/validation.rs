@@ -156,7 +156,11 @@ fn agreements_import_with_a_code_twice_writes_nothing() {
     let a = common::purchase("MC-BRS-1", 1_000_000, "0.13");
     let mut b = common::purchase("MC-BRS-2", 1_000_000, "0.13");
     b.title = "nul\u{0}".into();
-    let result = agreements::import_agreements(store, &[a.clone(), b, a], &synergies_app::Actor::operator("test"));
+    let result = agreements::import_agreements(
+        store,
+        &[a.clone(), b, a],
+        &synergies_app::Actor::operator("test"),
+    );
     let e = refused(store, &before, result);
     assert!(
         e.contains("agreement 3 (MC-BRS-1): code: is given more than once"),
@@ -260,7 +264,13 @@ fn activities_import_reports_every_bad_record_and_writes_nothing() {
     let e = refused(
         store,
         &before,
-        activities::update(store, &code, Some("2026-2027"), &change, &synergies_app::Actor::operator("test")),
+        activities::update(
+            store,
+            &code,
+            Some("2026-2027"),
+            &change,
+            &synergies_app::Actor::operator("test"),
+        ),
     );
     assert!(e.contains("40000 characters"), "{e}");
 }
@@ -275,7 +285,11 @@ fn training_import_refuses_unknown_countries_and_wrong_regional_groups() {
     e1.participants[0].country = "ZZ".into();
     e1.participants[1].country = "KE".into();
     e1.participants[1].region = RegionalGroup::AsiaPacific;
-    let e = refused(store, &before, save_events(store, &[e1], &synergies_app::Actor::operator("test")));
+    let e = refused(
+        store,
+        &before,
+        save_events(store, &[e1], &synergies_app::Actor::operator("test")),
+    );
     assert!(e.contains("participant 1: country: \"ZZ\" is not"), "{e}");
     assert!(
         e.contains("participant 2: country: Kenya (KE) belongs to the African group, not the Asia-Pacific group"),
@@ -296,7 +310,11 @@ fn task_force_import_refuses_unknown_owners_attendees_and_duplicate_meetings() {
     };
     tf.meetings[0].attendees.push("Mallory".into());
     tf.action_items[0].owner = "Nobody Known".into();
-    let e = refused(store, &before, save_task_force(store, &tf, &synergies_app::Actor::operator("test")));
+    let e = refused(
+        store,
+        &before,
+        save_task_force(store, &tf, &synergies_app::Actor::operator("test")),
+    );
     assert!(
         e.contains("meeting TF-2026-1: code: is given more than once"),
         "{e}"
@@ -509,12 +527,25 @@ fn a_dispute_reason_with_control_characters_or_too_long_is_refused() {
         let e = refused(
             store,
             &before,
-            synergies_app::deliveries::dispute(store, "A", "1", &reason, &synergies_app::Actor::operator("test")),
+            synergies_app::deliveries::dispute(
+                store,
+                "A",
+                "1",
+                &reason,
+                &synergies_app::Actor::operator("test"),
+            ),
         );
         assert!(e.contains("reason"), "{e}");
     }
     assert_eq!(common::snapshot(store), snapshot);
-    synergies_app::deliveries::dispute(store, "A", "1", "five pages were four", &synergies_app::Actor::operator("test")).unwrap();
+    synergies_app::deliveries::dispute(
+        store,
+        "A",
+        "1",
+        "five pages were four",
+        &synergies_app::Actor::operator("test"),
+    )
+    .unwrap();
     let trail = store
         .audit_events(&synergies_store::AuditFilter::default(), 1)
         .unwrap();

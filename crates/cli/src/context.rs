@@ -3,8 +3,8 @@
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use synergies_domain::agreement::Agreement;
 use synergies_app::Actor;
+use synergies_domain::agreement::Agreement;
 use synergies_store::Store;
 
 /// Opens the database of every command but `init` and `demo`. It must exist (a mistyped path
@@ -44,8 +44,7 @@ pub fn open(url: &str) -> Result<Box<dyn Store>> {
 pub fn create(url: &str) -> Result<Box<dyn Store>> {
     let shown = synergies_app::storage::redact_url(url);
     let store = synergies_store::open(url).with_context(|| format!("opening {shown}"))?;
-    store
-        .migrate()
+    synergies_app::storage::migrate(store.as_ref())
         .with_context(|| format!("migrating {shown}"))?;
     Ok(store)
 }

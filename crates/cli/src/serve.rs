@@ -44,7 +44,7 @@ pub fn init(db: &str) -> Result<()> {
     let shown = synergies_app::storage::redact_url(db);
     let store = synergies_store::open(db).with_context(|| format!("opening {shown}"))?;
     let before = store.schema_version()?;
-    let after = store.migrate()?;
+    let after = synergies_app::storage::migrate(store.as_ref())?;
     if before == after {
         outln!("{shown} is up to date (schema version {after})")?;
     } else {

@@ -17,9 +17,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{
-    check_csrf, issue_token, sign_in, ApiCaller, Caller, ClientAddr, SignIn,
-};
+use crate::auth::{check_csrf, issue_token, sign_in, ApiCaller, Caller, ClientAddr, SignIn};
 use crate::cooperation;
 use crate::error::{ApiResult, Problem, ProblemDocument};
 use crate::state::AppState;
@@ -480,7 +478,9 @@ async fn add_rate(
     Body(r): Body<synergies_app::reference::NewRate>,
 ) -> ApiResult<(StatusCode, Document)> {
     csrf(&c, &headers)?;
-    let rate = state.act(move |s| synergies_app::reference::add_rate(s, &c.actor(), &r)).await?;
+    let rate = state
+        .act(move |s| synergies_app::reference::add_rate(s, &c.actor(), &r))
+        .await?;
     Ok((StatusCode::CREATED, Document(json!(rate))))
 }
 
@@ -723,7 +723,9 @@ async fn record_delivery(
     Body(d): Body<synergies_app::deliveries::NewDelivery>,
 ) -> ApiResult<(StatusCode, Document)> {
     csrf(&c, &headers)?;
-    let report = state.act(move |s| synergies_app::deliveries::record(s, &c.actor(), &d)).await?;
+    let report = state
+        .act(move |s| synergies_app::deliveries::record(s, &c.actor(), &d))
+        .await?;
     Ok((StatusCode::CREATED, Document(json!(report))))
 }
 
@@ -808,7 +810,13 @@ async fn dispute_delivery(
     csrf(&c, &headers)?;
     state
         .act(move |s| {
-            synergies_app::deliveries::dispute(s, &d.agreement, &d.external_id, &d.reason, &c.actor())
+            synergies_app::deliveries::dispute(
+                s,
+                &d.agreement,
+                &d.external_id,
+                &d.reason,
+                &c.actor(),
+            )
         })
         .await?;
     Ok(Document(json!({ "disputed": true })))
@@ -1058,6 +1066,8 @@ async fn save_user(
     Body(new): Body<synergies_app::identity::NewUser>,
 ) -> ApiResult<Document> {
     csrf(&c, &headers)?;
-    let user = state.act(move |s| synergies_app::identity::save_user(s, &c.actor(), &new)).await?;
+    let user = state
+        .act(move |s| synergies_app::identity::save_user(s, &c.actor(), &new))
+        .await?;
     Ok(Document(json!(user)))
 }

@@ -11,8 +11,8 @@ use synergies_domain::access::{Principal, Role};
 use synergies_i18n::Lang;
 use synergies_store::{Store, UserRecord};
 
-pub use synergies_app::identity::{now_rfc3339, secret_hash, utc_stamp, IssuedToken};
 use synergies_app::identity::{self, TokenPolicy};
+pub use synergies_app::identity::{now_rfc3339, secret_hash, utc_stamp, IssuedToken};
 use synergies_app::Actor;
 
 use crate::error::Problem;
@@ -101,9 +101,7 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Call
     if let Some(token) = bearer(headers) {
         let token = token.to_string();
         return state
-            .act(move |store| {
-                Ok(identity::token_user(store, &token)?.map(|u| Caller::of(u, None)))
-            })
+            .act(move |store| Ok(identity::token_user(store, &token)?.map(|u| Caller::of(u, None))))
             .await;
     }
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
@@ -112,8 +110,7 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Call
     let secret = secret.to_string();
     state
         .act(move |store| {
-            Ok(identity::session_user(store, &secret)?
-                .map(|(u, csrf)| Caller::of(u, Some(csrf))))
+            Ok(identity::session_user(store, &secret)?.map(|(u, csrf)| Caller::of(u, Some(csrf))))
         })
         .await
 }
@@ -231,7 +228,6 @@ pub fn check_csrf(caller: &Caller, sent: Option<&str>) -> Result<(), Problem> {
         )),
     }
 }
-
 
 /// Makes a personal API token for `username` under the server's settings (see
 /// `synergies_app::identity::issue_token`).

@@ -14,11 +14,11 @@ use serde_json::{json, Value};
 use synergies_app::activities::{ActivityChange, PricedActivity};
 use synergies_app::cooperation::TaskForce;
 use synergies_app::decisions::MandateView;
+use synergies_app::{AppError, AppResult};
+use synergies_domain::access::Action;
 use synergies_domain::activity::ActivityStatus;
 use synergies_domain::cooperation::{ActionStatus, TrainingEvent};
 use synergies_domain::mandate::MandateStatus;
-use synergies_app::{AppError, AppResult};
-use synergies_domain::access::Action;
 use synergies_store::{DecisionRecord, Store};
 use utoipa::{IntoParams, ToSchema};
 
@@ -99,8 +99,7 @@ fn set_action_status(
     status: &str,
 ) -> AppResult<Value> {
     let status = parse_action_status(status)?;
-    let item =
-        synergies_app::cooperation::set_action_status(store, code, status, &caller.actor())?;
+    let item = synergies_app::cooperation::set_action_status(store, code, status, &caller.actor())?;
     Ok(json!(item))
 }
 

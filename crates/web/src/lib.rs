@@ -165,16 +165,8 @@ async fn audit_refusals(
             _ => "anonymous".to_string(),
         };
         tracing::warn!(actor, what, client, "refused");
-        let subject: String = what.chars().take(300).collect();
         let recorded = state
-            .run(move |s| {
-                Ok(s.audit(
-                    &actor,
-                    "refused",
-                    &subject,
-                    &serde_json::json!({ "status": 403, "client": client }),
-                )?)
-            })
+            .act(move |s| synergies_app::identity::record_refusal(s, &actor, &what, &client))
             .await;
         if let Err(p) = recorded {
             tracing::error!(detail = p.detail, "a refusal could not be audited");

@@ -20,14 +20,14 @@ use synergies_i18n::{FluentValue, Lang};
 use synergies_store::{ApiTokenRecord, AuditEvent, AuditFilter, DeliveryFilter, Page, UserRecord};
 
 use crate::auth::{
-    caller, check_csrf, issue_token, language, open_session, secret_hash,
-    session_cookie, sign_in, Caller, ClientAddr, SignIn, LANG_COOKIE, SESSION_COOKIE,
+    caller, check_csrf, issue_token, language, open_session, session_cookie, sign_in, Caller,
+    ClientAddr, SignIn, LANG_COOKIE, SESSION_COOKIE,
 };
 use crate::error::Problem;
-use synergies_app::agreements::{NewAgreement, NewLine, NewParticipant};
-use synergies_app::deliveries::NewDelivery;
 use crate::state::AppState;
 use crate::views::{self, Dashboard, FundStatement};
+use synergies_app::agreements::{NewAgreement, NewLine, NewParticipant};
+use synergies_app::deliveries::NewDelivery;
 
 const HTMX: &str = include_str!("../static/htmx.min.js");
 const CSS: &str = include_str!("../static/app.css");
@@ -401,8 +401,11 @@ async fn logout(
 ) -> PageResult {
     pc.csrf(&f.csrf)?;
     if let Some(secret) = crate::auth::cookie(&headers, SESSION_COOKIE) {
-        let hash = secret_hash(secret);
-        run(&state, &pc, move |s| Ok(s.delete_session(&hash)?)).await?;
+        let secret = secret.to_string();
+        run(&state, &pc, move |s| {
+            Ok(synergies_app::identity::end_session(s, &secret)?)
+        })
+        .await?;
     }
     Ok((
         StatusCode::SEE_OTHER,
@@ -619,7 +622,8 @@ async fn add_exchange_rate(
         v,
         "/exchange-rates",
         move |s, caller| {
-            synergies_app::reference::add_exchange_rate(s, &caller.actor(), &r).map_err(Problem::from)
+            synergies_app::reference::add_exchange_rate(s, &caller.actor(), &r)
+                .map_err(Problem::from)
         },
         |c, f, form| ExchangeRatesPage {
             c,
@@ -976,19 +980,19 @@ async fn agreement(
     let parties: Vec<String> = a.parties().into_iter().collect();
     let can_propose = latest.status == VersionStatus::Draft
         && who.may(&Action::DraftAgreement {
-                provider: a.provider.clone(),
-            });
+            provider: a.provider.clone(),
+        });
     let can_approve = latest.status == VersionStatus::Proposed
         && awaiting.iter().any(|o| {
             who.may(&Action::ApproveAgreement {
-                    organisation: o.clone(),
-                })
+                organisation: o.clone(),
+            })
         });
     let can_amend = a.is_active()
         && parties.iter().any(|o| {
             who.may(&Action::ApproveAgreement {
-                    organisation: o.clone(),
-                })
+                organisation: o.clone(),
+            })
         });
     let can_close = a.is_active() && who.may(&Action::close_period_of(&a));
     Ok(render(&AgreementPage {
@@ -1033,7 +1037,13 @@ async fn approve(
     let caller = pc.caller.clone();
     let c2 = code.clone();
     run(&state, &pc, move |s| {
-        Ok(synergies_app::agreements::approve(s, &caller.actor(), &c2, None, today())?)
+        Ok(synergies_app::agreements::approve(
+            s,
+            &caller.actor(),
+            &c2,
+            None,
+            today(),
+        )?)
     })
     .await?;
     Ok(see_other(&format!("/agreements/{}", urlencode(&code))))
@@ -1649,9 +1659,12 @@ async fn fund_page(
             .await
             .map_err(|p| pc.problem(p))?,
     );
-    let can_settle = pc.caller.actor().may(&synergies_domain::access::Action::Settle {
-        payer: s.organisation.clone(),
-    });
+    let can_settle = pc
+        .caller
+        .actor()
+        .may(&synergies_domain::access::Action::Settle {
+            payer: s.organisation.clone(),
+        });
     Ok((
         status,
         render(&FundPage {

@@ -191,7 +191,12 @@ pub fn store_with(agreements: &[Agreement]) -> Box<dyn Store> {
         .unwrap();
     for a in agreements {
         agreements::create(store.as_ref(), &synergies_app::Actor::operator("test"), a).unwrap();
-        agreements::propose(store.as_ref(), &synergies_app::Actor::operator("test"), &a.code).unwrap();
+        agreements::propose(
+            store.as_ref(),
+            &synergies_app::Actor::operator("test"),
+            &a.code,
+        )
+        .unwrap();
         for org in a.required_approvers(a.latest()) {
             agreements::approve(
                 store.as_ref(),
@@ -199,7 +204,8 @@ pub fn store_with(agreements: &[Agreement]) -> Box<dyn Store> {
                 &a.code,
                 Some(&org),
                 day("2026-01-02"),
-            ).unwrap();
+            )
+            .unwrap();
         }
     }
     store
