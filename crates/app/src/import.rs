@@ -44,6 +44,7 @@ const FLUSH_EVERY: usize = 50_000;
 const MAX_LISTED_ISSUES: usize = 10_000;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub rows: u64,
     pub inserted: u64,
@@ -82,6 +83,118 @@ impl CsvSource for BytesSource<'_> {
     fn open(&self) -> AppResult<Box<dyn Read + '_>> {
         Ok(Box::new(self.bytes))
     }
+}
+
+/// The rows of a delivery file, each with the line (CSV) or row (XLSX) a person sees in
+/// their editor. A CSV ends its records at `\n`, so a file with Windows line ends (`\r\n`, as
+/// Excel saves one) counts its lines as an editor does (the `\r` is trimmed with the cell's
+/// spaces); a workbook's first sheet is read whole (a workbook is a zip archive: it cannot be
+/// streamed), its numbers and dates written as the CSV would hold them.
+enum Rows<'a> {
+    Csv(csv::Reader<Box<dyn Read + 'a>>),
+    Sheet(std::vec::IntoIter<(u64, csv::StringRecord)>),
+}
+
+/// What a row read gives: its line, or why it cannot be read (and whether reading stops).
+type RowRead = Result<u64, (u64, String, bool)>;
+
+impl<'a> Rows<'a> {
+    /// The file's header and its rows; a workbook is recognised by its content (a zip
+    /// archive), whatever its name.
+    fn open(source: &'a dyn CsvSource) -> AppResult<(csv::StringRecord, Rows<'a>)> {
+        let name = source.name();
+        let mut input = std::io::BufReader::new(source.open()?);
+        let is_zip = std::io::BufRead::fill_buf(&mut input)
+            .map(|b| b.starts_with(b"PK\x03\x04"))
+            .unwrap_or(false);
+        if is_zip {
+            let mut bytes = vec![];
+            input
+                .read_to_end(&mut bytes)
+                .map_err(|e| AppError::Io(format!("cannot read {name}: {e}")))?;
+            let mut rows = sheet_rows(&name, bytes)?.into_iter();
+            let header = rows
+                .next()
+                .map(|(_, h)| h)
+                .ok_or_else(|| AppError::Invalid(format!("{name}: the first sheet is empty")))?;
+            return Ok((header, Rows::Sheet(rows)));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(Box::new(input) as Box<dyn Read + 'a>);
+        let header = reader
+            .headers()
+            .map_err(|e| AppError::Invalid(format!("{name}: cannot read the header: {e}")))?
+            .clone();
+        Ok((header, Rows::Csv(reader)))
+    }
+
+    /// Reads the next row into `record`; `None` at the end.
+    fn next(&mut self, record: &mut csv::StringRecord) -> Option<RowRead> {
+        match self {
+            Rows::Csv(reader) => {
+                let line = reader.position().line();
+                match reader.read_record(record) {
+                    Ok(false) => None,
+                    Ok(true) => Some(Ok(record.position().map(|p| p.line()).unwrap_or(line))),
+                    Err(e) => {
+                        let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
+                        Some(Err((line, format!("unreadable CSV: {e}"), fatal)))
+                    }
+                }
+            }
+            Rows::Sheet(rows) => rows.next().map(|(row, cells)| {
+                *record = cells;
+                Ok(row)
+            }),
+        }
+    }
+}
+
+/// The first sheet of an XLSX workbook as rows of text cells, numbered as the sheet numbers
+/// them (the header's row first).
+fn sheet_rows(name: &str, bytes: Vec<u8>) -> AppResult<Vec<(u64, csv::StringRecord)>> {
+    use calamine::{Data, Reader as _};
+    let unreadable = |e: &dyn std::fmt::Display| {
+        AppError::Invalid(format!("{name}: not a readable XLSX workbook: {e}"))
+    };
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| AppError::Invalid(format!("{name}: the workbook has no sheet")))?
+        .map_err(|e| unreadable(&e))?;
+    let (first_row, _) = range.start().unwrap_or((0, 0));
+    let mut rows = vec![];
+    for (i, cells) in range.rows().enumerate() {
+        let texts: Vec<String> = cells
+            .iter()
+            .map(|cell| match cell {
+                Data::Empty => String::new(),
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Int(n) => n.to_string(),
+                Data::Float(f) => f.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(d) => match d.as_datetime() {
+                    Some(t) if t.time() == chrono::NaiveTime::MIN => {
+                        t.date().format("%Y-%m-%d").to_string()
+                    }
+                    Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    None => d.as_f64().to_string(),
+                },
+                Data::Error(e) => format!("#{e:?}"),
+            })
+            .collect();
+        if texts.iter().all(|t| t.trim().is_empty()) {
+            continue;
+        }
+        rows.push((
+            u64::from(first_row) + i as u64 + 1,
+            csv::StringRecord::from(texts),
+        ));
+    }
+    Ok(rows)
 }
 
 struct Issues {
@@ -318,14 +431,8 @@ pub fn import_deliveries_audited(
     let ctx = PricingContext::load(store)?;
     let pricer = ctx.pricer();
     let name = source.name();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(source.open()?);
-    let header = reader
-        .headers()
-        .map_err(|e| AppError::Invalid(format!("{name}: cannot read the header: {e}")))
-        .and_then(|h| read_header(h).map_err(|e| AppError::Invalid(format!("{name}:1: {e}"))))?;
+    let (header, mut rows) = Rows::open(source)?;
+    let header = read_header(&header).map_err(|e| AppError::Invalid(format!("{name}:1: {e}")))?;
 
     let mut issues = Issues {
         listed: vec![],
@@ -336,20 +443,17 @@ pub fn import_deliveries_audited(
     let mut session = store.import_deliveries()?;
     let mut staged: Vec<(u64, Delivery)> = Vec::with_capacity(FLUSH_EVERY);
     let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                issues.push(line, "row", format!("unreadable CSV: {e}"));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+    while let Some(read) = rows.next(&mut record) {
+        let line = match read {
+            Ok(line) => line,
+            Err((line, why, fatal)) => {
+                issues.push(line, "row", why);
+                if fatal {
                     break;
                 }
                 continue;
             }
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        };
         report.rows += 1;
         if report.rows % 100_000 == 0 {
             progress(report.rows);
@@ -500,13 +604,10 @@ fn name_rows_past_ceiling(
         .iter()
         .map(|c| (*c, (tallies[*c].pending_before.clone(), 0usize, false)))
         .collect();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(source.open()?);
+    let (_, mut rows) = Rows::open(source)?;
     let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record).unwrap_or(false) {
-        let Some(line) = record.position().map(|p| p.line()) else {
+    while let Some(read) = rows.next(&mut record) {
+        let Ok(line) = read else {
             continue;
         };
         let Ok(d) = parse_row(header, &record) else {

@@ -17,9 +17,11 @@ use crate::output::{buffered_stdout, outln, print_json, Progress};
 
 #[derive(Subcommand)]
 pub enum DeliveriesCmd {
-    /// Import deliveries from CSV, all or nothing.
+    /// Import deliveries from a CSV file or an XLSX workbook, all or nothing.
     Import {
-        /// The CSV file of deliveries: agreement, service, date, quantity, grade, expense_amount, expense_currency, description, external_id.
+        /// The file of deliveries, CSV (LF or CRLF line ends) or XLSX (its first sheet), with
+        /// the columns agreement, service, date, quantity, grade, expense_amount,
+        /// expense_currency, description, external_id.
         file: PathBuf,
         /// Print the import report (rows read, deliveries recorded, already recorded) as JSON.
         #[arg(long)]
