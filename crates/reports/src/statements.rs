@@ -13,8 +13,8 @@ use synergies_domain::{Currency, Period};
 use synergies_i18n::Lang;
 use synergies_store::{ChargeFilter, ChargeRecord, DeliveryFilter, Store};
 
-use crate::doc::{Block, Cell, Cover, Document, Section, Table};
-use crate::layout::{row, text, total_row, Writer};
+use crate::doc::{Block, Cell, Cover, Document, Section};
+use crate::layout::{table, text, Writer};
 use crate::model::{balances_with_other_funds, charges_of_biennium};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -167,12 +167,6 @@ fn cover(w: &Writer, symbol: &str, title: &str, summary: String, date: NaiveDate
     }
 }
 
-fn decimal(w: &Writer, d: Decimal) -> String {
-    d.normalize()
-        .to_string()
-        .replace('.', &w.t("number-decimal-separator"))
-}
-
 pub fn statement_document(s: &Statement, lang: Lang) -> Document {
     let w = Writer {
         lang,
@@ -186,59 +180,66 @@ pub fn statement_document(s: &Statement, lang: Lang) -> Document {
         ("total", w.amount_text(s.total)),
     ];
     let title = w.tw("report-statement-title", &args);
-    let mut lines: Vec<_> = s
-        .lines
-        .iter()
-        .map(|l| {
-            row(vec![
-                text(w.date(l.date)),
-                text(&l.service),
-                text(&l.description),
-                text(decimal(&w, l.quantity)),
-                text(l.grade.clone().unwrap_or_default()),
-                text(l.rate.map(|r| decimal(&w, r)).unwrap_or_default()),
-                match l.expense {
-                    Some((m, c)) => text(format!("{} {}", lang.amount(m, c.exponent()), c.code())),
-                    None => Cell::Empty,
-                },
-                text(l.fx.clone().unwrap_or_default()),
-                text(l.cost.replace('.', &w.t("number-decimal-separator"))),
-            ])
-        })
-        .collect();
-    lines.push(total_row(vec![
-        text(w.t("report-total")),
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        w.money(s.direct),
-    ]));
-    let mut charges: Vec<_> = s
-        .charges
-        .iter()
-        .map(|c| {
-            row(vec![
+    let charges = table("charges", w.tw("report-statement-charges-caption", &args))
+        .columns(w.columns(&[
+            "report-col-recipient",
+            "report-col-provider-fund",
+            "report-col-deliveries",
+            "report-col-direct",
+            "report-col-psc",
+            "report-col-total",
+        ]))
+        .rows(&s.charges, |c| {
+            vec![
                 text(format!("{} ({})", c.payer_organisation, c.payer_fund)),
                 text(&c.provider_fund),
                 Cell::Count(c.deliveries as i64),
                 w.money(c.direct_minor),
                 w.money(c.psc_minor),
                 w.money(c.total_minor),
-            ])
+            ]
         })
-        .collect();
-    charges.push(total_row(vec![
-        text(w.t("report-total")),
-        Cell::Empty,
-        Cell::Count(s.lines.len() as i64),
-        w.money(s.direct),
-        w.money(s.psc),
-        w.money(s.total),
-    ]));
+        .total(w.total(
+            1,
+            [
+                Cell::Count(s.lines.len() as i64),
+                w.money(s.direct),
+                w.money(s.psc),
+                w.money(s.total),
+            ],
+        ));
+    let deliveries = table(
+        "deliveries",
+        w.tw("report-statement-deliveries-caption", &args),
+    )
+    .columns(w.columns(&[
+        "report-col-date",
+        "report-col-service",
+        "report-col-description",
+        "report-col-quantity",
+        "report-col-grade",
+        "report-col-rate",
+        "report-col-expense",
+        "report-col-fx",
+        "report-col-cost",
+    ]))
+    .rows(&s.lines, |l| {
+        vec![
+            text(w.date(l.date)),
+            text(&l.service),
+            text(&l.description),
+            text(w.decimal(l.quantity)),
+            text(l.grade.clone().unwrap_or_default()),
+            text(l.rate.map(|r| w.decimal(r)).unwrap_or_default()),
+            match l.expense {
+                Some((m, c)) => text(format!("{} {}", lang.amount(m, c.exponent()), c.code())),
+                None => Cell::Empty,
+            },
+            text(l.fx.clone().unwrap_or_default()),
+            text(l.cost.replace('.', &w.t("number-decimal-separator"))),
+        ]
+    })
+    .total(w.total(7, [w.money(s.direct)]));
     Document {
         lang: lang.code(),
         dir: lang.direction().to_string(),
@@ -253,7 +254,7 @@ pub fn statement_document(s: &Statement, lang: Lang) -> Document {
                     ("provider", format!("{} ({})", s.provider, s.provider_fund)),
                     ("agreement", s.agreement.clone()),
                     ("title", s.title.clone()),
-                    ("psc", decimal(&w, s.psc_rate * Decimal::from(100))),
+                    ("psc", w.decimal(s.psc_rate * Decimal::from(100))),
                 ],
             ),
             s.date,
@@ -261,40 +262,13 @@ pub fn statement_document(s: &Statement, lang: Lang) -> Document {
         sections: vec![
             Section {
                 heading: w.t("report-statement-charges"),
-                blocks: vec![Block::Table(Table {
-                    id: "charges".into(),
-                    caption: w.tw("report-statement-charges-caption", &args),
-                    columns: w.columns(&[
-                        "report-col-recipient",
-                        "report-col-provider-fund",
-                        "report-col-deliveries",
-                        "report-col-direct",
-                        "report-col-psc",
-                        "report-col-total",
-                    ]),
-                    rows: charges,
-                })],
+                blocks: vec![charges.block()],
             },
             Section {
                 heading: w.t("report-statement-deliveries"),
                 blocks: vec![
                     Block::Para(w.t("report-statement-rounding")),
-                    Block::Table(Table {
-                        id: "deliveries".into(),
-                        caption: w.tw("report-statement-deliveries-caption", &args),
-                        columns: w.columns(&[
-                            "report-col-date",
-                            "report-col-service",
-                            "report-col-description",
-                            "report-col-quantity",
-                            "report-col-grade",
-                            "report-col-rate",
-                            "report-col-expense",
-                            "report-col-fx",
-                            "report-col-cost",
-                        ]),
-                        rows: lines,
-                    }),
+                    deliveries.block(),
                 ],
             },
         ],
@@ -436,49 +410,50 @@ pub fn fund_document(s: &FundStatement, lang: Lang) -> Document {
         ("currency", s.currency.code().to_string()),
     ];
     let title = w.tw("report-fund-title", &args);
-    let mut lines: Vec<_> = s
-        .budget_lines
-        .iter()
-        .map(|l| row(vec![text(&l.activity), text(&l.title), w.money(l.amount)]))
-        .collect();
-    lines.push(total_row(vec![
-        text(w.t("report-total")),
-        Cell::Empty,
-        w.money(s.budget),
-    ]));
-    let summary = vec![
-        row(vec![text(w.t("report-col-budget")), w.money(s.budget)]),
-        row(vec![
+    let summary = table("summary", w.tw("report-fund-summary-caption", &args))
+        .columns(w.columns(&["report-col-item", "report-col-amount"]))
+        .row(vec![text(w.t("report-col-budget")), w.money(s.budget)])
+        .row(vec![
             text(w.t("report-col-services-received")),
             w.money(s.services_received),
-        ]),
-        total_row(vec![
+        ])
+        .total(vec![
             text(w.t("report-fund-budget-left")),
             w.money(s.budget_left),
-        ]),
-        row(vec![
+        ])
+        .row(vec![
             text(w.t("report-col-income-direct")),
             w.money(s.income_direct),
-        ]),
-        row(vec![
+        ])
+        .row(vec![
             text(w.t("report-col-income-psc")),
             w.money(s.income_psc),
-        ]),
-    ];
-    let cps = s
-        .counterparts
-        .iter()
-        .map(|c| {
-            row(vec![
+        ]);
+    let lines = table("budget-lines", w.tw("report-fund-lines-caption", &args))
+        .columns(w.columns(&["report-col-code", "report-col-title", "report-col-budget"]))
+        .rows(&s.budget_lines, |l| {
+            vec![text(&l.activity), text(&l.title), w.money(l.amount)]
+        })
+        .total(w.total(1, [w.money(s.budget)]));
+    let other_funds = table("other-funds", w.tw("report-fund-other-caption", &args))
+        .columns(w.columns(&[
+            "report-col-fund",
+            "report-col-currency",
+            "report-col-charged-to",
+            "report-col-charged-by",
+            "report-col-receivable",
+            "report-col-payable",
+        ]))
+        .rows(&s.counterparts, |c| {
+            vec![
                 text(&c.fund),
                 text(c.currency.code()),
                 w.money_in(c.charged_to, c.currency),
                 w.money_in(c.charged_by, c.currency),
                 w.money_in(c.receivable, c.currency),
                 w.money_in(c.payable, c.currency),
-            ])
-        })
-        .collect();
+            ]
+        });
     Document {
         lang: lang.code(),
         dir: lang.direction().to_string(),
@@ -500,42 +475,13 @@ pub fn fund_document(s: &FundStatement, lang: Lang) -> Document {
         sections: vec![
             Section {
                 heading: w.t("report-fund-budget-actual"),
-                blocks: vec![
-                    Block::Table(Table {
-                        id: "summary".into(),
-                        caption: w.tw("report-fund-summary-caption", &args),
-                        columns: w.columns(&["report-col-item", "report-col-amount"]),
-                        rows: summary,
-                    }),
-                    Block::Table(Table {
-                        id: "budget-lines".into(),
-                        caption: w.tw("report-fund-lines-caption", &args),
-                        columns: w.columns(&[
-                            "report-col-code",
-                            "report-col-title",
-                            "report-col-budget",
-                        ]),
-                        rows: lines,
-                    }),
-                ],
+                blocks: vec![summary.block(), lines.block()],
             },
             Section {
                 heading: w.t("report-fund-other-funds"),
                 blocks: vec![
                     Block::Para(w.t("report-fund-other-funds-intro")),
-                    Block::Table(Table {
-                        id: "other-funds".into(),
-                        caption: w.tw("report-fund-other-caption", &args),
-                        columns: w.columns(&[
-                            "report-col-fund",
-                            "report-col-currency",
-                            "report-col-charged-to",
-                            "report-col-charged-by",
-                            "report-col-receivable",
-                            "report-col-payable",
-                        ]),
-                        rows: cps,
-                    }),
+                    other_funds.block(),
                 ],
             },
         ],
