@@ -140,6 +140,81 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// A number as a person types it in this language, in the machine form the services read
+    /// (`80000.50`, `0.13`), exactly (the digits are moved, never computed): the language's
+    /// decimal separator or the machine's `.` (unless `.` groups digits in the language), its
+    /// group separator or any space between groups of three digits (`80 000,50`, `80,000.50`),
+    /// and a percentage (`13 %` is `0.13`). `None` when the text is no number in this
+    /// language, e.g. `1,5` in English, where the comma groups thousands.
+    pub fn read_number(&self, text: &str) -> Option<String> {
+        let group = self.text("number-group-separator");
+        let decimal = self.text("number-decimal-separator");
+        let is_space = |c: char| c.is_whitespace() || c == '\u{202F}' || c == '\u{A0}';
+        let mut t = text.trim_matches(is_space);
+        let percent = t.ends_with('%');
+        if percent {
+            t = t[..t.len() - 1].trim_end_matches(is_space);
+        }
+        let (sign, t) = match t.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", t.strip_prefix('+').unwrap_or(t)),
+        };
+        let group_char = group.chars().next().filter(|c| !is_space(*c));
+        let decimal_char = decimal.chars().next().unwrap_or('.');
+        let is_decimal = |c: char| c == decimal_char || (c == '.' && group_char != Some('.'));
+        let mut whole_groups: Vec<String> = vec![String::new()];
+        let mut fraction: Option<String> = None;
+        for c in t.chars() {
+            if c.is_ascii_digit() {
+                match &mut fraction {
+                    Some(f) => f.push(c),
+                    None => whole_groups.last_mut().expect("one group").push(c),
+                }
+            } else if fraction.is_none() && is_decimal(c) {
+                fraction = Some(String::new());
+            } else if fraction.is_none() && (is_space(c) || Some(c) == group_char) {
+                whole_groups.push(String::new());
+            } else {
+                return None;
+            }
+        }
+        // Groups after the first hold three digits; the first one to three.
+        let (first, rest) = whole_groups.split_first().expect("one group");
+        let grouped_right = rest.iter().all(|g| g.len() == 3)
+            && (rest.is_empty() || (1..=3).contains(&first.len()));
+        let whole: String = whole_groups.concat();
+        let fraction = fraction.unwrap_or_default();
+        if !grouped_right || (whole.is_empty() && fraction.is_empty()) {
+            return None;
+        }
+        let whole = if whole.is_empty() {
+            "0".to_string()
+        } else {
+            whole
+        };
+        if !percent {
+            return Some(if fraction.is_empty() {
+                format!("{sign}{whole}")
+            } else {
+                format!("{sign}{whole}.{fraction}")
+            });
+        }
+        // A percentage: the decimal point two places to the left.
+        let digits = format!("{whole:0>3}{fraction}");
+        let point = digits.len() - fraction.len() - 2;
+        let (w, f) = digits.split_at(point);
+        let w = w.trim_start_matches('0');
+        let f = f.trim_end_matches('0');
+        let w = if w.is_empty() { "0" } else { w };
+        Some(if f.is_empty() {
+            format!("{sign}{w}")
+        } else {
+            format!("{sign}{w}.{f}")
+        })
+    }
+}
+
 impl PartialEq for Lang {
     fn eq(&self, other: &Lang) -> bool {
         self.0 == other.0
@@ -242,6 +317,53 @@ mod tests {
         assert_eq!(Lang::english().name(), "English");
         assert_eq!(fr.direction(), "ltr");
         assert_eq!(fr.text("no-such-key"), "no-such-key");
+    }
+
+    #[test]
+    fn numbers_are_read_as_each_language_writes_them_exactly() {
+        let fr = Lang::parse("fr").expect("French");
+        let en = Lang::english();
+        for (text, machine) in [
+            ("0,13", "0.13"),
+            ("80 000,50", "80000.50"),
+            ("80\u{202F}000,50", "80000.50"),
+            ("80\u{A0}000,50", "80000.50"),
+            ("80000.50", "80000.50"),
+            ("13 %", "0.13"),
+            ("13,5 %", "0.135"),
+            ("0,5%", "0.005"),
+            ("100 %", "1"),
+            ("-1 234,5", "-1234.5"),
+            (" 42 ", "42"),
+            (",5", "0.5"),
+        ] {
+            assert_eq!(
+                fr.read_number(text).as_deref(),
+                Some(machine),
+                "fr {text:?}"
+            );
+        }
+        for (text, machine) in [
+            ("0.13", "0.13"),
+            ("80,000.50", "80000.50"),
+            ("80 000.50", "80000.50"),
+            ("13%", "0.13"),
+            ("1,234,567", "1234567"),
+        ] {
+            assert_eq!(
+                en.read_number(text).as_deref(),
+                Some(machine),
+                "en {text:?}"
+            );
+        }
+        for text in [
+            "", "abc", "1,5", "1,23,456", "1.2.3", "12 34", "--1", "1e5", "%",
+        ] {
+            assert_eq!(en.read_number(text), None, "en {text:?}");
+        }
+        for text in ["", "1,2,3", "1 2", "0,13,", "12 3456", "1.2,3"] {
+            assert_eq!(fr.read_number(text), None, "fr {text:?}");
+        }
     }
 
     #[test]
