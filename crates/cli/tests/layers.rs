@@ -30,10 +30,25 @@ fn crates_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// The methods of the `Store` trait that take an `Audit` (the change's audit event).
+/// The methods of the `Store` trait (the sum of its capability traits) that take an `Audit`
+/// (the change's audit event).
 fn audited_writers() -> Vec<String> {
     let lib = std::fs::read_to_string(crates_dir().join("store/src/lib.rs")).expect("store lib");
-    let start = lib.find("pub trait Store").expect("the Store trait");
+    let start = lib.find("pub trait Store:").expect("the Store trait");
+    let header = &lib[start + "pub trait Store:".len()..];
+    let header = &header[..header.find('{').expect("the Store trait's body")];
+    let capabilities = header
+        .split('+')
+        .map(str::trim)
+        .filter(|t| !["Send", "Sync"].contains(t));
+    capabilities.flat_map(|t| trait_writers(&lib, t)).collect()
+}
+
+/// The methods of the trait `name` of `lib` that take an `Audit`.
+fn trait_writers(lib: &str, name: &str) -> Vec<String> {
+    let start = lib
+        .find(&format!("pub trait {name} {{"))
+        .expect("a capability trait");
     let body = &lib[start..];
     let mut depth = 0;
     let mut end = body.len();

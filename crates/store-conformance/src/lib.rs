@@ -4286,7 +4286,7 @@ pub fn save_user_ends_sign_ins_and_keeps_an_administrator(store: &dyn Store) {
     );
 }
 
-/// A staging database ([`Store::stage`]): dropped without replacing, it leaves the store as it
+/// A staging database ([`synergies_store::Maintenance::stage`]): dropped without replacing, it leaves the store as it
 /// was; a replace refused because the store holds data changes nothing; a replace puts the
 /// staged data in place whole (the same rows as the source), and the store goes on working.
 pub fn stage_replaces_whole_or_not_at_all(make: &dyn Fn() -> Box<dyn Store>) {

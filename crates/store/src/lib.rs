@@ -30,6 +30,15 @@ pub mod testing;
 pub use self::postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
+/// The [`Store`] trait and its capability traits, for code that calls the store's methods on a
+/// concrete engine (`SqliteStore`, `PostgresStore`) rather than through `&dyn Store`.
+pub mod prelude {
+    pub use crate::{
+        Agreements, AuditTrail, Cooperation, Deliveries, Identity, Ledger, Maintenance,
+        ReferenceData, Registry, Store,
+    };
+}
+
 /// Everything that can go wrong in storage, phrased for the person at the command line.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -363,7 +372,7 @@ pub enum DumpItem {
     Row(Vec<Value>),
 }
 
-/// A staging database made by [`Store::stage`]: restores write into [`Staged::store`], are
+/// A staging database made by [`Maintenance::stage`]: restores write into [`Staged::store`], are
 /// verified there, and only then replace the data of the store it was made from.
 pub trait Staged {
     /// The staging database: migrated, empty until something is restored into it.
@@ -641,50 +650,87 @@ pub struct Page {
     pub limit: u64,
 }
 
-/// The storage contract. Implementations must be safe to share between threads.
-///
-/// Callbacks of the `for_each_*` methods, and code holding an open [`DeliveryImport`], must not
-/// call the store again: a backend may hold its only connection for the duration.
-pub trait Store: Send + Sync {
+/// Creating and migrating the schema, counting, dumping, restoring, staging and erasing.
+pub trait Maintenance {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
+
     /// Creates or migrates the schema; returns the schema version now in force.
     fn migrate(&self) -> StoreResult<u32>;
+
     /// The schema version in force (0 for an empty database).
     fn schema_version(&self) -> StoreResult<u32>;
+
     /// True when no organisation has been recorded yet.
     fn is_empty(&self) -> StoreResult<bool>;
+
     /// Row counts per table, for verification after copies and for summaries.
     fn table_counts(&self) -> StoreResult<Vec<(String, i64)>>;
 
+    /// Streams every table of [`TABLES`], in order, from one consistent snapshot (a running
+    /// server may keep writing): each table's header, then its rows ordered by primary key.
+    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()>;
+
+    /// Loads a dump into this database in one transaction, keeping every id. Refuses a
+    /// database that holds data. Items come from `source` until it returns `None`.
+    fn restore(&self, source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>)
+        -> StoreResult<()>;
+
+    /// Deletes every row of every table, keeping the schema. The only way posted entries and
+    /// the audit trail are ever removed.
+    fn erase_all(&self) -> StoreResult<()>;
+
+    /// A new, empty database of the same engine beside this one (a temporary SQLite file in
+    /// the same directory, or a new PostgreSQL schema in the same database), migrated, for a
+    /// restore or copy to write into and verify before [`Staged::replace_target`] puts it in
+    /// place of this store's data in one atomic step. Dropped without that, it is removed and
+    /// this store is untouched.
+    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>>;
+}
+
+/// The framework's reference data: organisations, funds, services, rates and the rest.
+pub trait ReferenceData {
     /// Inserts or updates all reference data of the framework in one transaction.
     fn save_framework(&self, framework: &Framework, audit: &Audit) -> StoreResult<()>;
-    fn framework(&self) -> StoreResult<Framework>;
 
+    fn framework(&self) -> StoreResult<Framework>;
+}
+
+/// Agreements and their versions.
+pub trait Agreements {
     /// Records new agreements, each with its audit event, all in one transaction; refuses
     /// them all when one code exists.
     fn insert_agreements(&self, agreements: &[(&Agreement, &Audit)]) -> StoreResult<()>;
+
     /// Records a new agreement with its audit event; refuses an existing code.
     fn insert_agreement(&self, agreement: &Agreement, audit: &Audit) -> StoreResult<()> {
         self.insert_agreements(&[(agreement, audit)])
     }
+
     /// Replaces the versions of an agreement (lifecycle steps, amendments) and increments its
     /// revision. Refuses with `Conflict` an agreement whose `revision` is not the stored one
     /// (someone changed it since it was read), and a change to the terms of any version that
     /// is or was in force, which are immutable.
     /// The audit event is written in the same transaction.
     fn update_agreement(&self, agreement: &Agreement, audit: &Audit) -> StoreResult<()>;
-    fn agreements(&self) -> StoreResult<Vec<Agreement>>;
-    fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>>;
 
+    fn agreements(&self) -> StoreResult<Vec<Agreement>>;
+
+    fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>>;
+}
+
+/// Deliveries: imports, acceptance, disputes and reading them.
+pub trait Deliveries {
     /// Starts an all-or-nothing bulk import of deliveries.
     fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>>;
+
     /// Streams deliveries in recording order.
     fn for_each_delivery(
         &self,
         filter: &DeliveryFilter,
         f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
     ) -> StoreResult<()>;
+
     /// The recipient accepts the agreement's recorded deliveries dated up to `through`
     /// (all dates when `None`); every agreement's when `agreement` is `None`, in one pass.
     /// Returns how many were accepted.
@@ -696,6 +742,7 @@ pub trait Store: Send + Sync {
         accepted_on: NaiveDate,
         audit: &Audit,
     ) -> StoreResult<u64>;
+
     /// The recipient disputes one recorded delivery, with its audit event in the same
     /// transaction.
     fn dispute_delivery(
@@ -706,6 +753,18 @@ pub trait Store: Send + Sync {
         audit: &Audit,
     ) -> StoreResult<()>;
 
+    /// One page of deliveries: of one agreement in the order of their external ids when the
+    /// filter names an agreement (its unique index gives that order without a sort), otherwise
+    /// newest first. Only `agreement` and `status` of the filter apply.
+    fn deliveries_page(
+        &self,
+        filter: &DeliveryFilter,
+        page: Page,
+    ) -> StoreResult<Vec<StoredDelivery>>;
+}
+
+/// Closings, charges and journal entries.
+pub trait Ledger {
     /// Posts closings with their charges and entries, and marks their deliveries charged, all in
     /// one transaction. For each closing, returns `None` (and writes nothing for it) when a
     /// closing with the same agreement, period and sequence exists: closing is idempotent.
@@ -716,14 +775,17 @@ pub trait Store: Send + Sync {
         closings: &[NewClosing],
         audit: &Audit,
     ) -> StoreResult<Vec<Option<i64>>>;
-    /// [`Store::post_closings`] for one closing.
+
+    /// [`Ledger::post_closings`] for one closing.
     fn post_closing(&self, closing: &NewClosing, audit: &Audit) -> StoreResult<Option<i64>> {
         Ok(self
             .post_closings(std::slice::from_ref(closing), audit)?
             .pop()
             .flatten())
     }
+
     fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>>;
+
     /// Reverses a posted closing: posts the reversal entries, marks the closing and its
     /// charges reversed and releases its deliveries so that a new close charges them again.
     /// The audit event is written in the same transaction.
@@ -733,7 +795,9 @@ pub trait Store: Send + Sync {
         reversals: &[JournalEntry],
         audit: &Audit,
     ) -> StoreResult<()>;
+
     fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>>;
+
     /// The posted, not reversed, charges of `agreement` whose closing's period lies within
     /// `from`..=`to`, summed by the database per payer organisation (and currency), ordered by
     /// payer. An unknown agreement has none.
@@ -748,39 +812,31 @@ pub trait Store: Send + Sync {
     /// The audit event is written in the same transaction, unless the entry was already
     /// posted (then nothing is written).
     fn post_entry(&self, entry: &JournalEntry, audit: &Audit) -> StoreResult<Option<i64>>;
+
     fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>>;
+
     /// The id of the entry posted with this idempotency key, if any.
     fn entry_id_by_key(&self, key: &str) -> StoreResult<Option<i64>>;
+
     /// Streams every journal entry in posting order.
     fn for_each_entry(&self, f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>)
         -> StoreResult<()>;
+
     /// Balances per fund, account and currency, computed by the database.
     fn trial_balance(&self) -> StoreResult<TrialBalance>;
+}
 
-    /// Streams every table of [`TABLES`], in order, from one consistent snapshot (a running
-    /// server may keep writing): each table's header, then its rows ordered by primary key.
-    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()>;
-    /// Loads a dump into this database in one transaction, keeping every id. Refuses a
-    /// database that holds data. Items come from `source` until it returns `None`.
-    fn restore(&self, source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>)
-        -> StoreResult<()>;
-    /// Deletes every row of every table, keeping the schema. The only way posted entries and
-    /// the audit trail are ever removed.
-    fn erase_all(&self) -> StoreResult<()>;
-    /// A new, empty database of the same engine beside this one (a temporary SQLite file in
-    /// the same directory, or a new PostgreSQL schema in the same database), migrated, for a
-    /// restore or copy to write into and verify before [`Staged::replace_target`] puts it in
-    /// place of this store's data in one atomic step. Dropped without that, it is removed and
-    /// this store is untouched.
-    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>>;
-
+/// The registry of decisions, their mandates, and the links from agreements to mandates.
+pub trait Registry {
     /// Records a decision's text in one language, replacing an earlier import of the same
     /// number and language. Its status and adoption date are the decision's: they are set on
     /// every language recorded for its number, in the same transaction. Returns true when it
     /// was new.
     fn save_decision(&self, decision: &DecisionRecord, audit: &Audit) -> StoreResult<bool>;
+
     /// Every decision, by number then language.
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>>;
+
     /// Sets a decision's status and adoption date, in every language (`NotFound` for a number
     /// not recorded).
     fn update_decision(
@@ -794,16 +850,19 @@ pub trait Store: Send + Sync {
     /// Records the mandates of a decision, in their order: new ones as given; those already
     /// recorded keep their status and notes, and get the new text.
     fn save_mandates(&self, mandates: &[Mandate], audit: &Audit) -> StoreResult<()>;
-    /// Records a decision's text and its mandates in one transaction ([`Store::save_decision`]
-    /// then [`Store::save_mandates`]): both or neither. Returns true when the text was new.
+
+    /// Records a decision's text and its mandates in one transaction ([`Registry::save_decision`]
+    /// then [`Registry::save_mandates`]): both or neither. Returns true when the text was new.
     fn save_decision_and_mandates(
         &self,
         decision: &DecisionRecord,
         mandates: &[Mandate],
         audit: &Audit,
     ) -> StoreResult<bool>;
+
     /// The mandates of one decision, or of all, by decision and paragraph order.
     fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>>;
+
     /// Sets a mandate's status with a dated note (`NotFound` for an unknown mandate).
     fn update_mandate(
         &self,
@@ -812,19 +871,26 @@ pub trait Store: Send + Sync {
         note: &MandateNote,
         audit: &Audit,
     ) -> StoreResult<()>;
+
     /// A mandate's notes, oldest first.
     fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>>;
 
     /// Links an agreement to a mandate it serves; true when the link is new, false when it
     /// existed. `NotFound` for an unknown agreement or mandate (nothing is written).
     fn link_mandate(&self, link: &MandateLink, audit: &Audit) -> StoreResult<bool>;
+
     /// Removes a link; false when there was none.
     fn unlink_mandate(&self, link: &MandateLink, audit: &Audit) -> StoreResult<bool>;
+
     /// The links of one agreement, or of all, by agreement, decision and paragraph.
     fn mandate_links(&self, agreement: Option<&str>) -> StoreResult<Vec<MandateLink>>;
+}
 
+/// Cooperation: activities and the cooperation records of every kind.
+pub trait Cooperation {
     /// Records activities (inserting new ones, replacing those of the same biennium and code).
     fn save_activities(&self, activities: &[Activity], audit: &Audit) -> StoreResult<()>;
+
     /// The activities of one biennium, or of all, by biennium and code.
     fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>>;
 
@@ -836,31 +902,20 @@ pub trait Store: Send + Sync {
         records: &[(String, String)],
         audit: &Audit,
     ) -> StoreResult<()>;
+
     /// Records cooperation records of several kinds in one transaction: all or none.
     fn save_record_sets(
         &self,
         sets: &[(&str, Vec<(String, String)>)],
         audit: &Audit,
     ) -> StoreResult<()>;
+
     /// The records of one kind, by code.
     fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>>;
+}
 
-    /// Appends an event to the audit trail on its own. A change writes its event in its own
-    /// transaction instead (the methods that take an [`Audit`]); this is for what changes no
-    /// data (a refusal, a sign-in) and for changes whose method does not take one yet.
-    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;
-    /// Audit events, newest first, at most `limit`.
-    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>>;
-
-    /// One page of deliveries: of one agreement in the order of their external ids when the
-    /// filter names an agreement (its unique index gives that order without a sort), otherwise
-    /// newest first. Only `agreement` and `status` of the filter apply.
-    fn deliveries_page(
-        &self,
-        filter: &DeliveryFilter,
-        page: Page,
-    ) -> StoreResult<Vec<StoredDelivery>>;
-
+/// Identity: users, sessions and personal API tokens.
+pub trait Identity {
     /// Creates a user or replaces one of the same username.
     /// Creates or replaces a user with its audit event, in one transaction that also ends
     /// the user's sessions and tokens when `end_sign_ins_at` says when (a new password, a
@@ -873,24 +928,79 @@ pub trait Store: Send + Sync {
         end_sign_ins_at: Option<&str>,
         audit: &Audit,
     ) -> StoreResult<SignInsEnded>;
+
     fn user(&self, username: &str) -> StoreResult<Option<UserRecord>>;
+
     /// Every user, by username.
     fn users(&self) -> StoreResult<Vec<UserRecord>>;
 
     /// Records a session, and forgets the sessions expired before `session.created_at`.
     fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
+
     fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
     /// Records a personal API token (its hash) and returns its id; in the same transaction,
     /// refuses with `Conflict` an owner who already holds `max_live` live tokens (neither
     /// revoked nor expired at `created_at`).
     fn create_api_token(&self, token: &NewApiToken) -> StoreResult<i64>;
+
     /// A user's tokens, revoked ones included, by id.
     fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>>;
+
     /// Revokes one of `username`'s tokens; false when they have no such live token.
     fn revoke_api_token(&self, username: &str, id: i64, at: &str) -> StoreResult<bool>;
+
     /// The owner of a live token: not revoked, and expiring after `now`
     /// (`YYYY-MM-DDTHH:MM:SSZ`).
     fn api_token_owner(&self, token_hash: &str, now: &str) -> StoreResult<Option<String>>;
+}
+
+/// The audit trail.
+pub trait AuditTrail {
+    /// Appends an event to the audit trail on its own. A change writes its event in its own
+    /// transaction instead (the methods that take an [`Audit`]); this is for what changes no
+    /// data (a refusal, a sign-in) and for changes whose method does not take one yet.
+    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()>;
+
+    /// Audit events, newest first, at most `limit`.
+    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>>;
+}
+
+/// The storage contract: the sum of the capability traits above, so that callers hold one
+/// `&dyn Store` (or `Box<dyn Store>`) and reach every method through it. Every type that has
+/// them all, and is safe to share between threads, is a `Store`.
+///
+/// Callbacks of the `for_each_*` methods, and code holding an open [`DeliveryImport`], must not
+/// call the store again: a backend may hold its only connection for the duration.
+pub trait Store:
+    Send
+    + Sync
+    + Maintenance
+    + ReferenceData
+    + Agreements
+    + Deliveries
+    + Ledger
+    + Registry
+    + Cooperation
+    + Identity
+    + AuditTrail
+{
+}
+
+impl<T> Store for T where
+    T: Send
+        + Sync
+        + ?Sized
+        + Maintenance
+        + ReferenceData
+        + Agreements
+        + Deliveries
+        + Ledger
+        + Registry
+        + Cooperation
+        + Identity
+        + AuditTrail
+{
 }

@@ -125,7 +125,7 @@ fn now() -> String {
 }
 
 /// Inserts a new agreement with its versions in the caller's transaction (see
-/// [`Store::insert_agreements`]).
+/// [`Agreements::insert_agreements`]).
 fn insert_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
     let inserted = c.query_opt(
         "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
@@ -156,7 +156,7 @@ fn insert_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
 }
 
 /// Replaces an agreement's versions in the caller's transaction (see
-/// [`Store::update_agreement`]).
+/// [`Agreements::update_agreement`]).
 fn update_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
     // The row lock makes the checks below final until this transaction ends.
     let id: i64 = c
@@ -868,7 +868,7 @@ fn posted_periods(c: &mut Conn) -> StoreResult<Vec<PostedPeriod>> {
     .collect()
 }
 
-/// Records a decision's text (see [`Store::save_decision`]) in the caller's transaction.
+/// Records a decision's text (see [`Registry::save_decision`]) in the caller's transaction.
 fn write_decision(c: &mut Conn, d: &DecisionRecord) -> StoreResult<bool> {
     let existed: bool = c
         .query_one(
@@ -905,7 +905,7 @@ fn write_decision(c: &mut Conn, d: &DecisionRecord) -> StoreResult<bool> {
     Ok(!existed)
 }
 
-/// Records a decision's mandates (see [`Store::save_mandates`]) in the caller's transaction.
+/// Records a decision's mandates (see [`Registry::save_mandates`]) in the caller's transaction.
 fn write_mandates(c: &mut Conn, mandates: &[Mandate]) -> StoreResult<()> {
     for (position, m) in mandates.iter().enumerate() {
         c.execute(
@@ -1214,7 +1214,7 @@ fn mark_charged_deliveries(c: &mut Conn, period: Period, marks: &[Mark]) -> Stor
     Ok(())
 }
 
-impl Store for PostgresStore {
+impl Maintenance for PostgresStore {
     fn engine(&self) -> &'static str {
         "postgres"
     }
@@ -1326,6 +1326,263 @@ impl Store for PostgresStore {
         })
     }
 
+    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()> {
+        // One snapshot for every table, whatever writers do meanwhile.
+        self.snapshot(|c| {
+            for table in TABLES {
+                let columns = table_columns(c, table)?;
+                let key = primary_key(c, table)?;
+                if columns.is_empty() || key.is_empty() {
+                    return Err(StoreError::Database(format!(
+                        "table {table} is missing or has no primary key"
+                    )));
+                }
+                // Integers as numbers; decimals and dates as their exact text (SQLite's).
+                let select = columns
+                    .iter()
+                    .map(|(name, ty)| {
+                        let q = quote_ident(name);
+                        match ty.as_str() {
+                            "bigint" | "text" => q,
+                            "date" => format!("to_char({q}, 'YYYY-MM-DD')"),
+                            _ => format!("{q}::text"),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let order = key
+                    .iter()
+                    .map(|k| quote_ident(k))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let integer: Vec<bool> = columns.iter().map(|(_, t)| t == "bigint").collect();
+                sink(DumpItem::Table {
+                    table: table.to_string(),
+                    columns: columns.iter().map(|(n, _)| n.clone()).collect(),
+                })?;
+                let sql = format!("SELECT {select} FROM {table} ORDER BY {order}");
+                c.stream(&sql, &[], &mut |r| {
+                    let mut values = Vec::with_capacity(integer.len());
+                    for (i, is_integer) in integer.iter().enumerate() {
+                        values.push(if *is_integer {
+                            r.try_get::<_, Option<i64>>(i)?
+                                .map_or(Value::Null, Value::from)
+                        } else {
+                            r.try_get::<_, Option<String>>(i)?
+                                .map_or(Value::Null, Value::from)
+                        });
+                    }
+                    sink(DumpItem::Row(values))
+                })?;
+            }
+            Ok(())
+        })
+    }
+
+    fn restore(
+        &self,
+        source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>,
+    ) -> StoreResult<()> {
+        // Not retried: the source is read once.
+        let mut conn = self.conn()?;
+        conn.in_transaction("BEGIN", |c| {
+            // Writers wait until the restore commits; readers go on.
+            c.batch(&format!(
+                "LOCK TABLE {} IN EXCLUSIVE MODE",
+                TABLES.join(", ")
+            ))?;
+            let counts: Vec<i64> = {
+                let sql = format!(
+                    "SELECT {}",
+                    TABLES
+                        .iter()
+                        .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let row = c.query_one(&sql, &[])?;
+                (0..TABLES.len())
+                    .map(|i| row.try_get(i))
+                    .collect::<Result<_, _>>()?
+            };
+            if let Some((table, n)) = TABLES.iter().zip(&counts).find(|(_, n)| **n > 0) {
+                return Err(StoreError::Conflict(format!(
+                    "the target database is not empty ({table} has {n} rows)"
+                )));
+            }
+            let mut check = crate::shape::RestoreCheck::default();
+            // The current table's COPY statement, its width, and rows not yet sent.
+            let mut current: Option<(String, usize)> = None;
+            let mut data: Vec<u8> = Vec::new();
+            let send = |c: &mut Conn, current: &Option<(String, usize)>, data: &mut Vec<u8>| {
+                if let (Some((copy, _)), false) = (current, data.is_empty()) {
+                    c.copy_in(copy, data)?;
+                    data.clear();
+                }
+                Ok::<(), StoreError>(())
+            };
+            while let Some(item) = source()? {
+                match item {
+                    DumpItem::Table { table, columns } => {
+                        send(c, &current, &mut data)?;
+                        // Known table and exactly its columns: safe to name in SQL.
+                        let shape = check.table(&table, &columns)?;
+                        current = Some((
+                            format!(
+                                "COPY {} ({}) FROM STDIN",
+                                shape.name,
+                                columns
+                                    .iter()
+                                    .map(|c| quote_ident(c))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            columns.len(),
+                        ));
+                    }
+                    DumpItem::Row(values) => {
+                        check.row(&values)?;
+                        if current.is_none() {
+                            return Err(StoreError::Invalid("a row before its table".into()));
+                        }
+                        for (i, v) in values.into_iter().enumerate() {
+                            if i > 0 {
+                                data.push(b'\t');
+                            }
+                            match v {
+                                Value::Null => data.extend_from_slice(COPY_NULL),
+                                Value::Number(n) => match n.as_i64() {
+                                    Some(n) => data.extend_from_slice(n.to_string().as_bytes()),
+                                    None => {
+                                        return Err(StoreError::Invalid(format!(
+                                            "{n} is not an integer"
+                                        )))
+                                    }
+                                },
+                                Value::String(s) => copy_text(&mut data, &s),
+                                other => {
+                                    return Err(StoreError::Invalid(format!(
+                                        "unexpected value {other}"
+                                    )))
+                                }
+                            }
+                        }
+                        data.push(b'\n');
+                        if data.len() >= RESTORE_CHUNK {
+                            send(c, &current, &mut data)?;
+                        }
+                    }
+                }
+            }
+            send(c, &current, &mut data)?;
+            reset_identities(c)
+        })
+    }
+
+    fn erase_all(&self) -> StoreResult<()> {
+        self.write(|c| {
+            // The immutability triggers guard against mistakes; erasing is deliberate, so the
+            // ones that refuse TRUNCATE are lifted for this transaction only and restored
+            // before it commits (TRUNCATE fires no row triggers). RESTART IDENTITY: ids start
+            // at 1 again, as in a new database.
+            let guarded = ["journal_entries", "postings", "audit_events"];
+            let mut sql = String::new();
+            for t in guarded {
+                sql.push_str(&format!(
+                    "ALTER TABLE {t} DISABLE TRIGGER {t}_no_truncate;\n"
+                ));
+            }
+            sql.push_str(&format!(
+                "TRUNCATE {} RESTART IDENTITY;\n",
+                TABLES.join(", ")
+            ));
+            for t in guarded {
+                sql.push_str(&format!(
+                    "ALTER TABLE {t} ENABLE TRIGGER {t}_no_truncate;\n"
+                ));
+            }
+            c.batch(&sql)
+        })
+    }
+
+    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>> {
+        let target: Option<String> = self.read(|c| {
+            Ok(c.query_one("SELECT current_schema()::text", &[])?
+                .try_get(0)?)
+        })?;
+        let target = target.ok_or_else(|| {
+            StoreError::Invalid(
+                "no schema of the search_path exists in this database: nothing to restore into"
+                    .into(),
+            )
+        })?;
+        let foreign = self.read(|c| foreign_objects(c, &target))?;
+        if !foreign.is_empty() {
+            return Err(not_only_synergies(&target, &foreign));
+        }
+        let schema = format!(
+            "synergies_restore_{}_{:016x}",
+            std::process::id(),
+            rand_suffix()
+        );
+        // The staging schema's owner holds a lock named after it for as long as it lives:
+        // a staging schema whose lock is free was left by a restore that was killed.
+        let mut guard = self.conn()?;
+        guard.execute(
+            "SELECT pg_advisory_lock($1, hashtext($2))",
+            &[&STAGING_LOCK, &schema],
+        )?;
+        let stale: Vec<String> = guard
+            .query(
+                "SELECT nspname::text FROM pg_namespace \
+                 WHERE nspname LIKE 'synergies\\_restore\\_%' AND nspname <> $1",
+                &[&schema],
+            )?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        for old in stale {
+            let free: bool = guard
+                .query_one(
+                    "SELECT pg_try_advisory_lock($1, hashtext($2))",
+                    &[&STAGING_LOCK, &old],
+                )?
+                .try_get(0)?;
+            if free {
+                guard.batch(&format!(
+                    "DROP SCHEMA IF EXISTS {} CASCADE",
+                    quote_ident(&old)
+                ))?;
+                guard.execute(
+                    "SELECT pg_advisory_unlock($1, hashtext($2))",
+                    &[&STAGING_LOCK, &old],
+                )?;
+            }
+        }
+        guard.batch(&format!("CREATE SCHEMA {}", quote_ident(&schema)))?;
+        let mut staged = PgStaged {
+            target: self,
+            target_schema: target,
+            schema,
+            store: None,
+            guard: Some(guard),
+            replaced: false,
+        };
+        let mut config = self.config.clone();
+        // A later `-c` wins over any search_path the URL gave.
+        let options = format!(
+            "{} -c search_path={}",
+            config.get_options().unwrap_or_default(),
+            staged.schema
+        );
+        config.options(options.trim());
+        staged.store = Some(PostgresStore::from_config(config)?);
+        staged.store().migrate()?;
+        Ok(Box::new(staged))
+    }
+}
+
+impl ReferenceData for PostgresStore {
     fn save_framework(&self, f: &Framework, audit: &Audit) -> StoreResult<()> {
         self.write_audited(
             audit,
@@ -1462,7 +1719,9 @@ impl Store for PostgresStore {
     fn framework(&self) -> StoreResult<Framework> {
         self.snapshot(read_framework)
     }
+}
 
+impl Agreements for PostgresStore {
     fn insert_agreements(&self, agreements: &[(&Agreement, &Audit)]) -> StoreResult<()> {
         self.write(|c| {
             for (a, audit) in agreements {
@@ -1484,7 +1743,9 @@ impl Store for PostgresStore {
     fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>> {
         self.snapshot(|c| Ok(read_agreements(c, Some(code))?.pop()))
     }
+}
 
+impl Deliveries for PostgresStore {
     fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>> {
         let mut conn = self.conn()?;
         conn.begin("BEGIN")?;
@@ -1619,6 +1880,58 @@ impl Store for PostgresStore {
         )
     }
 
+    fn deliveries_page(
+        &self,
+        filter: &DeliveryFilter,
+        page: Page,
+    ) -> StoreResult<Vec<StoredDelivery>> {
+        self.read(|c| {
+            let status = filter.status.map(|s| s.as_str());
+            let (sql, agreement) = match &filter.agreement {
+                Some(code) => (
+                    format!(
+                        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                         WHERE d.agreement_id = $1 AND ($2::text IS NULL OR d.status = $2) \
+                         ORDER BY d.external_id LIMIT $3 OFFSET $4"
+                    ),
+                    Some(agreement_id(c, code)?),
+                ),
+                None => (
+                    format!(
+                        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                         WHERE $1::bigint IS NULL AND ($2::text IS NULL OR d.status = $2) \
+                         ORDER BY d.id DESC LIMIT $3 OFFSET $4"
+                    ),
+                    None,
+                ),
+            };
+            let mut codes: HashMap<i64, String> = HashMap::new();
+            for r in c.query("SELECT id, code FROM agreements", &[])? {
+                codes.insert(r.try_get(0)?, r.try_get(1)?);
+            }
+            c.query(
+                &sql,
+                &[
+                    &agreement,
+                    &status,
+                    &(page.limit as i64),
+                    &(page.offset as i64),
+                ],
+            )?
+            .iter()
+            .map(|r| {
+                let aid: i64 = r.try_get(1)?;
+                let code = codes
+                    .get(&aid)
+                    .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+                read_delivery(r, code)
+            })
+            .collect()
+        })
+    }
+}
+
+impl Ledger for PostgresStore {
     fn post_closings(
         &self,
         closings: &[NewClosing],
@@ -1942,262 +2255,9 @@ impl Store for PostgresStore {
             Ok(TrialBalance::from_sums(sums))
         })
     }
+}
 
-    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()> {
-        // One snapshot for every table, whatever writers do meanwhile.
-        self.snapshot(|c| {
-            for table in TABLES {
-                let columns = table_columns(c, table)?;
-                let key = primary_key(c, table)?;
-                if columns.is_empty() || key.is_empty() {
-                    return Err(StoreError::Database(format!(
-                        "table {table} is missing or has no primary key"
-                    )));
-                }
-                // Integers as numbers; decimals and dates as their exact text (SQLite's).
-                let select = columns
-                    .iter()
-                    .map(|(name, ty)| {
-                        let q = quote_ident(name);
-                        match ty.as_str() {
-                            "bigint" | "text" => q,
-                            "date" => format!("to_char({q}, 'YYYY-MM-DD')"),
-                            _ => format!("{q}::text"),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let order = key
-                    .iter()
-                    .map(|k| quote_ident(k))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let integer: Vec<bool> = columns.iter().map(|(_, t)| t == "bigint").collect();
-                sink(DumpItem::Table {
-                    table: table.to_string(),
-                    columns: columns.iter().map(|(n, _)| n.clone()).collect(),
-                })?;
-                let sql = format!("SELECT {select} FROM {table} ORDER BY {order}");
-                c.stream(&sql, &[], &mut |r| {
-                    let mut values = Vec::with_capacity(integer.len());
-                    for (i, is_integer) in integer.iter().enumerate() {
-                        values.push(if *is_integer {
-                            r.try_get::<_, Option<i64>>(i)?
-                                .map_or(Value::Null, Value::from)
-                        } else {
-                            r.try_get::<_, Option<String>>(i)?
-                                .map_or(Value::Null, Value::from)
-                        });
-                    }
-                    sink(DumpItem::Row(values))
-                })?;
-            }
-            Ok(())
-        })
-    }
-
-    fn restore(
-        &self,
-        source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>,
-    ) -> StoreResult<()> {
-        // Not retried: the source is read once.
-        let mut conn = self.conn()?;
-        conn.in_transaction("BEGIN", |c| {
-            // Writers wait until the restore commits; readers go on.
-            c.batch(&format!(
-                "LOCK TABLE {} IN EXCLUSIVE MODE",
-                TABLES.join(", ")
-            ))?;
-            let counts: Vec<i64> = {
-                let sql = format!(
-                    "SELECT {}",
-                    TABLES
-                        .iter()
-                        .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                let row = c.query_one(&sql, &[])?;
-                (0..TABLES.len())
-                    .map(|i| row.try_get(i))
-                    .collect::<Result<_, _>>()?
-            };
-            if let Some((table, n)) = TABLES.iter().zip(&counts).find(|(_, n)| **n > 0) {
-                return Err(StoreError::Conflict(format!(
-                    "the target database is not empty ({table} has {n} rows)"
-                )));
-            }
-            let mut check = crate::shape::RestoreCheck::default();
-            // The current table's COPY statement, its width, and rows not yet sent.
-            let mut current: Option<(String, usize)> = None;
-            let mut data: Vec<u8> = Vec::new();
-            let send = |c: &mut Conn, current: &Option<(String, usize)>, data: &mut Vec<u8>| {
-                if let (Some((copy, _)), false) = (current, data.is_empty()) {
-                    c.copy_in(copy, data)?;
-                    data.clear();
-                }
-                Ok::<(), StoreError>(())
-            };
-            while let Some(item) = source()? {
-                match item {
-                    DumpItem::Table { table, columns } => {
-                        send(c, &current, &mut data)?;
-                        // Known table and exactly its columns: safe to name in SQL.
-                        let shape = check.table(&table, &columns)?;
-                        current = Some((
-                            format!(
-                                "COPY {} ({}) FROM STDIN",
-                                shape.name,
-                                columns
-                                    .iter()
-                                    .map(|c| quote_ident(c))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            columns.len(),
-                        ));
-                    }
-                    DumpItem::Row(values) => {
-                        check.row(&values)?;
-                        if current.is_none() {
-                            return Err(StoreError::Invalid("a row before its table".into()));
-                        }
-                        for (i, v) in values.into_iter().enumerate() {
-                            if i > 0 {
-                                data.push(b'\t');
-                            }
-                            match v {
-                                Value::Null => data.extend_from_slice(COPY_NULL),
-                                Value::Number(n) => match n.as_i64() {
-                                    Some(n) => data.extend_from_slice(n.to_string().as_bytes()),
-                                    None => {
-                                        return Err(StoreError::Invalid(format!(
-                                            "{n} is not an integer"
-                                        )))
-                                    }
-                                },
-                                Value::String(s) => copy_text(&mut data, &s),
-                                other => {
-                                    return Err(StoreError::Invalid(format!(
-                                        "unexpected value {other}"
-                                    )))
-                                }
-                            }
-                        }
-                        data.push(b'\n');
-                        if data.len() >= RESTORE_CHUNK {
-                            send(c, &current, &mut data)?;
-                        }
-                    }
-                }
-            }
-            send(c, &current, &mut data)?;
-            reset_identities(c)
-        })
-    }
-
-    fn erase_all(&self) -> StoreResult<()> {
-        self.write(|c| {
-            // The immutability triggers guard against mistakes; erasing is deliberate, so the
-            // ones that refuse TRUNCATE are lifted for this transaction only and restored
-            // before it commits (TRUNCATE fires no row triggers). RESTART IDENTITY: ids start
-            // at 1 again, as in a new database.
-            let guarded = ["journal_entries", "postings", "audit_events"];
-            let mut sql = String::new();
-            for t in guarded {
-                sql.push_str(&format!(
-                    "ALTER TABLE {t} DISABLE TRIGGER {t}_no_truncate;\n"
-                ));
-            }
-            sql.push_str(&format!(
-                "TRUNCATE {} RESTART IDENTITY;\n",
-                TABLES.join(", ")
-            ));
-            for t in guarded {
-                sql.push_str(&format!(
-                    "ALTER TABLE {t} ENABLE TRIGGER {t}_no_truncate;\n"
-                ));
-            }
-            c.batch(&sql)
-        })
-    }
-
-    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>> {
-        let target: Option<String> = self.read(|c| {
-            Ok(c.query_one("SELECT current_schema()::text", &[])?
-                .try_get(0)?)
-        })?;
-        let target = target.ok_or_else(|| {
-            StoreError::Invalid(
-                "no schema of the search_path exists in this database: nothing to restore into"
-                    .into(),
-            )
-        })?;
-        let foreign = self.read(|c| foreign_objects(c, &target))?;
-        if !foreign.is_empty() {
-            return Err(not_only_synergies(&target, &foreign));
-        }
-        let schema = format!(
-            "synergies_restore_{}_{:016x}",
-            std::process::id(),
-            rand_suffix()
-        );
-        // The staging schema's owner holds a lock named after it for as long as it lives:
-        // a staging schema whose lock is free was left by a restore that was killed.
-        let mut guard = self.conn()?;
-        guard.execute(
-            "SELECT pg_advisory_lock($1, hashtext($2))",
-            &[&STAGING_LOCK, &schema],
-        )?;
-        let stale: Vec<String> = guard
-            .query(
-                "SELECT nspname::text FROM pg_namespace \
-                 WHERE nspname LIKE 'synergies\\_restore\\_%' AND nspname <> $1",
-                &[&schema],
-            )?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        for old in stale {
-            let free: bool = guard
-                .query_one(
-                    "SELECT pg_try_advisory_lock($1, hashtext($2))",
-                    &[&STAGING_LOCK, &old],
-                )?
-                .try_get(0)?;
-            if free {
-                guard.batch(&format!(
-                    "DROP SCHEMA IF EXISTS {} CASCADE",
-                    quote_ident(&old)
-                ))?;
-                guard.execute(
-                    "SELECT pg_advisory_unlock($1, hashtext($2))",
-                    &[&STAGING_LOCK, &old],
-                )?;
-            }
-        }
-        guard.batch(&format!("CREATE SCHEMA {}", quote_ident(&schema)))?;
-        let mut staged = PgStaged {
-            target: self,
-            target_schema: target,
-            schema,
-            store: None,
-            guard: Some(guard),
-            replaced: false,
-        };
-        let mut config = self.config.clone();
-        // A later `-c` wins over any search_path the URL gave.
-        let options = format!(
-            "{} -c search_path={}",
-            config.get_options().unwrap_or_default(),
-            staged.schema
-        );
-        config.options(options.trim());
-        staged.store = Some(PostgresStore::from_config(config)?);
-        staged.store().migrate()?;
-        Ok(Box::new(staged))
-    }
-
+impl Registry for PostgresStore {
     fn save_decision(&self, d: &DecisionRecord, audit: &Audit) -> StoreResult<bool> {
         self.write_audited(audit, |_| true, |c| write_decision(c, d))
     }
@@ -2427,7 +2487,9 @@ impl Store for PostgresStore {
             .collect()
         })
     }
+}
 
+impl Cooperation for PostgresStore {
     fn save_activities(&self, activities: &[Activity], audit: &Audit) -> StoreResult<()> {
         self.write_audited(
             audit,
@@ -2517,90 +2579,9 @@ impl Store for PostgresStore {
             .collect()
         })
     }
+}
 
-    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
-        let event = Audit::new(actor, action, subject, detail.clone());
-        self.write(|c| insert_audit(c, &event, Value::Null))
-    }
-
-    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
-        self.read(|c| {
-            c.query(
-                "SELECT id, at, actor, action, subject, detail FROM audit_events \
-                 WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR subject = $2) \
-                 AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
-                &[
-                    &filter.actor,
-                    &filter.subject,
-                    &filter.before_id,
-                    &(limit as i64),
-                ],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    id: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    action: r.try_get(3)?,
-                    subject: r.try_get(4)?,
-                    detail: from_json(&r.try_get::<_, String>(5)?)?,
-                })
-            })
-            .collect()
-        })
-    }
-
-    fn deliveries_page(
-        &self,
-        filter: &DeliveryFilter,
-        page: Page,
-    ) -> StoreResult<Vec<StoredDelivery>> {
-        self.read(|c| {
-            let status = filter.status.map(|s| s.as_str());
-            let (sql, agreement) = match &filter.agreement {
-                Some(code) => (
-                    format!(
-                        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                         WHERE d.agreement_id = $1 AND ($2::text IS NULL OR d.status = $2) \
-                         ORDER BY d.external_id LIMIT $3 OFFSET $4"
-                    ),
-                    Some(agreement_id(c, code)?),
-                ),
-                None => (
-                    format!(
-                        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                         WHERE $1::bigint IS NULL AND ($2::text IS NULL OR d.status = $2) \
-                         ORDER BY d.id DESC LIMIT $3 OFFSET $4"
-                    ),
-                    None,
-                ),
-            };
-            let mut codes: HashMap<i64, String> = HashMap::new();
-            for r in c.query("SELECT id, code FROM agreements", &[])? {
-                codes.insert(r.try_get(0)?, r.try_get(1)?);
-            }
-            c.query(
-                &sql,
-                &[
-                    &agreement,
-                    &status,
-                    &(page.limit as i64),
-                    &(page.offset as i64),
-                ],
-            )?
-            .iter()
-            .map(|r| {
-                let aid: i64 = r.try_get(1)?;
-                let code = codes
-                    .get(&aid)
-                    .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
-                read_delivery(r, code)
-            })
-            .collect()
-        })
-    }
-
+impl Identity for PostgresStore {
     fn save_user(
         &self,
         user: &UserRecord,
@@ -2776,6 +2757,41 @@ impl Store for PostgresStore {
     }
 }
 
+impl AuditTrail for PostgresStore {
+    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
+        let event = Audit::new(actor, action, subject, detail.clone());
+        self.write(|c| insert_audit(c, &event, Value::Null))
+    }
+
+    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
+        self.read(|c| {
+            c.query(
+                "SELECT id, at, actor, action, subject, detail FROM audit_events \
+                 WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR subject = $2) \
+                 AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
+                &[
+                    &filter.actor,
+                    &filter.subject,
+                    &filter.before_id,
+                    &(limit as i64),
+                ],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    action: r.try_get(3)?,
+                    subject: r.try_get(4)?,
+                    detail: from_json(&r.try_get::<_, String>(5)?)?,
+                })
+            })
+            .collect()
+        })
+    }
+}
+
 /// What a schema holds beside Synergies' own tables and functions: a restore replaces the
 /// whole schema, so it refuses one where it would take anything else with it.
 fn foreign_objects(c: &mut Conn, schema: &str) -> StoreResult<Vec<String>> {
@@ -2829,7 +2845,7 @@ fn rand_suffix() -> u64 {
     h.finish()
 }
 
-/// A staging schema beside a PostgreSQL store's (see [`Store::stage`]).
+/// A staging schema beside a PostgreSQL store's (see [`Maintenance::stage`]).
 struct PgStaged<'a> {
     target: &'a PostgresStore,
     target_schema: String,

@@ -392,7 +392,7 @@ fn posted_periods(c: &Connection) -> StoreResult<Vec<PostedPeriod>> {
     Ok(out)
 }
 
-/// Records a decision's text (see [`Store::save_decision`]) in the caller's transaction.
+/// Records a decision's text (see [`Registry::save_decision`]) in the caller's transaction.
 fn write_decision(c: &Connection, d: &DecisionRecord) -> StoreResult<bool> {
     let existed: bool = c.query_row(
         "SELECT COUNT(*) > 0 FROM decisions WHERE number = ?1 AND language = ?2",
@@ -432,7 +432,7 @@ fn write_decision(c: &Connection, d: &DecisionRecord) -> StoreResult<bool> {
     Ok(!existed)
 }
 
-/// Records a decision's mandates (see [`Store::save_mandates`]) in the caller's transaction.
+/// Records a decision's mandates (see [`Registry::save_mandates`]) in the caller's transaction.
 fn write_mandates(c: &Connection, mandates: &[Mandate]) -> StoreResult<()> {
     for (position, m) in mandates.iter().enumerate() {
         c.prepare_cached(
@@ -459,7 +459,7 @@ fn write_mandates(c: &Connection, mandates: &[Mandate]) -> StoreResult<()> {
 }
 
 /// Inserts a new agreement with its versions in the caller's transaction (see
-/// [`Store::insert_agreements`]).
+/// [`Agreements::insert_agreements`]).
 fn insert_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
     let exists: bool = c.query_row(
         "SELECT COUNT(*) > 0 FROM agreements WHERE code = ?1",
@@ -494,7 +494,7 @@ fn insert_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
 }
 
 /// Replaces an agreement's versions in the caller's transaction (see
-/// [`Store::update_agreement`]).
+/// [`Agreements::update_agreement`]).
 fn update_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
     let id = agreement_id(c, &a.code)?;
     let stored = read_agreements(c, Some(&a.code))?
@@ -780,7 +780,7 @@ fn remove_stale_staging(dir: &std::path::Path, name: &str) {
     }
 }
 
-/// A staging database beside a SQLite store (see [`Store::stage`]).
+/// A staging database beside a SQLite store (see [`Maintenance::stage`]).
 struct SqliteStaged<'a> {
     target: &'a SqliteStore,
     store: Option<SqliteStore>,
@@ -845,7 +845,7 @@ impl Drop for SqliteStaged<'_> {
     }
 }
 
-impl Store for SqliteStore {
+impl Maintenance for SqliteStore {
     fn engine(&self) -> &'static str {
         "sqlite"
     }
@@ -927,6 +927,191 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()> {
+        let conn = self.conn();
+        // A read transaction: WAL gives it a snapshot that concurrent writers do not disturb.
+        conn.execute_batch("BEGIN DEFERRED")?;
+        let result = (|| {
+            for table in TABLES {
+                // Rows in primary-key order (byte order for text keys), as every backend
+                // dumps them, so that dumps of the same data are equal whatever the engine.
+                let mut key: Vec<(i64, String)> = conn
+                    .prepare(&format!("PRAGMA table_info({table})"))?
+                    .query_map([], |r| Ok((r.get(5)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                key.retain(|(position, _)| *position > 0);
+                key.sort();
+                let order = if key.is_empty() {
+                    "rowid".to_string()
+                } else {
+                    key.into_iter()
+                        .map(|(_, c)| c)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
+                let columns: Vec<String> =
+                    stmt.column_names().iter().map(|c| c.to_string()).collect();
+                sink(DumpItem::Table {
+                    table: table.to_string(),
+                    columns: columns.clone(),
+                })?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    let mut values = Vec::with_capacity(columns.len());
+                    for (i, column) in columns.iter().enumerate() {
+                        values.push(match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Null => Value::Null,
+                            rusqlite::types::ValueRef::Integer(n) => Value::from(n),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                Value::from(String::from_utf8_lossy(t).into_owned())
+                            }
+                            other => {
+                                return Err(StoreError::Database(format!(
+                                    "{table}.{column}: unexpected stored type {:?}",
+                                    other.data_type()
+                                )))
+                            }
+                        });
+                    }
+                    sink(DumpItem::Row(values))?;
+                }
+            }
+            Ok(())
+        })();
+        let _ = conn.execute_batch("COMMIT");
+        result
+    }
+
+    fn restore(
+        &self,
+        source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            for table in TABLES {
+                let n: i64 =
+                    c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+                if n > 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "the target database is not empty ({table} has {n} rows)"
+                    )));
+                }
+            }
+            let mut check = crate::shape::RestoreCheck::default();
+            let mut insert: Option<rusqlite::Statement> = None;
+            while let Some(item) = source()? {
+                match item {
+                    DumpItem::Table { table, columns } => {
+                        // Known table and exactly its columns: safe to name in SQL.
+                        let shape = check.table(&table, &columns)?;
+                        let sql = format!(
+                            "INSERT INTO {} ({}) VALUES ({})",
+                            shape.name,
+                            columns.join(", "),
+                            (1..=columns.len())
+                                .map(|i| format!("?{i}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        );
+                        insert = Some(c.prepare(&sql)?);
+                    }
+                    DumpItem::Row(values) => {
+                        check.row(&values)?;
+                        let Some(stmt) = insert.as_mut() else {
+                            return Err(StoreError::Invalid("a row before its table".into()));
+                        };
+                        let params: Vec<rusqlite::types::Value> = values
+                            .into_iter()
+                            .map(|v| match v {
+                                Value::Null => Ok(rusqlite::types::Value::Null),
+                                Value::Number(n) => {
+                                    n.as_i64().map(rusqlite::types::Value::Integer).ok_or_else(
+                                        || StoreError::Invalid(format!("{n} is not an integer")),
+                                    )
+                                }
+                                Value::String(s) => Ok(rusqlite::types::Value::Text(s)),
+                                other => {
+                                    Err(StoreError::Invalid(format!("unexpected value {other}")))
+                                }
+                            })
+                            .collect::<StoreResult<_>>()?;
+                        stmt.execute(rusqlite::params_from_iter(params))?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn erase_all(&self) -> StoreResult<()> {
+        self.write(|c| {
+            // The immutability triggers guard against mistakes; erasing is deliberate, so they
+            // are lifted for this transaction only and restored before it commits.
+            let triggers: Vec<(String, String)> = c
+                .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for (name, _) in &triggers {
+                c.execute_batch(&format!("DROP TRIGGER {name}"))?;
+            }
+            for table in TABLES.iter().rev() {
+                c.execute_batch(&format!("DELETE FROM {table}"))?;
+            }
+            for (_, sql) in &triggers {
+                c.execute_batch(sql)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>> {
+        let (file, store) = match &self.path {
+            None => (None, SqliteStore::open_in_memory()?),
+            Some(path) => {
+                // Beside the target, so that it is on the same filesystem, under a unique name
+                // that says what it is; removed (with its -wal and -shm) when dropped.
+                let dir = match path.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => std::path::PathBuf::from("."),
+                };
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                remove_stale_staging(&dir, &name);
+                let file = tempfile::Builder::new()
+                    .prefix(&format!(".{name}.restore-{}-", std::process::id()))
+                    .suffix(".tmp")
+                    .tempfile_in(&dir)
+                    .map_err(|e| {
+                        StoreError::Database(format!(
+                            "cannot create a staging database in {}: {e}",
+                            dir.display()
+                        ))
+                    })?
+                    .into_temp_path();
+                let store = SqliteStore::open(&file.to_string_lossy())?;
+                (Some(file), store)
+            }
+        };
+        let mut staged = SqliteStaged {
+            target: self,
+            store: Some(store),
+            file,
+        };
+        staged.store().migrate()?;
+        // A staging database is thrown away after a crash: it need not wait for the disk.
+        staged
+            .store
+            .as_mut()
+            .expect("present until replaced")
+            .conn()
+            .pragma_update(None, "synchronous", "OFF")?;
+        Ok(Box::new(staged))
+    }
+}
+
+impl ReferenceData for SqliteStore {
     fn save_framework(&self, f: &Framework, audit: &Audit) -> StoreResult<()> {
         self.write_audited(
             audit,
@@ -1062,7 +1247,9 @@ impl Store for SqliteStore {
         let c = self.reader();
         read_framework(&c)
     }
+}
 
+impl Agreements for SqliteStore {
     fn insert_agreements(&self, agreements: &[(&Agreement, &Audit)]) -> StoreResult<()> {
         self.write(|c| {
             for (a, audit) in agreements {
@@ -1084,7 +1271,9 @@ impl Store for SqliteStore {
     fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>> {
         Ok(read_agreements(&self.reader(), Some(code))?.pop())
     }
+}
 
+impl Deliveries for SqliteStore {
     fn import_deliveries(&self) -> StoreResult<Box<dyn DeliveryImport + '_>> {
         let conn = self.conn();
         conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -1204,6 +1393,55 @@ impl Store for SqliteStore {
         )
     }
 
+    fn deliveries_page(
+        &self,
+        filter: &DeliveryFilter,
+        page: Page,
+    ) -> StoreResult<Vec<StoredDelivery>> {
+        let conn = self.reader();
+        let status = filter.status.map(|s| s.as_str());
+        let (sql, agreement) = match &filter.agreement {
+            Some(code) => (
+                format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                     WHERE d.agreement_id = ?1 AND (?2 IS NULL OR d.status = ?2) \
+                     ORDER BY d.external_id LIMIT ?3 OFFSET ?4"
+                ),
+                Some(agreement_id(&conn, code)?),
+            ),
+            None => (
+                format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+                     WHERE ?1 IS NULL AND (?2 IS NULL OR d.status = ?2) \
+                     ORDER BY d.id DESC LIMIT ?3 OFFSET ?4"
+                ),
+                None,
+            ),
+        };
+        let codes: HashMap<i64, String> = conn
+            .prepare_cached("SELECT id, code FROM agreements")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![
+            agreement,
+            status,
+            page.limit as i64,
+            page.offset as i64
+        ])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            let aid: i64 = r.get(1)?;
+            let code = codes
+                .get(&aid)
+                .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+            out.push(read_delivery(r, code)?);
+        }
+        Ok(out)
+    }
+}
+
+impl Ledger for SqliteStore {
     fn post_closings(
         &self,
         closings: &[NewClosing],
@@ -1500,190 +1738,9 @@ impl Store for SqliteStore {
         }
         Ok(TrialBalance::from_sums(sums))
     }
+}
 
-    fn dump(&self, sink: &mut dyn FnMut(DumpItem) -> StoreResult<()>) -> StoreResult<()> {
-        let conn = self.conn();
-        // A read transaction: WAL gives it a snapshot that concurrent writers do not disturb.
-        conn.execute_batch("BEGIN DEFERRED")?;
-        let result = (|| {
-            for table in TABLES {
-                // Rows in primary-key order (byte order for text keys), as every backend
-                // dumps them, so that dumps of the same data are equal whatever the engine.
-                let mut key: Vec<(i64, String)> = conn
-                    .prepare(&format!("PRAGMA table_info({table})"))?
-                    .query_map([], |r| Ok((r.get(5)?, r.get(1)?)))?
-                    .collect::<Result<_, _>>()?;
-                key.retain(|(position, _)| *position > 0);
-                key.sort();
-                let order = if key.is_empty() {
-                    "rowid".to_string()
-                } else {
-                    key.into_iter()
-                        .map(|(_, c)| c)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
-                let columns: Vec<String> =
-                    stmt.column_names().iter().map(|c| c.to_string()).collect();
-                sink(DumpItem::Table {
-                    table: table.to_string(),
-                    columns: columns.clone(),
-                })?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    let mut values = Vec::with_capacity(columns.len());
-                    for (i, column) in columns.iter().enumerate() {
-                        values.push(match r.get_ref(i)? {
-                            rusqlite::types::ValueRef::Null => Value::Null,
-                            rusqlite::types::ValueRef::Integer(n) => Value::from(n),
-                            rusqlite::types::ValueRef::Text(t) => {
-                                Value::from(String::from_utf8_lossy(t).into_owned())
-                            }
-                            other => {
-                                return Err(StoreError::Database(format!(
-                                    "{table}.{column}: unexpected stored type {:?}",
-                                    other.data_type()
-                                )))
-                            }
-                        });
-                    }
-                    sink(DumpItem::Row(values))?;
-                }
-            }
-            Ok(())
-        })();
-        let _ = conn.execute_batch("COMMIT");
-        result
-    }
-
-    fn restore(
-        &self,
-        source: &mut dyn FnMut() -> StoreResult<Option<DumpItem>>,
-    ) -> StoreResult<()> {
-        self.write(|c| {
-            for table in TABLES {
-                let n: i64 =
-                    c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
-                if n > 0 {
-                    return Err(StoreError::Conflict(format!(
-                        "the target database is not empty ({table} has {n} rows)"
-                    )));
-                }
-            }
-            let mut check = crate::shape::RestoreCheck::default();
-            let mut insert: Option<rusqlite::Statement> = None;
-            while let Some(item) = source()? {
-                match item {
-                    DumpItem::Table { table, columns } => {
-                        // Known table and exactly its columns: safe to name in SQL.
-                        let shape = check.table(&table, &columns)?;
-                        let sql = format!(
-                            "INSERT INTO {} ({}) VALUES ({})",
-                            shape.name,
-                            columns.join(", "),
-                            (1..=columns.len())
-                                .map(|i| format!("?{i}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                        insert = Some(c.prepare(&sql)?);
-                    }
-                    DumpItem::Row(values) => {
-                        check.row(&values)?;
-                        let Some(stmt) = insert.as_mut() else {
-                            return Err(StoreError::Invalid("a row before its table".into()));
-                        };
-                        let params: Vec<rusqlite::types::Value> = values
-                            .into_iter()
-                            .map(|v| match v {
-                                Value::Null => Ok(rusqlite::types::Value::Null),
-                                Value::Number(n) => {
-                                    n.as_i64().map(rusqlite::types::Value::Integer).ok_or_else(
-                                        || StoreError::Invalid(format!("{n} is not an integer")),
-                                    )
-                                }
-                                Value::String(s) => Ok(rusqlite::types::Value::Text(s)),
-                                other => {
-                                    Err(StoreError::Invalid(format!("unexpected value {other}")))
-                                }
-                            })
-                            .collect::<StoreResult<_>>()?;
-                        stmt.execute(rusqlite::params_from_iter(params))?;
-                    }
-                }
-            }
-            Ok(())
-        })
-    }
-
-    fn stage(&self) -> StoreResult<Box<dyn Staged + '_>> {
-        let (file, store) = match &self.path {
-            None => (None, SqliteStore::open_in_memory()?),
-            Some(path) => {
-                // Beside the target, so that it is on the same filesystem, under a unique name
-                // that says what it is; removed (with its -wal and -shm) when dropped.
-                let dir = match path.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                    _ => std::path::PathBuf::from("."),
-                };
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                remove_stale_staging(&dir, &name);
-                let file = tempfile::Builder::new()
-                    .prefix(&format!(".{name}.restore-{}-", std::process::id()))
-                    .suffix(".tmp")
-                    .tempfile_in(&dir)
-                    .map_err(|e| {
-                        StoreError::Database(format!(
-                            "cannot create a staging database in {}: {e}",
-                            dir.display()
-                        ))
-                    })?
-                    .into_temp_path();
-                let store = SqliteStore::open(&file.to_string_lossy())?;
-                (Some(file), store)
-            }
-        };
-        let mut staged = SqliteStaged {
-            target: self,
-            store: Some(store),
-            file,
-        };
-        staged.store().migrate()?;
-        // A staging database is thrown away after a crash: it need not wait for the disk.
-        staged
-            .store
-            .as_mut()
-            .expect("present until replaced")
-            .conn()
-            .pragma_update(None, "synchronous", "OFF")?;
-        Ok(Box::new(staged))
-    }
-
-    fn erase_all(&self) -> StoreResult<()> {
-        self.write(|c| {
-            // The immutability triggers guard against mistakes; erasing is deliberate, so they
-            // are lifted for this transaction only and restored before it commits.
-            let triggers: Vec<(String, String)> = c
-                .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?;
-            for (name, _) in &triggers {
-                c.execute_batch(&format!("DROP TRIGGER {name}"))?;
-            }
-            for table in TABLES.iter().rev() {
-                c.execute_batch(&format!("DELETE FROM {table}"))?;
-            }
-            for (_, sql) in &triggers {
-                c.execute_batch(sql)?;
-            }
-            Ok(())
-        })
-    }
-
+impl Registry for SqliteStore {
     fn save_decision(&self, d: &DecisionRecord, audit: &Audit) -> StoreResult<bool> {
         self.write_audited(audit, |_| true, |c| write_decision(c, d))
     }
@@ -1907,7 +1964,9 @@ impl Store for SqliteStore {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
 
+impl Cooperation for SqliteStore {
     fn save_activities(&self, activities: &[Activity], audit: &Audit) -> StoreResult<()> {
         self.write_audited(
             audit,
@@ -1995,86 +2054,9 @@ impl Store for SqliteStore {
         let rows = stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
 
-    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
-        let event = Audit::new(actor, action, subject, detail.clone());
-        self.write(|c| insert_audit(c, &event, Value::Null))
-    }
-
-    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
-        let c = self.reader();
-        let mut stmt = c.prepare_cached(
-            "SELECT id, at, actor, action, subject, detail FROM audit_events \
-             WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR subject = ?2) \
-             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
-        )?;
-        let mut rows = stmt.query(params![
-            filter.actor,
-            filter.subject,
-            filter.before_id,
-            limit as i64
-        ])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            out.push(AuditEvent {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: from_json(&r.get::<_, String>(5)?)?,
-            });
-        }
-        Ok(out)
-    }
-
-    fn deliveries_page(
-        &self,
-        filter: &DeliveryFilter,
-        page: Page,
-    ) -> StoreResult<Vec<StoredDelivery>> {
-        let conn = self.reader();
-        let status = filter.status.map(|s| s.as_str());
-        let (sql, agreement) = match &filter.agreement {
-            Some(code) => (
-                format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                     WHERE d.agreement_id = ?1 AND (?2 IS NULL OR d.status = ?2) \
-                     ORDER BY d.external_id LIMIT ?3 OFFSET ?4"
-                ),
-                Some(agreement_id(&conn, code)?),
-            ),
-            None => (
-                format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                     WHERE ?1 IS NULL AND (?2 IS NULL OR d.status = ?2) \
-                     ORDER BY d.id DESC LIMIT ?3 OFFSET ?4"
-                ),
-                None,
-            ),
-        };
-        let codes: HashMap<i64, String> = conn
-            .prepare_cached("SELECT id, code FROM agreements")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![
-            agreement,
-            status,
-            page.limit as i64,
-            page.offset as i64
-        ])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            let aid: i64 = r.get(1)?;
-            let code = codes
-                .get(&aid)
-                .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
-            out.push(read_delivery(r, code)?);
-        }
-        Ok(out)
-    }
-
+impl Identity for SqliteStore {
     fn save_user(
         &self,
         user: &UserRecord,
@@ -2235,6 +2217,40 @@ impl Store for SqliteStore {
             .query_row([token_hash, now], |r| r.get(0))
             .optional()?;
         Ok(found)
+    }
+}
+
+impl AuditTrail for SqliteStore {
+    fn audit(&self, actor: &str, action: &str, subject: &str, detail: &Value) -> StoreResult<()> {
+        let event = Audit::new(actor, action, subject, detail.clone());
+        self.write(|c| insert_audit(c, &event, Value::Null))
+    }
+
+    fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
+        let c = self.reader();
+        let mut stmt = c.prepare_cached(
+            "SELECT id, at, actor, action, subject, detail FROM audit_events \
+             WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR subject = ?2) \
+             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
+        )?;
+        let mut rows = stmt.query(params![
+            filter.actor,
+            filter.subject,
+            filter.before_id,
+            limit as i64
+        ])?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            out.push(AuditEvent {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                detail: from_json(&r.get::<_, String>(5)?)?,
+            });
+        }
+        Ok(out)
     }
 }
 

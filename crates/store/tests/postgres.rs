@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use postgres::{Client, Config, NoTls};
 use serde_json::{json, Value};
+use synergies_store::prelude::*;
 use synergies_store::{AddOutcome, DumpItem, PostgresStore, SqliteStore, Store, StoreError};
 use synergies_store_conformance::{self as conformance, fixture};
 

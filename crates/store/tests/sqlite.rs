@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 use serde_json::json;
+use synergies_store::prelude::*;
 use synergies_store::{SqliteStore, Store, StoreError};
 use synergies_store_conformance::{self as conformance, fixture};
 use tempfile::TempDir;
