@@ -68,8 +68,8 @@ pub enum AgreementsCmd {
         /// The organisation whose head approves.
         #[arg(long)]
         org: String,
-        /// Who approves (recorded in the approval trail).
-        #[arg(long)]
+        /// Who approves, recorded in the approval trail (with `--as`, the user acting).
+        #[arg(long, default_value_t = operator())]
         by: String,
         /// Date of the approval (default: today).
         #[arg(long)]

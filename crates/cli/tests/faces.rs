@@ -6,9 +6,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 use common::*;
 use serde_json::Value;
@@ -57,39 +57,6 @@ fn last_event_id(db: &str) -> i64 {
         r.get(0)
     })
     .expect("the audit trail")
-}
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(sb: &Sandbox) -> Server {
-    let mut child = sb
-        .command()
-        .args(["--db", &sb.db, "serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("serve prints its address");
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Server { child, addr }
 }
 
 /// A POST of a JSON body; the status and the body of the answer.
@@ -149,15 +116,7 @@ const CASES: &[Case] = &[
     Case {
         name: "an approval",
         user: "brs.head",
-        cli: &[
-            "agreements",
-            "approve",
-            "MC-BRS-2026-02",
-            "--org",
-            "BRS",
-            "--by",
-            "brs.head",
-        ],
+        cli: &["agreements", "approve", "MC-BRS-2026-02", "--org", "BRS"],
         path: "/api/v1/agreements/MC-BRS-2026-02/approve",
         body: "{}",
     },
@@ -204,7 +163,7 @@ fn an_action_writes_one_audit_event_of_the_same_kind_from_either_face() {
     by_cli.demo();
     let by_web = Sandbox::new();
     by_web.demo();
-    let server = serve(&by_web);
+    let server = by_web.serve(Stdio::null());
     for case in CASES {
         let before = last_event_id(&by_cli.db);
         let mut args = vec!["--as", case.user];

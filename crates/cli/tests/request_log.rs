@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Stdio;
 
 use common::*;
 
@@ -25,23 +24,8 @@ fn the_request_log_names_requests_and_never_secrets() {
     let sb = Sandbox::new();
     sb.demo();
     let log = std::fs::File::create(sb.path("serve.log")).expect("a log file");
-    let mut server = sb
-        .command()
-        .args(["--db", &sb.db, "serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .expect("serve starts");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("serve prints its address");
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
+    let server = sb.serve(log.into());
+    let addr = server.addr.clone();
     let me = exchange(
         &addr,
         "GET /api/v1/me?token=QUERYSECRET HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
@@ -58,8 +42,7 @@ fn the_request_log_names_requests_and_never_secrets() {
         ),
     );
     assert!(token.starts_with("HTTP/1.1 401"), "{token}");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let log = read(&sb.path("serve.log"));
     assert!(
         log.contains("path=\"/api/v1/me\"") && log.contains("status=401"),

@@ -367,3 +367,42 @@ pub fn assert_valid_iati(schemas: &Path, file: &Path) {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+/// A `synergies serve` of a sandbox's database on a free port, stopped when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Sandbox {
+    /// Serves the sandbox's database, its request log (standard error) going to `log`.
+    pub fn serve(&self, log: std::process::Stdio) -> Server {
+        use std::io::BufRead;
+        let mut child = self
+            .command()
+            .args(["--db", &self.db, "serve", "--addr", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("serve starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("serve prints its address");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+}
