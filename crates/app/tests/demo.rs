@@ -1,10 +1,13 @@
 //! The demo data set seeds the same database whatever form it is kept in: the seeded demo's
-//! rows per table and its trial balance equal the values below, written down from the demo
-//! as it was seeded when these figures were first recorded. A change to the demo's data that
-//! changes the database shows here.
+//! rows per table, trial balance and audit trail equal the values below, written down from the
+//! demo as it was seeded when these figures were first recorded. A change to the demo's data
+//! that changes the database shows here. And every file of `data/demo/` is compiled in, reads
+//! with the type its importer reads, and is what the seeded database holds.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use synergies_app::demo;
-use synergies_store::{SqliteStore, Store};
+use synergies_store::{DeliveryFilter, SqliteStore, Store};
 use tempfile::TempDir;
 
 /// A new SQLite file holding the seeded demo (no users: those are the faces' business).
@@ -173,4 +176,186 @@ fn the_seeded_demo_went_in_through_the_recorded_services_in_order() {
         .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
         .collect();
     assert_eq!(trail, expected);
+}
+
+/// The files of `data/demo/` in the repository.
+fn files_on_disk() -> BTreeMap<String, String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn every_file_of_the_demo_is_compiled_in_and_reads() {
+    let on_disk = files_on_disk();
+    let compiled: BTreeMap<String, String> = demo::FILES
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
+    assert_eq!(
+        on_disk.keys().collect::<Vec<_>>(),
+        compiled.keys().collect::<Vec<_>>(),
+        "data/demo/ and demo::FILES name the same files"
+    );
+    assert_eq!(on_disk, compiled);
+    for name in compiled.keys() {
+        // Each file reads as the type its importer reads (a file that does not panics).
+        let records = match name.as_str() {
+            "framework.json" => demo::framework().rates.len(),
+            "agreements.json" => demo::agreements().len(),
+            "decisions.json" => demo::decisions().len(),
+            "mandate-links.json" => demo::mandate_links().len(),
+            "activities.json" => demo::activities().len(),
+            "training.json" => demo::training_events().len(),
+            "task-force.json" => demo::task_force().members.len(),
+            "delivery-patterns.json" => demo::delivery_patterns().len(),
+            other => panic!("data/demo/{other}: no reader and no use"),
+        };
+        assert!(records > 0, "data/demo/{name} holds nothing");
+    }
+    for decision in demo::decisions() {
+        assert!(!decision.text().is_empty());
+    }
+}
+
+/// The items of each list of a JSON document, in a fixed order.
+fn sorted_lists(value: serde_json::Value) -> BTreeMap<String, BTreeSet<String>> {
+    let serde_json::Value::Object(map) = value else {
+        panic!("an object");
+    };
+    map.into_iter()
+        .map(|(key, list)| {
+            let items = list
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item.to_string())
+                .collect();
+            (key, items)
+        })
+        .collect()
+}
+
+/// The deliveries of one agreement and service: how many, with which grades and quantities.
+#[derive(Default)]
+struct Delivered {
+    rows: u32,
+    grades: BTreeSet<String>,
+    quantities: BTreeSet<String>,
+}
+
+#[test]
+fn the_seeded_database_holds_what_each_file_of_the_demo_says() {
+    let (_dir, store) = demo_store();
+    let store = store.as_ref();
+
+    // framework.json: every record, as loaded.
+    assert_eq!(
+        sorted_lists(serde_json::to_value(store.framework().unwrap()).unwrap()),
+        sorted_lists(serde_json::to_value(demo::framework()).unwrap())
+    );
+
+    // agreements.json: each agreement with the terms of its draft.
+    let drafts = demo::agreements();
+    let stored = store.agreements().unwrap();
+    assert_eq!(stored.len(), drafts.len());
+    for draft in &drafts {
+        let a = store.agreement(&draft.code).unwrap().unwrap();
+        assert_eq!(
+            (&a.title, a.kind, &a.provider, &a.provider_fund, &a.biennium),
+            (
+                &draft.title,
+                draft.kind,
+                &draft.provider,
+                &draft.provider_fund,
+                &draft.biennium
+            )
+        );
+        let (v, d) = (&a.versions[0], &draft.versions[0]);
+        assert_eq!(
+            (v.ceiling_minor, v.psc_rate, &v.lines, &v.participants),
+            (d.ceiling_minor, d.psc_rate, &d.lines, &d.participants)
+        );
+        assert_eq!((&v.share_key, &v.note), (&d.share_key, &d.note));
+    }
+
+    // decisions.json: each decision with its language and adoption date.
+    let decisions: Vec<_> = store
+        .decisions()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.language, d.adopted_on))
+        .collect();
+    let expected: Vec<_> = demo::decisions()
+        .into_iter()
+        .map(|d| (d.language.to_string(), d.adopted_on))
+        .collect();
+    assert_eq!(decisions, expected);
+
+    // mandate-links.json: each link.
+    let links: BTreeSet<(String, String)> = store
+        .mandate_links(None)
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.agreement, format!("{} {}", l.decision, l.paragraph)))
+        .collect();
+    let expected: BTreeSet<(String, String)> = demo::mandate_links()
+        .into_iter()
+        .map(|l| (l.agreement, l.mandate))
+        .collect();
+    assert_eq!(links, expected);
+
+    // activities.json: the activities of 2026-2027 as imported.
+    let mut activities = store.activities(Some("2026-2027")).unwrap();
+    let mut expected = demo::activities();
+    activities.sort_by(|a, b| a.code.cmp(&b.code));
+    expected.sort_by(|a, b| a.code.cmp(&b.code));
+    assert_eq!(activities, expected);
+
+    // training.json and task-force.json: as saved.
+    assert_eq!(
+        synergies_app::cooperation::events(store).unwrap(),
+        demo::training_events()
+    );
+    let mut task_force = demo::task_force();
+    task_force.members.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut stored = synergies_app::cooperation::task_force(store).unwrap();
+    stored.members.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(stored, task_force);
+
+    // delivery-patterns.json: each pattern's rows of 2026 (and one of January 2027 for the
+    // larger ones), with the grades and quantities it gives.
+    let mut delivered: BTreeMap<(String, String), Delivered> = BTreeMap::new();
+    store
+        .for_each_delivery(&DeliveryFilter::default(), &mut |d| {
+            let d = d.delivery;
+            let seen = delivered.entry((d.agreement, d.service)).or_default();
+            seen.rows += 1;
+            seen.grades.extend(d.grade);
+            seen.quantities.insert(d.quantity.to_string());
+            Ok(())
+        })
+        .unwrap();
+    let patterns = demo::delivery_patterns();
+    assert_eq!(delivered.len(), patterns.len());
+    for p in &patterns {
+        let seen = &delivered[&(p.agreement.clone(), p.service.clone())];
+        assert_eq!(seen.rows, p.rows + u32::from(p.rows >= 24), "{}", p.service);
+        assert!(
+            seen.grades.iter().all(|g| p.grades.contains(g)),
+            "{}",
+            p.service
+        );
+        assert!(
+            seen.quantities.iter().all(|q| p.quantities.contains(q)),
+            "{}",
+            p.service
+        );
+    }
 }
