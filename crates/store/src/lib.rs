@@ -23,6 +23,7 @@ use synergies_domain::{Currency, DomainError, Period};
 
 mod postgres;
 pub mod shape;
+mod sql;
 mod sqlite;
 #[doc(hidden)]
 pub mod testing;

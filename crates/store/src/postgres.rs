@@ -31,8 +31,9 @@ use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
 use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
 use synergies_domain::model::*;
-use synergies_domain::{Currency, Money, Month, Period};
+use synergies_domain::{Currency, Money, Period};
 
+use crate::sql::{self, Arg, Db, RowGet};
 use crate::*;
 
 /// Migrations in order; the schema version is the number of migrations applied. They make
@@ -199,28 +200,12 @@ fn active_administrators(c: &mut Conn) -> StoreResult<usize> {
 
 /// Ends a user's sessions and tokens in the caller's transaction.
 fn end_sign_ins(c: &mut Conn, username: &str, at: &str) -> StoreResult<SignInsEnded> {
-    let sessions = c.execute("DELETE FROM sessions WHERE username = $1", &[&username])?;
-    let tokens = c.execute(
-        "UPDATE api_tokens SET revoked_at = $2 WHERE username = $1 AND revoked_at IS NULL",
-        &[&username, &at],
-    )?;
-    Ok(SignInsEnded { sessions, tokens })
+    sql::end_sign_ins(c, username, at)
 }
 
 /// Writes an audit event in the caller's transaction.
 fn insert_audit(c: &mut Conn, audit: &Audit, outcome: Value) -> StoreResult<()> {
-    c.execute(
-        "INSERT INTO audit_events (at, actor, action, subject, detail) \
-         VALUES ($1, $2, $3, $4, $5)",
-        &[
-            &now(),
-            &audit.actor,
-            &audit.action,
-            &audit.subject,
-            &audit.detail_with(outcome),
-        ],
-    )?;
-    Ok(())
+    sql::insert_audit(c, audit, outcome)
 }
 
 /// Appends a value to a line of `COPY … FROM STDIN` text format: backslash, tab, newline and
@@ -242,6 +227,55 @@ const COPY_NULL: &[u8] = b"\\N";
 
 fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+impl RowGet for Row {
+    fn text(&self, i: usize) -> StoreResult<String> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> StoreResult<Option<String>> {
+        Ok(self.try_get(i)?)
+    }
+    fn int(&self, i: usize) -> StoreResult<i64> {
+        Ok(self.try_get(i)?)
+    }
+    fn date(&self, i: usize) -> StoreResult<NaiveDate> {
+        Ok(self.try_get(i)?)
+    }
+}
+
+/// The shared statements run in a connection's transaction, prepared once per connection.
+impl Db for &mut Conn {
+    fn rows<T>(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        mut map: impl FnMut(&dyn RowGet) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let params = pg_args(args);
+        let refs: Vec<Param> = params.iter().map(|p| p.as_ref()).collect();
+        self.query(sql, &refs)?.iter().map(|r| map(r)).collect()
+    }
+
+    fn exec(&mut self, sql: &str, args: &[Arg]) -> StoreResult<u64> {
+        let params = pg_args(args);
+        let refs: Vec<Param> = params.iter().map(|p| p.as_ref()).collect();
+        self.execute(sql, &refs)
+    }
+}
+
+/// A shared statement's parameters as PostgreSQL takes them (dates as `DATE`).
+fn pg_args<'a>(args: &[Arg<'a>]) -> Vec<Box<dyn ToSql + Sync + 'a>> {
+    args.iter()
+        .map(|a| -> Box<dyn ToSql + Sync + 'a> {
+            match *a {
+                Arg::Int(n) => Box::new(n),
+                Arg::Text(s) => Box::new(s),
+                Arg::Date(d) => Box::new(d),
+                Arg::OptDate(d) => Box::new(d),
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -728,146 +762,6 @@ impl PostgresStore {
     }
 }
 
-/// The framework as `c` sees it (inside a writer's transaction, what it is about to change).
-fn read_framework(c: &mut Conn) -> StoreResult<Framework> {
-    let mut f = Framework::default();
-    for r in c.query("SELECT code, name FROM organisations ORDER BY code", &[])? {
-        f.organisations.push(Organisation {
-            code: r.try_get(0)?,
-            name: r.try_get(1)?,
-        });
-    }
-    for r in c.query(
-        "SELECT code, name, organisation FROM conventions ORDER BY code",
-        &[],
-    )? {
-        f.conventions.push(Convention {
-            code: r.try_get(0)?,
-            name: r.try_get(1)?,
-            organisation: r.try_get(2)?,
-        });
-    }
-    for r in c.query(
-        "SELECT code, name, convention, organisation, kind FROM funds ORDER BY code",
-        &[],
-    )? {
-        let kind: &str = r.try_get(4)?;
-        f.funds.push(Fund {
-            code: r.try_get(0)?,
-            name: r.try_get(1)?,
-            convention: r.try_get(2)?,
-            organisation: r.try_get(3)?,
-            kind: FundKind::parse(kind).ok_or_else(|| invalid("fund kind", kind))?,
-        });
-    }
-    for r in c.query(
-        "SELECT code, start_date, end_date, status FROM bienniums ORDER BY code",
-        &[],
-    )? {
-        let status: &str = r.try_get(3)?;
-        f.bienniums.push(Biennium {
-            code: r.try_get(0)?,
-            start: r.try_get(1)?,
-            end: r.try_get(2)?,
-            status: BienniumStatus::parse(status)
-                .ok_or_else(|| invalid("biennium status", status))?,
-        });
-    }
-    for r in c.query(
-        "SELECT fund, biennium, activity, title, currency, amount_minor, \
-                staff_days::text \
-         FROM budget_lines ORDER BY fund, biennium, activity",
-        &[],
-    )? {
-        f.budget_lines.push(BudgetLine {
-            fund: r.try_get(0)?,
-            biennium: r.try_get(1)?,
-            activity: r.try_get(2)?,
-            title: r.try_get(3)?,
-            currency: parse_currency(r.try_get(4)?)?,
-            amount_minor: r.try_get(5)?,
-            staff_days: parse_decimal(r.try_get(6)?)?,
-        });
-    }
-    for r in c.query(
-        "SELECT code, name, provider, category, unit FROM services ORDER BY code",
-        &[],
-    )? {
-        let category: &str = r.try_get(3)?;
-        let unit: &str = r.try_get(4)?;
-        f.services.push(Service {
-            code: r.try_get(0)?,
-            name: r.try_get(1)?,
-            provider: r.try_get(2)?,
-            category: ServiceCategory::parse(category)
-                .ok_or_else(|| invalid("category", category))?,
-            unit: Unit::parse(unit).ok_or_else(|| invalid("unit", unit))?,
-        });
-    }
-    for r in c.query(
-        "SELECT provider, biennium, currency, psc_rate::text FROM rate_cards \
-         ORDER BY provider, biennium",
-        &[],
-    )? {
-        f.rate_cards.push(RateCard {
-            provider: r.try_get(0)?,
-            biennium: r.try_get(1)?,
-            currency: parse_currency(r.try_get(2)?)?,
-            psc_rate: parse_decimal(r.try_get(3)?)?,
-        });
-    }
-    for r in c.query(
-        "SELECT provider, biennium, rate_key, unit, effective_from, amount::text, \
-                currency \
-         FROM rates ORDER BY provider, rate_key, unit, effective_from",
-        &[],
-    )? {
-        let key: &str = r.try_get(2)?;
-        let unit: &str = r.try_get(3)?;
-        f.rates.push(Rate {
-            provider: r.try_get(0)?,
-            biennium: r.try_get(1)?,
-            key: RateKey::from_text(key).ok_or_else(|| invalid("rate key", key))?,
-            unit: Unit::parse(unit).ok_or_else(|| invalid("unit", unit))?,
-            effective_from: r.try_get(4)?,
-            amount: parse_decimal(r.try_get(5)?)?,
-            currency: parse_currency(r.try_get(6)?)?,
-        });
-    }
-    for r in c.query(
-        "SELECT currency, month, per_usd::text FROM fx_rates ORDER BY currency, month",
-        &[],
-    )? {
-        let month: &str = r.try_get(1)?;
-        f.fx_rates.push(FxRate {
-            currency: parse_currency(r.try_get(0)?)?,
-            month: Month::from_str(month).map_err(|_| invalid("month", month))?,
-            per_usd: parse_decimal(r.try_get(2)?)?,
-        });
-    }
-    Ok(f)
-}
-
-/// The posted (not reversed) closings, with their agreement's provider and biennium and their
-/// period's days: what the frozen-data rule of the framework protects.
-fn posted_periods(c: &mut Conn) -> StoreResult<Vec<PostedPeriod>> {
-    c.query(
-        "SELECT DISTINCT a.provider, a.biennium, c.period_start, c.period_end \
-         FROM closings c JOIN agreements a ON a.id = c.agreement_id WHERE c.status = 'posted'",
-        &[],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(PostedPeriod {
-            provider: r.try_get(0)?,
-            biennium: r.try_get(1)?,
-            start: r.try_get(2)?,
-            end: r.try_get(3)?,
-        })
-    })
-    .collect()
-}
-
 /// Records a decision's text (see [`Registry::save_decision`]) in the caller's transaction.
 fn write_decision(c: &mut Conn, d: &DecisionRecord) -> StoreResult<bool> {
     let existed: bool = c
@@ -898,10 +792,7 @@ fn write_decision(c: &mut Conn, d: &DecisionRecord) -> StoreResult<bool> {
             &d.adopted_on,
         ],
     )?;
-    c.execute(
-        "UPDATE decisions SET status = $2, adopted_on = $3 WHERE number = $1",
-        &[&d.number, &d.status.as_str(), &d.adopted_on],
-    )?;
+    sql::set_decision_status(c, &d.number, d.status, d.adopted_on)?;
     Ok(!existed)
 }
 
@@ -1594,7 +1485,11 @@ impl ReferenceData for PostgresStore {
                     "LOCK TABLE rate_cards, rates, fx_rates, closings IN SHARE ROW EXCLUSIVE MODE",
                     &[],
                 )?;
-                check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
+                check_framework_save(
+                    &sql::read_framework(&mut *c)?,
+                    f,
+                    &sql::posted_periods(&mut *c)?,
+                )?;
                 for o in &f.organisations {
                     c.execute(
                         "INSERT INTO organisations (code, name) VALUES ($1, $2) \
@@ -1717,7 +1612,7 @@ impl ReferenceData for PostgresStore {
     }
 
     fn framework(&self) -> StoreResult<Framework> {
-        self.snapshot(read_framework)
+        self.snapshot(|c| sql::read_framework(c))
     }
 }
 
@@ -1952,7 +1847,7 @@ impl Ledger for PostgresStore {
                 // (a framework save takes these tables exclusively of this share).
                 if !closings.is_empty() {
                     c.batch("LOCK TABLE rate_cards, rates, fx_rates IN SHARE MODE")?;
-                    check_priced_with(&read_framework(c)?, closings)?;
+                    check_priced_with(&sql::read_framework(&mut *c)?, closings)?;
                 }
                 let mut results = Vec::with_capacity(closings.len());
                 // The closings to link, per period, in the order first seen.
@@ -2303,10 +2198,7 @@ impl Registry for PostgresStore {
             audit,
             |_| true,
             |c| {
-                let n = c.execute(
-                    "UPDATE decisions SET status = $2, adopted_on = $3 WHERE number = $1",
-                    &[&number, &status.as_str(), &adopted_on],
-                )?;
+                let n = sql::set_decision_status(c, number, status, adopted_on)?;
                 if n == 0 {
                     return Err(StoreError::NotFound(format!("no decision {number}")));
                 }
@@ -2379,54 +2271,12 @@ impl Registry for PostgresStore {
         self.write_audited(
             audit,
             |_| true,
-            |c| {
-                let n = c.execute(
-                    "UPDATE mandates SET status = $3 WHERE decision = $1 AND paragraph = $2",
-                    &[&decision, &paragraph, &note.status.as_str()],
-                )?;
-                if n == 0 {
-                    return Err(StoreError::NotFound(format!(
-                        "no mandate {paragraph} of {decision}"
-                    )));
-                }
-                c.execute(
-                "INSERT INTO mandate_notes (decision, paragraph, noted_on, status, note, author) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
-                    &decision,
-                    &paragraph,
-                    &note.noted_on,
-                    &note.status.as_str(),
-                    &note.note,
-                    &note.author,
-                ],
-            )?;
-                Ok(())
-            },
+            |c| sql::update_mandate(c, decision, paragraph, note),
         )
     }
 
     fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>> {
-        self.read(|c| {
-            c.query(
-                "SELECT noted_on, status, note, author FROM mandate_notes \
-                 WHERE decision = $1 AND paragraph = $2 ORDER BY id",
-                &[&decision, &paragraph],
-            )?
-            .iter()
-            .map(|r| {
-                let status: String = r.try_get(1)?;
-                Ok(MandateNote {
-                    noted_on: r.try_get(0)?,
-                    status: MandateStatus::parse(&status).ok_or_else(|| {
-                        StoreError::Database(format!("stored status {status:?} is not valid"))
-                    })?,
-                    note: r.try_get(2)?,
-                    author: r.try_get(3)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::mandate_notes(c, decision, paragraph))
     }
 
     fn link_mandate(&self, link: &MandateLink, audit: &Audit) -> StoreResult<bool> {
@@ -2443,12 +2293,7 @@ impl Registry for PostgresStore {
                 if !agreement || !mandate {
                     return Err(unknown_link(link, agreement));
                 }
-                let n = c.execute(
-                    "INSERT INTO agreement_mandates (agreement, decision, paragraph) \
-                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    &[&link.agreement, &link.decision, &link.paragraph],
-                )?;
-                Ok(n == 1)
+                sql::link_mandate(c, link)
             },
         )
     }
@@ -2457,14 +2302,7 @@ impl Registry for PostgresStore {
         self.write_audited(
             audit,
             |changed: &bool| *changed,
-            |c| {
-                let n = c.execute(
-                    "DELETE FROM agreement_mandates \
-                 WHERE agreement = $1 AND decision = $2 AND paragraph = $3",
-                    &[&link.agreement, &link.decision, &link.paragraph],
-                )?;
-                Ok(n == 1)
-            },
+            |c| sql::unlink_mandate(c, link),
         )
     }
 
@@ -2569,15 +2407,7 @@ impl Cooperation for PostgresStore {
     }
 
     fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>> {
-        self.read(|c| {
-            c.query(
-                "SELECT code, document FROM cooperation_records WHERE kind = $1 ORDER BY code",
-                &[&kind],
-            )?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
-        })
+        self.read(|c| sql::records(c, kind))
     }
 }
 
@@ -2630,51 +2460,15 @@ impl Identity for PostgresStore {
     }
 
     fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
-        self.write(|c| {
-            c.execute(
-                "DELETE FROM sessions WHERE expires_at < $1",
-                &[&session.created_at],
-            )?;
-            c.execute(
-                "INSERT INTO sessions (token_hash, username, csrf_token, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    &session.token_hash,
-                    &session.username,
-                    &session.csrf_token,
-                    &session.created_at,
-                    &session.expires_at,
-                ],
-            )?;
-            Ok(())
-        })
+        self.write(|c| sql::create_session(c, session))
     }
 
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        self.read(|c| {
-            c.query_opt(
-                "SELECT token_hash, username, csrf_token, created_at, expires_at FROM sessions \
-                 WHERE token_hash = $1",
-                &[&token_hash],
-            )?
-            .map(|r| {
-                Ok(SessionRecord {
-                    token_hash: r.try_get(0)?,
-                    username: r.try_get(1)?,
-                    csrf_token: r.try_get(2)?,
-                    created_at: r.try_get(3)?,
-                    expires_at: r.try_get(4)?,
-                })
-            })
-            .transpose()
-        })
+        self.read(|c| sql::session(c, token_hash))
     }
 
     fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        self.write(|c| {
-            c.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])?;
-            Ok(())
-        })
+        self.write(|c| sql::delete_session(c, token_hash))
     }
 
     fn create_api_token(&self, t: &NewApiToken) -> StoreResult<i64> {
@@ -2684,19 +2478,7 @@ impl Identity for PostgresStore {
                 "SELECT 1 FROM users WHERE username = $1 FOR UPDATE",
                 &[&t.username],
             )?;
-            let live: i64 = c
-                .query_one(
-                    "SELECT count(*) FROM api_tokens WHERE username = $1 \
-                     AND revoked_at IS NULL AND expires_at > $2",
-                    &[&t.username, &t.created_at],
-                )?
-                .try_get(0)?;
-            if live >= i64::from(t.max_live) {
-                return Err(StoreError::Conflict(format!(
-                    "{} already holds {live} live tokens, the most one may hold; revoke one first",
-                    t.username
-                )));
-            }
+            sql::check_live_tokens(&mut *c, t)?;
             Ok(c.query_one(
                 "INSERT INTO api_tokens (username, name, token_hash, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -2713,47 +2495,15 @@ impl Identity for PostgresStore {
     }
 
     fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
-        self.read(|c| {
-            c.query(
-                "SELECT id, username, name, created_at, revoked_at, expires_at FROM api_tokens \
-                 WHERE username = $1 ORDER BY id",
-                &[&username],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(ApiTokenRecord {
-                    id: r.try_get(0)?,
-                    username: r.try_get(1)?,
-                    name: r.try_get(2)?,
-                    created_at: r.try_get(3)?,
-                    revoked_at: r.try_get(4)?,
-                    expires_at: r.try_get(5)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::api_tokens(c, username))
     }
 
     fn revoke_api_token(&self, username: &str, id: i64, at: &str) -> StoreResult<bool> {
-        self.write(|c| {
-            Ok(c.execute(
-                "UPDATE api_tokens SET revoked_at = $3 \
-                 WHERE id = $1 AND username = $2 AND revoked_at IS NULL",
-                &[&id, &username, &at],
-            )? == 1)
-        })
+        self.write(|c| sql::revoke_api_token(c, username, id, at))
     }
 
     fn api_token_owner(&self, token_hash: &str, now: &str) -> StoreResult<Option<String>> {
-        self.read(|c| {
-            c.query_opt(
-                "SELECT username FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
-                 AND expires_at > $2",
-                &[&token_hash, &now],
-            )?
-            .map(|r| Ok(r.try_get(0)?))
-            .transpose()
-        })
+        self.read(|c| sql::api_token_owner(c, token_hash, now))
     }
 }
 

@@ -15,8 +15,9 @@ use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
 use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
 use synergies_domain::model::*;
-use synergies_domain::{Currency, Money, Month, Period};
+use synergies_domain::{Currency, Money, Period};
 
+use crate::sql::{self, Arg, Db, RowGet};
 use crate::*;
 
 /// Migrations in order; the schema version is the number of migrations applied.
@@ -99,6 +100,61 @@ fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
 }
 
 /// Runs `f` in a `BEGIN IMMEDIATE` transaction, rolling back on any error.
+impl RowGet for Row<'_> {
+    fn text(&self, i: usize) -> StoreResult<String> {
+        Ok(self.get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> StoreResult<Option<String>> {
+        Ok(self.get(i)?)
+    }
+    fn int(&self, i: usize) -> StoreResult<i64> {
+        Ok(self.get(i)?)
+    }
+    fn date(&self, i: usize) -> StoreResult<NaiveDate> {
+        parse_date(&self.get::<_, String>(i)?)
+    }
+}
+
+/// A shared statement's parameter as SQLite stores it (dates as their ISO text).
+impl rusqlite::ToSql for Arg<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+        Ok(match *self {
+            Arg::Int(n) => ToSqlOutput::Owned(Value::Integer(n)),
+            Arg::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Arg::Date(d) => ToSqlOutput::Owned(Value::Text(d.to_string())),
+            Arg::OptDate(d) => match d {
+                Some(d) => ToSqlOutput::Owned(Value::Text(d.to_string())),
+                None => ToSqlOutput::Owned(Value::Null),
+            },
+        })
+    }
+}
+
+/// The shared statements run on a connection (or its open transaction), prepared once per
+/// connection; their `$n` are bound in order (see the `sql` module).
+impl Db for &Connection {
+    fn rows<T>(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        mut map: impl FnMut(&dyn RowGet) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let mut s = self.prepare_cached(sql)?;
+        let mut rows = s.query(rusqlite::params_from_iter(args))?;
+        let mut out = vec![];
+        while let Some(r) = rows.next()? {
+            out.push(map(r)?);
+        }
+        Ok(out)
+    }
+
+    fn exec(&mut self, sql: &str, args: &[Arg]) -> StoreResult<u64> {
+        let mut s = self.prepare_cached(sql)?;
+        Ok(s.execute(rusqlite::params_from_iter(args))? as u64)
+    }
+}
+
 fn in_transaction<T>(
     conn: &Connection,
     f: impl FnOnce(&Connection) -> StoreResult<T>,
@@ -250,148 +306,6 @@ impl SqliteStore {
     }
 }
 
-/// The framework as `c` sees it (inside a writer's transaction, what it is about to change).
-fn read_framework(c: &Connection) -> StoreResult<Framework> {
-    let mut f = Framework::default();
-    let mut s = c.prepare("SELECT code, name FROM organisations ORDER BY code")?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        f.organisations.push(Organisation {
-            code: r.get(0)?,
-            name: r.get(1)?,
-        });
-    }
-    let mut s = c.prepare("SELECT code, name, organisation FROM conventions ORDER BY code")?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        f.conventions.push(Convention {
-            code: r.get(0)?,
-            name: r.get(1)?,
-            organisation: r.get(2)?,
-        });
-    }
-    let mut s =
-        c.prepare("SELECT code, name, convention, organisation, kind FROM funds ORDER BY code")?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        let kind: String = r.get(4)?;
-        f.funds.push(Fund {
-            code: r.get(0)?,
-            name: r.get(1)?,
-            convention: r.get(2)?,
-            organisation: r.get(3)?,
-            kind: FundKind::parse(&kind).ok_or_else(|| invalid("fund kind", &kind))?,
-        });
-    }
-    let mut s =
-        c.prepare("SELECT code, start_date, end_date, status FROM bienniums ORDER BY code")?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        let status: String = r.get(3)?;
-        f.bienniums.push(Biennium {
-            code: r.get(0)?,
-            start: parse_date(&r.get::<_, String>(1)?)?,
-            end: parse_date(&r.get::<_, String>(2)?)?,
-            status: BienniumStatus::parse(&status)
-                .ok_or_else(|| invalid("biennium status", &status))?,
-        });
-    }
-    let mut s = c.prepare(
-        "SELECT fund, biennium, activity, title, currency, amount_minor, staff_days \
-         FROM budget_lines ORDER BY fund, biennium, activity",
-    )?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        f.budget_lines.push(BudgetLine {
-            fund: r.get(0)?,
-            biennium: r.get(1)?,
-            activity: r.get(2)?,
-            title: r.get(3)?,
-            currency: parse_currency(&r.get::<_, String>(4)?)?,
-            amount_minor: r.get(5)?,
-            staff_days: parse_decimal(&r.get::<_, String>(6)?)?,
-        });
-    }
-    let mut s =
-        c.prepare("SELECT code, name, provider, category, unit FROM services ORDER BY code")?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        let category: String = r.get(3)?;
-        let unit: String = r.get(4)?;
-        f.services.push(Service {
-            code: r.get(0)?,
-            name: r.get(1)?,
-            provider: r.get(2)?,
-            category: ServiceCategory::parse(&category)
-                .ok_or_else(|| invalid("category", &category))?,
-            unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
-        });
-    }
-    let mut s = c.prepare(
-        "SELECT provider, biennium, currency, psc_rate FROM rate_cards \
-         ORDER BY provider, biennium",
-    )?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        f.rate_cards.push(RateCard {
-            provider: r.get(0)?,
-            biennium: r.get(1)?,
-            currency: parse_currency(&r.get::<_, String>(2)?)?,
-            psc_rate: parse_decimal(&r.get::<_, String>(3)?)?,
-        });
-    }
-    let mut s = c.prepare(
-        "SELECT provider, biennium, rate_key, unit, effective_from, amount, currency \
-         FROM rates ORDER BY provider, rate_key, unit, effective_from",
-    )?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        let key: String = r.get(2)?;
-        let unit: String = r.get(3)?;
-        f.rates.push(Rate {
-            provider: r.get(0)?,
-            biennium: r.get(1)?,
-            key: RateKey::from_text(&key).ok_or_else(|| invalid("rate key", &key))?,
-            unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
-            effective_from: parse_date(&r.get::<_, String>(4)?)?,
-            amount: parse_decimal(&r.get::<_, String>(5)?)?,
-            currency: parse_currency(&r.get::<_, String>(6)?)?,
-        });
-    }
-    let mut s =
-        c.prepare("SELECT currency, month, per_usd FROM fx_rates ORDER BY currency, month")?;
-    let mut rows = s.query([])?;
-    while let Some(r) = rows.next()? {
-        let month: String = r.get(1)?;
-        f.fx_rates.push(FxRate {
-            currency: parse_currency(&r.get::<_, String>(0)?)?,
-            month: Month::from_str(&month).map_err(|_| invalid("month", &month))?,
-            per_usd: parse_decimal(&r.get::<_, String>(2)?)?,
-        });
-    }
-    Ok(f)
-}
-
-/// The posted (not reversed) closings, with their agreement's provider and biennium and their
-/// period's days: what the frozen-data rule of the framework protects.
-fn posted_periods(c: &Connection) -> StoreResult<Vec<PostedPeriod>> {
-    let mut s = c.prepare_cached(
-        "SELECT DISTINCT a.provider, a.biennium, c.period_start, c.period_end \
-         FROM closings c JOIN agreements a ON a.id = c.agreement_id WHERE c.status = 'posted'",
-    )?;
-    let mut rows = s.query([])?;
-    let mut out = vec![];
-    while let Some(r) = rows.next()? {
-        out.push(PostedPeriod {
-            provider: r.get(0)?,
-            biennium: r.get(1)?,
-            start: parse_date(&r.get::<_, String>(2)?)?,
-            end: parse_date(&r.get::<_, String>(3)?)?,
-        });
-    }
-    Ok(out)
-}
-
 /// Records a decision's text (see [`Registry::save_decision`]) in the caller's transaction.
 fn write_decision(c: &Connection, d: &DecisionRecord) -> StoreResult<bool> {
     let existed: bool = c.query_row(
@@ -421,14 +335,7 @@ fn write_decision(c: &Connection, d: &DecisionRecord) -> StoreResult<bool> {
             d.adopted_on.map(|x| x.to_string()),
         ],
     )?;
-    c.execute(
-        "UPDATE decisions SET status = ?2, adopted_on = ?3 WHERE number = ?1",
-        params![
-            d.number,
-            d.status.as_str(),
-            d.adopted_on.map(|x| x.to_string())
-        ],
-    )?;
+    sql::set_decision_status(c, &d.number, d.status, d.adopted_on)?;
     Ok(!existed)
 }
 
@@ -531,34 +438,12 @@ fn active_administrators(c: &Connection) -> StoreResult<usize> {
 
 /// Ends a user's sessions and tokens in the caller's transaction.
 fn end_sign_ins(c: &Connection, username: &str, at: &str) -> StoreResult<SignInsEnded> {
-    let sessions = c
-        .prepare_cached("DELETE FROM sessions WHERE username = ?1")?
-        .execute([username])?;
-    let tokens = c
-        .prepare_cached(
-            "UPDATE api_tokens SET revoked_at = ?2 WHERE username = ?1 AND revoked_at IS NULL",
-        )?
-        .execute([username, at])?;
-    Ok(SignInsEnded {
-        sessions: sessions as u64,
-        tokens: tokens as u64,
-    })
+    sql::end_sign_ins(c, username, at)
 }
 
 /// Writes an audit event in the caller's transaction.
 fn insert_audit(c: &Connection, audit: &Audit, outcome: Value) -> StoreResult<()> {
-    c.prepare_cached(
-        "INSERT INTO audit_events (at, actor, action, subject, detail) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        chrono::Utc::now().to_rfc3339(),
-        audit.actor,
-        audit.action,
-        audit.subject,
-        audit.detail_with(outcome)
-    ])?;
-    Ok(())
+    sql::insert_audit(c, audit, outcome)
 }
 
 fn agreement_id(conn: &Connection, code: &str) -> StoreResult<i64> {
@@ -1118,7 +1003,7 @@ impl ReferenceData for SqliteStore {
             |_| true,
             |c| {
                 // The domain's one check, on what this transaction sees.
-                check_framework_save(&read_framework(c)?, f, &posted_periods(c)?)?;
+                check_framework_save(&sql::read_framework(c)?, f, &sql::posted_periods(c)?)?;
                 for o in &f.organisations {
                     c.prepare_cached(
                         "INSERT INTO organisations (code, name) VALUES (?1, ?2) \
@@ -1245,7 +1130,7 @@ impl ReferenceData for SqliteStore {
 
     fn framework(&self) -> StoreResult<Framework> {
         let c = self.reader();
-        read_framework(&c)
+        sql::read_framework(&*c)
     }
 }
 
@@ -1451,7 +1336,7 @@ impl Ledger for SqliteStore {
             audit,
             |posted: &Vec<Option<i64>>| posted.iter().any(Option::is_some),
             |c| {
-                check_priced_with(&read_framework(c)?, closings)?;
+                check_priced_with(&sql::read_framework(c)?, closings)?;
                 let mut results = Vec::with_capacity(closings.len());
                 // Per period: (agreement id, closing id, through delivery id, expected count).
                 let mut marks: HashMap<Period, Vec<(i64, i64, i64, u64)>> = HashMap::new();
@@ -1790,10 +1675,7 @@ impl Registry for SqliteStore {
             audit,
             |_| true,
             |c| {
-                let n = c.execute(
-                    "UPDATE decisions SET status = ?2, adopted_on = ?3 WHERE number = ?1",
-                    params![number, status.as_str(), adopted_on.map(|x| x.to_string())],
-                )?;
+                let n = sql::set_decision_status(c, number, status, adopted_on)?;
                 if n == 0 {
                     return Err(StoreError::NotFound(format!("no decision {number}")));
                 }
@@ -1859,51 +1741,12 @@ impl Registry for SqliteStore {
         self.write_audited(
             audit,
             |_| true,
-            |c| {
-                let n = c.execute(
-                    "UPDATE mandates SET status = ?3 WHERE decision = ?1 AND paragraph = ?2",
-                    params![decision, paragraph, note.status.as_str()],
-                )?;
-                if n == 0 {
-                    return Err(StoreError::NotFound(format!(
-                        "no mandate {paragraph} of {decision}"
-                    )));
-                }
-                c.execute(
-                "INSERT INTO mandate_notes (decision, paragraph, noted_on, status, note, author) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    decision,
-                    paragraph,
-                    note.noted_on.to_string(),
-                    note.status.as_str(),
-                    note.note,
-                    note.author
-                ],
-            )?;
-                Ok(())
-            },
+            |c| sql::update_mandate(c, decision, paragraph, note),
         )
     }
 
     fn mandate_notes(&self, decision: &str, paragraph: &str) -> StoreResult<Vec<MandateNote>> {
-        let c = self.conn();
-        let mut stmt = c.prepare_cached(
-            "SELECT noted_on, status, note, author FROM mandate_notes \
-             WHERE decision = ?1 AND paragraph = ?2 ORDER BY id",
-        )?;
-        let mut rows = stmt.query(params![decision, paragraph])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            let status: String = r.get(1)?;
-            out.push(MandateNote {
-                noted_on: parse_date(&r.get::<_, String>(0)?)?,
-                status: MandateStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
-                note: r.get(2)?,
-                author: r.get(3)?,
-            });
-        }
-        Ok(out)
+        sql::mandate_notes(&*self.conn(), decision, paragraph)
     }
 
     fn link_mandate(&self, link: &MandateLink, audit: &Audit) -> StoreResult<bool> {
@@ -1924,12 +1767,7 @@ impl Registry for SqliteStore {
                 if !agreement || !mandate {
                     return Err(unknown_link(link, agreement));
                 }
-                let n = c.execute(
-                    "INSERT INTO agreement_mandates (agreement, decision, paragraph) \
-                 VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                    params![link.agreement, link.decision, link.paragraph],
-                )?;
-                Ok(n == 1)
+                sql::link_mandate(c, link)
             },
         )
     }
@@ -1938,14 +1776,7 @@ impl Registry for SqliteStore {
         self.write_audited(
             audit,
             |changed: &bool| *changed,
-            |c| {
-                let n = c.execute(
-                    "DELETE FROM agreement_mandates \
-                 WHERE agreement = ?1 AND decision = ?2 AND paragraph = ?3",
-                    params![link.agreement, link.decision, link.paragraph],
-                )?;
-                Ok(n == 1)
-            },
+            |c| sql::unlink_mandate(c, link),
         )
     }
 
@@ -2047,12 +1878,7 @@ impl Cooperation for SqliteStore {
     }
 
     fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>> {
-        let c = self.conn();
-        let mut stmt = c.prepare_cached(
-            "SELECT code, document FROM cooperation_records WHERE kind = ?1 ORDER BY code",
-        )?;
-        let rows = stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        sql::records(&*self.conn(), kind)
     }
 }
 
@@ -2101,66 +1927,20 @@ impl Identity for SqliteStore {
     }
 
     fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
-        self.write(|c| {
-            c.prepare_cached("DELETE FROM sessions WHERE expires_at < ?1")?
-                .execute([&session.created_at])?;
-            c.prepare_cached(
-                "INSERT INTO sessions (token_hash, username, csrf_token, created_at, expires_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                session.token_hash,
-                session.username,
-                session.csrf_token,
-                session.created_at,
-                session.expires_at
-            ])?;
-            Ok(())
-        })
+        self.write(|c| sql::create_session(c, session))
     }
 
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        let c = self.reader();
-        let found = c
-            .prepare_cached(
-                "SELECT token_hash, username, csrf_token, created_at, expires_at FROM sessions \
-             WHERE token_hash = ?1",
-            )?
-            .query_row([token_hash], |r| {
-                Ok(SessionRecord {
-                    token_hash: r.get(0)?,
-                    username: r.get(1)?,
-                    csrf_token: r.get(2)?,
-                    created_at: r.get(3)?,
-                    expires_at: r.get(4)?,
-                })
-            })
-            .optional()?;
-        Ok(found)
+        sql::session(&*self.reader(), token_hash)
     }
 
     fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        self.write(|c| {
-            c.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
-                .execute([token_hash])?;
-            Ok(())
-        })
+        self.write(|c| sql::delete_session(c, token_hash))
     }
 
     fn create_api_token(&self, t: &NewApiToken) -> StoreResult<i64> {
         self.write(|c| {
-            let live: i64 = c
-                .prepare_cached(
-                    "SELECT count(*) FROM api_tokens WHERE username = ?1 \
-                     AND revoked_at IS NULL AND expires_at > ?2",
-                )?
-                .query_row(params![t.username, t.created_at], |r| r.get(0))?;
-            if live >= i64::from(t.max_live) {
-                return Err(StoreError::Conflict(format!(
-                    "{} already holds {live} live tokens, the most one may hold; revoke one first",
-                    t.username
-                )));
-            }
+            sql::check_live_tokens(c, t)?;
             c.prepare_cached(
                 "INSERT INTO api_tokens (username, name, token_hash, created_at, expires_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -2177,46 +1957,15 @@ impl Identity for SqliteStore {
     }
 
     fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
-        let c = self.reader();
-        let mut stmt = c.prepare_cached(
-            "SELECT id, username, name, created_at, revoked_at, expires_at FROM api_tokens \
-             WHERE username = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([username], |r| {
-            Ok(ApiTokenRecord {
-                id: r.get(0)?,
-                username: r.get(1)?,
-                name: r.get(2)?,
-                created_at: r.get(3)?,
-                revoked_at: r.get(4)?,
-                expires_at: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        sql::api_tokens(&*self.reader(), username)
     }
 
     fn revoke_api_token(&self, username: &str, id: i64, at: &str) -> StoreResult<bool> {
-        self.write(|c| {
-            let n = c
-                .prepare_cached(
-                    "UPDATE api_tokens SET revoked_at = ?3 \
-                     WHERE id = ?1 AND username = ?2 AND revoked_at IS NULL",
-                )?
-                .execute(params![id, username, at])?;
-            Ok(n == 1)
-        })
+        self.write(|c| sql::revoke_api_token(c, username, id, at))
     }
 
     fn api_token_owner(&self, token_hash: &str, now: &str) -> StoreResult<Option<String>> {
-        let c = self.reader();
-        let found = c
-            .prepare_cached(
-                "SELECT username FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL \
-                 AND expires_at > ?2",
-            )?
-            .query_row([token_hash, now], |r| r.get(0))
-            .optional()?;
-        Ok(found)
+        sql::api_token_owner(&*self.reader(), token_hash, now)
     }
 }
 

@@ -1,0 +1,588 @@
+//! The SQL that both engines run, written once: each statement with its row mapping, and the
+//! functions made only of such statements.
+//!
+//! Statements use `$n` placeholders. PostgreSQL numbers them as written; SQLite takes `$1`,
+//! `$2`, … as named parameters numbered in the order they first appear, so every statement
+//! here names its parameters in the order of first appearance (`$1` first, then `$2`, …),
+//! which the tests below check, and the engines bind them positionally.
+//!
+//! The engines differ in how they store values, not in what the statements say: SQLite keeps
+//! decimals and dates as text, PostgreSQL as `NUMERIC` and `DATE`. [`RowGet`] reads a column
+//! as the domain's type on either engine, and [`Arg`] is a parameter that each engine binds in
+//! its own type. A decimal is read through `CAST(… AS TEXT)` (a no-op on SQLite), so that its
+//! exact text reaches the domain on both.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use synergies_domain::model::*;
+use synergies_domain::{Currency, Month};
+
+use serde_json::Value;
+
+use synergies_domain::decision::DecisionStatus;
+use synergies_domain::mandate::MandateStatus;
+
+use crate::{
+    ApiTokenRecord, Audit, MandateLink, MandateNote, NewApiToken, SessionRecord, SignInsEnded,
+    StoreError, StoreResult,
+};
+
+/// One column of a result row, read as the domain's type whatever the engine stores.
+pub(crate) trait RowGet {
+    fn text(&self, i: usize) -> StoreResult<String>;
+    fn opt_text(&self, i: usize) -> StoreResult<Option<String>>;
+    fn int(&self, i: usize) -> StoreResult<i64>;
+    fn date(&self, i: usize) -> StoreResult<NaiveDate>;
+    /// A decimal, from its exact text (`CAST(… AS TEXT)`).
+    fn decimal(&self, i: usize) -> StoreResult<Decimal> {
+        let s = self.text(i)?;
+        s.parse()
+            .map_err(|_| StoreError::Database(format!("stored decimal {s:?} is not valid")))
+    }
+}
+
+/// A statement's parameter, bound by each engine in its own type (a date is text on SQLite).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+    Date(NaiveDate),
+    OptDate(Option<NaiveDate>),
+}
+
+/// A connection (or transaction) that runs the statements of this module.
+pub(crate) trait Db {
+    /// Runs a query and maps every row.
+    fn rows<T>(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        map: impl FnMut(&dyn RowGet) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>>;
+    /// Runs a statement; returns how many rows it changed.
+    fn exec(&mut self, sql: &str, args: &[Arg]) -> StoreResult<u64>;
+    /// The first row's mapping, if any.
+    fn row<T>(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        map: impl FnMut(&dyn RowGet) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        Ok(self.rows(sql, args, map)?.into_iter().next())
+    }
+}
+
+fn invalid(what: &str, value: &str) -> StoreError {
+    StoreError::Database(format!("stored {what} {value:?} is not valid"))
+}
+
+fn currency(s: &str) -> StoreResult<Currency> {
+    s.parse().map_err(|_| invalid("currency", s))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference data.
+
+pub(crate) const ORGANISATIONS: &str = "SELECT code, name FROM organisations ORDER BY code";
+pub(crate) const CONVENTIONS: &str =
+    "SELECT code, name, organisation FROM conventions ORDER BY code";
+pub(crate) const FUNDS: &str =
+    "SELECT code, name, convention, organisation, kind FROM funds ORDER BY code";
+pub(crate) const BIENNIUMS: &str =
+    "SELECT code, start_date, end_date, status FROM bienniums ORDER BY code";
+pub(crate) const BUDGET_LINES: &str =
+    "SELECT fund, biennium, activity, title, currency, amount_minor, \
+     CAST(staff_days AS TEXT) FROM budget_lines ORDER BY fund, biennium, activity";
+pub(crate) const SERVICES: &str =
+    "SELECT code, name, provider, category, unit FROM services ORDER BY code";
+pub(crate) const RATE_CARDS: &str =
+    "SELECT provider, biennium, currency, CAST(psc_rate AS TEXT) FROM rate_cards \
+     ORDER BY provider, biennium";
+pub(crate) const RATES: &str =
+    "SELECT provider, biennium, rate_key, unit, effective_from, CAST(amount AS TEXT), currency \
+     FROM rates ORDER BY provider, rate_key, unit, effective_from";
+pub(crate) const FX_RATES: &str =
+    "SELECT currency, month, CAST(per_usd AS TEXT) FROM fx_rates ORDER BY currency, month";
+pub(crate) const POSTED_PERIODS: &str =
+    "SELECT DISTINCT a.provider, a.biennium, c.period_start, c.period_end \
+     FROM closings c JOIN agreements a ON a.id = c.agreement_id WHERE c.status = 'posted'";
+
+/// The framework's reference data, each list sorted by its key.
+pub(crate) fn read_framework(mut c: impl Db) -> StoreResult<Framework> {
+    let organisations = c.rows(ORGANISATIONS, &[], |r| {
+        Ok(Organisation {
+            code: r.text(0)?,
+            name: r.text(1)?,
+        })
+    })?;
+    let conventions = c.rows(CONVENTIONS, &[], |r| {
+        Ok(Convention {
+            code: r.text(0)?,
+            name: r.text(1)?,
+            organisation: r.text(2)?,
+        })
+    })?;
+    let funds = c.rows(FUNDS, &[], |r| {
+        let kind = r.text(4)?;
+        Ok(Fund {
+            code: r.text(0)?,
+            name: r.text(1)?,
+            convention: r.text(2)?,
+            organisation: r.text(3)?,
+            kind: FundKind::parse(&kind).ok_or_else(|| invalid("fund kind", &kind))?,
+        })
+    })?;
+    let bienniums = c.rows(BIENNIUMS, &[], |r| {
+        let status = r.text(3)?;
+        Ok(Biennium {
+            code: r.text(0)?,
+            start: r.date(1)?,
+            end: r.date(2)?,
+            status: BienniumStatus::parse(&status)
+                .ok_or_else(|| invalid("biennium status", &status))?,
+        })
+    })?;
+    let budget_lines = c.rows(BUDGET_LINES, &[], |r| {
+        Ok(BudgetLine {
+            fund: r.text(0)?,
+            biennium: r.text(1)?,
+            activity: r.text(2)?,
+            title: r.text(3)?,
+            currency: currency(&r.text(4)?)?,
+            amount_minor: r.int(5)?,
+            staff_days: r.decimal(6)?,
+        })
+    })?;
+    let services = c.rows(SERVICES, &[], |r| {
+        let category = r.text(3)?;
+        let unit = r.text(4)?;
+        Ok(Service {
+            code: r.text(0)?,
+            name: r.text(1)?,
+            provider: r.text(2)?,
+            category: ServiceCategory::parse(&category)
+                .ok_or_else(|| invalid("category", &category))?,
+            unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
+        })
+    })?;
+    let rate_cards = c.rows(RATE_CARDS, &[], |r| {
+        Ok(RateCard {
+            provider: r.text(0)?,
+            biennium: r.text(1)?,
+            currency: currency(&r.text(2)?)?,
+            psc_rate: r.decimal(3)?,
+        })
+    })?;
+    let rates = c.rows(RATES, &[], |r| {
+        let key = r.text(2)?;
+        let unit = r.text(3)?;
+        Ok(Rate {
+            provider: r.text(0)?,
+            biennium: r.text(1)?,
+            key: RateKey::from_text(&key).ok_or_else(|| invalid("rate key", &key))?,
+            unit: Unit::parse(&unit).ok_or_else(|| invalid("unit", &unit))?,
+            effective_from: r.date(4)?,
+            amount: r.decimal(5)?,
+            currency: currency(&r.text(6)?)?,
+        })
+    })?;
+    let fx_rates = c.rows(FX_RATES, &[], |r| {
+        let month = r.text(1)?;
+        Ok(FxRate {
+            currency: currency(&r.text(0)?)?,
+            month: month
+                .parse::<Month>()
+                .map_err(|_| invalid("month", &month))?,
+            per_usd: r.decimal(2)?,
+        })
+    })?;
+    Ok(Framework {
+        organisations,
+        conventions,
+        funds,
+        bienniums,
+        budget_lines,
+        services,
+        rate_cards,
+        rates,
+        fx_rates,
+    })
+}
+
+/// The posted (not reversed) closings, with their agreement's provider and biennium and their
+/// period's days: what the frozen-data rule of the framework protects.
+pub(crate) fn posted_periods(mut c: impl Db) -> StoreResult<Vec<PostedPeriod>> {
+    c.rows(POSTED_PERIODS, &[], |r| {
+        Ok(PostedPeriod {
+            provider: r.text(0)?,
+            biennium: r.text(1)?,
+            start: r.date(2)?,
+            end: r.date(3)?,
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity and the audit trail.
+
+pub(crate) const END_SESSIONS: &str = "DELETE FROM sessions WHERE username = $1";
+pub(crate) const END_TOKENS: &str =
+    "UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL";
+pub(crate) const INSERT_AUDIT: &str =
+    "INSERT INTO audit_events (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)";
+pub(crate) const FORGET_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at < $1";
+pub(crate) const INSERT_SESSION: &str =
+    "INSERT INTO sessions (token_hash, username, csrf_token, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4, $5)";
+pub(crate) const SESSION: &str =
+    "SELECT token_hash, username, csrf_token, created_at, expires_at FROM sessions \
+     WHERE token_hash = $1";
+pub(crate) const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+pub(crate) const LIVE_TOKENS: &str = "SELECT count(*) FROM api_tokens WHERE username = $1 \
+     AND revoked_at IS NULL AND expires_at > $2";
+pub(crate) const API_TOKENS: &str =
+    "SELECT id, username, name, created_at, revoked_at, expires_at FROM api_tokens \
+     WHERE username = $1 ORDER BY id";
+pub(crate) const REVOKE_API_TOKEN: &str = "UPDATE api_tokens SET revoked_at = $1 \
+     WHERE id = $2 AND username = $3 AND revoked_at IS NULL";
+pub(crate) const API_TOKEN_OWNER: &str =
+    "SELECT username FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
+     AND expires_at > $2";
+
+/// Ends a user's sessions and tokens in the caller's transaction.
+pub(crate) fn end_sign_ins(mut c: impl Db, username: &str, at: &str) -> StoreResult<SignInsEnded> {
+    let sessions = c.exec(END_SESSIONS, &[Arg::Text(username)])?;
+    let tokens = c.exec(END_TOKENS, &[Arg::Text(at), Arg::Text(username)])?;
+    Ok(SignInsEnded { sessions, tokens })
+}
+
+/// Writes an audit event in the caller's transaction.
+pub(crate) fn insert_audit(mut c: impl Db, audit: &Audit, outcome: Value) -> StoreResult<()> {
+    let at = chrono::Utc::now().to_rfc3339();
+    let detail = audit.detail_with(outcome);
+    c.exec(
+        INSERT_AUDIT,
+        &[
+            Arg::Text(&at),
+            Arg::Text(&audit.actor),
+            Arg::Text(&audit.action),
+            Arg::Text(&audit.subject),
+            Arg::Text(&detail),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Records a session, and forgets the sessions expired before it was made.
+pub(crate) fn create_session(mut c: impl Db, session: &SessionRecord) -> StoreResult<()> {
+    c.exec(FORGET_EXPIRED_SESSIONS, &[Arg::Text(&session.created_at)])?;
+    c.exec(
+        INSERT_SESSION,
+        &[
+            Arg::Text(&session.token_hash),
+            Arg::Text(&session.username),
+            Arg::Text(&session.csrf_token),
+            Arg::Text(&session.created_at),
+            Arg::Text(&session.expires_at),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn session(mut c: impl Db, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+    c.row(SESSION, &[Arg::Text(token_hash)], |r| {
+        Ok(SessionRecord {
+            token_hash: r.text(0)?,
+            username: r.text(1)?,
+            csrf_token: r.text(2)?,
+            created_at: r.text(3)?,
+            expires_at: r.text(4)?,
+        })
+    })
+}
+
+pub(crate) fn delete_session(mut c: impl Db, token_hash: &str) -> StoreResult<()> {
+    c.exec(DELETE_SESSION, &[Arg::Text(token_hash)])?;
+    Ok(())
+}
+
+/// Refuses with `Conflict` an owner who holds `t.max_live` live tokens at `t.created_at`.
+pub(crate) fn check_live_tokens(mut c: impl Db, t: &NewApiToken) -> StoreResult<()> {
+    let live = c
+        .row(
+            LIVE_TOKENS,
+            &[Arg::Text(&t.username), Arg::Text(&t.created_at)],
+            |r| r.int(0),
+        )?
+        .unwrap_or(0);
+    if live >= i64::from(t.max_live) {
+        return Err(StoreError::Conflict(format!(
+            "{} already holds {live} live tokens, the most one may hold; revoke one first",
+            t.username
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn api_tokens(mut c: impl Db, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+    c.rows(API_TOKENS, &[Arg::Text(username)], |r| {
+        Ok(ApiTokenRecord {
+            id: r.int(0)?,
+            username: r.text(1)?,
+            name: r.text(2)?,
+            created_at: r.text(3)?,
+            revoked_at: r.opt_text(4)?,
+            expires_at: r.opt_text(5)?,
+        })
+    })
+}
+
+pub(crate) fn revoke_api_token(
+    mut c: impl Db,
+    username: &str,
+    id: i64,
+    at: &str,
+) -> StoreResult<bool> {
+    let n = c.exec(
+        REVOKE_API_TOKEN,
+        &[Arg::Text(at), Arg::Int(id), Arg::Text(username)],
+    )?;
+    Ok(n == 1)
+}
+
+pub(crate) fn api_token_owner(
+    mut c: impl Db,
+    token_hash: &str,
+    now: &str,
+) -> StoreResult<Option<String>> {
+    c.row(
+        API_TOKEN_OWNER,
+        &[Arg::Text(token_hash), Arg::Text(now)],
+        |r| r.text(0),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry of decisions and mandates, and cooperation records.
+
+pub(crate) const SET_DECISION_STATUS: &str =
+    "UPDATE decisions SET status = $1, adopted_on = $2 WHERE number = $3";
+pub(crate) const SET_MANDATE_STATUS: &str =
+    "UPDATE mandates SET status = $1 WHERE decision = $2 AND paragraph = $3";
+pub(crate) const INSERT_MANDATE_NOTE: &str =
+    "INSERT INTO mandate_notes (decision, paragraph, noted_on, status, note, author) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+pub(crate) const MANDATE_NOTES: &str = "SELECT noted_on, status, note, author FROM mandate_notes \
+     WHERE decision = $1 AND paragraph = $2 ORDER BY id";
+pub(crate) const LINK_MANDATE: &str =
+    "INSERT INTO agreement_mandates (agreement, decision, paragraph) \
+     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+pub(crate) const UNLINK_MANDATE: &str = "DELETE FROM agreement_mandates \
+     WHERE agreement = $1 AND decision = $2 AND paragraph = $3";
+pub(crate) const RECORDS: &str =
+    "SELECT code, document FROM cooperation_records WHERE kind = $1 ORDER BY code";
+
+/// Sets a decision's status and adoption date in every language; how many rows it changed.
+pub(crate) fn set_decision_status(
+    mut c: impl Db,
+    number: &str,
+    status: DecisionStatus,
+    adopted_on: Option<NaiveDate>,
+) -> StoreResult<u64> {
+    c.exec(
+        SET_DECISION_STATUS,
+        &[
+            Arg::Text(status.as_str()),
+            Arg::OptDate(adopted_on),
+            Arg::Text(number),
+        ],
+    )
+}
+
+/// Sets a mandate's status and records its note (`NotFound` for an unknown mandate).
+pub(crate) fn update_mandate(
+    mut c: impl Db,
+    decision: &str,
+    paragraph: &str,
+    note: &MandateNote,
+) -> StoreResult<()> {
+    let status = note.status.as_str();
+    let n = c.exec(
+        SET_MANDATE_STATUS,
+        &[Arg::Text(status), Arg::Text(decision), Arg::Text(paragraph)],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!(
+            "no mandate {paragraph} of {decision}"
+        )));
+    }
+    c.exec(
+        INSERT_MANDATE_NOTE,
+        &[
+            Arg::Text(decision),
+            Arg::Text(paragraph),
+            Arg::Date(note.noted_on),
+            Arg::Text(status),
+            Arg::Text(&note.note),
+            Arg::Text(&note.author),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn mandate_notes(
+    mut c: impl Db,
+    decision: &str,
+    paragraph: &str,
+) -> StoreResult<Vec<MandateNote>> {
+    c.rows(
+        MANDATE_NOTES,
+        &[Arg::Text(decision), Arg::Text(paragraph)],
+        |r| {
+            let status = r.text(1)?;
+            Ok(MandateNote {
+                noted_on: r.date(0)?,
+                status: MandateStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+                note: r.text(2)?,
+                author: r.text(3)?,
+            })
+        },
+    )
+}
+
+fn link_args(link: &MandateLink) -> [Arg<'_>; 3] {
+    [
+        Arg::Text(&link.agreement),
+        Arg::Text(&link.decision),
+        Arg::Text(&link.paragraph),
+    ]
+}
+
+/// Records a link; true when it is new.
+pub(crate) fn link_mandate(mut c: impl Db, link: &MandateLink) -> StoreResult<bool> {
+    Ok(c.exec(LINK_MANDATE, &link_args(link))? == 1)
+}
+
+/// Removes a link; true when there was one.
+pub(crate) fn unlink_mandate(mut c: impl Db, link: &MandateLink) -> StoreResult<bool> {
+    Ok(c.exec(UNLINK_MANDATE, &link_args(link))? == 1)
+}
+
+pub(crate) fn records(mut c: impl Db, kind: &str) -> StoreResult<Vec<(String, String)>> {
+    c.rows(RECORDS, &[Arg::Text(kind)], |r| {
+        Ok((r.text(0)?, r.text(1)?))
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// Every statement of this module, for the checks below.
+    pub(crate) const ALL: &[&str] = &[
+        super::ORGANISATIONS,
+        super::CONVENTIONS,
+        super::FUNDS,
+        super::BIENNIUMS,
+        super::BUDGET_LINES,
+        super::SERVICES,
+        super::RATE_CARDS,
+        super::RATES,
+        super::FX_RATES,
+        super::POSTED_PERIODS,
+        super::END_SESSIONS,
+        super::END_TOKENS,
+        super::INSERT_AUDIT,
+        super::FORGET_EXPIRED_SESSIONS,
+        super::INSERT_SESSION,
+        super::SESSION,
+        super::DELETE_SESSION,
+        super::LIVE_TOKENS,
+        super::API_TOKENS,
+        super::REVOKE_API_TOKEN,
+        super::API_TOKEN_OWNER,
+        super::SET_DECISION_STATUS,
+        super::SET_MANDATE_STATUS,
+        super::INSERT_MANDATE_NOTE,
+        super::MANDATE_NOTES,
+        super::LINK_MANDATE,
+        super::UNLINK_MANDATE,
+        super::RECORDS,
+    ];
+
+    /// The numbers of a statement's `$n` placeholders, in the order they first appear.
+    pub(crate) fn placeholders(sql: &str) -> Vec<u32> {
+        let mut seen = vec![];
+        let bytes = sql.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'$' {
+                let digits: String = sql[i + 1..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if let Ok(n) = digits.parse::<u32>() {
+                    if !seen.contains(&n) {
+                        seen.push(n);
+                    }
+                }
+                i += 1 + digits.len();
+            } else {
+                i += 1;
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn placeholders_first_appear_in_order() {
+        for sql in ALL {
+            let seen = placeholders(sql);
+            let expected: Vec<u32> = (1..=seen.len() as u32).collect();
+            assert_eq!(seen, expected, "placeholders out of order in {sql}");
+        }
+        assert_eq!(placeholders("SET a = $2 WHERE b = $1 AND c = $2"), [2, 1]);
+    }
+
+    /// SQLite binds `$n` placeholders in the order they first appear: written in order, the
+    /// engine's positional binding gives each its argument, dates as text.
+    #[test]
+    fn sqlite_binds_the_placeholders_of_a_shared_statement_in_order() {
+        use super::{Arg, Db, RowGet};
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let mut c = &conn;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        c.exec("CREATE TABLE t (a INTEGER, b TEXT, d TEXT, e TEXT)", &[])
+            .unwrap();
+        c.exec(
+            "INSERT INTO t (a, b, d, e) VALUES ($1, $2, $3, $4)",
+            &[
+                Arg::Int(7),
+                Arg::Text("x"),
+                Arg::Date(day),
+                Arg::OptDate(None),
+            ],
+        )
+        .unwrap();
+        let changed = c
+            .exec(
+                "UPDATE t SET b = $1, e = $2 WHERE a = $3 AND d = $4",
+                &[
+                    Arg::Text("y"),
+                    Arg::OptDate(Some(day)),
+                    Arg::Int(7),
+                    Arg::Date(day),
+                ],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+        let read = |r: &dyn RowGet| Ok((r.int(0)?, r.text(1)?, r.date(2)?, r.opt_text(3)?));
+        let rows = c.rows("SELECT a, b, d, e FROM t", &[], read).unwrap();
+        assert_eq!(rows, [(7, "y".to_string(), day, Some(day.to_string()))]);
+        // Why the order matters: a `$2` written first takes the first argument.
+        let swapped = c
+            .rows("SELECT $2, $1", &[Arg::Int(1), Arg::Int(2)], |r| {
+                Ok((r.int(0)?, r.int(1)?))
+            })
+            .unwrap();
+        assert_eq!(swapped, [(1, 2)]);
+    }
+}

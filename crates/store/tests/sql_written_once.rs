@@ -1,0 +1,174 @@
+//! The store's SQL is written once: a statement that both engines run lives in `src/sql.rs`
+//! with its row mapping, and the engine files keep only what differs. This test reads both
+//! engine files and fails when a statement's text appears in both (after writing `?n` as `$n`
+//! and collapsing whitespace).
+
+use std::collections::BTreeSet;
+
+/// The statements not yet moved into `src/sql.rs`. The list only shrinks: a statement that is
+/// no longer written twice must leave it, and no other may join it.
+const STILL_WRITTEN_TWICE: &[&str] = &[
+    "DELETE FROM closing_deliveries WHERE closing_id = $1",
+    "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) VALUES ($1, $2, $3, $4)",
+    "INSERT INTO charges (closing_id, payer_organisation, payer_fund, direct_minor, psc_minor, total_minor, entry_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted')",
+    "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) SELECT closing_id, delivery_id FROM closing_deliveries WHERE closing_id = $1",
+    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+    "SELECT e.id, e.key, e.date, e.description, e.reverses, p.fund, p.account, p.currency, p.amount_minor FROM journal_entries e JOIN postings p ON p.entry_id = e.id {where_clause} ORDER BY e.id, p.line",
+    "SELECT id FROM agreements WHERE code = $1",
+    "SELECT id FROM journal_entries WHERE key = $1",
+    "SELECT id, code FROM agreements",
+    "SELECT id, entry_id FROM charges WHERE closing_id = $1 ORDER BY id",
+    "SELECT number, language, treaty, meeting, title, document, imported_at, kind, body, status, adopted_on FROM decisions ORDER BY number, language",
+    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1",
+    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE d.agreement_id = $1 AND cd.closing_id IS NULL AND d.status <> 'disputed' ORDER BY d.id",
+    "UPDATE agreements SET title = $2, revision = revision + 1 WHERE id = $1 AND revision = $3",
+    "UPDATE charges SET status = 'reversed', reversal_entry_id = $2 WHERE id = $1",
+    "UPDATE closings SET status = 'reversed' WHERE id = $1",
+    "UPDATE deliveries SET status = 'disputed', dispute_reason = $3 WHERE agreement_id = $1 AND external_id = $2 AND status = 'recorded'",
+];
+
+/// The text of every string literal of a Rust source (`"…"` with its escapes and line
+/// continuations, and raw strings), comments left out.
+fn literals(src: &str) -> Vec<String> {
+    let b: Vec<char> = src.chars().collect();
+    let mut out = vec![];
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == '/' && b.get(i + 1) == Some(&'/') {
+            while i < b.len() && b[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if b[i] == '\'' {
+            // A character literal ('x', '\n', '"') or a lifetime.
+            if b.get(i + 1) == Some(&'\\') {
+                i += 4;
+                while i < b.len() && b[i - 1] != '\'' {
+                    i += 1;
+                }
+            } else if b.get(i + 2) == Some(&'\'') {
+                i += 3;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let word_before = i > 0 && (b[i - 1].is_alphanumeric() || b[i - 1] == '_');
+        if b[i] == 'r' && !word_before && matches!(b.get(i + 1), Some('"') | Some('#')) {
+            let mut j = i + 1;
+            let mut hashes = 0;
+            while b.get(j) == Some(&'#') {
+                hashes += 1;
+                j += 1;
+            }
+            if b.get(j) == Some(&'"') {
+                let start = j + 1;
+                let mut k = start;
+                loop {
+                    if b[k] == '"' && (0..hashes).all(|h| b.get(k + 1 + h) == Some(&'#')) {
+                        break;
+                    }
+                    k += 1;
+                }
+                out.push(b[start..k].iter().collect());
+                i = k + 1 + hashes;
+                continue;
+            }
+        }
+        if b[i] == '"' {
+            let mut s = String::new();
+            let mut j = i + 1;
+            while b[j] != '"' {
+                if b[j] == '\\' {
+                    match b[j + 1] {
+                        '\n' => {
+                            j += 2;
+                            while b[j].is_whitespace() {
+                                j += 1;
+                            }
+                            continue;
+                        }
+                        'n' => s.push('\n'),
+                        't' => s.push('\t'),
+                        c => s.push(c),
+                    }
+                    j += 2;
+                    continue;
+                }
+                s.push(b[j]);
+                j += 1;
+            }
+            out.push(s);
+            i = j + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A statement as compared: `?n` written `$n`, whitespace collapsed.
+fn normalised(sql: &str) -> String {
+    let mut s = String::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            s.push('$');
+        } else {
+            s.push(c);
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn statements(file: &str) -> BTreeSet<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(file);
+    let src = std::fs::read_to_string(&path).expect("an engine file");
+    literals(&src)
+        .iter()
+        .map(|l| normalised(l))
+        .filter(|s| {
+            let first = s.split(' ').next().unwrap_or("").to_ascii_uppercase();
+            ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(&first.as_str())
+        })
+        .collect()
+}
+
+#[test]
+fn no_statement_is_written_in_both_engine_files() {
+    let sqlite = statements("sqlite.rs");
+    let postgres = statements("postgres.rs");
+    assert!(
+        sqlite.len() > 20 && postgres.len() > 20,
+        "the engines' statements are read"
+    );
+    let both: BTreeSet<&String> = sqlite.intersection(&postgres).collect();
+    let known: BTreeSet<String> = STILL_WRITTEN_TWICE.iter().map(|s| normalised(s)).collect();
+    let new: Vec<&&String> = both.iter().filter(|s| !known.contains(**s)).collect();
+    assert!(
+        new.is_empty(),
+        "statements written in both engine files; write them once in src/sql.rs: {new:#?}"
+    );
+    let gone: Vec<&String> = known.iter().filter(|s| !both.contains(s)).collect();
+    assert!(
+        gone.is_empty(),
+        "statements no longer written twice; remove them from STILL_WRITTEN_TWICE: {gone:#?}"
+    );
+}
+
+#[test]
+fn literals_and_normalising_find_a_repeated_statement() {
+    let src = "let a = \"SELECT id FROM t \\\n     WHERE k = ?1\"; // \"SELECT 1\"\n\
+               let c = '\"'; let b = r#\"SELECT id FROM t WHERE k = $1\"#;";
+    let found: Vec<String> = literals(src).iter().map(|l| normalised(l)).collect();
+    assert_eq!(
+        found,
+        [
+            "SELECT id FROM t WHERE k = $1",
+            "SELECT id FROM t WHERE k = $1"
+        ]
+    );
+}
