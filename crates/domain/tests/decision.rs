@@ -6,8 +6,9 @@
 use proptest::prelude::*;
 use serde_json::Value;
 use synergies_domain::decision::{
-    parse_decision, Addressee, Condition, Decision, DecisionError, DecisionKind, Deliverable,
-    DeliverableKind, DocumentRef, Language, OperativeVerb, PreambleVerb, Treaty,
+    detect_language, parse_decision, parse_decision_given, parse_decisions, Addressee, Condition,
+    Decision, DecisionError, DecisionKind, Deliverable, DeliverableKind, DocumentRef, Footnote,
+    Given, Language, OperativeVerb, PreambleVerb, Treaty,
 };
 
 const FR: &str = include_str!("../../../data/decisions/MC-6-20.fr.txt");
@@ -44,7 +45,7 @@ fn all_texts(d: &Decision) -> Vec<String> {
 fn the_french_text_is_decision_mc_6_20_of_the_sixth_meeting() {
     let d = french();
     assert_eq!(d.number, "MC-6/20");
-    assert_eq!(d.treaty, Treaty::Minamata);
+    assert_eq!(d.treaty, Treaty::parse("minamata").unwrap());
     assert_eq!(d.treaty.convention_code(), "MINAMATA");
     assert_eq!(d.kind, DecisionKind::Decision);
     assert_eq!(d.meeting, 6);
@@ -272,7 +273,7 @@ fn roman_numeral_items_nest_under_their_letter() {
                 1. Prie le Secrétariat :\na) De faire :\ni) ceci ;\nii) cela ;\nb) De finir ;\n\
                 2. Invite les Parties et les autres parties prenantes à agir ;\n";
     let d = parse_decision(text, Language::Fr).unwrap();
-    assert_eq!(d.treaty, Treaty::Basel);
+    assert_eq!(d.treaty, Treaty::parse("basel").unwrap());
     assert_eq!(d.meeting, 16);
     let p1 = &d.operative[0];
     let labels: Vec<&str> = p1.subparagraphs.iter().map(|s| s.label.as_str()).collect();
@@ -356,6 +357,291 @@ fn texts_that_are_not_decisions_give_clear_errors() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The forms in which treaty sites publish decisions (texts written for these tests in those
+// forms).
+
+/// A decision as a treaty site gives it: no title line, the number only in the page's metadata,
+/// paragraph numbers and letters glued to their verbs, a footnote glued to the end of a line.
+const SITE_FORM: &str = "The Conference of the Parties,\n\
+    Recalling the amendment to the Basel Convention set out in decision III/1, known as the \
+    “Amendment”,11UNEP/CHW.15/7.\n\
+    Noting decision VIII/30 on the partnership programme,\n\
+    1.Welcomes the report of the Secretariat;\n\
+    2.Requests the Secretariat, subject to the availability of resources:\n\
+    (a)To review the cases in documents UNEP/CHW.15/8 and UNEP/CHW.15/9;\n\
+    (b)To report to the Conference of the Parties at its next meeting.\n";
+
+fn given(number: &str) -> Given {
+    Given {
+        number: Some(number.into()),
+        title: None,
+    }
+}
+
+#[test]
+fn a_text_without_its_title_line_needs_its_number() {
+    let refused = parse_decision(SITE_FORM, Language::En).unwrap_err();
+    assert_eq!(
+        refused,
+        DecisionError::NumberNeeded {
+            start: "The Conference of the Parties,".into()
+        }
+    );
+    let message = refused.to_string();
+    assert!(
+        message.contains("--number") && message.contains("--title"),
+        "{message}"
+    );
+    let d = parse_decision_given(
+        SITE_FORM,
+        Language::En,
+        &Given {
+            number: Some("BC-15/3".into()),
+            title: Some("Entry into force of the amendment".into()),
+        },
+    )
+    .unwrap();
+    assert_eq!(d.number, "BC-15/3");
+    assert_eq!(d.treaty.as_str(), "basel");
+    assert_eq!(d.treaty.convention_code(), "BASEL");
+    assert_eq!(d.meeting, 15);
+    assert_eq!(d.title, "Entry into force of the amendment");
+    assert_eq!(d.preamble.len(), 2);
+    assert_eq!(d.preamble[0].verb, Some(PreambleVerb::Recalling));
+    let numbers: Vec<u32> = d.operative.iter().map(|p| p.number).collect();
+    assert_eq!(numbers, [1, 2]);
+    assert_eq!(d.operative[0].verbs, [OperativeVerb::Welcomes]);
+    assert_eq!(
+        d.operative[0].text,
+        "Welcomes the report of the Secretariat;"
+    );
+    let p2 = &d.operative[1];
+    assert_eq!(p2.addressees, [Addressee::Secretariat]);
+    assert_eq!(p2.conditions, [Condition::SubjectToResources]);
+    let labels: Vec<&str> = p2.subparagraphs.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["a", "b"]);
+    assert!(p2.subparagraphs[0].text.starts_with("To review the cases"));
+    let symbols: Vec<&str> = p2.subparagraphs[0]
+        .document_refs
+        .iter()
+        .map(|d| d.symbol.as_str())
+        .collect();
+    assert_eq!(symbols, ["UNEP/CHW.15/8", "UNEP/CHW.15/9"]);
+    assert_eq!(p2.subparagraphs[1].deliverables[0].due_meeting, Some(16));
+    // A number given for a text that has its own must be that one.
+    assert_eq!(
+        parse_decision_given(FR, Language::Fr, &given("MC-6/21")).unwrap_err(),
+        DecisionError::NumberMismatch {
+            given: "MC-6/21".into(),
+            found: "MC-6/20".into()
+        }
+    );
+    assert_eq!(
+        parse_decision_given(FR, Language::Fr, &given("MC-06/20")).unwrap(),
+        french()
+    );
+    assert!(matches!(
+        parse_decision_given(SITE_FORM, Language::En, &given("nonsense")),
+        Err(DecisionError::BadNumber { .. })
+    ));
+}
+
+#[test]
+fn a_glued_footnote_is_a_footnote_and_leaves_the_paragraph() {
+    let d = parse_decision_given(SITE_FORM, Language::En, &given("BC-15/3")).unwrap();
+    assert_eq!(
+        d.footnotes,
+        [Footnote {
+            number: 1,
+            text: "UNEP/CHW.15/7.".into()
+        }]
+    );
+    let recalling = &d.preamble[0];
+    assert_eq!(recalling.footnote_refs, [1]);
+    assert_eq!(
+        recalling.document_refs,
+        [DocumentRef {
+            symbol: "UNEP/CHW.15/7".into(),
+            annexes: vec![]
+        }]
+    );
+    assert!(
+        recalling.text.ends_with("known as the “Amendment”,"),
+        "{}",
+        recalling.text
+    );
+}
+
+#[test]
+fn the_older_numbering_is_read_as_decisions_of_the_texts_treaty() {
+    let d = parse_decision_given(SITE_FORM, Language::En, &given("BC-15/3")).unwrap();
+    assert_eq!(d.preamble[0].decision_refs, ["III/1"]);
+    assert_eq!(d.preamble[1].decision_refs, ["VIII/30"]);
+    assert!(d.preamble[1].document_refs.is_empty());
+    // In a text of another treaty that does not name the Basel Convention, the same numbers
+    // are references that the text does not tell apart.
+    let rotterdam = SITE_FORM.replace("the Basel Convention", "the Convention");
+    let d = parse_decision_given(&rotterdam, Language::En, &given("RC-9/2")).unwrap();
+    assert_eq!(d.treaty.as_str(), "rotterdam");
+    assert!(d.preamble[1].decision_refs.is_empty());
+    assert_eq!(d.preamble[1].ambiguous_decision_refs, ["VIII/30"]);
+    assert!(d.preamble[1].document_refs.is_empty());
+    // Without the word "decision" before it, a shared form is no citation at all.
+    let bare = SITE_FORM.replace("Noting decision VIII/30", "Noting the VIII/30 programme");
+    let d = parse_decision_given(&bare, Language::En, &given("BC-15/3")).unwrap();
+    assert!(d.preamble[1].decision_refs.is_empty());
+}
+
+#[test]
+fn the_brs_heading_without_the_word_decision() {
+    let text = "BC-10/3: Indonesian-Swiss country-led initiative\n\
+                The Conference of the Parties\n\
+                Welcoming the initiative,\n\
+                1. Decides to act;\n";
+    let d = parse_decision(text, Language::En).unwrap();
+    assert_eq!(d.number, "BC-10/3");
+    assert_eq!(d.kind, DecisionKind::Decision);
+    assert_eq!(d.title, "Indonesian-Swiss country-led initiative");
+    // "The Conference of the Parties" without its comma opens the preamble, and is none of it.
+    assert_eq!(d.preamble.len(), 1);
+    assert_eq!(d.preamble[0].verb, Some(PreambleVerb::Welcoming));
+    let extraordinary = "Decision BC.Ex-1/1: Omnibus\n1. Decides to act;\n";
+    assert_eq!(
+        parse_decision(extraordinary, Language::En).unwrap().meeting,
+        1
+    );
+}
+
+#[test]
+fn cbd_and_unfccc_numbers() {
+    let cbd = "COP 10 Decision X/8\n\n\
+               X/8.A decade on biological diversity\n\n\
+               The Conference of the Parties,\n\
+               Stressing the importance of biodiversity,\n\
+               1.Invites the General Assembly to declare a decade;\n\
+               2.Requests the Executive Secretary:\n\
+               (a)To encourage the participation of Parties;\n";
+    let d = parse_decision(cbd, Language::En).unwrap();
+    assert_eq!(
+        (d.number.as_str(), d.treaty.as_str(), d.meeting),
+        ("X/8", "cbd", 10)
+    );
+    assert_eq!(d.title, "A decade on biological diversity");
+    assert_eq!(d.preamble.len(), 1);
+    assert_eq!(d.operative.len(), 2);
+    assert_eq!(d.operative[1].addressees, [Addressee::ExecutiveSecretary]);
+    assert_eq!(d.operative[1].subparagraphs.len(), 1);
+    // The same form in a text that names no treaty cannot be told apart.
+    let unnamed = cbd
+        .replace("biological diversity", "nature")
+        .replace("biodiversity", "nature");
+    assert_eq!(
+        parse_decision(&unnamed, Language::En).unwrap_err(),
+        DecisionError::AmbiguousNumber {
+            number: "X/8".into(),
+            treaties: "basel, cbd".into()
+        }
+    );
+    let unfccc = "Décision 8/CP.2 : Programme de travail\n\
+                  La Conférence des Parties,\n\
+                  1. Prie le secrétariat de faire rapport à sa troisième session ;\n";
+    let d = parse_decision(unfccc, Language::Fr).unwrap();
+    assert_eq!(
+        (d.number.as_str(), d.treaty.as_str(), d.meeting),
+        ("8/CP.2", "unfccc", 2)
+    );
+    assert_eq!(d.title, "Programme de travail");
+    assert_eq!(d.operative[0].verbs, [OperativeVerb::Requests]);
+}
+
+/// A decision in Spanish, as a site publishes it: no title, and the numbers of the paragraphs
+/// after the first lost with Word's automatic numbering.
+const SPANISH: &str = "La Conferencia de las Partes,\n\
+    Recordando sus decisiones SC-2/15 y SC-3/1 sobre la cooperación entre los convenios,\n\
+    1.Toma nota del informe de la Secretaría sobre la cooperación y la coordinación entre los \
+    convenios;\n\n\
+    Acoge con satisfacción el establecimiento del grupo de trabajo conjunto para el bienio \
+    2026-2027;\n\n\
+    Pide a la Secretaría que, con sujeción a la disponibilidad de recursos, presente un informe \
+    a la Conferencia de las Partes en su cuarta reunión.\n";
+
+#[test]
+fn a_spanish_text_reads_in_spanish_and_only_in_spanish() {
+    use OperativeVerb::*;
+    let d = parse_decision_given(SPANISH, Language::Es, &given("SC-3/8")).unwrap();
+    assert_eq!(d.language, Language::Es);
+    assert_eq!(d.preamble.len(), 1);
+    assert_eq!(d.preamble[0].verb, Some(PreambleVerb::Recalling));
+    assert_eq!(d.preamble[0].decision_refs, ["SC-2/15", "SC-3/1"]);
+    let verbs: Vec<Vec<OperativeVerb>> = d.operative.iter().map(|p| p.verbs.clone()).collect();
+    assert_eq!(verbs, [vec![TakesNote], vec![Welcomes], vec![Requests]]);
+    let p3 = &d.operative[2];
+    assert_eq!(p3.number, 3);
+    assert_eq!(p3.addressees, [Addressee::Secretariat]);
+    assert_eq!(p3.conditions, [Condition::SubjectToResources]);
+    assert_eq!(
+        p3.deliverables,
+        [Deliverable {
+            kind: DeliverableKind::Report,
+            due_meeting: Some(4)
+        }]
+    );
+    assert_eq!(d.operative[1].bienniums, ["2026-2027"]);
+    assert_eq!(detect_language(SPANISH), Some(Language::Es));
+    assert_eq!(detect_language(FR), Some(Language::Fr));
+    assert_eq!(detect_language(EN), Some(Language::En));
+    for other in [Language::Fr, Language::En] {
+        let refused = parse_decision_given(SPANISH, other, &given("SC-3/8")).unwrap_err();
+        assert_eq!(
+            refused,
+            DecisionError::LanguageMismatch {
+                given: other,
+                found: Language::Es
+            }
+        );
+        assert!(refused.to_string().contains("Spanish"), "{refused}");
+    }
+}
+
+#[test]
+fn a_compilation_gives_every_decision_under_its_number() {
+    let compilation = format!(
+        "Decisions adopted by the Conference of the Parties at its sixth meeting\n\
+         Contents\nMC-6/18: First\nMC-6/19: Second\nMC-6/20: Cooperation\n\
+         Decision MC-6/18: First\nThe Conference of the Parties,\n\
+         1. Decides to act;[footnoteRef:1]\n[1:  UNEP/MC/COP.6/1.]\n\
+         2. Requests the Secretariat to report at its seventh meeting.\n\
+         Annex to decision MC-6/18\nTerms of reference at the eighth meeting\n\
+         MC-6/19: Second\nThe Conference of the Parties\n1.Notes the report.\n\
+         {EN}"
+    );
+    let decisions = parse_decisions(&compilation, Language::En, &Given::default()).unwrap();
+    let numbers: Vec<&str> = decisions.iter().map(|d| d.number.as_str()).collect();
+    assert_eq!(numbers, ["MC-6/18", "MC-6/19", "MC-6/20"]);
+    assert_eq!(decisions[0].operative.len(), 2);
+    assert_eq!(decisions[0].footnotes.len(), 1);
+    assert_eq!(decisions[1].title, "Second");
+    assert_eq!(decisions[1].operative[0].verbs, [OperativeVerb::Notes]);
+    assert!(decisions[1].footnotes.is_empty());
+    assert_eq!(structure(&decisions[2]), structure(&english()));
+    // One decision is read as one; a number given beside a compilation is refused.
+    assert_eq!(
+        parse_decisions(EN, Language::En, &Given::default()).unwrap(),
+        [english()]
+    );
+    assert!(matches!(
+        parse_decisions(&compilation, Language::En, &given("MC-6/20")),
+        Err(DecisionError::NumberMismatch { .. })
+    ));
+    // All or nothing: one decision out of sequence refuses the whole text.
+    let broken = compilation.replace("2. Requests the Secretariat", "3. Requests the Secretariat");
+    assert!(matches!(
+        parse_decisions(&broken, Language::En, &Given::default()),
+        Err(DecisionError::ParagraphOutOfSequence { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Properties.
 
 /// Whatever the reader returns survives JSON unchanged.
@@ -369,7 +655,25 @@ fn check_round_trip(result: Result<Decision, DecisionError>) -> Result<(), TestC
 }
 
 fn language() -> impl Strategy<Value = Language> {
-    prop_oneof![Just(Language::Fr), Just(Language::En)]
+    prop_oneof![Just(Language::Fr), Just(Language::En), Just(Language::Es)]
+}
+
+/// Every way of reading a text: alone, with a number given, as a compilation. Each either reads
+/// or is refused with a message; none panics.
+fn check_every_reading(text: &str, language: Language) -> Result<(), TestCaseError> {
+    check_round_trip(parse_decision(text, language))?;
+    check_round_trip(parse_decision_given(text, language, &given("BC-14/2")))?;
+    let _ = detect_language(text);
+    match parse_decisions(text, language, &Given::default()) {
+        Ok(decisions) => {
+            prop_assert!(!decisions.is_empty());
+            for d in decisions {
+                check_round_trip(Ok(d))?;
+            }
+        }
+        Err(e) => prop_assert!(!e.to_string().is_empty()),
+    }
+    Ok(())
 }
 
 /// Pieces of decisions and of Word noise, to build texts that reach deep into the reader.
@@ -419,6 +723,25 @@ fn fragment() -> impl Strategy<Value = String> {
         "annexes I et II",
         "Ibid.",
         "Annexe\n",
+        "BC-10/3: ",
+        "COP 10 Decision X/8\n",
+        "X/8.United ",
+        "Décision 8/CP.2 : ",
+        "XIII.5",
+        "4/22",
+        "decision III/1, ",
+        "decisions VIII/30 and IX/2",
+        "1.Decides ",
+        "2.Requests ",
+        "(a)To review ",
+        "Convention;11UNEP/CHW.14/4.",
+        ",1212Ibid.",
+        "The Conference of the Parties\n",
+        "La Conferencia de las Partes,\n",
+        "1.Toma nota ",
+        "Acoge con satisfacción ",
+        "con sujeción a la disponibilidad de recursos",
+        "en su cuarta reunión",
         "’",
         "œ",
         "İ",
@@ -452,7 +775,7 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>(), language in language()) {
-        check_round_trip(parse_decision(&text, language))?;
+        check_every_reading(&text, language)?;
     }
 
     #[test]
@@ -460,7 +783,7 @@ proptest! {
         text in noisy_text(),
         language in language(),
     ) {
-        check_round_trip(parse_decision(&text, language))?;
+        check_every_reading(&text, language)?;
     }
 
     #[test]
@@ -489,7 +812,7 @@ proptest! {
             let at = boundary(&text, at);
             text.insert_str(at, &noise);
         }
-        check_round_trip(parse_decision(&text, language))?;
+        check_every_reading(&text, language)?;
     }
 
     #[test]

@@ -4,60 +4,46 @@
 //! seventh meeting", « à sa prochaine réunion »).
 
 use std::collections::BTreeMap;
-use std::fmt;
 
+use super::bodies::{read_number, Body, Reading};
 use super::types::{DocumentRef, Footnote};
 use super::vocabulary;
 use super::words::{fold, push_unique, roman_value, starts_with_word, trim_token};
 
-/// A decision number: `MC-6/20` is decision 20 of the sixth meeting under the prefix `MC`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct DecisionNumber {
-    pub prefix: String,
-    pub meeting: u32,
-    pub index: u32,
-}
-
-impl DecisionNumber {
-    /// `MC-6/20`: two to six capital letters, a hyphen, the meeting, a slash, the index.
-    pub fn parse(token: &str) -> Option<DecisionNumber> {
-        let (prefix, numbers) = token.split_once('-')?;
-        let (meeting, index) = numbers.split_once('/')?;
-        let valid_prefix =
-            (2..=6).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_uppercase());
-        if !valid_prefix {
-            return None;
+/// The decision numbers a text cites, in a text of the treaty of `context`: those of one
+/// treaty, and those written in a form several treaties share (`decision III/1` outside a
+/// Basel text), which are cited only after a word such as "decision" (« décisions III/1 et
+/// IV/2 »), each once. A number under an unknown prefix (`XY-6/20`) is cited as written.
+pub(super) fn decision_refs_in(text: &str, context: Option<&Body>) -> (Vec<String>, Vec<String>) {
+    let vocabulary = vocabulary::all();
+    let (mut refs, mut ambiguous) = (vec![], vec![]);
+    let mut after_citation_word = false;
+    for raw in text.split_whitespace() {
+        let token = trim_token(raw);
+        let folded = fold(token);
+        match read_number(token, context) {
+            Some(Reading::One(number)) if !number.ambiguous || after_citation_word => {
+                push_unique(&mut refs, number.text)
+            }
+            Some(Reading::Ambiguous(readings)) if after_citation_word => {
+                push_unique(&mut ambiguous, readings[0].text.clone())
+            }
+            Some(Reading::UnknownPrefix { .. }) => push_unique(&mut refs, token.to_string()),
+            Some(_) => {}
+            None => {
+                after_citation_word = vocabulary.decision_citations.contains(&folded)
+                    || (after_citation_word && vocabulary.conjunctions.contains(&folded));
+                continue;
+            }
         }
-        Some(DecisionNumber {
-            prefix: prefix.to_string(),
-            meeting: counted(meeting)?,
-            index: counted(index)?,
-        })
+        // After a number, a list of numbers goes on, up to a word that is not "and".
     }
+    (refs, ambiguous)
 }
 
-/// A number from 1 to 999 written in figures.
-fn counted(s: &str) -> Option<u32> {
-    if !(1..=3).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok().filter(|&n| n > 0)
-}
-
-impl fmt::Display for DecisionNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}/{}", self.prefix, self.meeting, self.index)
-    }
-}
-
-pub(super) fn decision_refs_in(text: &str) -> Vec<String> {
-    let mut refs = vec![];
-    for token in text.split_whitespace().map(trim_token) {
-        if let Some(number) = DecisionNumber::parse(token) {
-            push_unique(&mut refs, number.to_string());
-        }
-    }
-    refs
+/// Whether a token reads as a decision number of any form (so it is not a document symbol).
+fn is_decision_number(token: &str) -> bool {
+    read_number(token, None).is_some()
 }
 
 /// Bienniums named in a text (`2026-2027`, `2026–2027`), written with a hyphen, each once.
@@ -97,6 +83,7 @@ fn is_document_symbol(token: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-'))
         && token.bytes().any(|b| b.is_ascii_digit())
+        && !is_decision_number(token)
 }
 
 /// Documents cited in a text, each with the annexes named after it (before the next document).
@@ -274,15 +261,12 @@ mod tests {
 
     #[test]
     fn numbers_symbols_and_bienniums() {
-        assert_eq!(
-            DecisionNumber::parse("MC-06/20").map(|n| n.to_string()),
-            Some("MC-6/20".into())
-        );
-        assert_eq!(DecisionNumber::parse("MC-0/20"), None);
-        assert_eq!(DecisionNumber::parse("mc-6/20"), None);
         assert!(is_document_symbol("UNEP/MC/COP.6/INF/29"));
         assert!(is_document_symbol("A/RES/70/1"));
         assert!(!is_document_symbol("MC-3/11"));
+        assert!(!is_document_symbol("III/1"));
+        assert!(!is_document_symbol("VIII/30"));
+        assert!(is_document_symbol("UNEP/CHW.14/4"));
         assert!(!is_document_symbol("N/A"));
         assert!(!is_document_symbol("and/or"));
         assert_eq!(biennium("2026–2027"), Some("2026-2027".into()));

@@ -28,6 +28,76 @@ pub(super) fn normalise_spaces(text: &str) -> String {
     out
 }
 
+/// Footnotes as the treaty sites publish them, glued to the end of a line with their text after
+/// them (`…Convention;11UNEP/CHW.14/4.`: the reference 1, then the footnote 1 whose text is
+/// `UNEP/CHW.14/4.`), rewritten as Word's markers (`[footnoteRef:1] [1: UNEP/CHW.14/4.]`) so that
+/// the footnote is read like any other. A glued number is a footnote when it is written twice
+/// (`11` for 1, `1212` for 12) after a word or punctuation, or once after closing punctuation
+/// (`,` `;` `.` `:` a closing quote or bracket), and the text after it opens with a capital.
+pub(super) fn unglue_footnotes(text: &str) -> String {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(|line| match glued_footnote(line) {
+            Some((at, digits, number)) => {
+                let body = &line[at + digits..];
+                format!("{}[footnoteRef:{number}] [{number}: {body}]", &line[..at])
+            }
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where the glued footnote of a line starts, how many digits it takes, and its number.
+fn glued_footnote(line: &str) -> Option<(usize, usize, u32)> {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        let digits = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let before = line[..at].chars().next_back();
+        let after = line[at + digits..].chars().next();
+        let body = &line[at + digits..];
+        let plausible =
+            digits <= 6 && after.is_some_and(char::is_uppercase) && !body.contains(['[', ']']);
+        if let (true, Some(before)) = (plausible, before) {
+            let run = &line[at..at + digits];
+            let (half, rest) = run.split_at(digits / 2);
+            if digits % 2 == 0 && half == rest && (before.is_alphabetic() || closes(before)) {
+                if let Ok(number) = half.parse::<u32>() {
+                    if number > 0 {
+                        return Some((at, digits, number));
+                    }
+                }
+            } else if closes(before) {
+                if let Ok(number) = run.parse::<u32>() {
+                    if number > 0 {
+                        return Some((at, digits, number));
+                    }
+                }
+            }
+        }
+        at += digits;
+    }
+    None
+}
+
+/// Punctuation that closes a phrase, after which a glued number is a footnote's.
+fn closes(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | '.' | ':' | '”' | '’' | '»' | '"' | ')' | '\''
+    )
+}
+
 /// Spaces collapsed to one, and none at either end.
 pub(super) fn collapse_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -194,6 +264,33 @@ mod tests {
         let clean = strip_word_markers("a [bookmark: x\n] b [3: c [footnoteRef:9", true);
         assert_eq!(clean.text, "a [bookmark: x\n] b [3: c [footnoteRef:9");
         assert!(clean.footnotes.is_empty());
+    }
+
+    #[test]
+    fn glued_footnotes_become_markers() {
+        assert_eq!(
+            unglue_footnotes("as the “Ban Amendment”,11UNEP/CHW.14/4.\n1.Welcomes"),
+            "as the “Ban Amendment”,[footnoteRef:1] [1: UNEP/CHW.14/4.]\n1.Welcomes"
+        );
+        assert_eq!(
+            unglue_footnotes("the Convention;1212See UNEP/X/1."),
+            "the Convention;[footnoteRef:12] [12: See UNEP/X/1.]"
+        );
+        assert_eq!(
+            unglue_footnotes("the report;3Ibid., annex II."),
+            "the report;[footnoteRef:3] [3: Ibid., annex II.]"
+        );
+        for untouched in [
+            "1.Decides to act;",
+            "X/8.United Nations Decade",
+            "documents UNEP/FAO/RC/COP.4/12 and UNEP/FAO/RC/COP.4/13, to develop",
+            "the Biodiversity 2011-2020 Plan",
+            "CO2Emissions",
+            "[footnoteRef:2], ainsi [2:  UNEP/MC/COP.6/INF/29, annexe I.]",
+            "as the Ban Amendment,11[UNEP]",
+        ] {
+            assert_eq!(unglue_footnotes(untouched), untouched);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::bodies::Body;
 use super::citations::{
     bienniums_in, decision_refs_in, document_refs_in, meeting_mentions, merge_document,
     MeetingMention,
@@ -23,6 +24,8 @@ use super::words::{
 /// What the reading of every paragraph needs to know about the whole decision.
 pub(super) struct Reading<'a> {
     pub language: Language,
+    /// The decision's treaty, in whose numbering a shared form (`III/1`) is read.
+    pub treaty: Option<&'static Body>,
     pub meeting: u32,
     pub footnotes: &'a [Footnote],
     pub footnote_documents: &'a BTreeMap<u32, Vec<DocumentRef>>,
@@ -31,6 +34,7 @@ pub(super) struct Reading<'a> {
 /// What a piece of text cites, with its footnotes.
 struct Citations {
     decision_refs: Vec<String>,
+    ambiguous_decision_refs: Vec<String>,
     document_refs: Vec<DocumentRef>,
     bienniums: Vec<String>,
 }
@@ -42,6 +46,7 @@ impl Reading<'_> {
             verb: preamble_verb(&fold(&line.text), self.language),
             text: line.text.clone(),
             decision_refs: cited.decision_refs,
+            ambiguous_decision_refs: cited.ambiguous_decision_refs,
             document_refs: cited.document_refs,
             bienniums: cited.bienniums,
             footnote_refs: line.footnote_refs.clone(),
@@ -65,6 +70,7 @@ impl Reading<'_> {
                 .map(|sub| self.subparagraph(sub, asks))
                 .collect(),
             decision_refs: cited.decision_refs,
+            ambiguous_decision_refs: cited.ambiguous_decision_refs,
             document_refs: cited.document_refs,
             bienniums: cited.bienniums,
             conditions: conditions_in(&folded, self.language),
@@ -83,6 +89,7 @@ impl Reading<'_> {
             label: raw.label.clone(),
             text: raw.line.text.clone(),
             decision_refs: cited.decision_refs,
+            ambiguous_decision_refs: cited.ambiguous_decision_refs,
             document_refs: cited.document_refs,
             bienniums: cited.bienniums,
             conditions: conditions_in(&folded, self.language),
@@ -104,10 +111,15 @@ impl Reading<'_> {
             .iter()
             .filter_map(|n| self.footnotes.iter().find(|f| f.number == *n))
             .collect();
-        let mut decision_refs = decision_refs_in(&line.text);
+        let (mut decision_refs, mut ambiguous_decision_refs) =
+            decision_refs_in(&line.text, self.treaty);
         for note in &notes {
-            for reference in decision_refs_in(&note.text) {
+            let (refs, ambiguous) = decision_refs_in(&note.text, self.treaty);
+            for reference in refs {
                 push_unique(&mut decision_refs, reference);
+            }
+            for reference in ambiguous {
+                push_unique(&mut ambiguous_decision_refs, reference);
             }
         }
         let mut document_refs = document_refs_in(&line.text);
@@ -118,6 +130,7 @@ impl Reading<'_> {
         }
         Citations {
             decision_refs,
+            ambiguous_decision_refs,
             document_refs,
             bienniums: bienniums_in(&line.text),
         }
@@ -221,6 +234,11 @@ fn operative_verb_at(s: &str, language: Language) -> Option<(OperativeVerb, &str
         .iter()
         .find(|(phrase, _)| starts_with_word(s, phrase))
         .map(|(phrase, verb)| (*verb, &s[phrase.len()..]))
+}
+
+/// Whether a folded text opens with an operative verb of `language` (after any adverb).
+pub(super) fn opens_with_operative_verb(folded: &str, language: Language) -> bool {
+    operative_verb_at(folded, language).is_some()
 }
 
 fn opens_object(object: &str) -> bool {
@@ -356,17 +374,41 @@ fn due_meeting(folded: &str, meeting: u32) -> Option<u32> {
         })
 }
 
+/// How many of the common words of each language a text has, in the order of the languages;
+/// a word that several languages list tells nothing and is not counted.
+fn common_word_counts(lines: &[Line]) -> Vec<(Language, usize)> {
+    let mut counts: Vec<(Language, usize)> = vocabulary::languages().map(|(l, _)| (l, 0)).collect();
+    for word in lines.iter().flat_map(|line| line.text.split(' ')) {
+        let word = fold(trim_token(word));
+        let listed: Vec<usize> = vocabulary::languages()
+            .enumerate()
+            .filter(|(_, (_, words))| words.common_words.contains(&word))
+            .map(|(at, _)| at)
+            .collect();
+        if let [only] = listed.as_slice() {
+            counts[*only].1 += 1;
+        }
+    }
+    counts
+}
+
+/// The language a text reads in, when its common words say so plainly: those of one language
+/// outnumber those of every other more than three to one.
+pub(super) fn detect_language(lines: &[Line]) -> Option<Language> {
+    let counts = common_word_counts(lines);
+    let &(language, most) = counts.iter().max_by_key(|(_, n)| *n)?;
+    let plainly = counts
+        .iter()
+        .filter(|(l, _)| *l != language)
+        .all(|(_, n)| most > 3 * n);
+    (most >= 8 && plainly).then_some(language)
+}
+
 /// Refuses a text that plainly reads in another language: the common words of that language
 /// outnumber those of the given one more than three to one (of the other languages, the one
 /// whose words are the most often found counts).
 pub(super) fn check_language(lines: &[Line], language: Language) -> Result<(), DecisionError> {
-    let mut counts: Vec<(Language, usize)> = vocabulary::languages().map(|(l, _)| (l, 0)).collect();
-    for word in lines.iter().flat_map(|line| line.text.split(' ')) {
-        let word = fold(trim_token(word));
-        for (count, (_, words)) in counts.iter_mut().zip(vocabulary::languages()) {
-            count.1 += usize::from(words.common_words.contains(&word));
-        }
-    }
+    let counts = common_word_counts(lines);
     let given = counts
         .iter()
         .find(|(l, _)| *l == language)

@@ -3,10 +3,12 @@
 //! roman-numeral items, each line with the footnotes it refers to. How a decision is laid out
 //! (its headings, title line, paragraph numbers and labels) is known here and nowhere else.
 
-use super::citations::{meeting_mentions, DecisionNumber, MeetingMention};
+use super::bodies;
+use super::citations::{meeting_mentions, MeetingMention};
 use super::clean::{collapse_spaces, CleanText};
+use super::reading::opens_with_operative_verb;
 use super::types::{DecisionError, DecisionKind};
-use super::vocabulary;
+use super::vocabulary::{self, Language};
 use super::words::{fold, roman_value, starts_with_word, trim_token};
 
 /// A line of the text without markers, its spaces collapsed, with the footnotes it refers to.
@@ -61,26 +63,86 @@ pub(super) fn split_lines(clean: &CleanText) -> Vec<Line> {
     lines
 }
 
-/// The title line: « Décision MC-6/20 : Coopération … », "Decision MC-6/20: Cooperation …".
+/// The title line: « Décision MC-6/20 : Coopération … », "Decision MC-6/20: Cooperation …",
+/// "COP 10 Decision X/8", and the forms without the word "Decision": "BC-10/3: Title",
+/// "X/8.United Nations Decade …".
 #[derive(Debug, Clone)]
 pub(super) struct TitleLine {
     pub kind: DecisionKind,
-    pub number: DecisionNumber,
+    /// The number as written, without the punctuation around it: `MC-6/20`, `X/8`.
+    pub token: String,
     /// What follows the number: the title, when it is on the same line.
     pub rest: String,
 }
 
-fn title_line(text: &str) -> Option<TitleLine> {
-    let mut words = text.splitn(3, ' ');
-    let kind = decision_kind(&fold(trim_token(words.next()?)))?;
-    let number = DecisionNumber::parse(trim_token(words.next()?))?;
-    let rest = words
-        .next()
-        .unwrap_or("")
-        .trim_start_matches([':', '-', '–', '—', '.', ' '])
+pub(super) fn title_line(text: &str) -> Option<TitleLine> {
+    let words: Vec<&str> = text.split(' ').collect();
+    // "Decision MC-6/20: …", or after up to three words in capitals or figures ("COP 10").
+    for skip in 0..words.len().min(4) {
+        if skip > 0 && !is_heading_word(words[skip - 1]) {
+            break;
+        }
+        let Some(kind) = decision_kind(&fold(trim_token(words[skip]))) else {
+            continue;
+        };
+        let (token, glued) = split_number(words.get(skip + 1)?)?;
+        return Some(TitleLine {
+            kind,
+            token,
+            rest: title_rest(glued, &words[skip + 2..]),
+        });
+    }
+    // "BC-10/3: Title": a number that opens the line, followed by a colon or a full stop and
+    // its title (not by a comma: "MC-3/11, MC-4/9 …" continues a sentence).
+    let (token, glued) = split_number(words[0])?;
+    let after = words[0].strip_prefix(token.as_str())?;
+    let separated = after.starts_with([':', '.'])
+        || (after.is_empty() && words.get(1).is_some_and(|w| [":", "–", "—"].contains(w)));
+    if !separated {
+        return None;
+    }
+    let rest = title_rest(glued, &words[1..]);
+    rest.starts_with(char::is_uppercase).then_some(TitleLine {
+        kind: DecisionKind::Decision,
+        token,
+        rest,
+    })
+}
+
+/// `COP`, `10`: a word of a heading before "Decision", in capitals or figures.
+fn is_heading_word(word: &str) -> bool {
+    !word.is_empty()
+        && !word.chars().any(char::is_lowercase)
+        && bodies::read_number(trim_token(word), None).is_none()
+}
+
+/// A word that opens with a decision number: the number, and what is glued after it
+/// (`X/8.United` gives `X/8` and `United`; `BC-10/3:` gives `BC-10/3`).
+fn split_number(word: &str) -> Option<(String, &str)> {
+    let whole = trim_token(word);
+    if bodies::read_number(whole, None).is_some() {
+        return Some((whole.to_string(), ""));
+    }
+    word.char_indices()
+        .rev()
+        .filter(|&(_, c)| c == '.' || c == ':')
+        .find_map(|(at, _)| {
+            let token = trim_token(&word[..at]);
+            bodies::read_number(token, None).map(|_| (token.to_string(), &word[at + 1..]))
+        })
+}
+
+fn title_rest(glued: &str, words: &[&str]) -> String {
+    let mut rest = glued.to_string();
+    for word in words {
+        if !rest.is_empty() {
+            rest.push(' ');
+        }
+        rest.push_str(word);
+    }
+    rest.trim_start_matches([':', '-', '–', '—', '.', ' '])
         .trim_end()
-        .to_string();
-    Some(TitleLine { kind, number, rest })
+        .to_string()
 }
 
 fn decision_kind(folded_word: &str) -> Option<DecisionKind> {
@@ -91,24 +153,32 @@ fn decision_kind(folded_word: &str) -> Option<DecisionKind> {
         .map(|(_, kind)| *kind)
 }
 
-/// The title line of the decision: the first one followed by operative paragraphs (a table of
-/// contents lists titles too), or else the first one.
-pub(super) fn find_title(lines: &[Line]) -> Option<(usize, TitleLine)> {
-    let titles: Vec<(usize, TitleLine)> = lines
+/// The title lines of the text, each with its place; of two lines in a row that give the same
+/// number ("COP 10 Decision X/8", then "X/8.United Nations …"), the second.
+pub(super) fn title_lines(lines: &[Line]) -> Vec<(usize, TitleLine)> {
+    let all: Vec<(usize, TitleLine)> = lines
         .iter()
         .enumerate()
         .filter_map(|(at, line)| title_line(&line.text).map(|title| (at, title)))
         .collect();
-    let has_operative_part = |at: usize| {
-        body_of(&lines[at + 1..])
-            .iter()
-            .any(|line| numbered_paragraph(&line.text).is_some())
-    };
-    let chosen = titles
+    let mut titles: Vec<(usize, TitleLine)> = vec![];
+    for (at, title) in all {
+        if let Some((before, previous)) = titles.last() {
+            if *before + 1 == at && previous.token == title.token && previous.rest.is_empty() {
+                titles.pop();
+            }
+        }
+        titles.push((at, title));
+    }
+    titles
+}
+
+/// Whether the title line at `at` is followed by operative paragraphs (a table of contents
+/// lists titles too).
+pub(super) fn has_operative_part(lines: &[Line], at: usize) -> bool {
+    body_of(&lines[at + 1..])
         .iter()
-        .position(|(at, _)| has_operative_part(*at))
-        .unwrap_or(0);
-    titles.into_iter().nth(chosen)
+        .any(|line| numbered_paragraph(&line.text).is_some())
 }
 
 /// The lines of the decision after its title: up to the title of the next decision or an annex.
@@ -133,14 +203,14 @@ fn is_annex_heading(text: &str) -> bool {
 }
 
 /// "The Conference of the Parties," (« La Conférence des Parties, »): the line that opens the
-/// preamble.
-fn is_body_line(text: &str) -> bool {
+/// preamble, with its comma or without it, but not a sentence of its own.
+pub(super) fn is_body_line(text: &str) -> bool {
     let folded = fold(text);
     vocabulary::all()
         .acting_bodies
         .iter()
         .any(|body| starts_with_word(&folded, body))
-        && folded.ends_with(',')
+        && !folded.ends_with(['.', ';'])
         && folded.split(' ').count() <= 15
 }
 
@@ -177,7 +247,8 @@ pub(super) fn split_preamble(body: &[Line]) -> (&[Line], &[Line]) {
 /// meeting ("… at its sixth meeting"), must agree with.
 pub(super) fn meeting_of(
     before_title: &[Line],
-    number: &DecisionNumber,
+    number: &str,
+    meeting: u32,
 ) -> Result<u32, DecisionError> {
     let named = before_title.iter().rev().find_map(|line| {
         meeting_mentions(&fold(&line.text))
@@ -188,12 +259,12 @@ pub(super) fn meeting_of(
             })
     });
     match named {
-        Some(of_heading) if of_heading != number.meeting => Err(DecisionError::MeetingMismatch {
+        Some(of_heading) if of_heading != meeting => Err(DecisionError::MeetingMismatch {
             number: number.to_string(),
-            of_number: number.meeting,
+            of_number: meeting,
             of_heading,
         }),
-        _ => Ok(number.meeting),
+        _ => Ok(meeting),
     }
 }
 
@@ -213,21 +284,23 @@ pub(super) struct RawSubparagraph {
     pub items: Vec<RawSubparagraph>,
 }
 
-/// `1. Prend note …`: the number (up to three digits) and the text after it.
+/// `1. Prend note …`, or glued to its verb as sites publish it (`1.Decides …`): the number
+/// (up to three digits) and the text after it.
 pub(super) fn numbered_paragraph(text: &str) -> Option<(u32, &str)> {
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 || digits > 3 {
         return None;
     }
     let rest = text[digits..].strip_prefix('.')?;
-    if !(rest.is_empty() || rest.starts_with(' ')) {
+    if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with(char::is_uppercase)) {
         return None;
     }
     let number: u32 = text[..digits].parse().ok()?;
     (number > 0).then(|| (number, rest.trim()))
 }
 
-/// `a) De continuer …`, `(a) To continue …`, `ii) …`: the label and the text after it.
+/// `a) De continuer …`, `(a) To continue …`, `ii) …`, or glued to its text (`(a)To review`):
+/// the label and the text after it.
 fn subparagraph_label(text: &str) -> Option<(&str, &str)> {
     let (label, rest) = match text.strip_prefix('(') {
         Some(inner) => inner.split_once(')')?,
@@ -236,7 +309,9 @@ fn subparagraph_label(text: &str) -> Option<(&str, &str)> {
     let plausible = (1..=6).contains(&label.len())
         && label.bytes().all(|b| b.is_ascii_lowercase())
         && (label.len() == 1 || roman_value(label).is_some() || is_doubled_letter(label));
-    if !plausible || !(rest.is_empty() || rest.starts_with(' ')) {
+    let separated =
+        rest.is_empty() || rest.starts_with(' ') || rest.starts_with(char::is_uppercase);
+    if !plausible || !separated {
         return None;
     }
     Some((label, rest.trim()))
@@ -278,15 +353,21 @@ fn label_kind(label: &str, state: &LabelState) -> LabelKind {
 }
 
 /// Assembles the operative part: each numbered line opens a paragraph, each labelled line a
-/// sub-paragraph or item, and any other line continues the last element.
+/// sub-paragraph or item, and any other line continues the last element, unless it has lost
+/// its number (see [`lost_number`]).
 pub(super) fn assemble_operative(
     lines: &[Line],
     number: &str,
+    language: Language,
 ) -> Result<Vec<RawParagraph>, DecisionError> {
     let mut paragraphs: Vec<RawParagraph> = vec![];
     let mut labels = LabelState::default();
     for line in lines {
-        if let Some((found, text)) = numbered_paragraph(&line.text) {
+        let numbered = numbered_paragraph(&line.text).or_else(|| {
+            let last = paragraphs.last()?;
+            lost_number(last, &line.text, language).then(|| (last.number + 1, line.text.as_str()))
+        });
+        if let Some((found, text)) = numbered {
             let expected = paragraphs.last().map_or(1, |p| p.number + 1);
             if found != expected {
                 return Err(DecisionError::ParagraphOutOfSequence {
@@ -316,6 +397,16 @@ pub(super) fn assemble_operative(
         });
     }
     Ok(paragraphs)
+}
+
+/// A paragraph whose number Word's automatic numbering kept out of the text that a site
+/// published: a line that opens with an operative verb of the language, written with its
+/// capital, after a paragraph that ended its sentence (`;` or `.`) and has no sub-paragraph.
+fn lost_number(last: &RawParagraph, text: &str, language: Language) -> bool {
+    last.subparagraphs.is_empty()
+        && last.chapeau.text.ends_with([';', '.'])
+        && text.starts_with(char::is_uppercase)
+        && opens_with_operative_verb(&fold(text), language)
 }
 
 /// A letter opens a sub-paragraph; a roman numeral opens an item of the last lettered

@@ -4,38 +4,56 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::bodies;
 use super::Language;
 
-keyed_enum! {
-    /// The treaty whose Conference of the Parties adopted a decision, known from the prefix of
-    /// its number (`MC`, `BC`, `RC`, `SC`).
-    Treaty {
-        Minamata => "minamata",
-        Basel => "basel",
-        Rotterdam => "rotterdam",
-        Stockholm => "stockholm",
-    }
-}
+/// The treaty whose body adopted a decision (`minamata`, `basel`, `cbd`, …), known from the
+/// form of its number. The treaties are data: one file per body in
+/// `crates/domain/data/decision-bodies/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Treaty(String);
 
 impl Treaty {
-    pub fn from_prefix(prefix: &str) -> Option<Treaty> {
-        match prefix {
-            "MC" => Some(Treaty::Minamata),
-            "BC" => Some(Treaty::Basel),
-            "RC" => Some(Treaty::Rotterdam),
-            "SC" => Some(Treaty::Stockholm),
+    /// The treaty of a key the registry records (`basel`), when a body of that key is known.
+    pub fn parse(key: &str) -> Option<Treaty> {
+        bodies::of_treaty(key).map(|b| Treaty(b.treaty.clone()))
+    }
+
+    /// The treaty of a decision number written in a form of one body (`BC-10/3`, `8/CP.2`).
+    /// A form several bodies share (`III/1`) names none.
+    pub fn of_number(number: &str) -> Option<Treaty> {
+        match bodies::read_number(number, None)? {
+            bodies::Reading::One(read) => Some(Treaty(read.body.treaty.clone())),
             _ => None,
         }
     }
 
+    pub(super) fn of_body(body: &bodies::Body) -> Treaty {
+        Treaty(body.treaty.clone())
+    }
+
+    /// Every treaty the reader knows, in the order of its data.
+    pub fn all() -> Vec<Treaty> {
+        bodies::all().iter().map(Treaty::of_body).collect()
+    }
+
+    /// The key the registry records: `minamata`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// The code of the convention in the reference data (`MINAMATA`, `BASEL`, …).
-    pub fn convention_code(&self) -> &'static str {
-        match self {
-            Treaty::Minamata => "MINAMATA",
-            Treaty::Basel => "BASEL",
-            Treaty::Rotterdam => "ROTTERDAM",
-            Treaty::Stockholm => "STOCKHOLM",
-        }
+    pub fn convention_code(&self) -> String {
+        bodies::of_treaty(&self.0)
+            .map(|b| b.convention.clone())
+            .unwrap_or_else(|| self.0.to_uppercase())
+    }
+}
+
+impl std::fmt::Display for Treaty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -200,6 +218,10 @@ pub struct PreambleParagraph {
     pub verb: Option<PreambleVerb>,
     pub text: String,
     pub decision_refs: Vec<String>,
+    /// Numbers cited in a form several treaties share (`decision III/1` outside a Basel
+    /// text), which the text does not tell apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous_decision_refs: Vec<String>,
     pub document_refs: Vec<DocumentRef>,
     pub bienniums: Vec<String>,
     pub footnote_refs: Vec<u32>,
@@ -218,6 +240,10 @@ pub struct OperativeParagraph {
     pub text: String,
     pub subparagraphs: Vec<Subparagraph>,
     pub decision_refs: Vec<String>,
+    /// Numbers cited in a form several treaties share (`decision III/1` outside a Basel
+    /// text), which the text does not tell apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous_decision_refs: Vec<String>,
     pub document_refs: Vec<DocumentRef>,
     pub bienniums: Vec<String>,
     pub conditions: Vec<Condition>,
@@ -233,6 +259,10 @@ pub struct Subparagraph {
     pub label: String,
     pub text: String,
     pub decision_refs: Vec<String>,
+    /// Numbers cited in a form several treaties share (`decision III/1` outside a Basel
+    /// text), which the text does not tell apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous_decision_refs: Vec<String>,
     pub document_refs: Vec<DocumentRef>,
     pub bienniums: Vec<String>,
     pub conditions: Vec<Condition>,
@@ -264,13 +294,36 @@ pub enum DecisionError {
     #[error("the text is empty")]
     Empty,
     #[error(
-        "no title line such as \"Decision MC-6/20: …\" or « Décision MC-6/20 : … »: \
-         the text is not a decision"
+        "no title line such as \"Decision MC-6/20: …\" or « Décision MC-6/20 : … » and no \
+         numbered paragraph: the text is not a decision"
     )]
     NotADecision,
-    #[error("the text reads as {found}, not {given}: give the language of the text")]
+    #[error(
+        "the text has no title line such as \"Decision MC-6/20: …\" (it starts: {start:?}): \
+         give the decision's number (--number, such as MC-6/20) and its title (--title)"
+    )]
+    NumberNeeded { start: String },
+    #[error("the text is decision {found}, not {given} as given")]
+    NumberMismatch { given: String, found: String },
+    #[error(
+        "{number} is written as a decision of several treaties ({treaties}) and the text \
+         names none of them: give the decision's number in a form of its treaty (--number)"
+    )]
+    AmbiguousNumber { number: String, treaties: String },
+    #[error(
+        "{number:?} is not a decision number of a known form (such as MC-6/20, BC-10/3, 8/CP.2)"
+    )]
+    BadNumber { number: String },
+    #[error(
+        "the text reads as {} ({found}), not {} ({given}): give the language of the text",
+        found.name(),
+        given.name()
+    )]
     LanguageMismatch { given: Language, found: Language },
-    #[error("decision {number}: unknown treaty {prefix} (expected MC, BC, RC or SC)")]
+    #[error(
+        "decision {number}: unknown treaty {prefix} (the known treaties: {})",
+        known_treaties()
+    )]
     UnknownTreaty { number: String, prefix: String },
     #[error(
         "decision {number} belongs to meeting {of_number}, but the heading names meeting \
@@ -291,4 +344,13 @@ pub enum DecisionError {
         expected: u32,
         found: u32,
     },
+}
+
+/// The treaties the reader knows, for messages: `minamata, basel, …`.
+fn known_treaties() -> String {
+    Treaty::all()
+        .iter()
+        .map(Treaty::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,5 +1,5 @@
 //! The words of each language, as data: one file per language in
-//! `crates/domain/data/decision-vocabulary/` (`fr.txt`, `en.txt`), compiled in and read once.
+//! `crates/domain/data/decision-vocabulary/` (`fr.txt`, `en.txt`, `es.txt`), compiled in and read once.
 //! The format is written at the top of each file. A language is added as its file and one line
 //! of [`languages!`]; the reader's code names no word of any language.
 //!
@@ -19,10 +19,19 @@ use super::words::{fold, push_unique};
 
 /// Declares the languages the reader knows, each with its vocabulary file named by its code.
 macro_rules! languages {
-    ($($variant:ident => $code:literal),+ $(,)?) => {
+    ($($variant:ident => $code:literal $name:literal),+ $(,)?) => {
         keyed_enum! {
             /// The language of a text of a decision.
             Language { $($variant => $code),+ }
+        }
+
+        impl Language {
+            /// The language's name in English, for messages: `Spanish`.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Language::$variant => $name),+
+                }
+            }
         }
 
         /// Each language with the text of its vocabulary file.
@@ -35,8 +44,9 @@ macro_rules! languages {
 
 // The languages of decisions: a language is its file and one line here.
 languages! {
-    Fr => "fr",
-    En => "en",
+    Fr => "fr" "French",
+    En => "en" "English",
+    Es => "es" "Spanish",
 }
 
 /// The words of one language (or of all together), each section of the file a list.
@@ -82,6 +92,8 @@ vocabulary! {
     common_words: String = "common-words",
     /// The first word of a title line and the kind it names.
     decision_kinds: (String, DecisionKind) = "decision-kinds",
+    /// The words before a cited number ("decisions III/1 and IV/2").
+    decision_citations: String = "decision-citations",
     /// The body whose line opens the preamble ("the conference of the parties").
     acting_bodies: String = "acting-bodies",
     /// Words of a heading that make the meeting an extraordinary one.

@@ -44,11 +44,18 @@ pub(super) fn starts_with_word(s: &str, phrase: &str) -> bool {
 
 /// Whether `phrase` occurs in `s` as whole words.
 pub(super) fn contains_phrase(s: &str, phrase: &str) -> bool {
-    s.match_indices(phrase).any(|(at, _)| {
-        let before = s[..at].chars().next_back();
-        let after = s[at + phrase.len()..].chars().next();
-        !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
-    })
+    count_phrase(s, phrase) > 0
+}
+
+/// How many times `phrase` occurs in `s` as whole words.
+pub(super) fn count_phrase(s: &str, phrase: &str) -> usize {
+    s.match_indices(phrase)
+        .filter(|(at, _)| {
+            let before = s[..*at].chars().next_back();
+            let after = s[at + phrase.len()..].chars().next();
+            !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+        })
+        .count()
 }
 
 /// `s` without the leading words of `words`, as many as open it.
