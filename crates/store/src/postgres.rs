@@ -28,7 +28,7 @@ use serde_json::Value;
 use synergies_domain::activity::Activity;
 use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
-use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
+use synergies_domain::ledger::{Account, JournalEntry, TrialBalance};
 use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Money, Period};
@@ -239,6 +239,9 @@ impl RowGet for Row {
     fn int(&self, i: usize) -> StoreResult<i64> {
         Ok(self.try_get(i)?)
     }
+    fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
+        Ok(self.try_get(i)?)
+    }
     fn date(&self, i: usize) -> StoreResult<NaiveDate> {
         Ok(self.try_get(i)?)
     }
@@ -255,6 +258,17 @@ impl Db for &mut Conn {
         let params = pg_args(args);
         let refs: Vec<Param> = params.iter().map(|p| p.as_ref()).collect();
         self.query(sql, &refs)?.iter().map(|r| map(r)).collect()
+    }
+
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        f: &mut dyn FnMut(&dyn RowGet) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let params = pg_args(args);
+        let refs: Vec<Param> = params.iter().map(|p| p.as_ref()).collect();
+        self.stream(sql, &refs, &mut |r| f(r))
     }
 
     fn exec(&mut self, sql: &str, args: &[Arg]) -> StoreResult<u64> {
@@ -886,49 +900,6 @@ fn write_entry(c: &mut Conn, e: &JournalEntry) -> StoreResult<Option<i64>> {
         &[&id, &lines, &funds, &accounts, &currencies, &amounts],
     )?;
     Ok(Some(id))
-}
-
-fn read_entries(
-    c: &mut Conn,
-    where_clause: &str,
-    args: &[Param],
-    f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
-) -> StoreResult<()> {
-    let sql = format!(
-        "SELECT e.id, e.key, e.date, e.description, e.reverses, \
-                p.fund, p.account, p.currency, p.amount_minor \
-         FROM journal_entries e JOIN postings p ON p.entry_id = e.id {where_clause} \
-         ORDER BY e.id, p.line"
-    );
-    let mut current: Option<JournalEntry> = None;
-    c.stream(&sql, args, &mut |r| {
-        let id: i64 = r.try_get(0)?;
-        if current.as_ref().map(|e| e.id) != Some(id) {
-            if let Some(done) = current.take() {
-                f(done)?;
-            }
-            current = Some(JournalEntry {
-                id,
-                key: r.try_get(1)?,
-                date: r.try_get(2)?,
-                description: r.try_get(3)?,
-                reverses: r.try_get(4)?,
-                postings: vec![],
-            });
-        }
-        let account: &str = r.try_get(6)?;
-        current.as_mut().expect("set above").postings.push(Posting {
-            fund: r.try_get(5)?,
-            account: Account::parse(account).ok_or_else(|| invalid("account", account))?,
-            currency: parse_currency(r.try_get(7)?)?,
-            amount_minor: r.try_get(8)?,
-        });
-        Ok(())
-    })?;
-    if let Some(done) = current {
-        f(done)?;
-    }
-    Ok(())
 }
 
 fn read_agreements(c: &mut Conn, code: Option<&str>) -> StoreResult<Vec<Agreement>> {
@@ -1977,43 +1948,8 @@ impl Ledger for PostgresStore {
                     }
                     _ => {}
                 }
-                let charges: Vec<(i64, i64)> = c
-                    .query(
-                        "SELECT id, entry_id FROM charges WHERE closing_id = $1 ORDER BY id",
-                        &[&closing],
-                    )?
-                    .iter()
-                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                    .collect::<StoreResult<_>>()?;
-                for (charge_id, entry_id) in &charges {
-                    let mut original = None;
-                    read_entries(c, "WHERE e.id = $1", &[entry_id], &mut |e| {
-                        original = Some(e);
-                        Ok(())
-                    })?;
-                    let reversal = reversal_of(reversals, *entry_id, original.as_ref())?;
-                    let rid = write_entry(c, reversal)?.ok_or_else(|| {
-                        StoreError::Conflict(format!("entry {} is already posted", reversal.key))
-                    })?;
-                    c.execute(
-                    "UPDATE charges SET status = 'reversed', reversal_entry_id = $2 WHERE id = $1",
-                    &[charge_id, &rid],
-                )?;
-                }
-                c.execute(
-                    "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
-                 SELECT closing_id, delivery_id FROM closing_deliveries WHERE closing_id = $1",
-                    &[&closing],
-                )?;
-                c.execute(
-                    "DELETE FROM closing_deliveries WHERE closing_id = $1",
-                    &[&closing],
-                )?;
-                c.execute(
-                    "UPDATE closings SET status = 'reversed' WHERE id = $1",
-                    &[&closing],
-                )?;
-                Ok(())
+                let mut c = c;
+                sql::reverse_closing(&mut c, closing, reversals, |c, e| write_entry(c, e))
             },
         )
     }
@@ -2102,31 +2038,18 @@ impl Ledger for PostgresStore {
     }
 
     fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>> {
-        self.read(|c| {
-            let mut found = None;
-            read_entries(c, "WHERE e.id = $1", &[&id], &mut |e| {
-                found = Some(e);
-                Ok(())
-            })?;
-            Ok(found)
-        })
+        self.read(|c| sql::entry(c, id))
     }
 
     fn entry_id_by_key(&self, key: &str) -> StoreResult<Option<i64>> {
-        self.read(|c| {
-            Ok(
-                c.query_opt("SELECT id FROM journal_entries WHERE key = $1", &[&key])?
-                    .map(|r| r.try_get(0))
-                    .transpose()?,
-            )
-        })
+        self.read(|c| sql::entry_id_by_key(c, key))
     }
 
     fn for_each_entry(
         &self,
         f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        self.read(|c| read_entries(c, "", &[], f))
+        self.read(|c| sql::for_each_entry(c, f))
     }
 
     fn trial_balance(&self) -> StoreResult<TrialBalance> {

@@ -20,6 +20,7 @@ use synergies_domain::{Currency, Month};
 use serde_json::Value;
 
 use synergies_domain::decision::DecisionStatus;
+use synergies_domain::ledger::{Account, JournalEntry, Posting};
 use synergies_domain::mandate::MandateStatus;
 
 use crate::{
@@ -32,6 +33,7 @@ pub(crate) trait RowGet {
     fn text(&self, i: usize) -> StoreResult<String>;
     fn opt_text(&self, i: usize) -> StoreResult<Option<String>>;
     fn int(&self, i: usize) -> StoreResult<i64>;
+    fn opt_int(&self, i: usize) -> StoreResult<Option<i64>>;
     fn date(&self, i: usize) -> StoreResult<NaiveDate>;
     /// A decimal, from its exact text (`CAST(… AS TEXT)`).
     fn decimal(&self, i: usize) -> StoreResult<Decimal> {
@@ -59,6 +61,14 @@ pub(crate) trait Db {
         args: &[Arg],
         map: impl FnMut(&dyn RowGet) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>>;
+    /// Runs a query and hands each row to `f` as it is read (without collecting them); an
+    /// error of `f` stops the query and is returned.
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        f: &mut dyn FnMut(&dyn RowGet) -> StoreResult<()>,
+    ) -> StoreResult<()>;
     /// Runs a statement; returns how many rows it changed.
     fn exec(&mut self, sql: &str, args: &[Arg]) -> StoreResult<u64>;
     /// The first row's mapping, if any.
@@ -474,6 +484,124 @@ pub(crate) fn records(mut c: impl Db, kind: &str) -> StoreResult<Vec<(String, St
     })
 }
 
+// ---------------------------------------------------------------------------------------------
+// The journal.
+
+pub(crate) const ENTRY: &str = "SELECT e.id, e.key, e.date, e.description, e.reverses, \
+     p.fund, p.account, p.currency, p.amount_minor \
+     FROM journal_entries e JOIN postings p ON p.entry_id = e.id WHERE e.id = $1 \
+     ORDER BY e.id, p.line";
+pub(crate) const ENTRIES: &str = "SELECT e.id, e.key, e.date, e.description, e.reverses, \
+     p.fund, p.account, p.currency, p.amount_minor \
+     FROM journal_entries e JOIN postings p ON p.entry_id = e.id ORDER BY e.id, p.line";
+pub(crate) const ENTRY_ID_BY_KEY: &str = "SELECT id FROM journal_entries WHERE key = $1";
+
+/// Streams the entries of a query of [`ENTRY`]'s columns (one row per posting, in entry
+/// order) to `f`, each with its postings.
+fn read_entries(
+    c: &mut impl Db,
+    sql: &str,
+    args: &[Arg],
+    f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let mut current: Option<JournalEntry> = None;
+    c.each(sql, args, &mut |r| {
+        let id = r.int(0)?;
+        if current.as_ref().map(|e| e.id) != Some(id) {
+            if let Some(done) = current.take() {
+                f(done)?;
+            }
+            current = Some(JournalEntry {
+                id,
+                key: r.text(1)?,
+                date: r.date(2)?,
+                description: r.text(3)?,
+                reverses: r.opt_int(4)?,
+                postings: vec![],
+            });
+        }
+        let account = r.text(6)?;
+        current.as_mut().expect("set above").postings.push(Posting {
+            fund: r.text(5)?,
+            account: Account::parse(&account).ok_or_else(|| invalid("account", &account))?,
+            currency: currency(&r.text(7)?)?,
+            amount_minor: r.int(8)?,
+        });
+        Ok(())
+    })?;
+    if let Some(done) = current {
+        f(done)?;
+    }
+    Ok(())
+}
+
+/// One entry with its postings.
+pub(crate) fn entry(mut c: impl Db, id: i64) -> StoreResult<Option<JournalEntry>> {
+    entry_in(&mut c, id)
+}
+
+fn entry_in(c: &mut impl Db, id: i64) -> StoreResult<Option<JournalEntry>> {
+    let mut found = None;
+    read_entries(c, ENTRY, &[Arg::Int(id)], &mut |e| {
+        found = Some(e);
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// Every entry with its postings, in id order, streamed to `f`.
+pub(crate) fn for_each_entry(
+    mut c: impl Db,
+    f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
+) -> StoreResult<()> {
+    read_entries(&mut c, ENTRIES, &[], f)
+}
+
+pub(crate) fn entry_id_by_key(mut c: impl Db, key: &str) -> StoreResult<Option<i64>> {
+    c.row(ENTRY_ID_BY_KEY, &[Arg::Text(key)], |r| r.int(0))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closings.
+
+pub(crate) const CLOSING_CHARGES: &str =
+    "SELECT id, entry_id FROM charges WHERE closing_id = $1 ORDER BY id";
+pub(crate) const REVERSE_CHARGE: &str =
+    "UPDATE charges SET status = 'reversed', reversal_entry_id = $1 WHERE id = $2";
+pub(crate) const KEEP_REVERSED_DELIVERIES: &str =
+    "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
+     SELECT closing_id, delivery_id FROM closing_deliveries WHERE closing_id = $1";
+pub(crate) const RELEASE_DELIVERIES: &str = "DELETE FROM closing_deliveries WHERE closing_id = $1";
+pub(crate) const REVERSE_CLOSING: &str = "UPDATE closings SET status = 'reversed' WHERE id = $1";
+
+/// Reverses a closing's charges in the caller's transaction, once its status is checked: each
+/// charge's entry is reversed by its entry of `reversals` (written by `write_entry`, which
+/// returns the new entry's id or `None` when its key is already posted), the charged
+/// deliveries are kept as the reversed closing's and released to be charged again, and the
+/// closing is marked reversed.
+pub(crate) fn reverse_closing<C: Db>(
+    c: &mut C,
+    closing: i64,
+    reversals: &[JournalEntry],
+    write_entry: impl Fn(&mut C, &JournalEntry) -> StoreResult<Option<i64>>,
+) -> StoreResult<()> {
+    let charges = c.rows(CLOSING_CHARGES, &[Arg::Int(closing)], |r| {
+        Ok((r.int(0)?, r.int(1)?))
+    })?;
+    for (charge_id, entry_id) in charges {
+        let original = entry_in(c, entry_id)?;
+        let reversal = crate::reversal_of(reversals, entry_id, original.as_ref())?;
+        let rid = write_entry(c, reversal)?.ok_or_else(|| {
+            StoreError::Conflict(format!("entry {} is already posted", reversal.key))
+        })?;
+        c.exec(REVERSE_CHARGE, &[Arg::Int(rid), Arg::Int(charge_id)])?;
+    }
+    c.exec(KEEP_REVERSED_DELIVERIES, &[Arg::Int(closing)])?;
+    c.exec(RELEASE_DELIVERIES, &[Arg::Int(closing)])?;
+    c.exec(REVERSE_CLOSING, &[Arg::Int(closing)])?;
+    Ok(())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     /// Every statement of this module, for the checks below.
@@ -506,6 +634,14 @@ pub(crate) mod tests {
         super::LINK_MANDATE,
         super::UNLINK_MANDATE,
         super::RECORDS,
+        super::ENTRY,
+        super::ENTRIES,
+        super::ENTRY_ID_BY_KEY,
+        super::CLOSING_CHARGES,
+        super::REVERSE_CHARGE,
+        super::KEEP_REVERSED_DELIVERIES,
+        super::RELEASE_DELIVERIES,
+        super::REVERSE_CLOSING,
     ];
 
     /// The numbers of a statement's `$n` placeholders, in the order they first appear.

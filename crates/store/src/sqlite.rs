@@ -12,7 +12,7 @@ use serde_json::Value;
 use synergies_domain::activity::Activity;
 use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
-use synergies_domain::ledger::{Account, JournalEntry, Posting, TrialBalance};
+use synergies_domain::ledger::{Account, JournalEntry, TrialBalance};
 use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Money, Period};
@@ -110,6 +110,9 @@ impl RowGet for Row<'_> {
     fn int(&self, i: usize) -> StoreResult<i64> {
         Ok(self.get(i)?)
     }
+    fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
+        Ok(self.get(i)?)
+    }
     fn date(&self, i: usize) -> StoreResult<NaiveDate> {
         parse_date(&self.get::<_, String>(i)?)
     }
@@ -147,6 +150,20 @@ impl Db for &Connection {
             out.push(map(r)?);
         }
         Ok(out)
+    }
+
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        f: &mut dyn FnMut(&dyn RowGet) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let mut s = self.prepare_cached(sql)?;
+        let mut rows = s.query(rusqlite::params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            f(r)?;
+        }
+        Ok(())
     }
 
     fn exec(&mut self, sql: &str, args: &[Arg]) -> StoreResult<u64> {
@@ -518,49 +535,6 @@ fn write_entry(conn: &Connection, e: &JournalEntry) -> StoreResult<Option<i64>> 
         ])?;
     }
     Ok(Some(id))
-}
-
-fn read_entries(
-    conn: &Connection,
-    where_clause: &str,
-    args: &[&dyn rusqlite::ToSql],
-    f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
-) -> StoreResult<()> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT e.id, e.key, e.date, e.description, e.reverses, \
-                p.fund, p.account, p.currency, p.amount_minor \
-         FROM journal_entries e JOIN postings p ON p.entry_id = e.id {where_clause} \
-         ORDER BY e.id, p.line"
-    ))?;
-    let mut rows = stmt.query(args)?;
-    let mut current: Option<JournalEntry> = None;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        if current.as_ref().map(|e| e.id) != Some(id) {
-            if let Some(done) = current.take() {
-                f(done)?;
-            }
-            current = Some(JournalEntry {
-                id,
-                key: r.get(1)?,
-                date: parse_date(&r.get::<_, String>(2)?)?,
-                description: r.get(3)?,
-                reverses: r.get(4)?,
-                postings: vec![],
-            });
-        }
-        let account: String = r.get(6)?;
-        current.as_mut().expect("set above").postings.push(Posting {
-            fund: r.get(5)?,
-            account: Account::parse(&account).ok_or_else(|| invalid("account", &account))?,
-            currency: parse_currency(&r.get::<_, String>(7)?)?,
-            amount_minor: r.get(8)?,
-        });
-    }
-    if let Some(done) = current {
-        f(done)?;
-    }
-    Ok(())
 }
 
 fn read_agreements(conn: &Connection, code: Option<&str>) -> StoreResult<Vec<Agreement>> {
@@ -1457,39 +1431,8 @@ impl Ledger for SqliteStore {
                     }
                     _ => {}
                 }
-                let charges: Vec<(i64, i64)> = c
-                    .prepare("SELECT id, entry_id FROM charges WHERE closing_id = ?1 ORDER BY id")?
-                    .query_map([closing], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<_, _>>()?;
-                for (charge_id, entry_id) in &charges {
-                    let mut original = None;
-                    read_entries(c, "WHERE e.id = ?1", &[entry_id], &mut |e| {
-                        original = Some(e);
-                        Ok(())
-                    })?;
-                    let reversal = reversal_of(reversals, *entry_id, original.as_ref())?;
-                    let rid = write_entry(c, reversal)?.ok_or_else(|| {
-                        StoreError::Conflict(format!("entry {} is already posted", reversal.key))
-                    })?;
-                    c.execute(
-                    "UPDATE charges SET status = 'reversed', reversal_entry_id = ?2 WHERE id = ?1",
-                    params![charge_id, rid],
-                )?;
-                }
-                c.execute(
-                    "INSERT INTO reversed_closing_deliveries (closing_id, delivery_id) \
-                 SELECT closing_id, delivery_id FROM closing_deliveries WHERE closing_id = ?1",
-                    [closing],
-                )?;
-                c.execute(
-                    "DELETE FROM closing_deliveries WHERE closing_id = ?1",
-                    [closing],
-                )?;
-                c.execute(
-                    "UPDATE closings SET status = 'reversed' WHERE id = ?1",
-                    [closing],
-                )?;
-                Ok(())
+                let mut c = c;
+                sql::reverse_closing(&mut c, closing, reversals, |c, e| write_entry(c, e))
             },
         )
     }
@@ -1578,28 +1521,18 @@ impl Ledger for SqliteStore {
     }
 
     fn entry(&self, id: i64) -> StoreResult<Option<JournalEntry>> {
-        let c = self.conn();
-        let mut found = None;
-        read_entries(&c, "WHERE e.id = ?1", &[&id], &mut |e| {
-            found = Some(e);
-            Ok(())
-        })?;
-        Ok(found)
+        sql::entry(&*self.conn(), id)
     }
 
     fn entry_id_by_key(&self, key: &str) -> StoreResult<Option<i64>> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT id FROM journal_entries WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?)
+        sql::entry_id_by_key(&*self.conn(), key)
     }
 
     fn for_each_entry(
         &self,
         f: &mut dyn FnMut(JournalEntry) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        read_entries(&self.conn(), "", &[], f)
+        sql::for_each_entry(&*self.conn(), f)
     }
 
     fn trial_balance(&self) -> StoreResult<TrialBalance> {
