@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 use synergies_domain::decision::{
-    meeting_body, parse_decision, Decision, DecisionError, DecisionStatus, Language,
+    detect_language, meeting_body, parse_decision_given, parse_decisions, Decision, DecisionError,
+    DecisionStatus, Given, Language,
 };
 use synergies_domain::mandate::{mandates_of, parse_reference, Mandate, MandateStatus};
 use synergies_store::{DecisionRecord, MandateLink, MandateNote, Store, StoreError};
@@ -103,7 +104,23 @@ fn check_no_paragraph_dropped(
     Err(issues.into_result().unwrap_err().into())
 }
 
-/// Reads `text` as a decision in `language` (tried in French, then English, when `None`) and
+/// The language to read `text` in: the one given, else the one the text plainly reads in, else
+/// French, or the language French was refused for.
+fn reading_language(
+    text: &str,
+    language: Option<Language>,
+    read: impl Fn(Language) -> Result<Vec<Decision>, DecisionError>,
+) -> Result<Vec<Decision>, DecisionError> {
+    match language.or_else(|| detect_language(text)) {
+        Some(l) => read(l),
+        None => read(Language::Fr).or_else(|e| match e {
+            DecisionError::LanguageMismatch { found, .. } => read(found),
+            other => Err(other),
+        }),
+    }
+}
+
+/// Reads `text` as a decision in `language` (when `None`, the language the text reads in) and
 /// records it with its standing. A text that is not a decision is refused and nothing is
 /// stored.
 pub fn import_decision(
@@ -115,14 +132,103 @@ pub fn import_decision(
     actor: &Actor,
 ) -> AppResult<DecisionImport> {
     actor.must_be_operator("import a decision's text")?;
-    let parsed = match language {
-        Some(l) => parse_decision(text, l),
-        None => parse_decision(text, Language::Fr).or_else(|e| match e {
-            DecisionError::LanguageMismatch { .. } => parse_decision(text, Language::En),
-            other => Err(other),
-        }),
-    };
-    let decision = parsed.map_err(|e| AppError::Invalid(format!("{name}: {e}")))?;
+    let decision = reading_language(text, language, |l| {
+        parse_decision_given(text, l, &Given::default()).map(|d| vec![d])
+    })
+    .map_err(|e| AppError::Invalid(format!("{name}: {e}")))?
+    .remove(0);
+    let mandates = mandates_of(&decision);
+    check_no_paragraph_dropped(store, name, &decision.number, &mandates)?;
+    save(store, name, text, decision, mandates, standing, actor)
+}
+
+/// What the import of a text found: every decision it holds, each recorded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DecisionsImport {
+    pub decisions: Vec<DecisionImport>,
+}
+
+impl DecisionsImport {
+    /// The operative paragraphs of all the decisions.
+    pub fn paragraphs(&self) -> usize {
+        self.decisions
+            .iter()
+            .map(|d| d.decision.operative.len())
+            .sum()
+    }
+
+    /// `MC-6/1 … MC-6/24: 24 decisions, 312 paragraphs`, or `MC-6/20: 1 decision, 4
+    /// paragraphs`.
+    pub fn summary(&self) -> String {
+        let numbers = match self.decisions.as_slice() {
+            [] => String::new(),
+            [only] => only.decision.number.clone(),
+            [first, .., last] => format!("{} … {}", first.decision.number, last.decision.number),
+        };
+        let n = self.decisions.len();
+        format!(
+            "{numbers}: {n} decision{}, {} paragraph{}",
+            if n == 1 { "" } else { "s" },
+            self.paragraphs(),
+            if self.paragraphs() == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Reads every decision of `text` (a compilation of a meeting, or one decision) and records
+/// each under its number with the same standing. `given` names the decision of a text without
+/// a title line. All or nothing: a text of which one decision cannot be read, or would drop a
+/// tracked paragraph, is refused whole and nothing is stored.
+pub fn import_decisions(
+    store: &dyn Store,
+    name: &str,
+    text: &str,
+    language: Option<Language>,
+    given: &Given,
+    standing: Standing,
+    actor: &Actor,
+) -> AppResult<DecisionsImport> {
+    actor.must_be_operator("import a decision's text")?;
+    let decisions = reading_language(text, language, |l| parse_decisions(text, l, given))
+        .map_err(|e| AppError::Invalid(format!("{name}: {e}")))?;
+    let mut issues = Issues::new();
+    for (at, decision) in decisions.iter().enumerate() {
+        if decisions[..at].iter().any(|d| d.number == decision.number) {
+            issues.push(
+                format!("{name}: {}", decision.number),
+                "",
+                "is given twice in the text".to_string(),
+            );
+        }
+    }
+    issues.into_result()?;
+    let mut checked = vec![];
+    for decision in decisions {
+        let mandates = mandates_of(&decision);
+        check_no_paragraph_dropped(store, name, &decision.number, &mandates)?;
+        checked.push((decision, mandates));
+    }
+    let mut imported = vec![];
+    for (decision, mandates) in checked {
+        imported.push(save(
+            store, name, text, decision, mandates, standing, actor,
+        )?);
+    }
+    Ok(DecisionsImport {
+        decisions: imported,
+    })
+}
+
+/// Records a decision that was read and checked, with its mandates and its audit event.
+fn save(
+    store: &dyn Store,
+    name: &str,
+    text: &str,
+    decision: Decision,
+    mandates: Vec<Mandate>,
+    standing: Standing,
+    actor: &Actor,
+) -> AppResult<DecisionImport> {
     let document =
         serde_json::to_string(&decision).map_err(|e| AppError::Invalid(e.to_string()))?;
     let recorded = recorded_standing(store, &decision.number)?;
@@ -131,8 +237,6 @@ pub fn import_decision(
         .or(recorded.map(|r| r.0))
         .unwrap_or(DecisionStatus::Adopted);
     let adopted_on = standing.adopted_on.or(recorded.and_then(|r| r.1));
-    let mandates = mandates_of(&decision);
-    check_no_paragraph_dropped(store, name, &decision.number, &mandates)?;
     let new = store.save_decision_and_mandates(
         &DecisionRecord {
             number: decision.number.clone(),

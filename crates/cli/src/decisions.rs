@@ -12,13 +12,22 @@ use crate::output::{outln, print_json, read_text};
 
 #[derive(Subcommand)]
 pub enum DecisionsCmd {
-    /// Read the text of a decision as UN documents publish it and record it.
+    /// Read the text of a decision, or of a compilation of decisions, as UN documents and
+    /// treaty sites publish it, and record every decision in it (all or none).
     Import {
-        /// The decision's text, as a plain-text file.
+        /// The text, as a plain-text file.
         file: PathBuf,
-        /// The text's language (default: French, else English).
+        /// The text's language (default: the one the text reads in); a text that reads in
+        /// another is refused.
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// The decision's number, for a text without a title line (one that starts at "The
+        /// Conference of the Parties,"), such as BC-14/2 or RC-7/5.
+        #[arg(long, value_name = "SYMBOL")]
+        number: Option<String>,
+        /// The decision's title, for a text without a title line.
+        #[arg(long)]
+        title: Option<String>,
         /// Print what was understood, as JSON.
         #[arg(long)]
         json: bool,
@@ -84,6 +93,7 @@ impl DecisionStatusArg {
 pub enum LangArg {
     Fr,
     En,
+    Es,
 }
 
 impl LangArg {
@@ -91,6 +101,7 @@ impl LangArg {
         match self {
             LangArg::Fr => synergies_domain::decision::Language::Fr,
             LangArg::En => synergies_domain::decision::Language::En,
+            LangArg::Es => synergies_domain::decision::Language::Es,
         }
     }
 }
@@ -117,17 +128,20 @@ pub fn run(db: &str, cmd: DecisionsCmd) -> Result<()> {
         DecisionsCmd::Import {
             file,
             lang,
+            number,
+            title,
             json,
             adopted,
             status,
         } => {
             let text = read_text(&file)?;
             let name = file.display().to_string();
-            let imported = synergies_app::decisions::import_decision(
+            let imported = synergies_app::decisions::import_decisions(
                 store,
                 &name,
                 &text,
                 lang.map(LangArg::language),
+                &synergies_domain::decision::Given { number, title },
                 synergies_app::decisions::Standing {
                     status: status.map(DecisionStatusArg::status),
                     adopted_on: adopted,
@@ -135,22 +149,30 @@ pub fn run(db: &str, cmd: DecisionsCmd) -> Result<()> {
                 &actor(&operator()),
             )?;
             if json {
-                print_json(&imported.decision)?;
+                match imported.decisions.as_slice() {
+                    [only] => print_json(&only.decision)?,
+                    all => print_json(&all.iter().map(|d| &d.decision).collect::<Vec<_>>())?,
+                }
             } else {
-                let d = &imported.decision;
-                outln!(
-                    "{} ({}, meeting {}): {} preamble and {} operative paragraphs {}.",
-                    d.number,
-                    d.language,
-                    d.meeting,
-                    d.preamble.len(),
-                    d.operative.len(),
-                    if imported.new {
-                        "recorded"
-                    } else {
-                        "replaced the earlier import"
-                    }
-                )?;
+                for one in &imported.decisions {
+                    let d = &one.decision;
+                    outln!(
+                        "{} ({}, meeting {}): {} preamble and {} operative paragraphs {}.",
+                        d.number,
+                        d.language,
+                        d.meeting,
+                        d.preamble.len(),
+                        d.operative.len(),
+                        if one.new {
+                            "recorded"
+                        } else {
+                            "replaced the earlier import"
+                        }
+                    )?;
+                }
+                if imported.decisions.len() > 1 {
+                    outln!("{}.", imported.summary())?;
+                }
             }
         }
         DecisionsCmd::List { json } => {
