@@ -172,12 +172,7 @@ fn update_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
     check_agreement_change(&stored, a)?;
-    let updated = c.execute(
-        "UPDATE agreements SET title = $2, revision = revision + 1 \
-         WHERE id = $1 AND revision = $3",
-        &[&id, &a.title, &(a.revision as i64)],
-    )?;
-    if updated == 0 {
+    if !sql::set_agreement_title(&mut *c, id, &a.title, a.revision)? {
         return Err(stale_agreement(a, stored.revision));
     }
     for v in &a.versions {
@@ -837,10 +832,7 @@ fn write_mandates(c: &mut Conn, mandates: &[Mandate]) -> StoreResult<()> {
 }
 
 fn agreement_id(c: &mut Conn, code: &str) -> StoreResult<i64> {
-    c.query_opt("SELECT id FROM agreements WHERE code = $1", &[&code])?
-        .map(|r| r.try_get(0))
-        .transpose()?
-        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))
+    sql::agreement_id(c, code)
 }
 
 const DELIVERY_COLUMNS: &str = "d.id, d.agreement_id, d.service, d.date, d.quantity::text, \
@@ -1642,10 +1634,7 @@ impl Deliveries for PostgresStore {
     ) -> StoreResult<()> {
         self.snapshot(|c| {
             c.batch(BULK_WORK_MEM)?;
-            let mut codes: HashMap<i64, String> = HashMap::new();
-            for r in c.query("SELECT id, code FROM agreements", &[])? {
-                codes.insert(r.try_get(0)?, r.try_get(1)?);
-            }
+            let codes = sql::agreement_codes(&mut *c)?;
             let mut sql =
                 format!("SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1");
             let mut args: Vec<Box<dyn ToSql + Sync>> = vec![];
@@ -1729,20 +1718,7 @@ impl Deliveries for PostgresStore {
         self.write_audited(
             audit,
             |_| true,
-            |c| {
-                let id = agreement_id(c, agreement)?;
-                let n = c.execute(
-                    "UPDATE deliveries SET status = 'disputed', dispute_reason = $3 \
-                 WHERE agreement_id = $1 AND external_id = $2 AND status = 'recorded'",
-                    &[&id, &external_id, &reason],
-                )?;
-                if n == 0 {
-                    return Err(StoreError::NotFound(format!(
-                        "no recorded (not yet accepted) delivery {external_id} under {agreement}"
-                    )));
-                }
-                Ok(())
-            },
+            |c| sql::dispute_delivery(c, agreement, external_id, reason),
         )
     }
 
@@ -1771,10 +1747,7 @@ impl Deliveries for PostgresStore {
                     None,
                 ),
             };
-            let mut codes: HashMap<i64, String> = HashMap::new();
-            for r in c.query("SELECT id, code FROM agreements", &[])? {
-                codes.insert(r.try_get(0)?, r.try_get(1)?);
-            }
+            let codes = sql::agreement_codes(&mut *c)?;
             c.query(
                 &sql,
                 &[

@@ -485,6 +485,74 @@ pub(crate) fn records(mut c: impl Db, kind: &str) -> StoreResult<Vec<(String, St
 }
 
 // ---------------------------------------------------------------------------------------------
+// Agreements and their deliveries.
+
+pub(crate) const AGREEMENT_ID: &str = "SELECT id FROM agreements WHERE code = $1";
+pub(crate) const AGREEMENT_CODES: &str = "SELECT id, code FROM agreements";
+pub(crate) const SET_AGREEMENT_TITLE: &str =
+    "UPDATE agreements SET title = $1, revision = revision + 1 WHERE id = $2 AND revision = $3";
+pub(crate) const DISPUTE_DELIVERY: &str =
+    "UPDATE deliveries SET status = 'disputed', dispute_reason = $1 \
+     WHERE agreement_id = $2 AND external_id = $3 AND status = 'recorded'";
+
+/// An agreement's id (`NotFound` for an unknown code).
+pub(crate) fn agreement_id(mut c: impl Db, code: &str) -> StoreResult<i64> {
+    agreement_id_in(&mut c, code)
+}
+
+fn agreement_id_in(c: &mut impl Db, code: &str) -> StoreResult<i64> {
+    c.row(AGREEMENT_ID, &[Arg::Text(code)], |r| r.int(0))?
+        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))
+}
+
+/// Every agreement's code by its id.
+pub(crate) fn agreement_codes(
+    mut c: impl Db,
+) -> StoreResult<std::collections::HashMap<i64, String>> {
+    Ok(
+        c.rows(AGREEMENT_CODES, &[], |r| Ok((r.int(0)?, r.text(1)?)))?
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// Sets an agreement's title and counts a revision, if its revision is still `revision`;
+/// false when another change came first.
+pub(crate) fn set_agreement_title(
+    mut c: impl Db,
+    id: i64,
+    title: &str,
+    revision: u64,
+) -> StoreResult<bool> {
+    let n = c.exec(
+        SET_AGREEMENT_TITLE,
+        &[Arg::Text(title), Arg::Int(id), Arg::Int(revision as i64)],
+    )?;
+    Ok(n == 1)
+}
+
+/// Marks a recorded (not yet accepted) delivery disputed, with its reason (`NotFound` when
+/// there is no such delivery).
+pub(crate) fn dispute_delivery(
+    mut c: impl Db,
+    agreement: &str,
+    external_id: &str,
+    reason: &str,
+) -> StoreResult<()> {
+    let id = agreement_id_in(&mut c, agreement)?;
+    let n = c.exec(
+        DISPUTE_DELIVERY,
+        &[Arg::Text(reason), Arg::Int(id), Arg::Text(external_id)],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!(
+            "no recorded (not yet accepted) delivery {external_id} under {agreement}"
+        )));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // The journal.
 
 pub(crate) const ENTRY: &str = "SELECT e.id, e.key, e.date, e.description, e.reverses, \
@@ -634,6 +702,10 @@ pub(crate) mod tests {
         super::LINK_MANDATE,
         super::UNLINK_MANDATE,
         super::RECORDS,
+        super::AGREEMENT_ID,
+        super::AGREEMENT_CODES,
+        super::SET_AGREEMENT_TITLE,
+        super::DISPUTE_DELIVERY,
         super::ENTRY,
         super::ENTRIES,
         super::ENTRY_ID_BY_KEY,

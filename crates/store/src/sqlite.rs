@@ -425,12 +425,7 @@ fn update_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
     check_agreement_change(&stored, a)?;
-    let updated = c.execute(
-        "UPDATE agreements SET title = ?2, revision = revision + 1 \
-         WHERE id = ?1 AND revision = ?3",
-        params![id, a.title, a.revision as i64],
-    )?;
-    if updated == 0 {
+    if !sql::set_agreement_title(c, id, &a.title, a.revision)? {
         return Err(stale_agreement(a, stored.revision));
     }
     for v in &a.versions {
@@ -464,10 +459,7 @@ fn insert_audit(c: &Connection, audit: &Audit, outcome: Value) -> StoreResult<()
 }
 
 fn agreement_id(conn: &Connection, code: &str) -> StoreResult<i64> {
-    conn.prepare_cached("SELECT id FROM agreements WHERE code = ?1")?
-        .query_row([code], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {code}")))
+    sql::agreement_id(conn, code)
 }
 
 fn read_delivery(r: &Row, agreement: &str) -> StoreResult<StoredDelivery> {
@@ -1150,10 +1142,7 @@ impl Deliveries for SqliteStore {
         f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
     ) -> StoreResult<()> {
         let conn = self.conn();
-        let codes: HashMap<i64, String> = conn
-            .prepare_cached("SELECT id, code FROM agreements")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let codes = sql::agreement_codes(&*conn)?;
         let mut sql =
             format!("SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1");
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![];
@@ -1235,20 +1224,7 @@ impl Deliveries for SqliteStore {
         self.write_audited(
             audit,
             |_| true,
-            |c| {
-                let id = agreement_id(c, agreement)?;
-                let n = c.execute(
-                    "UPDATE deliveries SET status = 'disputed', dispute_reason = ?3 \
-                 WHERE agreement_id = ?1 AND external_id = ?2 AND status = 'recorded'",
-                    params![id, external_id, reason],
-                )?;
-                if n == 0 {
-                    return Err(StoreError::NotFound(format!(
-                        "no recorded (not yet accepted) delivery {external_id} under {agreement}"
-                    )));
-                }
-                Ok(())
-            },
+            |c| sql::dispute_delivery(c, agreement, external_id, reason),
         )
     }
 
@@ -1277,10 +1253,7 @@ impl Deliveries for SqliteStore {
                 None,
             ),
         };
-        let codes: HashMap<i64, String> = conn
-            .prepare_cached("SELECT id, code FROM agreements")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let codes = sql::agreement_codes(&*conn)?;
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params![
             agreement,
