@@ -240,6 +240,9 @@ impl RowGet for Row {
     fn date(&self, i: usize) -> StoreResult<NaiveDate> {
         Ok(self.try_get(i)?)
     }
+    fn opt_date(&self, i: usize) -> StoreResult<Option<NaiveDate>> {
+        Ok(self.try_get(i)?)
+    }
 }
 
 /// The shared statements run in a connection's transaction, prepared once per connection.
@@ -1111,10 +1114,7 @@ impl Maintenance for PostgresStore {
                     let step = i as i64 + 1;
                     if i64::from(*after) <= version && done.insert(step) {
                         c.batch(sql)?;
-                        c.execute(
-                            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-                            &[&-step, &now()],
-                        )?;
+                        sql::record_migration(&mut *c, -step)?;
                     }
                 }
                 Ok::<(), StoreError>(())
@@ -1123,10 +1123,7 @@ impl Maintenance for PostgresStore {
             for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
                 c.batch(sql)?;
                 let version = i as i64 + 1;
-                c.execute(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-                    &[&version, &now()],
-                )?;
+                sql::record_migration(&mut *c, version)?;
                 run_steps(c, version, &mut steps_done)?;
             }
             Ok(MIGRATIONS.len() as u32)
@@ -2054,33 +2051,7 @@ impl Registry for PostgresStore {
     }
 
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
-        self.read(|c| {
-            c.query(
-                "SELECT number, language, treaty, meeting, title, document, imported_at, kind, \
-                 body, status, adopted_on FROM decisions ORDER BY number, language",
-                &[],
-            )?
-            .iter()
-            .map(|r| {
-                let (kind, body, status) =
-                    decision_keys(r.try_get(7)?, r.try_get(8)?, r.try_get(9)?)?;
-                Ok(DecisionRecord {
-                    number: r.try_get(0)?,
-                    language: r.try_get(1)?,
-                    treaty: r.try_get(2)?,
-                    kind,
-                    body,
-                    meeting: u32::try_from(r.try_get::<_, i64>(3)?)
-                        .map_err(|_| StoreError::Database("meeting out of range".into()))?,
-                    status,
-                    adopted_on: r.try_get(10)?,
-                    title: r.try_get(4)?,
-                    document: r.try_get(5)?,
-                    imported_at: r.try_get(6)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::decisions(c))
     }
 
     fn update_decision(

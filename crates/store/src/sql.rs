@@ -24,8 +24,8 @@ use synergies_domain::ledger::{Account, JournalEntry, Posting};
 use synergies_domain::mandate::MandateStatus;
 
 use crate::{
-    ApiTokenRecord, Audit, MandateLink, MandateNote, NewApiToken, SessionRecord, SignInsEnded,
-    StoreError, StoreResult,
+    ApiTokenRecord, Audit, DecisionRecord, MandateLink, MandateNote, NewApiToken, SessionRecord,
+    SignInsEnded, StoreError, StoreResult,
 };
 
 /// One column of a result row, read as the domain's type whatever the engine stores.
@@ -35,6 +35,7 @@ pub(crate) trait RowGet {
     fn int(&self, i: usize) -> StoreResult<i64>;
     fn opt_int(&self, i: usize) -> StoreResult<Option<i64>>;
     fn date(&self, i: usize) -> StoreResult<NaiveDate>;
+    fn opt_date(&self, i: usize) -> StoreResult<Option<NaiveDate>>;
     /// A decimal, from its exact text (`CAST(… AS TEXT)`).
     fn decimal(&self, i: usize) -> StoreResult<Decimal> {
         let s = self.text(i)?;
@@ -88,6 +89,19 @@ fn invalid(what: &str, value: &str) -> StoreError {
 
 fn currency(s: &str) -> StoreResult<Currency> {
     s.parse().map_err(|_| invalid("currency", s))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schema's history.
+
+pub(crate) const RECORD_MIGRATION: &str =
+    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)";
+
+/// Records that a migration (or, as a negative number, an engine's step) ran, now.
+pub(crate) fn record_migration(mut c: impl Db, version: i64) -> StoreResult<()> {
+    let at = chrono::Utc::now().to_rfc3339();
+    c.exec(RECORD_MIGRATION, &[Arg::Int(version), Arg::Text(&at)])?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,6 +389,9 @@ pub(crate) fn api_token_owner(
 // ---------------------------------------------------------------------------------------------
 // The registry of decisions and mandates, and cooperation records.
 
+pub(crate) const DECISIONS: &str =
+    "SELECT number, language, treaty, meeting, title, document, imported_at, kind, body, \
+     status, adopted_on FROM decisions ORDER BY number, language";
 pub(crate) const SET_DECISION_STATUS: &str =
     "UPDATE decisions SET status = $1, adopted_on = $2 WHERE number = $3";
 pub(crate) const SET_MANDATE_STATUS: &str =
@@ -391,6 +408,28 @@ pub(crate) const UNLINK_MANDATE: &str = "DELETE FROM agreement_mandates \
      WHERE agreement = $1 AND decision = $2 AND paragraph = $3";
 pub(crate) const RECORDS: &str =
     "SELECT code, document FROM cooperation_records WHERE kind = $1 ORDER BY code";
+
+/// Every decision in every language, by number then language.
+pub(crate) fn decisions(mut c: impl Db) -> StoreResult<Vec<DecisionRecord>> {
+    c.rows(DECISIONS, &[], |r| {
+        let (kind, body, status) = crate::decision_keys(&r.text(7)?, &r.text(8)?, &r.text(9)?)?;
+        let meeting = r.int(3)?;
+        Ok(DecisionRecord {
+            number: r.text(0)?,
+            language: r.text(1)?,
+            treaty: r.text(2)?,
+            kind,
+            body,
+            meeting: u32::try_from(meeting)
+                .map_err(|_| invalid("meeting", &meeting.to_string()))?,
+            status,
+            adopted_on: r.opt_date(10)?,
+            title: r.text(4)?,
+            document: r.text(5)?,
+            imported_at: r.text(6)?,
+        })
+    })
+}
 
 /// Sets a decision's status and adoption date in every language; how many rows it changed.
 pub(crate) fn set_decision_status(
@@ -674,6 +713,7 @@ pub(crate) fn reverse_closing<C: Db>(
 pub(crate) mod tests {
     /// Every statement of this module, for the checks below.
     pub(crate) const ALL: &[&str] = &[
+        super::RECORD_MIGRATION,
         super::ORGANISATIONS,
         super::CONVENTIONS,
         super::FUNDS,
@@ -695,6 +735,7 @@ pub(crate) mod tests {
         super::API_TOKENS,
         super::REVOKE_API_TOKEN,
         super::API_TOKEN_OWNER,
+        super::DECISIONS,
         super::SET_DECISION_STATUS,
         super::SET_MANDATE_STATUS,
         super::INSERT_MANDATE_NOTE,

@@ -116,6 +116,11 @@ impl RowGet for Row<'_> {
     fn date(&self, i: usize) -> StoreResult<NaiveDate> {
         parse_date(&self.get::<_, String>(i)?)
     }
+    fn opt_date(&self, i: usize) -> StoreResult<Option<NaiveDate>> {
+        self.get::<_, Option<String>>(i)?
+            .map(|s| parse_date(&s))
+            .transpose()
+    }
 }
 
 /// A shared statement's parameter as SQLite stores it (dates as their ISO text).
@@ -732,11 +737,7 @@ impl Maintenance for SqliteStore {
                     return Ok(());
                 }
                 c.execute_batch(sql)?;
-                c.execute(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-                    params![version, chrono::Utc::now().to_rfc3339()],
-                )?;
-                Ok(())
+                sql::record_migration(c, i64::from(version))
             })?;
         }
         Ok(MIGRATIONS.len() as u32)
@@ -1537,37 +1538,7 @@ impl Registry for SqliteStore {
     }
 
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
-        let c = self.conn();
-        let mut stmt = c.prepare(
-            "SELECT number, language, treaty, meeting, title, document, imported_at, kind, \
-             body, status, adopted_on FROM decisions ORDER BY number, language",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            let (kind, body, status) = decision_keys(
-                &r.get::<_, String>(7)?,
-                &r.get::<_, String>(8)?,
-                &r.get::<_, String>(9)?,
-            )?;
-            out.push(DecisionRecord {
-                number: r.get(0)?,
-                language: r.get(1)?,
-                treaty: r.get(2)?,
-                kind,
-                body,
-                meeting: r.get(3)?,
-                status,
-                adopted_on: r
-                    .get::<_, Option<String>>(10)?
-                    .map(|s| parse_date(&s))
-                    .transpose()?,
-                title: r.get(4)?,
-                document: r.get(5)?,
-                imported_at: r.get(6)?,
-            });
-        }
-        Ok(out)
+        sql::decisions(&*self.conn())
     }
 
     fn update_decision(
