@@ -1631,41 +1631,7 @@ impl Deliveries for PostgresStore {
     ) -> StoreResult<()> {
         self.snapshot(|c| {
             c.batch(BULK_WORK_MEM)?;
-            let codes = sql::agreement_codes(&mut *c)?;
-            let mut sql =
-                format!("SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1");
-            let mut args: Vec<Box<dyn ToSql + Sync>> = vec![];
-            if let Some(code) = &filter.agreement {
-                args.push(Box::new(agreement_id(c, code)?));
-                sql.push_str(&format!(" AND d.agreement_id = ${}", args.len()));
-            }
-            if let Some(from) = filter.from {
-                args.push(Box::new(from));
-                sql.push_str(&format!(" AND d.date >= ${}", args.len()));
-            }
-            if let Some(to) = filter.to {
-                args.push(Box::new(to));
-                sql.push_str(&format!(" AND d.date <= ${}", args.len()));
-            }
-            if let Some(status) = filter.status {
-                args.push(Box::new(status.as_str()));
-                sql.push_str(&format!(" AND d.status = ${}", args.len()));
-            }
-            if filter.uncharged {
-                sql.push_str(" AND cd.closing_id IS NULL");
-            }
-            if filter.exclude_disputed {
-                sql.push_str(" AND d.status <> 'disputed'");
-            }
-            sql.push_str(" ORDER BY d.id");
-            let params: Vec<Param> = args.iter().map(|a| a.as_ref() as Param).collect();
-            c.stream(&sql, &params, &mut |r| {
-                let aid: i64 = r.try_get(1)?;
-                let code = codes
-                    .get(&aid)
-                    .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
-                f(read_delivery(r, code)?)
-            })
+            sql::for_each_delivery(c, filter, f)
         })
     }
 

@@ -23,9 +23,12 @@ use synergies_domain::decision::DecisionStatus;
 use synergies_domain::ledger::{Account, JournalEntry, Posting};
 use synergies_domain::mandate::MandateStatus;
 
+use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
+use synergies_domain::Money;
+
 use crate::{
-    ApiTokenRecord, Audit, DecisionRecord, MandateLink, MandateNote, NewApiToken, SessionRecord,
-    SignInsEnded, StoreError, StoreResult,
+    ApiTokenRecord, Audit, DecisionRecord, DeliveryFilter, MandateLink, MandateNote, NewApiToken,
+    SessionRecord, SignInsEnded, StoreError, StoreResult,
 };
 
 /// One column of a result row, read as the domain's type whatever the engine stores.
@@ -548,6 +551,10 @@ fn agreement_id_in(c: &mut impl Db, code: &str) -> StoreResult<i64> {
 pub(crate) fn agreement_codes(
     mut c: impl Db,
 ) -> StoreResult<std::collections::HashMap<i64, String>> {
+    agreement_codes_in(&mut c)
+}
+
+fn agreement_codes_in(c: &mut impl Db) -> StoreResult<std::collections::HashMap<i64, String>> {
     Ok(
         c.rows(AGREEMENT_CODES, &[], |r| Ok((r.int(0)?, r.text(1)?)))?
             .into_iter()
@@ -589,6 +596,84 @@ pub(crate) fn dispute_delivery(
         )));
     }
     Ok(())
+}
+
+/// A delivery's columns, as [`delivery`] reads them, with the closing that charged it.
+pub(crate) const DELIVERY_COLUMNS: &str = "d.id, d.agreement_id, d.service, d.date, \
+     CAST(d.quantity AS TEXT), d.grade, d.expense_minor, d.expense_currency, d.description, \
+     d.external_id, d.status, cd.closing_id";
+/// The deliveries with the closing that charged each, if any.
+pub(crate) const DELIVERIES_WITH_CLOSING: &str =
+    "deliveries d LEFT JOIN closing_deliveries cd ON cd.delivery_id = d.id";
+
+/// A row of [`DELIVERY_COLUMNS`], under its agreement's code.
+pub(crate) fn delivery(r: &dyn RowGet, agreement: &str) -> StoreResult<StoredDelivery> {
+    let expense = match (r.opt_int(6)?, r.opt_text(7)?) {
+        (Some(minor), Some(c)) => Some(Money::new(minor, currency(&c)?)),
+        _ => None,
+    };
+    let status = r.text(10)?;
+    Ok(StoredDelivery {
+        id: r.int(0)?,
+        status: DeliveryStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+        closing: r.opt_int(11)?,
+        delivery: Delivery {
+            agreement: agreement.to_string(),
+            service: r.text(2)?,
+            date: r.date(3)?,
+            quantity: r.decimal(4)?,
+            grade: r.opt_text(5)?,
+            expense,
+            description: r.text(8)?,
+            external_id: r.text(9)?,
+        },
+    })
+}
+
+/// Streams the deliveries that `filter` selects, in id order, to `f`.
+pub(crate) fn for_each_delivery(
+    mut c: impl Db,
+    filter: &DeliveryFilter,
+    f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let codes = agreement_codes_in(&mut c)?;
+    let mut sql = format!("SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1");
+    let mut args: Vec<Arg> = vec![];
+    // Each placeholder is numbered after the ones before it: in order of first appearance.
+    let mut with = |sql: &mut String, condition: &str, arg| {
+        args.push(arg);
+        sql.push_str(&format!(" AND {condition} ${}", args.len()));
+    };
+    if let Some(code) = &filter.agreement {
+        with(
+            &mut sql,
+            "d.agreement_id =",
+            Arg::Int(agreement_id_in(&mut c, code)?),
+        );
+    }
+    if let Some(from) = filter.from {
+        with(&mut sql, "d.date >=", Arg::Date(from));
+    }
+    if let Some(to) = filter.to {
+        with(&mut sql, "d.date <=", Arg::Date(to));
+    }
+    if let Some(status) = filter.status {
+        with(&mut sql, "d.status =", Arg::Text(status.as_str()));
+    }
+    if filter.uncharged {
+        sql.push_str(" AND cd.closing_id IS NULL");
+    }
+    if filter.exclude_disputed {
+        sql.push_str(" AND d.status <> 'disputed'");
+    }
+    sql.push_str(" ORDER BY d.id");
+    c.each(&sql, &args, &mut |r| {
+        let aid = r.int(1)?;
+        let code = codes
+            .get(&aid)
+            .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+        f(delivery(r, code)?)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1142,44 +1142,7 @@ impl Deliveries for SqliteStore {
         filter: &DeliveryFilter,
         f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        let conn = self.conn();
-        let codes = sql::agreement_codes(&*conn)?;
-        let mut sql =
-            format!("SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1");
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![];
-        if let Some(code) = &filter.agreement {
-            sql.push_str(" AND d.agreement_id = ?");
-            args.push(Box::new(agreement_id(&conn, code)?));
-        }
-        if let Some(from) = filter.from {
-            sql.push_str(" AND d.date >= ?");
-            args.push(Box::new(from.to_string()));
-        }
-        if let Some(to) = filter.to {
-            sql.push_str(" AND d.date <= ?");
-            args.push(Box::new(to.to_string()));
-        }
-        if let Some(status) = filter.status {
-            sql.push_str(" AND d.status = ?");
-            args.push(Box::new(status.as_str()));
-        }
-        if filter.uncharged {
-            sql.push_str(" AND cd.closing_id IS NULL");
-        }
-        if filter.exclude_disputed {
-            sql.push_str(" AND d.status <> 'disputed'");
-        }
-        sql.push_str(" ORDER BY d.id");
-        let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        while let Some(r) = rows.next()? {
-            let aid: i64 = r.get(1)?;
-            let code = codes
-                .get(&aid)
-                .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
-            f(read_delivery(r, code)?)?;
-        }
-        Ok(())
+        sql::for_each_delivery(&*self.conn(), filter, f)
     }
 
     fn accept_deliveries(

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 const STILL_WRITTEN_TWICE: &[&str] = &[
     "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) VALUES ($1, $2, $3, $4)",
     "INSERT INTO charges (closing_id, payer_organisation, payer_fund, direct_minor, psc_minor, total_minor, entry_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted')",
-    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1",
     "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE d.agreement_id = $1 AND cd.closing_id IS NULL AND d.status <> 'disputed' ORDER BY d.id",
 ];
 
