@@ -188,6 +188,7 @@ pub fn import_activities(
 /// paid under the agreements that carry the activity (posted, not reversed, charges of
 /// periods within the activity's biennium), in minor units.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostLine {
     pub organisation: String,
     pub estimated_minor: i64,
@@ -196,6 +197,7 @@ pub struct CostLine {
 
 /// An activity with its estimated cost, and its actual cost when agreements carry it.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PricedActivity {
     pub activity: Activity,
     pub currency: Currency,

@@ -20,6 +20,7 @@ use synergies_domain::access::Action;
 
 /// One agreement's closing as posted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClosingSummary {
     pub closing: i64,
     pub agreement: String,
@@ -32,6 +33,7 @@ pub struct ClosingSummary {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CloseReport {
     pub period: String,
     pub posted: Vec<ClosingSummary>,

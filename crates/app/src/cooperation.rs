@@ -147,6 +147,7 @@ pub fn events(store: &dyn Store) -> AppResult<Vec<TrainingEvent>> {
 
 /// The joint task force: its members, meetings and action items.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskForce {
     #[serde(default)]
     pub members: Vec<TaskForceMember>,

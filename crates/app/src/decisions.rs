@@ -447,6 +447,7 @@ pub fn unlink_agreement(
 /// A mandate with what serves it: the agreements linked to it and the activities that name it
 /// (as `BIENNIUM/CODE`).
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MandateView {
     #[serde(flatten)]
     pub mandate: Mandate,

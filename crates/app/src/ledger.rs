@@ -9,6 +9,7 @@ use crate::AppResult;
 use crate::{Actor, AuditAction};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerCheck {
     pub entries: u64,
     pub postings: u64,
@@ -186,6 +187,7 @@ pub struct Settlement {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementReport {
     /// The entry posted, or `None` when another writer posted the same reference meanwhile.
     pub entry: Option<i64>,

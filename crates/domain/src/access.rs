@@ -13,6 +13,7 @@ use crate::agreement::Agreement;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Plans activities; records deliveries for its organisation's agreements as provider;
     /// drafts and proposes its organisation's agreements.
@@ -58,6 +59,7 @@ impl Role {
 /// A role held in an organisation (`None` for roles that span organisations: task force,
 /// auditor, administrator).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Grant {
     pub role: Role,
     pub organisation: Option<String>,

@@ -15,6 +15,7 @@ use crate::DomainError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ActivityCategory {
     Administrative,
     Programmatic,
@@ -39,6 +40,7 @@ impl ActivityCategory {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FundingStatus {
     CoreBudget,
     SubjectToResources,
@@ -57,6 +59,7 @@ impl FundingStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ActivityStatus {
     Planned,
     Ongoing,
@@ -77,6 +80,7 @@ impl ActivityStatus {
 
 /// Staff time of one grade.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffTime {
     pub grade: String,
     pub days: Decimal,
@@ -84,6 +88,7 @@ pub struct StaffTime {
 
 /// What one organisation puts into an activity, from one of its funds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contribution {
     pub organisation: String,
     pub fund: String,
@@ -95,6 +100,7 @@ pub struct Contribution {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Activity {
     pub code: String,
     pub biennium: String,
@@ -156,6 +162,7 @@ impl Activity {
 
 /// An organisation's estimated cost of an activity, priced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PricedContribution {
     pub organisation: String,
     pub fund: String,

@@ -13,6 +13,7 @@ use crate::DomainError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AgreementKind {
     /// The provider renders units; the recipient reimburses them.
     Purchase,
@@ -38,6 +39,7 @@ impl AgreementKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VersionStatus {
     Draft,
     Proposed,
@@ -70,6 +72,7 @@ impl VersionStatus {
 
 /// A service the agreement covers, with the quantity the parties expect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgreementLine {
     pub service: String,
     pub estimated_quantity: Decimal,
@@ -78,6 +81,7 @@ pub struct AgreementLine {
 /// A party that pays: its organisation, the fund it pays from and its weight in the key
 /// (1 for the single recipient of a purchase; a share or a driver value for a sharing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Participant {
     pub organisation: String,
     pub fund: String,
@@ -87,6 +91,7 @@ pub struct Participant {
 /// How a sharing agreement splits its joint cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ShareKey {
     /// The weights are fixed shares (e.g. 60 and 40).
     Fixed,
@@ -96,6 +101,7 @@ pub enum ShareKey {
 
 /// The head of an organisation's approval of one version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Approval {
     pub organisation: String,
     pub approved_by: String,
@@ -104,6 +110,7 @@ pub struct Approval {
 
 /// One version of the terms. Version 1 is the original; each amendment adds one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgreementVersion {
     pub number: u32,
     pub status: VersionStatus,

@@ -12,6 +12,7 @@ use crate::DomainError;
 /// The United Nations regional groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RegionalGroup {
     African,
     AsiaPacific,
@@ -43,6 +44,7 @@ impl RegionalGroup {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Gender {
     Female,
     Male,
@@ -54,6 +56,7 @@ impl Gender {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trainee {
     /// ISO 3166-1 alpha-2 code of the country, such as `KE`.
     pub country: String,
@@ -65,6 +68,7 @@ pub struct Trainee {
 
 /// What one organisation puts into a training event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventContribution {
     pub organisation: String,
     #[serde(default)]
@@ -76,6 +80,7 @@ pub struct EventContribution {
 
 /// A training session for chairs and potential negotiators of the bodies' meetings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainingEvent {
     pub code: String,
     pub title: String,
@@ -143,12 +148,14 @@ impl TrainingEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskForceMember {
     pub name: String,
     pub organisation: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskForceMeeting {
     pub code: String,
     pub date: NaiveDate,
@@ -158,6 +165,7 @@ pub struct TaskForceMeeting {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ActionStatus {
     Open,
     Done,
@@ -184,6 +192,7 @@ impl ActionStatus {
 /// An action item of the task force, linked to the meeting that agreed it and the activity
 /// it serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionItem {
     pub code: String,
     pub title: String,

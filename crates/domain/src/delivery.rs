@@ -9,6 +9,7 @@ use crate::money::Money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeliveryStatus {
     Recorded,
     Accepted,
@@ -36,6 +37,7 @@ impl DeliveryStatus {
 /// What the provider records: the content of a delivery. Two records with the same agreement
 /// and external id must have the same content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     pub agreement: String,
     pub service: String,
@@ -80,6 +82,7 @@ impl Delivery {
 
 /// A delivery as stored: its content, its status and the closing that charged it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredDelivery {
     pub id: i64,
     pub status: DeliveryStatus,

@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de> for Account {
 
 /// One line of an entry: a signed amount (debit positive) on an account of a fund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Posting {
     pub fund: String,
     pub account: Account,
@@ -85,6 +86,7 @@ pub struct Posting {
 
 /// A journal entry. Once posted it never changes; a correction is a reversal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JournalEntry {
     /// Assigned by the store when posted; 0 before.
     pub id: i64,
@@ -252,6 +254,7 @@ impl JournalEntry {
 
 /// One row of a trial balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BalanceRow {
     pub fund: String,
     pub account: Account,
@@ -261,6 +264,7 @@ pub struct BalanceRow {
 
 /// Balances per fund, account and currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrialBalance {
     pub rows: Vec<BalanceRow>,
 }

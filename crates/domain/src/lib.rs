@@ -16,6 +16,8 @@ pub mod ledger;
 pub mod mandate;
 pub mod model;
 pub mod money;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod password;
 pub mod period;
 pub mod rates;

@@ -12,6 +12,7 @@ use crate::decision::{Decision, OperativeParagraph, Subparagraph};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Tracking {
     Operational,
     Informational,
@@ -33,6 +34,7 @@ impl Tracking {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MandateStatus {
     Active,
     Implemented,
@@ -59,6 +61,7 @@ impl MandateStatus {
 
 /// One tracked request (or informational paragraph) of a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mandate {
     pub decision: String,
     /// `3`, or `4(c)` for a sub-paragraph.

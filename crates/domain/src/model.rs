@@ -13,6 +13,7 @@ use crate::DomainError;
 
 /// A secretariat or branch (MC, BRS, CHB). Owns its records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     pub code: String,
     pub name: String,
@@ -20,6 +21,7 @@ pub struct Organisation {
 
 /// A convention administered by an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Convention {
     pub code: String,
     pub name: String,
@@ -28,6 +30,7 @@ pub struct Convention {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FundKind {
     General,
     Special,
@@ -57,6 +60,7 @@ impl FundKind {
 
 /// A trust fund: a self-balancing entity of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fund {
     pub code: String,
     pub name: String,
@@ -67,6 +71,7 @@ pub struct Fund {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BienniumStatus {
     Planning,
     Open,
@@ -96,6 +101,7 @@ impl BienniumStatus {
 
 /// A budget period of two years, such as `2026-2027`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Biennium {
     pub code: String,
     pub start: NaiveDate,
@@ -111,6 +117,7 @@ impl Biennium {
 
 /// A line of a fund's budget for a biennium (a programme-of-work activity).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetLine {
     pub fund: String,
     pub biennium: String,
@@ -123,6 +130,7 @@ pub struct BudgetLine {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Unit {
     StaffDay,
     StaffHour,
@@ -162,6 +170,7 @@ impl Unit {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ServiceCategory {
     ConferenceServicing,
     Legal,
@@ -206,6 +215,7 @@ impl ServiceCategory {
 
 /// A service of an organisation's catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Service {
     pub code: String,
     pub name: String,
@@ -216,6 +226,7 @@ pub struct Service {
 
 /// A provider's rate card for one biennium: its currency and standard PSC rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateCard {
     pub provider: String,
     pub biennium: String,
@@ -227,6 +238,7 @@ pub struct RateCard {
 /// What a rate prices: staff time of a grade, or a unit of a unit-priced service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "code", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RateKey {
     Grade(String),
     Service(String),
@@ -252,6 +264,7 @@ impl RateKey {
 
 /// One dated rate of a rate card: from `effective_from` on, one `unit` of `key` costs `amount`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rate {
     pub provider: String,
     pub biennium: String,
@@ -264,6 +277,7 @@ pub struct Rate {
 
 /// A monthly UN operational rate: units of `currency` per US dollar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FxRate {
     pub currency: Currency,
     pub month: Month,

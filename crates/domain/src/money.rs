@@ -136,6 +136,7 @@ impl<'de> Deserialize<'de> for Currency {
 
 /// An amount of money: minor units and currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     pub minor: i64,
     pub currency: Currency,

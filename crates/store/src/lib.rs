@@ -428,6 +428,7 @@ pub const TABLES: &[&str] = &[
 /// structure its text was read into (`document`: the JSON of the domain's `Decision`).
 /// Its type, meeting, status and adoption date are the decision's, whatever the language.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionRecord {
     pub number: String,
     pub language: String,
@@ -526,6 +527,7 @@ pub(crate) fn check_priced_with(current: &Framework, closings: &[NewClosing]) ->
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ClosingStatus {
     Posted,
     Reversed,
@@ -547,6 +549,7 @@ pub struct ClosingRecord {
 
 /// A posted charge as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChargeRecord {
     pub id: i64,
     pub closing: i64,
@@ -576,6 +579,7 @@ pub struct ChargeFilter {
 
 /// Someone who signs in to the web application, with the roles they hold.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRecord {
     pub username: String,
     pub display_name: String,
@@ -600,6 +604,7 @@ pub struct SessionRecord {
 
 /// A personal API token as listed to its owner (the secret itself is shown once, at creation).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiTokenRecord {
     pub id: i64,
     pub username: String,
@@ -627,12 +632,14 @@ pub struct NewApiToken {
 
 /// One event of the audit trail.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
     pub id: i64,
     pub at: String,
     pub actor: String,
     pub action: String,
     pub subject: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub detail: Value,
 }
 

@@ -8,9 +8,18 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
+use synergies_app::close::CloseReport;
+use synergies_app::import::ImportReport;
+use synergies_app::ledger::{LedgerCheck, SettlementReport};
 use synergies_domain::agreement::VersionStatus;
 use synergies_domain::delivery::DeliveryStatus;
+use synergies_domain::delivery::StoredDelivery;
+use synergies_domain::ledger::{JournalEntry, TrialBalance};
+use synergies_domain::model::{
+    Biennium, BudgetLine, Convention, Fund, FxRate, Organisation, Rate, RateCard, Service,
+};
+use synergies_store::{ApiTokenRecord, AuditEvent, ChargeRecord, UserRecord};
 use synergies_store::{AuditFilter, ChargeFilter, DeliveryFilter, Page};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
@@ -21,7 +30,7 @@ use crate::auth::{check_csrf, issue_token, sign_in, ApiCaller, Caller, ClientAdd
 use crate::cooperation;
 use crate::error::{ApiResult, Problem, ProblemDocument};
 use crate::state::AppState;
-use crate::views;
+use crate::views::{self, AgreementView, Dashboard, FundStatement};
 
 /// A JSON body whose rejections are problem documents.
 pub struct Body<T>(pub T);
@@ -144,7 +153,39 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts();
     let mut openapi = openapi;
     document_common_problems(&mut openapi);
+    describe_every_response(&mut openapi);
     (router, openapi)
+}
+
+/// OpenAPI requires a description of every response: one that its operation does not describe
+/// is described by its status's reason phrase (`OK`, `Created`, `Not Found`, …).
+fn describe_every_response(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.head,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in operations.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let RefOr::T(r) = response {
+                    if r.description.is_empty() {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|n| StatusCode::from_u16(n).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("the answer")
+                            .to_string();
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Documents on every operation the problems that its shape alone can give, whatever its
@@ -273,6 +314,132 @@ impl IntoResponse for Document {
     }
 }
 
+/// An answer's JSON, whose schema is `T`'s. It is written through a JSON value, so that its
+/// keys come in alphabetical order whatever `T`'s field order.
+pub struct Answer<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Answer<T> {
+    fn into_response(self) -> Response {
+        match serde_json::to_value(&self.0) {
+            Ok(v) => Json(v).into_response(),
+            Err(e) => Problem::internal(e).into_response(),
+        }
+    }
+}
+
+/// A list type: `{"items": [...]}` and the paging fields given.
+macro_rules! list {
+    ($(#[$meta:meta])* $name:ident of $item:ty $(, $(#[$fmeta:meta])* $field:ident: $ty:ty)* $(,)?) => {
+        $(#[$meta])*
+        #[derive(Serialize, ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            $($(#[$fmeta])* pub $field: $ty,)*
+        }
+    };
+}
+pub(crate) use list;
+
+list!(
+    /// The caller's personal API tokens, without their secrets.
+    TokenList of ApiTokenRecord
+);
+list!(
+    /// The operational exchange rates.
+    ExchangeRateList of FxRate
+);
+list!(
+    /// Each provider's rate cards.
+    RateCardList of RateCard
+);
+list!(
+    /// A page of agreements.
+    AgreementList of AgreementView,
+    /// How many agreements match the filters.
+    total: usize,
+    offset: u32,
+    limit: u64,
+);
+list!(
+    /// A page of deliveries.
+    DeliveryList of StoredDelivery,
+    offset: u64,
+    limit: u64,
+);
+list!(
+    /// A page of posted charges.
+    ChargeList of ChargeRecord,
+    /// How many charges match the filters.
+    total: usize,
+    offset: u32,
+    limit: u64,
+);
+list!(
+    /// A page of journal entries in posting order.
+    EntryList of JournalEntry,
+    offset: u64,
+    limit: u64,
+);
+list!(
+    /// A page of the audit trail, newest first.
+    AuditList of AuditEvent,
+    limit: u64,
+);
+list!(
+    /// Users and their roles.
+    UserList of UserRecord
+);
+
+/// The caller.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub user: UserRecord,
+    /// The session's CSRF token, to send as `X-CSRF-Token` with changes; `null` for an API
+    /// token, which needs none.
+    pub csrf_token: Option<String>,
+}
+
+/// The reference data.
+#[derive(Serialize, ToSchema)]
+pub struct FrameworkAnswer {
+    pub organisations: Vec<Organisation>,
+    pub conventions: Vec<Convention>,
+    pub funds: Vec<Fund>,
+    pub bienniums: Vec<Biennium>,
+    pub budget_lines: Vec<BudgetLine>,
+    pub services: Vec<Service>,
+}
+
+/// An agreement just approved, and whether the approval put it in force.
+#[derive(Serialize, ToSchema)]
+pub struct Approved {
+    #[serde(flatten)]
+    pub agreement: AgreementView,
+    /// Whether this approval was the last one needed, so that the version is now in force.
+    pub activated: bool,
+}
+
+/// How many deliveries were accepted.
+#[derive(Serialize, ToSchema)]
+pub struct Accepted {
+    pub accepted: u64,
+}
+
+/// The delivery is disputed.
+#[derive(Serialize, ToSchema)]
+pub struct Disputed {
+    /// Always `true`.
+    pub disputed: bool,
+}
+
+/// The ledger's invariants checked.
+#[derive(Serialize, ToSchema)]
+pub struct CheckAnswer {
+    /// Whether no invariant is violated.
+    pub passed: bool,
+    pub check: LedgerCheck,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct Credentials {
     pub username: String,
@@ -337,22 +504,25 @@ async fn token(
 
 /// The caller: username, roles, and the organisations they act for.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("token" = [])),
-    responses((status = 200, body = Document),
+    responses((status = 200, body = Me),
               (status = 401, body = ProblemDocument, content_type = "application/problem+json")))]
-async fn me(ApiCaller(c): ApiCaller) -> Document {
-    Document(json!({ "user": c.user, "csrf_token": c.csrf }))
+async fn me(ApiCaller(c): ApiCaller) -> Answer<Me> {
+    Answer(Me {
+        user: c.user,
+        csrf_token: c.csrf,
+    })
 }
 
 /// The caller's personal API tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "auth", security(("token" = [])),
-    responses((status = 200, body = Document)))]
+    responses((status = 200, body = TokenList)))]
 async fn list_tokens(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<TokenList>> {
     let username = c.user.username.clone();
-    let tokens = state.run(move |s| Ok(s.api_tokens(&username)?)).await?;
-    Ok(Document(json!({ "items": tokens })))
+    let items = state.run(move |s| Ok(s.api_tokens(&username)?)).await?;
+    Ok(Answer(TokenList { items }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -419,37 +589,40 @@ async fn revoke_token(
 
 /// Organisations, conventions, funds, bienniums, budget lines and the service catalogue.
 #[utoipa::path(get, path = "/api/v1/framework", tag = "framework", security(("token" = [])),
-    responses((status = 200, body = Document)))]
-async fn framework(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    responses((status = 200, body = FrameworkAnswer)))]
+async fn framework(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult<Answer<FrameworkAnswer>> {
     c.must_read_business_data()?;
     let f = state.run(|s| Ok(s.framework()?)).await?;
-    Ok(Document(json!({
-        "organisations": f.organisations,
-        "conventions": f.conventions,
-        "funds": f.funds,
-        "bienniums": f.bienniums,
-        "budget_lines": f.budget_lines,
-        "services": f.services,
-    })))
+    Ok(Answer(FrameworkAnswer {
+        organisations: f.organisations,
+        conventions: f.conventions,
+        funds: f.funds,
+        bienniums: f.bienniums,
+        budget_lines: f.budget_lines,
+        services: f.services,
+    }))
 }
 
 /// The operational exchange rates, dated.
 #[utoipa::path(get, path = "/api/v1/exchange-rates", tag = "framework", security(("token" = [])),
-    responses((status = 200, body = Document)))]
+    responses((status = 200, body = ExchangeRateList)))]
 async fn exchange_rates(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<ExchangeRateList>> {
     c.must_read_business_data()?;
     let f = state.run(|s| Ok(s.framework()?)).await?;
-    Ok(Document(json!({ "items": f.fx_rates })))
+    Ok(Answer(ExchangeRateList { items: f.fx_rates }))
 }
 
 /// Adds a month's operational exchange rate (finance officers). A month already rated keeps
 /// its rate.
 #[utoipa::path(post, path = "/api/v1/exchange-rates", tag = "framework", security(("token" = [])),
     request_body = synergies_app::reference::NewExchangeRate,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = FxRate),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn add_exchange_rate(
@@ -457,18 +630,18 @@ async fn add_exchange_rate(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(r): Body<synergies_app::reference::NewExchangeRate>,
-) -> ApiResult<(StatusCode, Document)> {
+) -> ApiResult<(StatusCode, Answer<FxRate>)> {
     csrf(&c, &headers)?;
     let rate = state
         .act(move |s| synergies_app::reference::add_exchange_rate(s, &c.actor(), &r))
         .await?;
-    Ok((StatusCode::CREATED, Document(json!(rate))))
+    Ok((StatusCode::CREATED, Answer(rate)))
 }
 
 /// Adds a dated rate to a provider's rate card (the provider's finance officer).
 #[utoipa::path(post, path = "/api/v1/rates", tag = "framework", security(("token" = [])),
     request_body = synergies_app::reference::NewRate,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = Rate),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn add_rate(
@@ -476,21 +649,26 @@ async fn add_rate(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(r): Body<synergies_app::reference::NewRate>,
-) -> ApiResult<(StatusCode, Document)> {
+) -> ApiResult<(StatusCode, Answer<Rate>)> {
     csrf(&c, &headers)?;
     let rate = state
         .act(move |s| synergies_app::reference::add_rate(s, &c.actor(), &r))
         .await?;
-    Ok((StatusCode::CREATED, Document(json!(rate))))
+    Ok((StatusCode::CREATED, Answer(rate)))
 }
 
 /// Each provider's dated rate cards.
 #[utoipa::path(get, path = "/api/v1/rate-cards", tag = "framework", security(("token" = [])),
-    responses((status = 200, body = Document)))]
-async fn rate_cards(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    responses((status = 200, body = RateCardList)))]
+async fn rate_cards(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult<Answer<RateCardList>> {
     c.must_read_business_data()?;
     let f = state.run(|s| Ok(s.framework()?)).await?;
-    Ok(Document(json!({ "items": f.rate_cards })))
+    Ok(Answer(RateCardList {
+        items: f.rate_cards,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -510,13 +688,13 @@ pub struct AgreementQuery {
 
 /// Agreements, filtered and paged.
 #[utoipa::path(get, path = "/api/v1/agreements", tag = "agreements", security(("token" = [])),
-    params(AgreementQuery), responses((status = 200, body = Document),
+    params(AgreementQuery), responses((status = 200, body = AgreementList),
         (status = 400, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn list_agreements(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(q): Params<AgreementQuery>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<AgreementList>> {
     c.must_read_business_data()?;
     let limit = views::limit(q.limit)?;
     if let Some(s) = q
@@ -543,27 +721,30 @@ async fn list_agreements(
         })
         .collect();
     let total = filtered.len();
-    let items: Vec<Value> = filtered
+    let items = filtered
         .iter()
         .skip(q.offset as usize)
         .take(limit as usize)
-        .map(views::agreement_json)
+        .map(AgreementView::of)
         .collect();
-    Ok(Document(
-        json!({ "items": items, "total": total, "offset": q.offset, "limit": limit }),
-    ))
+    Ok(Answer(AgreementList {
+        items,
+        total,
+        offset: q.offset,
+        limit,
+    }))
 }
 
 /// One agreement with every version and its approval trail.
 #[utoipa::path(get, path = "/api/v1/agreements/{code}", tag = "agreements", security(("token" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, body = Document),
+    responses((status = 200, body = AgreementView),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn get_agreement(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<AgreementView>> {
     c.must_read_business_data()?;
     let a = state
         .run(move |s| {
@@ -571,13 +752,13 @@ async fn get_agreement(
                 .ok_or_else(|| Problem::not_found(format!("unknown agreement {code}")))
         })
         .await?;
-    Ok(Document(views::agreement_json(&a)))
+    Ok(Answer(AgreementView::of(&a)))
 }
 
 /// Drafts an agreement with the caller's organisation as provider.
 #[utoipa::path(post, path = "/api/v1/agreements", tag = "agreements", security(("token" = [])),
     request_body = synergies_app::agreements::NewAgreement,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = AgreementView),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn create_agreement(
@@ -585,18 +766,18 @@ async fn create_agreement(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(new): Body<synergies_app::agreements::NewAgreement>,
-) -> ApiResult<(StatusCode, Document)> {
+) -> ApiResult<(StatusCode, Answer<AgreementView>)> {
     csrf(&c, &headers)?;
     let a = state
         .act(move |s| synergies_app::agreements::draft(s, &c.actor(), &new))
         .await?;
-    Ok((StatusCode::CREATED, Document(views::agreement_json(&a))))
+    Ok((StatusCode::CREATED, Answer(AgreementView::of(&a))))
 }
 
 /// Proposes a draft to the heads of its parties.
 #[utoipa::path(post, path = "/api/v1/agreements/{code}/propose", tag = "agreements",
     security(("token" = [])), params(("code" = String, Path)),
-    responses((status = 200, body = Document),
+    responses((status = 200, body = AgreementView),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -605,19 +786,19 @@ async fn propose_agreement(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Path(code): Path<String>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<AgreementView>> {
     csrf(&c, &headers)?;
     let a = state
         .act(move |s| synergies_app::agreements::propose(s, &c.actor(), &code))
         .await?;
-    Ok(Document(views::agreement_json(&a)))
+    Ok(Answer(AgreementView::of(&a)))
 }
 
 /// The caller approves as head of a party; the agreement becomes active when the heads of
 /// every party have approved.
 #[utoipa::path(post, path = "/api/v1/agreements/{code}/approve", tag = "agreements",
     security(("token" = [])), params(("code" = String, Path)),
-    responses((status = 200, body = Document),
+    responses((status = 200, body = Approved),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -626,20 +807,21 @@ async fn approve_agreement(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Path(code): Path<String>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<Approved>> {
     csrf(&c, &headers)?;
     let (a, activated) = state
         .act(move |s| synergies_app::agreements::approve(s, &c.actor(), &code, None, today()))
         .await?;
-    let mut doc = views::agreement_json(&a);
-    doc["activated"] = json!(activated);
-    Ok(Document(doc))
+    Ok(Answer(Approved {
+        agreement: AgreementView::of(&a),
+        activated,
+    }))
 }
 
 /// A head of a party proposes new terms: a new version that every head must approve.
 #[utoipa::path(post, path = "/api/v1/agreements/{code}/amend", tag = "agreements",
     security(("token" = [])), params(("code" = String, Path)), request_body = synergies_app::agreements::NewAgreement,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = AgreementView),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -649,12 +831,12 @@ async fn amend_agreement(
     headers: HeaderMap,
     Path(code): Path<String>,
     Body(terms): Body<synergies_app::agreements::NewAgreement>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<AgreementView>> {
     csrf(&c, &headers)?;
     let a = state
         .act(move |s| synergies_app::agreements::amend(s, &c.actor(), &code, terms.terms()?))
         .await?;
-    Ok(Document(views::agreement_json(&a)))
+    Ok(Answer(AgreementView::of(&a)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -674,14 +856,14 @@ pub struct DeliveryQuery {
 
 /// Deliveries, newest first or by agreement, filtered and paged.
 #[utoipa::path(get, path = "/api/v1/deliveries", tag = "deliveries", security(("token" = [])),
-    params(DeliveryQuery), responses((status = 200, body = Document),
+    params(DeliveryQuery), responses((status = 200, body = DeliveryList),
         (status = 400, body = ProblemDocument, content_type = "application/problem+json"),
         (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn list_deliveries(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(q): Params<DeliveryQuery>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<DeliveryList>> {
     c.must_read_business_data()?;
     let limit = views::limit(q.limit)?;
     let status = q
@@ -704,15 +886,17 @@ async fn list_deliveries(
     let items = state
         .run(move |s| Ok(s.deliveries_page(&filter, Page { offset, limit })?))
         .await?;
-    Ok(Document(
-        json!({ "items": items, "offset": offset, "limit": limit }),
-    ))
+    Ok(Answer(DeliveryList {
+        items,
+        offset,
+        limit,
+    }))
 }
 
 /// Records one delivery as the provider.
 #[utoipa::path(post, path = "/api/v1/deliveries", tag = "deliveries", security(("token" = [])),
     request_body = synergies_app::deliveries::NewDelivery,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = ImportReport),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -721,12 +905,12 @@ async fn record_delivery(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(d): Body<synergies_app::deliveries::NewDelivery>,
-) -> ApiResult<(StatusCode, Document)> {
+) -> ApiResult<(StatusCode, Answer<ImportReport>)> {
     csrf(&c, &headers)?;
     let report = state
         .act(move |s| synergies_app::deliveries::record(s, &c.actor(), &d))
         .await?;
-    Ok((StatusCode::CREATED, Document(json!(report))))
+    Ok((StatusCode::CREATED, Answer(report)))
 }
 
 /// Records deliveries from a CSV file (body `text/csv`, header
@@ -734,7 +918,7 @@ async fn record_delivery(
 /// All or nothing: a bad row refuses the file, with every bad line listed.
 #[utoipa::path(post, path = "/api/v1/deliveries/import", tag = "deliveries",
     security(("token" = [])), request_body(content = String, content_type = "text/csv"),
-    responses((status = 201, body = Document),
+    responses((status = 201, body = ImportReport),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn import_deliveries(
@@ -742,7 +926,7 @@ async fn import_deliveries(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> ApiResult<(StatusCode, Document)> {
+) -> ApiResult<(StatusCode, Answer<ImportReport>)> {
     csrf(&c, &headers)?;
     let report = state
         .act(move |s| {
@@ -757,7 +941,7 @@ async fn import_deliveries(
             )
         })
         .await?;
-    Ok((StatusCode::CREATED, Document(json!(report))))
+    Ok((StatusCode::CREATED, Answer(report)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -770,7 +954,7 @@ pub struct Acceptance {
 /// The recipient accepts an agreement's recorded deliveries.
 #[utoipa::path(post, path = "/api/v1/deliveries/accept", tag = "deliveries",
     security(("token" = [])), request_body = Acceptance,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = Accepted),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn accept_deliveries(
@@ -778,14 +962,14 @@ async fn accept_deliveries(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(a): Body<Acceptance>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<Accepted>> {
     csrf(&c, &headers)?;
     let n = state
         .act(move |s| {
             synergies_app::deliveries::accept(s, Some(&a.agreement), a.through, today(), &c.actor())
         })
         .await?;
-    Ok(Document(json!({ "accepted": n })))
+    Ok(Answer(Accepted { accepted: n }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -798,7 +982,7 @@ pub struct Dispute {
 /// The recipient disputes one recorded delivery.
 #[utoipa::path(post, path = "/api/v1/deliveries/dispute", tag = "deliveries",
     security(("token" = [])), request_body = Dispute,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = Disputed),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn dispute_delivery(
@@ -806,7 +990,7 @@ async fn dispute_delivery(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(d): Body<Dispute>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<Disputed>> {
     csrf(&c, &headers)?;
     state
         .act(move |s| {
@@ -819,7 +1003,7 @@ async fn dispute_delivery(
             )
         })
         .await?;
-    Ok(Document(json!({ "disputed": true })))
+    Ok(Answer(Disputed { disputed: true }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -832,7 +1016,7 @@ pub struct Closing {
 /// Closes an agreement's period: prices its accepted deliveries and posts the charges.
 #[utoipa::path(post, path = "/api/v1/closings", tag = "ledger", security(("token" = [])),
     request_body = Closing,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = CloseReport),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
@@ -841,7 +1025,7 @@ async fn close_period(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(cl): Body<Closing>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<CloseReport>> {
     csrf(&c, &headers)?;
     let report = state
         .act(move |s| {
@@ -849,7 +1033,7 @@ async fn close_period(
             synergies_app::close::close_period(s, period, Some(&cl.agreement), today(), &c.actor())
         })
         .await?;
-    Ok(Document(json!(report)))
+    Ok(Answer(report))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -867,12 +1051,12 @@ pub struct ChargeQuery {
 
 /// Posted charges, filtered and paged.
 #[utoipa::path(get, path = "/api/v1/charges", tag = "ledger", security(("token" = [])),
-    params(ChargeQuery), responses((status = 200, body = Document)))]
+    params(ChargeQuery), responses((status = 200, body = ChargeList)))]
 async fn list_charges(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(q): Params<ChargeQuery>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<ChargeList>> {
     c.must_read_business_data()?;
     let limit = views::limit(q.limit)?;
     let filter = ChargeFilter {
@@ -887,38 +1071,44 @@ async fn list_charges(
         .skip(q.offset as usize)
         .take(limit as usize)
         .collect();
-    Ok(Document(
-        json!({ "items": items, "total": total, "offset": q.offset, "limit": limit }),
-    ))
+    Ok(Answer(ChargeList {
+        items,
+        total,
+        offset: q.offset,
+        limit,
+    }))
 }
 
 /// A fund's statement: its balances, and what it charged and was charged.
 #[utoipa::path(get, path = "/api/v1/funds/{code}/statement", tag = "ledger",
     security(("token" = [])), params(("code" = String, Path)),
-    responses((status = 200, body = Document),
+    responses((status = 200, body = FundStatement),
               (status = 404, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn fund_statement(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<std::sync::Arc<FundStatement>>> {
     c.must_read_business_data()?;
     let statement = state
         .cached(&format!("fund:{code}"), move |s| {
             views::FundStatement::load(s, &code)
         })
         .await?;
-    Ok(Document(json!(statement)))
+    Ok(Answer(statement))
 }
 
 /// The dashboard's figures: costs recovered by direction, service and fund, ceilings used and
 /// open approvals.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "ledger", security(("token" = [])),
-    responses((status = 200, body = Document)))]
-async fn dashboard(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+    responses((status = 200, body = Dashboard)))]
+async fn dashboard(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult<Answer<std::sync::Arc<Dashboard>>> {
     c.must_read_business_data()?;
-    let d = state.cached("dashboard", views::Dashboard::load).await?;
-    Ok(Document(json!(d)))
+    let d = state.cached("dashboard", Dashboard::load).await?;
+    Ok(Answer(d))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -930,17 +1120,17 @@ pub struct FundQuery {
 
 /// The trial balance per fund, account and currency.
 #[utoipa::path(get, path = "/api/v1/ledger/trial-balance", tag = "ledger",
-    security(("token" = [])), params(FundQuery), responses((status = 200, body = Document)))]
+    security(("token" = [])), params(FundQuery), responses((status = 200, body = TrialBalance)))]
 async fn trial_balance(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(q): Params<FundQuery>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<TrialBalance>> {
     c.must_read_business_data()?;
     let tb = state
         .run(move |s| Ok(synergies_app::ledger::trial_balance(s, q.fund.as_deref())?))
         .await?;
-    Ok(Document(json!(tb)))
+    Ok(Answer(tb))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -955,42 +1145,45 @@ pub struct EntryQuery {
 
 /// Journal entries in posting order, paged.
 #[utoipa::path(get, path = "/api/v1/ledger/entries", tag = "ledger", security(("token" = [])),
-    params(EntryQuery), responses((status = 200, body = Document)))]
+    params(EntryQuery), responses((status = 200, body = EntryList)))]
 async fn ledger_entries(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(q): Params<EntryQuery>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<EntryList>> {
     c.must_read_business_data()?;
     let limit = views::limit(q.limit)?;
     let offset = u64::from(q.offset);
     let items = state
         .run(move |s| views::entries_page(s, offset, limit))
         .await?;
-    Ok(Document(
-        json!({ "items": items, "offset": offset, "limit": limit }),
-    ))
+    Ok(Answer(EntryList {
+        items,
+        offset,
+        limit,
+    }))
 }
 
 /// Checks the ledger's invariants: every entry balances, the trial balance equals the sum of
 /// postings, every charge has its entry.
 #[utoipa::path(get, path = "/api/v1/ledger/check", tag = "ledger", security(("token" = [])),
-    responses((status = 200, body = Document)))]
+    responses((status = 200, body = CheckAnswer)))]
 async fn ledger_check(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<CheckAnswer>> {
     c.must_read_business_data()?;
     let check = state.run(|s| Ok(synergies_app::ledger::check(s)?)).await?;
-    Ok(Document(
-        json!({ "passed": check.passed(), "check": check }),
-    ))
+    Ok(Answer(CheckAnswer {
+        passed: check.passed(),
+        check,
+    }))
 }
 
 /// Records a payment from a payer fund to a provider fund.
 #[utoipa::path(post, path = "/api/v1/settlements", tag = "ledger", security(("token" = [])),
     request_body = synergies_app::ledger::NewSettlement,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = SettlementReport),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn settle(
@@ -998,12 +1191,12 @@ async fn settle(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(new): Body<synergies_app::ledger::NewSettlement>,
-) -> ApiResult<(StatusCode, Document)> {
+) -> ApiResult<(StatusCode, Answer<SettlementReport>)> {
     csrf(&c, &headers)?;
     let report = state
         .act(move |s| synergies_app::ledger::settle(s, &new.settlement()?, &c.actor()))
         .await?;
-    Ok((StatusCode::CREATED, Document(json!(report))))
+    Ok((StatusCode::CREATED, Answer(report)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -1018,12 +1211,12 @@ pub struct AuditQuery {
 
 /// The audit trail, newest first: who did what, when, with the record before and after.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("token" = [])),
-    params(AuditQuery), responses((status = 200, body = Document)))]
+    params(AuditQuery), responses((status = 200, body = AuditList)))]
 async fn audit_trail(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(q): Params<AuditQuery>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<AuditList>> {
     c.must_read_business_data()?;
     let limit = views::limit(q.limit)?;
     let filter = AuditFilter {
@@ -1034,29 +1227,32 @@ async fn audit_trail(
     let items = state
         .run(move |s| Ok(s.audit_events(&filter, limit)?))
         .await?;
-    Ok(Document(json!({ "items": items, "limit": limit })))
+    Ok(Answer(AuditList { items, limit }))
 }
 
 /// Users and their roles (administrators only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("token" = [])),
-    responses((status = 200, body = Document),
+    responses((status = 200, body = UserList),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json")))]
-async fn list_users(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult<Document> {
+async fn list_users(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult<Answer<UserList>> {
     if !c.is_admin() {
         return Err(Problem::forbidden(format!(
             "{} may not list users: that needs the admin role",
             c.username()
         )));
     }
-    let users = state.run(|s| Ok(s.users()?)).await?;
-    Ok(Document(json!({ "items": users })))
+    let items = state.run(|s| Ok(s.users()?)).await?;
+    Ok(Answer(UserList { items }))
 }
 
 /// Creates a user or changes one's roles, display name, password or activity (administrators
 /// only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("token" = [])),
     request_body = synergies_app::identity::NewUser,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = UserRecord),
               (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = ProblemDocument, content_type = "application/problem+json")))]
 async fn save_user(
@@ -1064,10 +1260,10 @@ async fn save_user(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(new): Body<synergies_app::identity::NewUser>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<UserRecord>> {
     csrf(&c, &headers)?;
     let user = state
         .act(move |s| synergies_app::identity::save_user(s, &c.actor(), &new))
         .await?;
-    Ok(Document(json!(user)))
+    Ok(Answer(user))
 }

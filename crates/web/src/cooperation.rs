@@ -9,20 +9,22 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use synergies_app::activities::{ActivityChange, PricedActivity};
 use synergies_app::cooperation::TaskForce;
 use synergies_app::decisions::MandateView;
 use synergies_app::{AppError, AppResult};
 use synergies_domain::access::Action;
-use synergies_domain::activity::ActivityStatus;
-use synergies_domain::cooperation::{ActionStatus, TrainingEvent};
+use synergies_domain::activity::{Activity, ActivityStatus};
+use synergies_domain::cooperation::{
+    ActionItem, ActionStatus, Gender, RegionalGroup, TaskForceMeeting, TrainingEvent,
+};
 use synergies_domain::mandate::MandateStatus;
 use synergies_store::{DecisionRecord, Store};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::{Body, Document, Params};
+use crate::api::{list, Answer, Body, Document, Params};
 use crate::auth::{check_csrf, ApiCaller, Caller};
 use crate::error::{ApiResult, Problem};
 use crate::pages::{render, see_other, Chrome, PageCaller, PageError, PageResult};
@@ -82,13 +84,12 @@ fn set_activity_status(
     code: &str,
     biennium: Option<&str>,
     status: &str,
-) -> AppResult<Value> {
+) -> AppResult<Activity> {
     let change = ActivityChange {
         status: Some(parse_activity_status(status)?),
         ..ActivityChange::default()
     };
-    let after = synergies_app::activities::update(store, code, biennium, &change, &caller.actor())?;
-    Ok(json!(after))
+    synergies_app::activities::update(store, code, biennium, &change, &caller.actor())
 }
 
 /// Sets a task-force action item's status.
@@ -97,13 +98,53 @@ fn set_action_status(
     caller: &Caller,
     code: &str,
     status: &str,
-) -> AppResult<Value> {
+) -> AppResult<ActionItem> {
     let status = parse_action_status(status)?;
-    let item = synergies_app::cooperation::set_action_status(store, code, status, &caller.actor())?;
-    Ok(json!(item))
+    synergies_app::cooperation::set_action_status(store, code, status, &caller.actor())
 }
 
 // ---------------------------------------------------------------- API
+
+list!(
+    /// The registry of decisions.
+    DecisionList of DecisionRecord
+);
+list!(
+    /// Mandates with what serves them.
+    MandateList of MandateView
+);
+list!(
+    /// The activities of a biennium, priced.
+    ActivityList of PricedActivity,
+    /// The biennium listed.
+    biennium: String,
+);
+list!(
+    /// Training events with their participants counted.
+    TrainingList of TrainingItem
+);
+
+/// A training event and how many of its participants are of each regional group and gender.
+#[derive(Serialize, ToSchema)]
+pub struct TrainingItem {
+    pub event: TrainingEvent,
+    pub participants_by_region_and_gender: Vec<ParticipantCount>,
+}
+
+/// How many participants of an event are of one regional group and gender.
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantCount {
+    pub region: RegionalGroup,
+    pub gender: Gender,
+    pub participants: u32,
+}
+
+/// The mandate's note is recorded.
+#[derive(Serialize, ToSchema)]
+pub struct Recorded {
+    /// Always `true`.
+    pub recorded: bool,
+}
 
 fn csrf(caller: &Caller, headers: &HeaderMap) -> ApiResult<()> {
     check_csrf(
@@ -115,14 +156,14 @@ fn csrf(caller: &Caller, headers: &HeaderMap) -> ApiResult<()> {
 /// The registry of decisions: number, treaty, type, meeting, status, adoption date, title and
 /// structure per language.
 #[utoipa::path(get, path = "/api/v1/decisions", tag = "decisions", security(("token" = [])),
-    responses((status = 200, body = Document)))]
+    responses((status = 200, body = DecisionList)))]
 pub async fn list_decisions(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<DecisionList>> {
     c.must_read_business_data()?;
     let items = state.run(|s| Ok(s.decisions()?)).await?;
-    Ok(Document(json!({ "items": items })))
+    Ok(Answer(DecisionList { items }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -135,12 +176,12 @@ pub struct MandateQuery {
 /// Mandates (what each operative paragraph asks), with their status and the agreements and
 /// activities that serve them.
 #[utoipa::path(get, path = "/api/v1/mandates", tag = "decisions", security(("token" = [])),
-    params(MandateQuery), responses((status = 200, body = Document)))]
+    params(MandateQuery), responses((status = 200, body = MandateList)))]
 pub async fn list_mandates(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(q): Params<MandateQuery>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<MandateList>> {
     c.must_read_business_data()?;
     let items = state
         .run(move |s| {
@@ -150,7 +191,7 @@ pub async fn list_mandates(
             )?)
         })
         .await?;
-    Ok(Document(json!({ "items": items })))
+    Ok(Answer(MandateList { items }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -168,7 +209,7 @@ pub struct MandateNoteInput {
 /// organisation that services the decision's treaty).
 #[utoipa::path(post, path = "/api/v1/mandates/notes", tag = "decisions", security(("token" = [])),
     request_body = MandateNoteInput,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = Recorded),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
@@ -177,12 +218,12 @@ pub async fn add_mandate_note(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(n): Body<MandateNoteInput>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<Recorded>> {
     csrf(&c, &headers)?;
     state
         .act(move |s| track_mandate(s, &c, &n.decision, &n.paragraph, &n.status, &n.note))
         .await?;
-    Ok(Document(json!({ "recorded": true })))
+    Ok(Answer(Recorded { recorded: true }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -220,16 +261,16 @@ fn priced(
 /// Cooperation activities of a biennium, priced at its rate cards, with their actual cost
 /// where agreements carry it.
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities", security(("token" = [])),
-    params(BienniumQuery), responses((status = 200, body = Document),
+    params(BienniumQuery), responses((status = 200, body = ActivityList),
         (status = 404, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
 pub async fn list_activities(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(q): Params<BienniumQuery>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<ActivityList>> {
     c.must_read_business_data()?;
     let (biennium, items) = state.run(move |s| priced(s, q.biennium)).await?;
-    Ok(Document(json!({ "biennium": biennium, "items": items })))
+    Ok(Answer(ActivityList { items, biennium }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -256,7 +297,7 @@ pub struct ContributionInput {
 /// officer, finance officer or head of that organisation).
 #[utoipa::path(post, path = "/api/v1/activities/contributions", tag = "activities", security(("token" = [])),
     request_body = ContributionInput,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = Activity),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
 pub async fn record_contribution(
@@ -264,27 +305,26 @@ pub async fn record_contribution(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(a): Body<ContributionInput>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<Activity>> {
     csrf(&c, &headers)?;
     let after = state
         .act(move |s| {
-            let after = synergies_app::activities::set_contribution(
+            synergies_app::activities::set_contribution(
                 s,
                 &a.code,
                 a.biennium.as_deref(),
                 a.contribution,
                 &c.actor(),
-            )?;
-            Ok(json!(after))
+            )
         })
         .await?;
-    Ok(Document(after))
+    Ok(Answer(after))
 }
 
 /// Sets an activity's status (an officer of its lead organisation).
 #[utoipa::path(post, path = "/api/v1/activities/status", tag = "activities", security(("token" = [])),
     request_body = ActivityStatusInput,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = Activity),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
 pub async fn change_activity_status(
@@ -292,45 +332,49 @@ pub async fn change_activity_status(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(a): Body<ActivityStatusInput>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<Activity>> {
     csrf(&c, &headers)?;
     let after = state
         .act(move |s| set_activity_status(s, &c, &a.code, a.biennium.as_deref(), &a.status))
         .await?;
-    Ok(Document(after))
+    Ok(Answer(after))
 }
 
 /// Training events for chairs and potential negotiators, with participants by UN regional
 /// group and gender.
 #[utoipa::path(get, path = "/api/v1/training", tag = "cooperation", security(("token" = [])),
-    responses((status = 200, body = Document)))]
+    responses((status = 200, body = TrainingList)))]
 pub async fn list_training(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<TrainingList>> {
     c.must_read_business_data()?;
     let events = state
         .run(|s| Ok(synergies_app::cooperation::events(s)?))
         .await?;
-    let items: Vec<Value> = events
-        .iter()
-        .map(|e| {
-            let stats: Vec<Value> = e
+    let items = events
+        .into_iter()
+        .map(|event| TrainingItem {
+            participants_by_region_and_gender: event
                 .by_region_and_gender()
                 .into_iter()
-                .map(|((region, gender), n)| json!({"region": region, "gender": gender, "participants": n}))
-                .collect();
-            json!({ "event": e, "participants_by_region_and_gender": stats })
+                .map(|((region, gender), participants)| ParticipantCount {
+                    region,
+                    gender,
+                    participants,
+                })
+                .collect(),
+            event,
         })
         .collect();
-    Ok(Document(json!({ "items": items })))
+    Ok(Answer(TrainingList { items }))
 }
 
 /// Records a new cooperation activity (the JSON of an activity, as `GET /api/v1/activities`
 /// lists them): an officer of its lead organisation.
 #[utoipa::path(post, path = "/api/v1/activities", tag = "activities", security(("token" = [])),
     request_body = Document,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = Activity),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
 pub async fn add_activity(
@@ -338,22 +382,22 @@ pub async fn add_activity(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(a): Body<synergies_domain::activity::Activity>,
-) -> ApiResult<(axum::http::StatusCode, Document)> {
+) -> ApiResult<(axum::http::StatusCode, Answer<Activity>)> {
     csrf(&c, &headers)?;
     let created = state
         .act(move |s| {
             synergies_app::activities::create(s, &c.actor(), &a)?;
-            Ok(json!(a))
+            Ok(a)
         })
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Document(created)))
+    Ok((axum::http::StatusCode::CREATED, Answer(created)))
 }
 
 /// Records a new training event (its JSON, as `GET /api/v1/training` lists them): an officer
 /// of an organisation that contributes to it.
 #[utoipa::path(post, path = "/api/v1/training", tag = "cooperation", security(("token" = [])),
     request_body = Document,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = TrainingEvent),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
 pub async fn add_training_event(
@@ -361,21 +405,21 @@ pub async fn add_training_event(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(e): Body<TrainingEvent>,
-) -> ApiResult<(axum::http::StatusCode, Document)> {
+) -> ApiResult<(axum::http::StatusCode, Answer<TrainingEvent>)> {
     csrf(&c, &headers)?;
     let created = state
         .act(move |s| {
             synergies_app::cooperation::create_event(s, &c.actor(), &e)?;
-            Ok(json!(e))
+            Ok(e)
         })
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Document(created)))
+    Ok((axum::http::StatusCode::CREATED, Answer(created)))
 }
 
 /// Records a task-force meeting with its minutes (task-force members).
 #[utoipa::path(post, path = "/api/v1/taskforce/meetings", tag = "cooperation",
     security(("token" = [])), request_body = Document,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = TaskForceMeeting),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
 pub async fn add_meeting(
@@ -383,21 +427,21 @@ pub async fn add_meeting(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(m): Body<synergies_domain::cooperation::TaskForceMeeting>,
-) -> ApiResult<(axum::http::StatusCode, Document)> {
+) -> ApiResult<(axum::http::StatusCode, Answer<TaskForceMeeting>)> {
     csrf(&c, &headers)?;
     let created = state
         .act(move |s| {
             synergies_app::cooperation::add_meeting(s, m.clone(), &c.actor())?;
-            Ok(json!(m))
+            Ok(m)
         })
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Document(created)))
+    Ok((axum::http::StatusCode::CREATED, Answer(created)))
 }
 
 /// Records a task-force action item with its owner and due date (task-force members).
 #[utoipa::path(post, path = "/api/v1/taskforce/actions", tag = "cooperation",
     security(("token" = [])), request_body = Document,
-    responses((status = 201, body = Document),
+    responses((status = 201, body = ActionItem),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
 pub async fn add_action(
@@ -405,29 +449,29 @@ pub async fn add_action(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(item): Body<synergies_domain::cooperation::ActionItem>,
-) -> ApiResult<(axum::http::StatusCode, Document)> {
+) -> ApiResult<(axum::http::StatusCode, Answer<ActionItem>)> {
     csrf(&c, &headers)?;
     let created = state
         .act(move |s| {
             synergies_app::cooperation::add_action(s, item.clone(), &c.actor())?;
-            Ok(json!(item))
+            Ok(item)
         })
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Document(created)))
+    Ok((axum::http::StatusCode::CREATED, Answer(created)))
 }
 
 /// The joint task force: members, meetings with minutes, action items.
 #[utoipa::path(get, path = "/api/v1/taskforce", tag = "cooperation", security(("token" = [])),
-    responses((status = 200, body = Document)))]
+    responses((status = 200, body = TaskForce)))]
 pub async fn task_force(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<TaskForce>> {
     c.must_read_business_data()?;
     let tf = state
         .run(|s| Ok(synergies_app::cooperation::task_force(s)?))
         .await?;
-    Ok(Document(json!(tf)))
+    Ok(Answer(tf))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -440,7 +484,7 @@ pub struct ActionStatusInput {
 /// Sets a task-force action item's status (task-force members).
 #[utoipa::path(post, path = "/api/v1/taskforce/actions/status", tag = "cooperation",
     security(("token" = [])), request_body = ActionStatusInput,
-    responses((status = 200, body = Document),
+    responses((status = 200, body = ActionItem),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 404, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
 pub async fn change_action_status(
@@ -448,12 +492,12 @@ pub async fn change_action_status(
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
     Body(a): Body<ActionStatusInput>,
-) -> ApiResult<Document> {
+) -> ApiResult<Answer<ActionItem>> {
     csrf(&c, &headers)?;
     let after = state
         .act(move |s| set_action_status(s, &c, &a.code, &a.status))
         .await?;
-    Ok(Document(after))
+    Ok(Answer(after))
 }
 
 // ---------------------------------------------------------------- pages

@@ -1,16 +1,16 @@
 //! Read models shared by the pages and the API: the dashboard, a fund's statement, an
-//! agreement as JSON, a page of journal entries. Each is built from the store's aggregates
+//! agreement with its status and parties, a page of journal entries. Each is built from the store's aggregates
 //! (charges, closings, balances), never from a walk over the deliveries.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use serde_json::{json, Value};
-use synergies_domain::agreement::{Agreement, VersionStatus};
+use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
 use synergies_domain::ledger::{JournalEntry, TrialBalance};
 use synergies_domain::model::BienniumStatus;
 use synergies_domain::Currency;
 use synergies_store::{ChargeFilter, ChargeRecord, Store};
+use utoipa::ToSchema;
 
 use crate::error::Problem;
 
@@ -31,32 +31,62 @@ pub fn limit(requested: Option<u64>) -> Result<u64, Problem> {
 
 /// An agreement with what a reader needs beside its stored form: its status, parties, and
 /// the approvals still missing.
-pub fn agreement_json(a: &Agreement) -> Value {
-    let latest = a.latest();
-    let missing: Vec<String> = a
-        .required_approvers(latest)
-        .into_iter()
-        .filter(|o| !latest.approvals.iter().any(|ap| &ap.organisation == o))
-        .collect();
-    json!({
-        "code": a.code,
-        "title": a.title,
-        "kind": a.kind.as_str(),
-        "provider": a.provider,
-        "provider_fund": a.provider_fund,
-        "biennium": a.biennium,
-        "currency": a.currency.code(),
-        "status": latest.status.as_str(),
-        "active": a.is_active(),
-        "parties": a.parties(),
-        "awaiting_approval_of": if latest.status == VersionStatus::Proposed { missing } else { vec![] },
-        "versions": a.versions,
-        "revision": a.revision,
-    })
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgreementView {
+    pub code: String,
+    pub title: String,
+    pub kind: AgreementKind,
+    /// The providing organisation.
+    pub provider: String,
+    pub provider_fund: String,
+    pub biennium: String,
+    pub currency: Currency,
+    /// The latest version's status.
+    pub status: VersionStatus,
+    /// Whether a version is in force.
+    pub active: bool,
+    /// The organisations whose heads approve: the provider and the payers.
+    pub parties: BTreeSet<String>,
+    /// The parties yet to approve the proposed version (empty unless one is proposed).
+    pub awaiting_approval_of: Vec<String>,
+    /// Every version, the first first.
+    pub versions: Vec<AgreementVersion>,
+    /// Counts the agreement's changes.
+    pub revision: u64,
+}
+
+impl AgreementView {
+    pub fn of(a: &Agreement) -> AgreementView {
+        let latest = a.latest();
+        let missing: Vec<String> = a
+            .required_approvers(latest)
+            .into_iter()
+            .filter(|o| !latest.approvals.iter().any(|ap| &ap.organisation == o))
+            .collect();
+        AgreementView {
+            code: a.code.clone(),
+            title: a.title.clone(),
+            kind: a.kind,
+            provider: a.provider.clone(),
+            provider_fund: a.provider_fund.clone(),
+            biennium: a.biennium.clone(),
+            currency: a.currency,
+            status: latest.status,
+            active: a.is_active(),
+            parties: a.parties(),
+            awaiting_approval_of: if latest.status == VersionStatus::Proposed {
+                missing
+            } else {
+                vec![]
+            },
+            versions: a.versions.clone(),
+            revision: a.revision,
+        }
+    }
 }
 
 /// An amount with its currency, exact, for pages and JSON alike.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Amount {
     pub currency: String,
     pub minor: i64,
@@ -75,13 +105,13 @@ impl Amount {
 }
 
 /// One line of a dashboard table: a label and an amount.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Line {
     pub label: String,
     pub amount: Amount,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CeilingUse {
     pub agreement: String,
     pub title: String,
@@ -91,7 +121,7 @@ pub struct CeilingUse {
     pub percent: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OpenApproval {
     pub agreement: String,
     pub title: String,
@@ -100,7 +130,7 @@ pub struct OpenApproval {
 }
 
 /// One bar of the chart: a quarter (and a direction, when the bars split by one).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Bar {
     pub quarter: String,
     pub direction: String,
@@ -108,7 +138,7 @@ pub struct Bar {
 }
 
 /// The open biennium at a glance.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Dashboard {
     pub biennium: Option<String>,
     /// Costs recovered per direction (`MC → BRS`: MC provided, BRS paid), from the report model.
@@ -280,7 +310,7 @@ fn escape(s: &str) -> String {
 }
 
 /// One charge as a fund's statement shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatementLine {
     pub agreement: String,
     pub period: String,
@@ -292,7 +322,7 @@ pub struct StatementLine {
 }
 
 /// What a fund charged others (receivable), what it was charged (payable), and its balances.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FundStatement {
     pub fund: String,
     pub name: String,
