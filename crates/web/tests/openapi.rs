@@ -222,3 +222,28 @@ fn the_walk_finds_what_leaves_data_undescribed() {
         0
     );
 }
+
+/// The enums whose keys a macro gives serde name their values as the JSON writes them.
+#[test]
+fn keyed_enums_list_the_keys_the_json_holds() {
+    use synergies_domain::decision::{DecisionKind, DecisionStatus, MeetingBody};
+    let doc = document();
+    let listed = |name: &str| doc["components"]["schemas"][name]["enum"].clone();
+    let keys = |all: Vec<&str>| serde_json::json!(all);
+    assert_eq!(
+        listed("DecisionKind"),
+        keys(DecisionKind::ALL.iter().map(|k| k.as_str()).collect())
+    );
+    assert_eq!(
+        listed("DecisionStatus"),
+        keys(DecisionStatus::ALL.iter().map(|k| k.as_str()).collect())
+    );
+    assert_eq!(
+        listed("MeetingBody"),
+        keys(MeetingBody::ALL.iter().map(|k| k.as_str()).collect())
+    );
+    assert_eq!(
+        serde_json::json!(DecisionStatus::InForce),
+        serde_json::json!("in_force")
+    );
+}
