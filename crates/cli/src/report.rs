@@ -27,9 +27,12 @@ pub enum ReportCmd {
         /// The biennium whose planned activities form the annex, e.g. 2028-2029.
         #[arg(long)]
         next: String,
-        /// The document symbol on the cover (default: an illustrative UNEP/MC/COP.n/xx).
+        /// The document symbol on the cover, e.g. UNEP/MC/COP.7/12 (default: UNEP/MC/COP.n/xx
+        /// for the next meeting).
         #[arg(long)]
         symbol: Option<String>,
+        #[command(flatten)]
+        meeting: MeetingArgs,
         #[command(flatten)]
         output: Output,
     },
@@ -57,6 +60,60 @@ pub enum ReportCmd {
         #[command(flatten)]
         output: Output,
     },
+}
+
+/// The meeting the implementation report is presented to, as its heading block prints it.
+#[derive(Args)]
+pub struct MeetingArgs {
+    /// The meeting's number (default: the meeting after the one that adopted the decision).
+    #[arg(long)]
+    meeting: Option<u32>,
+    /// Where the meeting is held, e.g. Geneva (default: not printed).
+    #[arg(long)]
+    venue: Option<String>,
+    /// The meeting's days, FIRST..LAST, e.g. 2027-11-01..2027-11-05, or one day (default: not
+    /// printed).
+    #[arg(long, value_parser = parse_dates)]
+    dates: Option<(NaiveDate, NaiveDate)>,
+    /// The agenda item, e.g. "5 (b)" (default: xx, to be filled in).
+    #[arg(long)]
+    agenda_item: Option<String>,
+    /// The agenda item's title (default: the decision's title in the report's language).
+    #[arg(long)]
+    agenda_title: Option<String>,
+    /// The symbol of the provisional agenda that the agenda item's footnote cites, e.g.
+    /// UNEP/MC/COP.7/1 (default: the document's symbol ending in /1).
+    #[arg(long)]
+    provisional_agenda: Option<String>,
+}
+
+/// `FIRST..LAST` or one day.
+fn parse_dates(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let day = |d: &str| {
+        NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("{d:?} is not a date YYYY-MM-DD"))
+    };
+    let (start, end) = match s.split_once("..") {
+        Some((a, b)) => (day(a)?, day(b)?),
+        None => (day(s)?, day(s)?),
+    };
+    if end < start {
+        return Err(format!("the last day {end} is before the first {start}"));
+    }
+    Ok((start, end))
+}
+
+impl MeetingArgs {
+    fn options(self) -> model::MeetingOptions {
+        model::MeetingOptions {
+            number: self.meeting,
+            venue: self.venue,
+            dates: self.dates,
+            agenda_item: self.agenda_item,
+            agenda_title: self.agenda_title,
+            provisional_agenda: self.provisional_agenda,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -145,10 +202,11 @@ pub fn run(store: &dyn Store, cmd: ReportCmd) -> Result<()> {
             biennium,
             next,
             symbol,
+            meeting,
             output,
         } => {
             let (lang, format, date) = output.check()?;
-            let report = model::implementation(
+            let report = model::implementation_for(
                 store,
                 &model::ImplementationOptions {
                     decision,
@@ -157,6 +215,7 @@ pub fn run(store: &dyn Store, cmd: ReportCmd) -> Result<()> {
                     symbol,
                     date,
                 },
+                &meeting.options(),
             )?;
             output.write(&layout::implementation(&report, lang), format)
         }

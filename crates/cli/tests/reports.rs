@@ -409,3 +409,311 @@ fn the_statement_gives_the_charges_of_its_agreement_and_period() {
         );
     }
 }
+
+/// The implementation report of the demo for a meeting given on the command line.
+fn for_meeting(sb: &Sandbox, lang: &str, format: &str) -> std::path::PathBuf {
+    let out = sb.path(&format!("cop7-{lang}.{format}"));
+    sb.ok(&[
+        "report",
+        "implementation",
+        "--decision",
+        "MC-6/20",
+        "--biennium",
+        "2026-2027",
+        "--next",
+        "2028-2029",
+        "--symbol",
+        "UNEP/MC/COP.7/12",
+        "--venue",
+        "Geneva",
+        "--dates",
+        "2027-10-30..2027-11-03",
+        "--agenda-item",
+        "5 (b)",
+        "--agenda-title",
+        "Matters for consideration or action by the Conference of the Parties",
+        "--lang",
+        lang,
+        "--date",
+        DATE,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    out
+}
+
+/// The text of each page of a PDF (pdftotext with its layout kept).
+fn pages_text(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// The numbers that start the lines of `text` ("12.   The …"), in order.
+fn paragraph_numbers(text: &str) -> Vec<u32> {
+    text.lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let (n, rest) = l.split_once('.')?;
+            (!n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()))
+                .then_some(())?;
+            rest.starts_with(' ').then(|| n.parse().ok())?
+        })
+        .collect()
+}
+
+#[test]
+fn the_pdf_is_a_un_pre_session_document() {
+    if !pdftotext_available() {
+        return;
+    }
+    let sb = demo();
+    let pdf = for_meeting(&sb, "en", "pdf");
+    let pages = pages_text(&pdf);
+    let first = &pages[0];
+    for expected in [
+        "UNITED NATIONS",
+        "MC",
+        "United Nations Environment Programme",
+        "UNEP/MC/COP.7/12",
+        "Distr.: General",
+        "3 May 2027",
+        "Original: English",
+        "Conference of the Parties to the Minamata Convention on Mercury",
+        "Seventh meeting",
+        "Geneva, 30 October–3 November 2027",
+        "Item 5 (b) of the provisional agenda*",
+        "Matters for consideration or action by the Conference of the Parties",
+        "Note by the secretariat",
+        "I. Introduction and mandate",
+        "* UNEP/MC/COP.7/1.",
+    ] {
+        assert!(
+            squeeze_spaces(first).contains(expected),
+            "page 1 lacks {expected:?}:\n{first}"
+        );
+    }
+    // The document starts on page 1: its first numbered paragraphs are there.
+    assert!(
+        paragraph_numbers(first).starts_with(&[1, 2]),
+        "page 1 holds paragraphs 1 and 2:\n{first}"
+    );
+    assert!(
+        !first.contains("implementa-") && !first.contains("implementa\u{ad}"),
+        "the title is not hyphenated:\n{first}"
+    );
+    // A running header with the symbol and the page's number on every later page.
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        assert!(
+            page.contains("UNEP/MC/COP.7/12"),
+            "page {} has the running header",
+            i + 1
+        );
+        assert!(
+            page.lines().any(|l| l.trim() == (i + 1).to_string()),
+            "page {} shows its number:\n{page}",
+            i + 1
+        );
+    }
+    // Paragraphs are numbered in one sequence throughout the note, up to the suggested
+    // action (the draft decision numbers its own paragraphs from 1 again).
+    let all = pages.join("\n");
+    let action = all
+        .find("Suggested action by the Conference of the Parties")
+        .expect("the suggested action");
+    let numbers = paragraph_numbers(&all[..action]);
+    assert!(numbers.len() >= 12, "{numbers:?}");
+    assert_eq!(
+        numbers,
+        (1..=numbers.len() as u32).collect::<Vec<_>>(),
+        "paragraphs numbered 1, 2, … across the sections"
+    );
+    let squeezed = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "The Conference of the Parties may wish to adopt a decision along the following lines:",
+        "Draft decision MC-7/",
+        "The Conference of the Parties,",
+        "Recalling decision MC-6/20,",
+        "Takes note of the report on the implementation of decision MC-6/20",
+        "Welcomes the stable framework for cooperation and service sharing",
+        "Requests the secretariat",
+        "at its eighth meeting.",
+    ] {
+        assert!(squeezed.contains(expected), "the PDF lacks {expected:?}");
+    }
+    // The annexes follow the note, each on a page of its own, titled "Annex I", "Annex II";
+    // none is a numbered section.
+    let starts: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| first_line(p).starts_with("Annex "))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(starts.len(), 2, "two annexes, each starting a page");
+    assert!(first_line(&pages[starts[0]]).starts_with("Annex I"));
+    assert!(first_line(&pages[starts[1]]).starts_with("Annex II"));
+    assert!(
+        squeezed.find("Requests the secretariat")
+            < squeezed.find("Annex I Cooperation activities planned"),
+        "the annexes follow the draft decision"
+    );
+    assert!(!squeezed.contains("VIII. Annex") && !squeezed.contains("VII. Annex"));
+}
+
+/// The text with every run of white space made one space.
+fn squeeze_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first line of a page below its running header.
+fn first_line(page: &str) -> String {
+    page.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && *l != "UNEP/MC/COP.7/12")
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// How much of each page's body (between the running header and the footer) is left blank:
+/// the share of pixel rows in blank bands taller than 1 cm, from the page rendered in grey.
+fn blank_shares(pdf: &Path, dir: &Path) -> Vec<f64> {
+    let dpi = 30.0;
+    let prefix = dir.join("page");
+    let out = Command::new("pdftoppm")
+        .args([
+            "-r",
+            "30",
+            "-gray",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ])
+        .output()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
+        .collect();
+    files.sort();
+    let cm = dpi / 2.54;
+    files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).unwrap();
+            // P5 header: magic, width, height, maximum value, each followed by white space.
+            let mut fields = vec![];
+            let mut i = 0;
+            while fields.len() < 4 {
+                while bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                let start = i;
+                while !bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
+            }
+            let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+            let pixels = &bytes[i + 1..];
+            let top = (2.3 * cm) as usize;
+            let bottom = h - (2.0 * cm) as usize;
+            let blank_row = |y: usize| pixels[y * w..(y + 1) * w].iter().all(|p| *p > 200);
+            let (mut blank, mut run) = (0usize, 0usize);
+            for y in top..bottom {
+                if blank_row(y) {
+                    run += 1;
+                } else {
+                    if run as f64 > cm {
+                        blank += run;
+                    }
+                    run = 0;
+                }
+            }
+            if run as f64 > cm {
+                blank += run;
+            }
+            blank as f64 / (bottom - top) as f64
+        })
+        .collect()
+}
+
+#[test]
+fn no_page_of_the_pdf_is_more_than_half_empty_but_a_sections_last() {
+    if !pdftotext_available() {
+        return;
+    }
+    let sb = demo();
+    for lang in ["en", "fr"] {
+        let pdf = for_meeting(&sb, lang, "pdf");
+        let pages = pages_text(&pdf);
+        let dir = tempfile::tempdir().unwrap();
+        let blank = blank_shares(&pdf, dir.path());
+        assert_eq!(blank.len(), pages.len());
+        let label = if lang == "fr" { "Annexe " } else { "Annex " };
+        for (i, share) in blank.iter().enumerate() {
+            // The last page of the document, and the last page before an annex.
+            let last_of_a_part =
+                i + 1 == pages.len() || first_line(&pages[i + 1]).starts_with(label);
+            assert!(
+                last_of_a_part || *share <= 0.5,
+                "{lang}: page {} of {} is {:.0}% blank:\n{}",
+                i + 1,
+                pages.len(),
+                share * 100.0,
+                pages[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_html_and_word_reports_have_the_heading_block_and_the_draft_decision() {
+    let sb = demo();
+    let html = std::fs::read_to_string(for_meeting(&sb, "en", "html")).unwrap();
+    let docx = docx_text(&for_meeting(&sb, "en", "docx"));
+    for (what, text) in [("HTML", html.as_str()), ("Word", docx.as_str())] {
+        for expected in [
+            "UNITED NATIONS",
+            "United Nations Environment Programme",
+            "UNEP/MC/COP.7/12",
+            "Seventh meeting",
+            "Geneva, 30 October–3 November 2027",
+            "Item 5 (b) of the provisional agenda",
+            "UNEP/MC/COP.7/1.",
+            "Note by the secretariat",
+            "Suggested action by the Conference of the Parties",
+            "The Conference of the Parties,",
+            "Takes note",
+            "Annex I",
+            "Annex II",
+        ] {
+            assert!(text.contains(expected), "{what} lacks {expected:?}");
+        }
+    }
+    assert!(html.contains("<span class=\"n\">1.</span>"));
+    assert!(html.contains("<section class=\"annex\">"));
+    let fr = std::fs::read_to_string(for_meeting(&sb, "fr", "html")).unwrap();
+    for expected in [
+        "NATIONS UNIES",
+        "Septième réunion",
+        "Note du secrétariat",
+        "à sa huitième réunion",
+        "Annexe I",
+    ] {
+        assert!(fr.contains(expected), "French HTML lacks {expected:?}");
+    }
+    assert!(!fr.contains("Septième réunion.") && fr.contains("à sa septième réunion"));
+}

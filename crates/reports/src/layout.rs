@@ -5,6 +5,7 @@
 //! (`layout/`): the cover and summary, the numbered sections I to VI and the annex. Every table
 //! of every report, the statements' included, is built by one helper, [`table`].
 
+mod action;
 mod activities;
 mod annex;
 mod budget;
@@ -17,7 +18,7 @@ mod training;
 use synergies_domain::Currency;
 use synergies_i18n::{FluentValue, Lang};
 
-use crate::doc::{Block, Cell, Chart, ChartKind, Document, Row, Table};
+use crate::doc::{roman, Block, Cell, Chart, ChartKind, Document, Row, Table};
 use crate::model::{Amounts, ImplementationReport};
 
 /// The snake-case name serde gives an enum value (`technical_assistance`), the tail of its key.
@@ -27,6 +28,9 @@ pub(crate) fn name_of<T: serde::Serialize>(v: &T) -> String {
         _ => String::new(),
     }
 }
+
+/// The column titles of direct cost, programme support costs and total.
+const AMOUNT_COLUMNS: [&str; 3] = ["report-col-direct", "report-col-psc", "report-col-total"];
 
 pub(crate) struct Writer {
     pub lang: Lang,
@@ -93,6 +97,45 @@ impl Writer {
         cells.extend(std::iter::repeat_n(Cell::Empty, empty));
         cells.extend(rest);
         cells
+    }
+
+    /// The days from `start` to `end` as UN documents write them: `5–7 October 2026`,
+    /// `30 September–2 October 2026`, `30 December 2026–2 January 2027` (the dash and the
+    /// order from the language's texts); one day is written as a date.
+    pub fn date_range(&self, start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        if start == end {
+            return self.date(start);
+        }
+        let month = |d: chrono::NaiveDate| self.t(&format!("report-month-{}", d.month()));
+        let (key, args) = if start.year() != end.year() {
+            (
+                "report-date-range-years",
+                vec![("start", self.date(start)), ("end", self.date(end))],
+            )
+        } else if start.month() != end.month() {
+            (
+                "report-date-range-months",
+                vec![
+                    ("startday", start.day().to_string()),
+                    ("startmonth", month(start)),
+                    ("endday", end.day().to_string()),
+                    ("endmonth", month(end)),
+                    ("year", end.year().to_string()),
+                ],
+            )
+        } else {
+            (
+                "report-date-range-days",
+                vec![
+                    ("startday", start.day().to_string()),
+                    ("endday", end.day().to_string()),
+                    ("month", month(end)),
+                    ("year", end.year().to_string()),
+                ],
+            )
+        };
+        self.tw(key, &args)
     }
 
     pub fn date(&self, d: chrono::NaiveDate) -> String {
@@ -175,6 +218,16 @@ fn bar_chart(id: &str, title: String, table: &str, value_columns: Vec<usize>) ->
     })
 }
 
+/// The text with its first letter in upper case ("seventh" → "Seventh"), for the languages
+/// that have cases.
+pub(crate) fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn or_dash(v: &[String]) -> String {
     if v.is_empty() {
         "—".to_string()
@@ -195,6 +248,31 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The ordinal of the report's meeting as running text writes it ("seventh").
+    fn ordinal(&self) -> String {
+        self.ordinal_of(self.r.meeting)
+    }
+
+    /// The ordinal of meeting `n` as running text writes it, or its number when the language
+    /// has no word for it.
+    fn ordinal_of(&self, n: u32) -> String {
+        let key = format!("report-ordinal-{n}");
+        match self.w.t(&key) {
+            t if t == key => n.to_string(),
+            t => t,
+        }
+    }
+
+    /// The decision's title in the document's language when it is recorded in it, else as
+    /// recorded first.
+    fn decision_title(&self) -> String {
+        self.r
+            .decision_titles
+            .get(&self.w.lang.code())
+            .cloned()
+            .unwrap_or_else(|| self.r.decision_title.clone())
+    }
+
     /// The title of an activity in the document's language (English unless French).
     fn title_of(&self, en: &str, fr: &str) -> String {
         if self.w.lang.code() == "fr" {
@@ -205,47 +283,61 @@ impl Context<'_> {
     }
 }
 
-/// Lays out the implementation report in `lang`.
+/// Lays out the implementation report in `lang`, as a UN pre-session document: the heading
+/// block, the note's numbered sections (paragraphs numbered in one sequence throughout), the
+/// suggested action with its draft decision, then the annexes.
 pub fn implementation(r: &ImplementationReport, lang: Lang) -> Document {
     let w = Writer {
         lang,
         currency: r.currency,
     };
     let currency = r.currency.code().to_string();
-    let ordinal_key = format!("report-ordinal-{}", r.meeting);
-    let ordinal = match w.t(&ordinal_key) {
-        t if t == ordinal_key => r.meeting.to_string(),
-        t => t,
-    };
     let dec = [
         ("decision", r.decision.clone()),
         ("biennium", r.biennium.clone()),
         ("next", r.next.clone()),
         ("meeting", r.meeting.to_string()),
-        ("ordinal", ordinal),
+        ("ordinal", String::new()),
         ("currency", currency.clone()),
     ];
-    let c = Context {
+    let mut c = Context {
         w,
         r,
         currency,
         dec,
     };
+    c.dec[4].1 = c.ordinal();
     let title = c.w.tw("report-impl-title", &c.dec);
+    let mut sections = vec![
+        mandate::section(&c),
+        framework::section(&c),
+        costs::section(&c),
+        activities::section(&c),
+        training::section(&c),
+        budget::section(&c),
+        action::section(&c),
+    ];
+    let mut number = 0;
+    for (i, s) in sections.iter_mut().enumerate() {
+        s.number = Some(roman(i as u32 + 1));
+        for b in s.blocks.iter_mut() {
+            if let Block::Para(p) = b {
+                number += 1;
+                *b = Block::Numbered(number, std::mem::take(p));
+            }
+        }
+    }
+    let mut annexes = vec![annex::planned(&c), annex::quarters(&c)];
+    for (i, a) in annexes.iter_mut().enumerate() {
+        a.annex = Some(c.w.tw("report-annex-label", &[("number", roman(i as u32 + 1))]));
+    }
+    sections.extend(annexes);
     Document {
         lang: c.w.lang.code(),
         dir: c.w.lang.direction().to_string(),
         title: title.clone(),
         cover: cover::cover(&c, title),
-        sections: vec![
-            mandate::section(&c),
-            framework::section(&c),
-            costs::section(&c),
-            activities::section(&c),
-            training::section(&c),
-            budget::section(&c),
-            annex::section(&c),
-        ],
+        sections,
         page_label: c.w.t("report-page"),
         chart_note: c
             .w

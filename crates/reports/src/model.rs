@@ -37,6 +37,36 @@ pub struct ImplementationOptions {
     pub date: NaiveDate,
 }
 
+/// The meeting that the report is presented to, as the command line or the database gives it;
+/// what is not given is derived from the decision (the next meeting of its body) or left out.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingOptions {
+    /// The meeting's number (default: the decision's meeting plus one).
+    pub number: Option<u32>,
+    /// Where it is held, e.g. `Geneva`.
+    pub venue: Option<String>,
+    /// Its first and last days.
+    pub dates: Option<(NaiveDate, NaiveDate)>,
+    /// The agenda item, e.g. `5 (b)`.
+    pub agenda_item: Option<String>,
+    /// The agenda item's title (default: the decision's title).
+    pub agenda_title: Option<String>,
+    /// The symbol of the provisional agenda (default: the document's symbol ending in `/1`).
+    pub provisional_agenda: Option<String>,
+}
+
+/// The meeting of the report, as it is printed in its heading block.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Meeting {
+    pub number: u32,
+    pub venue: Option<String>,
+    pub dates: Option<(NaiveDate, NaiveDate)>,
+    pub agenda_item: Option<String>,
+    /// `None`: the decision's title in the reader's language.
+    pub agenda_title: Option<String>,
+    pub provisional_agenda: String,
+}
+
 /// Direct cost, programme support costs and their total, in minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Amounts {
@@ -240,9 +270,15 @@ pub struct Annex {
 pub struct ImplementationReport {
     pub decision: String,
     pub decision_title: String,
+    /// The decision's title in each language it is recorded in.
+    pub decision_titles: BTreeMap<String, String>,
     pub treaty: String,
-    /// The meeting the report is for (the decision's meeting plus one).
+    /// The convention's mark, the prefix of its decisions' numbers (`MC`).
+    pub mark: String,
+    /// The number of the meeting the report is for (the decision's meeting plus one unless
+    /// given).
     pub meeting: u32,
+    pub meeting_info: Meeting,
     pub symbol: String,
     pub date: NaiveDate,
     pub biennium: String,
@@ -458,10 +494,20 @@ const REGIONS: [RegionalGroup; 5] = [
     RegionalGroup::WesternEuropeanOthers,
 ];
 
-/// Builds the implementation report from the store.
+/// Builds the implementation report from the store, for the next meeting of the decision's
+/// body, with no venue, dates or agenda item.
 pub fn implementation(
     store: &dyn Store,
     opts: &ImplementationOptions,
+) -> AppResult<ImplementationReport> {
+    implementation_for(store, opts, &MeetingOptions::default())
+}
+
+/// Builds the implementation report from the store, for the meeting described by `meeting`.
+pub fn implementation_for(
+    store: &dyn Store,
+    opts: &ImplementationOptions,
+    meeting_opts: &MeetingOptions,
 ) -> AppResult<ImplementationReport> {
     let framework = store.framework()?;
     for b in [&opts.biennium, &opts.next] {
@@ -486,11 +532,44 @@ pub fn implementation(
             }
         )));
     };
-    let meeting = record.meeting + 1;
-    let symbol = opts.symbol.clone().unwrap_or_else(|| {
-        let body = record.number.split('-').next().unwrap_or(&record.number);
-        format!("UNEP/{body}/COP.{meeting}/xx")
-    });
+    let meeting = meeting_opts.number.unwrap_or(record.meeting + 1);
+    let mark = record
+        .number
+        .split('-')
+        .next()
+        .unwrap_or(&record.number)
+        .to_string();
+    let symbol = opts
+        .symbol
+        .clone()
+        .unwrap_or_else(|| format!("UNEP/{mark}/COP.{meeting}/xx"));
+    let provisional_agenda =
+        meeting_opts
+            .provisional_agenda
+            .clone()
+            .unwrap_or_else(|| match symbol.rsplit_once('/') {
+                Some((stem, _)) => format!("{stem}/1"),
+                None => format!("{symbol}/1"),
+            });
+    if let Some((start, end)) = meeting_opts.dates {
+        if end < start {
+            return Err(AppError::Invalid(format!(
+                "the meeting ends ({end}) before it starts ({start})"
+            )));
+        }
+    }
+    let meeting_info = Meeting {
+        number: meeting,
+        venue: meeting_opts.venue.clone(),
+        dates: meeting_opts.dates,
+        agenda_item: meeting_opts.agenda_item.clone(),
+        agenda_title: meeting_opts.agenda_title.clone(),
+        provisional_agenda,
+    };
+    let decision_titles = records
+        .iter()
+        .map(|r| (r.language.clone(), r.title.clone()))
+        .collect();
 
     // Activities of the biennium, priced at its rate cards.
     let current = priced(store, &opts.biennium)?;
@@ -653,8 +732,11 @@ pub fn implementation(
     Ok(ImplementationReport {
         decision: record.number.clone(),
         decision_title: record.title.clone(),
+        decision_titles,
         treaty: record.treaty.clone(),
+        mark,
         meeting,
+        meeting_info,
         symbol,
         date: opts.date,
         biennium: opts.biennium.clone(),

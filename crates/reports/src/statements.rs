@@ -155,15 +155,15 @@ pub fn statement(
 
 fn cover(w: &Writer, symbol: &str, title: &str, summary: String, date: NaiveDate) -> Cover {
     Cover {
-        body: w.t("app-name"),
-        symbol: symbol.to_string(),
         distribution: w.t("report-distribution"),
-        date: w.date(date),
         original: w.t("report-original"),
-        meeting: String::new(),
-        agenda: String::new(),
-        title: title.to_string(),
         summary,
+        ..Cover::plain(
+            w.t("app-name"),
+            symbol.to_string(),
+            w.date(date),
+            title.to_string(),
+        )
     }
 }
 
@@ -261,10 +261,14 @@ pub fn statement_document(s: &Statement, lang: Lang) -> Document {
         ),
         sections: vec![
             Section {
+                number: Some("I".into()),
+                annex: None,
                 heading: w.t("report-statement-charges"),
                 blocks: vec![charges.block()],
             },
             Section {
+                number: Some("II".into()),
+                annex: None,
                 heading: w.t("report-statement-deliveries"),
                 blocks: vec![
                     Block::Para(w.t("report-statement-rounding")),
@@ -474,10 +478,14 @@ pub fn fund_document(s: &FundStatement, lang: Lang) -> Document {
         ),
         sections: vec![
             Section {
+                number: Some("I".into()),
+                annex: None,
                 heading: w.t("report-fund-budget-actual"),
                 blocks: vec![summary.block(), lines.block()],
             },
             Section {
+                number: Some("II".into()),
+                annex: None,
                 heading: w.t("report-fund-other-funds"),
                 blocks: vec![
                     Block::Para(w.t("report-fund-other-funds-intro")),

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use synergies_domain::ledger::Account;
 use synergies_i18n::Lang;
-use synergies_reports::doc::{Block, Cell, Cover, Document, Row, Section, Table};
+use synergies_reports::doc::{
+    Block, Cell, Clause, Cover, Document, DraftDecision, Row, Section, Table,
+};
 use synergies_reports::model::{implementation, ImplementationOptions};
 use synergies_reports::{layout, render, Format};
 
@@ -107,20 +109,35 @@ fn hostile() -> Document {
         dir: "ltr".into(),
         title: evil.into(),
         cover: Cover {
-            body: evil.into(),
-            symbol: evil.into(),
-            distribution: String::new(),
-            date: String::new(),
-            original: String::new(),
-            meeting: String::new(),
-            agenda: String::new(),
-            title: evil.into(),
+            organisation: evil.into(),
+            programme: evil.into(),
+            mark: evil.into(),
+            venue: evil.into(),
+            agenda_title: evil.into(),
+            footnote: evil.into(),
+            note_by: evil.into(),
             summary: evil.into(),
+            ..Cover::plain(evil.into(), evil.into(), String::new(), evil.into())
         },
         sections: vec![Section {
+            number: Some(evil.into()),
+            annex: None,
             heading: evil.into(),
             blocks: vec![
                 Block::Para(evil.into()),
+                Block::Numbered(1, evil.into()),
+                Block::Decision(DraftDecision {
+                    title: evil.into(),
+                    opening: evil.into(),
+                    preamble: vec![Clause {
+                        lead: evil.into(),
+                        rest: evil.into(),
+                    }],
+                    operative: vec![Clause {
+                        lead: evil.into(),
+                        rest: evil.into(),
+                    }],
+                }),
                 Block::Table(Table {
                     id: "t".into(),
                     caption: evil.into(),

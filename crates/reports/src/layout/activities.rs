@@ -84,6 +84,8 @@ pub(super) fn section(c: &Context) -> Section {
         blocks.push(actions.block());
     }
     Section {
+        number: None,
+        annex: None,
         heading: w.t("report-sec-activities"),
         blocks,
     }

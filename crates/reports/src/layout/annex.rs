@@ -1,10 +1,12 @@
-//! Annex: the activities planned for the next biennium, with each organisation's part, and the
-//! funding scenarios (current level against projected needs) per fund, with their chart.
+//! The annexes: I. the activities planned for the next biennium, with each organisation's
+//! part, and the funding scenarios (current level against projected needs) per fund, with
+//! their chart; II. the costs recovered per agreement and quarter.
 
-use super::{bar_chart, or_dash, table, text, Context};
+use super::{bar_chart, or_dash, table, text, Context, AMOUNT_COLUMNS};
 use crate::doc::{Block, Cell, Section};
 
-pub(super) fn section(c: &Context) -> Section {
+/// Annex I: the cooperation activities planned for the next biennium.
+pub(super) fn planned(c: &Context) -> Section {
     let (w, a) = (&c.w, &c.r.annex);
     let planned = table("annex-planned", w.tw("report-annex-caption", &c.dec))
         .columns(w.columns(&[
@@ -73,6 +75,8 @@ pub(super) fn section(c: &Context) -> Section {
             ],
         ));
     Section {
+        number: None,
+        annex: None,
         heading: w.tw("report-sec-annex", &c.dec),
         blocks: vec![
             Block::Para(w.tw("report-annex-intro", &c.dec)),
@@ -84,6 +88,48 @@ pub(super) fn section(c: &Context) -> Section {
                 "annex-scenarios",
                 vec![1, 2],
             ),
+        ],
+    }
+}
+
+/// Annex II: the costs recovered per agreement and recipient in each quarter of the biennium
+/// (direct cost and programme support costs together).
+pub(super) fn quarters(c: &Context) -> Section {
+    let (w, r) = (&c.w, c.r);
+    let costs = &r.costs;
+    let by_quarter = table(
+        "costs-by-agreement-quarter",
+        w.tw("report-agreement-quarter-caption", &c.dec),
+    )
+    .columns(w.columns(&["report-col-agreement", "report-col-direction"]))
+    .columns(costs.quarters.iter().cloned())
+    .columns(w.columns(&AMOUNT_COLUMNS))
+    .rows(&costs.by_agreement, |a| {
+        let mut cells = vec![
+            text(&a.agreement),
+            text(format!("{} → {}", a.provider, a.recipient)),
+        ];
+        cells.extend(a.by_quarter.iter().map(|q| w.money_in(*q, a.currency)));
+        cells.extend(w.amounts(&a.amounts, a.currency));
+        cells
+    })
+    .total(
+        w.total(
+            1,
+            costs
+                .by_quarter
+                .iter()
+                .map(|q| w.money(q.total))
+                .chain(w.amounts(&costs.total, r.currency)),
+        ),
+    );
+    Section {
+        number: None,
+        annex: None,
+        heading: w.tw("report-sec-annex-quarters", &c.dec),
+        blocks: vec![
+            Block::Para(w.tw("report-agreement-quarter-intro", &c.dec)),
+            by_quarter.block(),
         ],
     }
 }

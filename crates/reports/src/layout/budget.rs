@@ -35,6 +35,8 @@ pub(super) fn section(c: &Context) -> Section {
         })
         .total(w.total(2, figures(&r.funds_total)));
     Section {
+        number: None,
+        annex: None,
         heading: w.t("report-sec-budget"),
         blocks: vec![
             Block::Para(w.tw("report-budget-intro", &c.dec)),

@@ -1,10 +1,8 @@
-//! III. Services shared and costs recovered: by direction, by agreement and quarter, by fund
-//! and by quarter, with their charts.
+//! III. Services shared and costs recovered: by direction, by agreement, by fund and by
+//! quarter, with their charts (by agreement and quarter in annex II).
 
-use super::{bar_chart, table, text, Context};
+use super::{bar_chart, table, text, Context, AMOUNT_COLUMNS};
 use crate::doc::{Block, Cell, Section};
-
-const AMOUNT_COLUMNS: [&str; 3] = ["report-col-direct", "report-col-psc", "report-col-total"];
 
 pub(super) fn section(c: &Context) -> Section {
     let (w, r) = (&c.w, c.r);
@@ -40,14 +38,13 @@ pub(super) fn section(c: &Context) -> Section {
             std::iter::once(text(&c.currency)).chain(w.amounts(&costs.total, r.currency)),
         ));
 
-    // By agreement (the services it covers), per quarter.
+    // By agreement (the services it covers); per quarter in annex II.
     let by_service = table("costs-by-service", w.t("report-by-service-caption"))
         .columns(w.columns(&[
             "report-col-agreement",
             "report-col-direction",
             "report-col-services",
         ]))
-        .columns(costs.quarters.iter().cloned())
         .columns(w.columns(&AMOUNT_COLUMNS))
         .rows(&costs.by_agreement, |a| {
             let mut cells = vec![
@@ -55,21 +52,11 @@ pub(super) fn section(c: &Context) -> Section {
                 text(format!("{} → {}", a.provider, a.recipient)),
                 text(a.services.join("; ")),
             ];
-            cells.extend(a.by_quarter.iter().map(|q| w.money_in(*q, a.currency)));
             cells.extend(w.amounts(&a.amounts, a.currency));
             cells
         })
-        .total(
-            w.total(
-                2,
-                costs
-                    .by_quarter
-                    .iter()
-                    .map(|q| w.money(q.total))
-                    .chain(w.amounts(&costs.total, r.currency)),
-            ),
-        );
-    let service_total_column = 3 + costs.quarters.len() + 2;
+        .total(w.total(2, w.amounts(&costs.total, r.currency)));
+    let service_total_column = 5;
 
     let by_fund = table("costs-by-fund", w.t("report-by-fund-caption"))
         .columns(w.columns(&[
@@ -103,6 +90,9 @@ pub(super) fn section(c: &Context) -> Section {
         .total(w.total(0, w.amounts(&costs.total, r.currency)));
 
     Section {
+        number: None,
+
+        annex: None,
         heading: w.t("report-sec-costs"),
         blocks: vec![
             intro,
@@ -121,6 +111,7 @@ pub(super) fn section(c: &Context) -> Section {
                 vec![service_total_column],
             ),
             Block::Para(w.t("report-by-service-note")),
+            Block::Para(w.t("report-by-quarter-annex")),
             by_fund.block(),
             by_quarter.block(),
         ],

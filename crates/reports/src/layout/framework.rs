@@ -49,6 +49,8 @@ pub(super) fn section(c: &Context) -> Section {
             ]
         });
     Section {
+        number: None,
+        annex: None,
         heading: w.t("report-sec-framework"),
         blocks: vec![
             Block::Para(w.t("report-framework-intro")),

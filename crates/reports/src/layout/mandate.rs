@@ -1,4 +1,5 @@
-//! I. Introduction and mandate: the decision and each of its tracked requests.
+//! I. Introduction and mandate: the decision, what the note covers, and each of the
+//! decision's tracked requests.
 
 use super::{or_dash, table, text, Context};
 use crate::doc::{Block, Section};
@@ -37,12 +38,28 @@ pub(super) fn section(c: &Context) -> Section {
             ]
         });
     Section {
+        number: None,
+        annex: None,
         heading: w.t("report-sec-mandate"),
         blocks: vec![
             Block::Para(w.tw("report-impl-intro", &c.dec)),
             Block::Para(w.tw(
                 "report-impl-decision-title",
-                &[("title", r.decision_title.clone())],
+                &[
+                    ("decision", r.decision.clone()),
+                    ("title", c.decision_title()),
+                ],
+            )),
+            Block::Para(w.tw(
+                "report-impl-summary",
+                &[
+                    ("biennium", r.biennium.clone()),
+                    ("next", r.next.clone()),
+                    ("total", w.amount_text(r.costs.total.total)),
+                    ("currency", c.currency.clone()),
+                    ("agreements", r.agreements.len().to_string()),
+                    ("activities", r.activities.len().to_string()),
+                ],
             )),
             mandates.block(),
         ],

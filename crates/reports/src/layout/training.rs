@@ -87,6 +87,8 @@ pub(super) fn section(c: &Context) -> Section {
         blocks.push(contributions.block());
     }
     Section {
+        number: None,
+        annex: None,
         heading: w.t("report-sec-training"),
         blocks,
     }

@@ -32,25 +32,70 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
         ws.set_name(sheet_name(&doc.cover.symbol.replace('/', "-")))?;
         ws.set_column_width(0, 100)?;
         let c = &doc.cover;
-        let lines = [
-            &c.symbol, &c.date, &c.body, &c.meeting, &c.agenda, &c.title, &c.summary,
-        ];
-        for (i, l) in lines.iter().enumerate() {
-            if i == 5 {
-                ws.write_string_with_format(i as u32, 0, l.as_str(), &title)?;
-            } else {
-                ws.write_string_with_format(i as u32, 0, l.as_str(), &wrap)?;
+        let agenda = if c.footnote.is_empty() {
+            c.agenda.clone()
+        } else {
+            format!("{}*", c.agenda)
+        };
+        let footnote = if c.footnote.is_empty() {
+            String::new()
+        } else {
+            format!("* {}", c.footnote)
+        };
+        let lines: Vec<&str> = [
+            &c.symbol,
+            &c.date,
+            &c.body,
+            &c.meeting,
+            &c.venue,
+            &agenda,
+            &c.agenda_title,
+            &footnote,
+        ]
+        .into_iter()
+        .map(String::as_str)
+        .filter(|l| !l.is_empty())
+        .collect();
+        let mut r = 0u32;
+        for l in &lines {
+            ws.write_string_with_format(r, 0, *l, &wrap)?;
+            r += 1;
+        }
+        ws.write_string_with_format(r, 0, &c.title, &title)?;
+        r += 1;
+        for l in [&c.note_by, &c.summary] {
+            if !l.is_empty() {
+                ws.write_string_with_format(r, 0, l, &wrap)?;
+                r += 1;
             }
         }
-        let mut r = lines.len() as u32 + 1;
+        r += 1;
         for s in &doc.sections {
-            ws.write_string_with_format(r, 0, &s.heading, &bold)?;
+            let heading = match &s.annex {
+                Some(label) => format!("{label}: {}", s.heading),
+                None => s.full_heading(),
+            };
+            ws.write_string_with_format(r, 0, &heading, &bold)?;
             r += 1;
             for b in &s.blocks {
-                if let Block::Para(p) = b {
-                    ws.write_string_with_format(r, 0, p, &wrap)?;
-                    r += 1;
-                }
+                let text = match b {
+                    Block::Para(p) => p.clone(),
+                    Block::Numbered(n, p) => format!("{n}. {p}"),
+                    Block::Decision(d) => {
+                        let mut lines = vec![d.title.clone(), d.opening.clone()];
+                        lines.extend(d.preamble.iter().map(|c| format!("{} {}", c.lead, c.rest)));
+                        lines.extend(
+                            d.operative
+                                .iter()
+                                .enumerate()
+                                .map(|(i, c)| format!("{}. {} {}", i + 1, c.lead, c.rest)),
+                        );
+                        lines.join("\n")
+                    }
+                    _ => continue,
+                };
+                ws.write_string_with_format(r, 0, &text, &wrap)?;
+                r += 1;
             }
             r += 1;
         }
