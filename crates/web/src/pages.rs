@@ -614,7 +614,7 @@ async fn add_exchange_rate(
     let r = synergies_app::reference::NewExchangeRate {
         currency: field(&v, "currency"),
         month: field(&v, "month"),
-        per_usd: field(&v, "per_usd"),
+        per_usd: typed_number(pc.lang, &field(&v, "per_usd")),
     };
     submit_reference(
         &state,
@@ -647,7 +647,7 @@ async fn add_rate(
         service: field(&v, "service"),
         unit: field(&v, "unit"),
         effective_from: field(&v, "effective_from"),
-        amount: field(&v, "amount"),
+        amount: typed_number(pc.lang, &field(&v, "amount")),
     };
     submit_reference(
         &state,
@@ -749,8 +749,15 @@ pub struct AgreementForm {
     note: String,
 }
 
+/// A number as the reader typed it, in the machine form the services read (`80 000,50` in
+/// French is `80000.50`); a text that is no number in the reader's language goes on as typed,
+/// for the service to name the field it refuses.
+fn typed_number(lang: Lang, text: &str) -> String {
+    lang.read_number(text).unwrap_or_else(|| text.to_string())
+}
+
 impl AgreementForm {
-    fn to_new(&self) -> NewAgreement {
+    fn to_new(&self, lang: Lang) -> NewAgreement {
         NewAgreement {
             code: self.code.clone(),
             title: self.title.clone(),
@@ -759,18 +766,18 @@ impl AgreementForm {
             provider_fund: self.provider_fund.clone(),
             biennium: self.biennium.clone(),
             currency: self.currency.clone(),
-            ceiling: self.ceiling.clone(),
+            ceiling: typed_number(lang, &self.ceiling),
             psc_rate: if self.psc_rate.trim().is_empty() {
                 "0".into()
             } else {
-                self.psc_rate.clone()
+                typed_number(lang, &self.psc_rate)
             },
             lines: vec![NewLine {
                 service: self.service.clone(),
                 estimated_quantity: if self.estimated_quantity.trim().is_empty() {
                     "0".into()
                 } else {
-                    self.estimated_quantity.clone()
+                    typed_number(lang, &self.estimated_quantity)
                 },
             }],
             participants: vec![NewParticipant {
@@ -911,7 +918,7 @@ async fn create_agreement(
 ) -> PageResult {
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
-    let new = f.to_new();
+    let new = f.to_new(pc.lang);
     let outcome = state
         .run(move |s| {
             let framework = s.framework()?;
@@ -1079,7 +1086,7 @@ async fn amend(
 ) -> PageResult {
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
-    let terms = f.to_new();
+    let terms = f.to_new(pc.lang);
     let c2 = code.clone();
     let outcome = run(&state, &pc, move |s| {
         Ok((
@@ -1334,7 +1341,7 @@ async fn record_delivery(
         agreement: f.agreement.clone(),
         service: f.service.clone(),
         date: f.date.clone(),
-        quantity: f.quantity.clone(),
+        quantity: typed_number(pc.lang, &f.quantity),
         grade: f.grade.clone(),
         expense_amount: String::new(),
         expense_currency: String::new(),
@@ -1697,7 +1704,7 @@ async fn settle(
         payer_fund: code.clone(),
         provider_fund: field(&v, "provider_fund"),
         currency: field(&v, "currency"),
-        amount: field(&v, "amount"),
+        amount: typed_number(pc.lang, &field(&v, "amount")),
         date: field(&v, "date"),
         reference: field(&v, "reference"),
     };
