@@ -146,6 +146,11 @@ pub fn import_activities(
     for a in activities {
         authorize_activity(actor, a)?;
     }
+    write_activities(store, activities, actor)
+}
+
+/// Checks and records activities that the actor may record.
+fn write_activities(store: &dyn Store, activities: &[Activity], actor: &Actor) -> AppResult<usize> {
     let framework = store.framework()?;
     let rates = RateBook::new(&framework.rates);
     let mandates = store.mandates(None)?;
@@ -406,7 +411,7 @@ pub fn create(store: &dyn Store, actor: &Actor, a: &Activity) -> AppResult<()> {
             format!("activity {} already exists in {}", a.code, a.biennium),
         ));
     }
-    import_activities(store, std::slice::from_ref(a), actor)?;
+    write_activities(store, std::slice::from_ref(a), actor)?;
     Ok(())
 }
 

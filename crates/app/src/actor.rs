@@ -33,14 +33,6 @@ impl Actor {
         }
     }
 
-    /// The person, when the actor is one.
-    pub fn principal(&self) -> Option<&Principal> {
-        match self {
-            Actor::Person(p) => Some(p),
-            Actor::Operator(_) => None,
-        }
-    }
-
     /// Whether the actor may perform `action`: the same answer for a page that decides to show
     /// a button and for the service that performs the action.
     pub fn may(&self, action: &Action) -> bool {

@@ -134,6 +134,11 @@ pub fn create(store: &dyn Store, actor: &Actor, a: &Agreement) -> AppResult<()> 
     actor.authorize(&Action::DraftAgreement {
         provider: a.provider.clone(),
     })?;
+    insert_draft(store, actor, a)
+}
+
+/// Records a draft agreement that its author may draft.
+fn insert_draft(store: &dyn Store, actor: &Actor, a: &Agreement) -> AppResult<()> {
     if store.agreement(&a.code)?.is_some() {
         return Err(AppError::field(
             "code",
@@ -156,7 +161,7 @@ pub fn draft(store: &dyn Store, actor: &Actor, new: &NewAgreement) -> AppResult<
         provider: new.provider.trim().to_string(),
     })?;
     let a = new.draft()?;
-    create(store, actor, &a)?;
+    insert_draft(store, actor, &a)?;
     Ok(a)
 }
 

@@ -41,6 +41,11 @@ pub fn save_events(store: &dyn Store, events: &[TrainingEvent], actor: &Actor) -
     for e in events {
         authorize_event(actor, e)?;
     }
+    record_events(store, events, actor)
+}
+
+/// Records training events that the actor may record, with their audit event.
+fn record_events(store: &dyn Store, events: &[TrainingEvent], actor: &Actor) -> AppResult<usize> {
     let audit = match events {
         [e] => actor.audit(
             AuditAction::TrainingCreate,
@@ -98,7 +103,7 @@ pub fn create_event(store: &dyn Store, actor: &Actor, e: &TrainingEvent) -> AppR
             format!("event {} is already recorded", e.code),
         ));
     }
-    save_events(store, std::slice::from_ref(e), actor)?;
+    record_events(store, std::slice::from_ref(e), actor)?;
     Ok(())
 }
 
