@@ -215,6 +215,79 @@ impl Lang {
     }
 }
 
+/// The narrow no-break space that French writes before `; : ! ?` and inside « ».
+const NARROW_NBSP: char = '\u{202F}';
+
+impl Lang {
+    /// A text set in this language's typography, as its translators write it, with the rules
+    /// read from the language's files: a narrow no-break space before the marks of
+    /// `typography-space-before` (French: `; : ! ?`, replacing an ordinary space there; not
+    /// inside `10:30` or `https://`), quotation marks `"…"` and `“…”` as the language's
+    /// (`typography-quote-open`, `-close`: French « … » with narrow no-break spaces inside),
+    /// and the apostrophe between letters (`typography-apostrophe`: French ’). A language whose
+    /// rules are empty (English) gets its text back unchanged.
+    pub fn typeset(&self, text: &str) -> String {
+        let space_before = self.text("typography-space-before");
+        let open = self.text("typography-quote-open");
+        let close = self.text("typography-quote-close");
+        let apostrophe = self.text("typography-apostrophe");
+        let french_quotes = open.starts_with('«');
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len() + 8);
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            let ends_word =
+                |n: Option<char>| n.is_none_or(|n| n.is_whitespace() || ")]}»”\"'.,".contains(n));
+            if space_before.contains(c) && ends_word(next) {
+                match prev {
+                    Some(' ' | '\u{A0}') => {
+                        out.pop();
+                        out.push(NARROW_NBSP);
+                    }
+                    Some(p) if p != NARROW_NBSP && !p.is_whitespace() => out.push(NARROW_NBSP),
+                    _ => {}
+                }
+                out.push(c);
+            } else if (c == '"' || c == '“' || c == '”') && !open.is_empty() && open != "\"" {
+                let opening = match c {
+                    '“' => true,
+                    '”' => false,
+                    _ => prev.is_none_or(|p| p.is_whitespace() || "([{".contains(p)),
+                };
+                if opening {
+                    out.push_str(&open);
+                    if french_quotes {
+                        out.push(NARROW_NBSP);
+                    }
+                } else {
+                    if french_quotes {
+                        if out.ends_with(' ') {
+                            out.pop();
+                        }
+                        out.push(NARROW_NBSP);
+                    }
+                    out.push_str(&close);
+                }
+            } else if c == '\''
+                && !apostrophe.is_empty()
+                && prev.is_some_and(char::is_alphabetic)
+                && next.is_some_and(char::is_alphabetic)
+            {
+                out.push_str(&apostrophe);
+            } else if french_quotes && c == ' ' && prev == Some('«') {
+                // « followed by an ordinary space: the space becomes the narrow one.
+                out.push(NARROW_NBSP);
+            } else if french_quotes && c == ' ' && next == Some('»') {
+                out.push(NARROW_NBSP);
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
 impl PartialEq for Lang {
     fn eq(&self, other: &Lang) -> bool {
         self.0 == other.0
@@ -317,6 +390,49 @@ mod tests {
         assert_eq!(Lang::english().name(), "English");
         assert_eq!(fr.direction(), "ltr");
         assert_eq!(fr.text("no-such-key"), "no-such-key");
+    }
+
+    #[test]
+    fn texts_are_set_in_each_languages_typography() {
+        let fr = Lang::parse("fr").expect("French");
+        let n = NARROW_NBSP;
+        for (text, set) in [
+            (
+                "Note : voir ci-dessous ; merci !",
+                format!("Note{n}: voir ci-dessous{n}; merci{n}!"),
+            ),
+            (
+                "Décision MC-6/20: titre",
+                format!("Décision MC-6/20{n}: titre"),
+            ),
+            ("Vraiment ?", format!("Vraiment{n}?")),
+            ("le \"cadre\" stable", format!("le «{n}cadre{n}» stable")),
+            ("le “cadre” stable", format!("le «{n}cadre{n}» stable")),
+            ("« déjà »", format!("«{n}déjà{n}»")),
+            (
+                "l'exercice d'aujourd'hui",
+                "l’exercice d’aujourd’hui".to_string(),
+            ),
+            (
+                "à 10:30 sur https://example.org",
+                "à 10:30 sur https://example.org".to_string(),
+            ),
+            (&format!("déjà{n}; fait"), format!("déjà{n}; fait")),
+            ("(voir annexe I)", "(voir annexe I)".to_string()),
+        ] {
+            assert_eq!(fr.typeset(text), set, "{text:?}");
+        }
+        for text in [
+            "Note: see below; thanks!",
+            "the \"framework\"",
+            "the secretariat's",
+        ] {
+            assert_eq!(
+                Lang::english().typeset(text),
+                text,
+                "English is left as written"
+            );
+        }
     }
 
     #[test]

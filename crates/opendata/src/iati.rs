@@ -20,12 +20,11 @@ use chrono::{Datelike, NaiveDate};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 use rust_decimal::Decimal;
-use synergies_domain::activity::{
-    Activity, ActivityCategory, ActivityStatus, FundingStatus, PricedContribution,
-};
+use synergies_domain::activity::{Activity, ActivityCategory, ActivityStatus, PricedContribution};
 use synergies_domain::allocation::split_largest_remainder;
 use synergies_domain::model::{Biennium, Organisation};
 use synergies_domain::Currency;
+use synergies_i18n::{FluentValue, Lang};
 
 use crate::{OpenDataError, OpenDataResult};
 
@@ -128,34 +127,6 @@ fn sector_code(c: ActivityCategory) -> &'static str {
     match c {
         ActivityCategory::Training => "41081",
         _ => "41010",
-    }
-}
-
-fn category_text(c: ActivityCategory) -> (&'static str, &'static str) {
-    match c {
-        ActivityCategory::Administrative => ("Administrative", "Administrative"),
-        ActivityCategory::Programmatic => ("Programmatic", "Programmatique"),
-        ActivityCategory::Technical => ("Technical", "Technique"),
-        ActivityCategory::TechnicalAssistance => ("Technical assistance", "Assistance technique"),
-        ActivityCategory::Training => ("Training", "Formation"),
-        ActivityCategory::KnowledgeManagement => {
-            ("Knowledge management", "Gestion des connaissances")
-        }
-        ActivityCategory::ConferenceServicing => {
-            ("Conference servicing", "Service des conférences")
-        }
-    }
-}
-
-fn funding_text(f: FundingStatus) -> (&'static str, &'static str) {
-    match f {
-        FundingStatus::CoreBudget => ("core budget", "budget de base"),
-        FundingStatus::SubjectToResources => (
-            "subject to the availability of resources",
-            "sous réserve de la disponibilité des ressources",
-        ),
-        FundingStatus::VoluntaryFunding => ("voluntary funding", "financement volontaire"),
-        FundingStatus::Unfunded => ("unfunded", "non financé"),
     }
 }
 
@@ -271,10 +242,11 @@ pub fn write_iati(file: &IatiFile<'_>, out: &mut dyn Write) -> OpenDataResult<()
         x.narrative(Some("fr"), &a.title_fr)?;
         x.close("title")?;
 
-        let (desc_en, desc_fr) = description(p, &name_of, file.currency);
         x.open("description", &[("type", "1")])?;
-        x.narrative(None, &desc_en)?;
-        x.narrative(Some("fr"), &desc_fr)?;
+        for (lang, text) in descriptions(p, &name_of, file.currency) {
+            let code = lang.code();
+            x.narrative((code != "en").then_some(code.as_str()), &text)?;
+        }
         x.close("description")?;
 
         let mut participants: Vec<(&str, &str)> = vec![(&a.lead, "2"), (&a.lead, "4")];
@@ -320,64 +292,102 @@ pub fn write_iati(file: &IatiFile<'_>, out: &mut dyn Write) -> OpenDataResult<()
     Ok(())
 }
 
-/// The description in English and in French: category, lead and partners, mandates, funding
-/// status, and the estimate per organisation and fund.
-fn description(
+/// The description in every language of the translation files: category, lead and partners,
+/// mandates, funding status, and the estimate per organisation and fund, with the amounts and
+/// the typography of each language. English first (the activity's default language, written
+/// without `xml:lang`).
+fn descriptions(
     p: &PricedActivity<'_>,
     name_of: &dyn Fn(&str) -> String,
     currency: Currency,
-) -> (String, String) {
+) -> Vec<(Lang, String)> {
     let a = p.activity;
-    let (cat_en, cat_fr) = category_text(a.category);
-    let (fund_en, fund_fr) = funding_text(a.funding);
     let partners: Vec<String> = a.partners.iter().map(|o| name_of(o)).collect();
-    let code = currency.code();
-    let shares = |lang_fr: bool| {
-        p.costs
+    let code = currency.code().to_string();
+    let text = |lang: Lang, key: &str, args: &[(&str, String)]| {
+        let args: Vec<(&str, FluentValue<'static>)> = args
             .iter()
-            .map(|c| {
-                let amount = currency.format_minor(c.total_minor);
-                if lang_fr {
-                    format!("{} ({}) : {amount} {code}", c.organisation, c.fund)
-                } else {
-                    format!("{} ({}): {amount} {code}", c.organisation, c.fund)
-                }
-            })
-            .collect::<Vec<_>>()
-            // French typography puts a space before the semicolon.
-            .join(if lang_fr { " ; " } else { "; " })
+            .map(|(k, v)| (*k, FluentValue::from(v.clone())))
+            .collect();
+        lang.text_with(key, &args)
     };
-    let mut en = format!(
-        "{cat_en} activity led by {}, {} biennium.",
-        name_of(&a.lead),
-        a.biennium
-    );
-    let mut fr = format!(
-        "{cat_fr} : activité dirigée par {}, exercice biennal {}.",
-        name_of(&a.lead),
-        a.biennium
-    );
-    if !partners.is_empty() {
-        en.push_str(&format!(" Partners: {}.", partners.join("; ")));
-        fr.push_str(&format!(" Partenaires : {}.", partners.join(" ; ")));
-    }
-    if !a.mandates.is_empty() {
-        en.push_str(&format!(" Mandates: {}.", a.mandates.join("; ")));
-        fr.push_str(&format!(" Mandats : {}.", a.mandates.join(" ; ")));
-    }
-    en.push_str(&format!(" Funding: {fund_en}."));
-    fr.push_str(&format!(" Financement : {fund_fr}."));
-    if !p.costs.is_empty() {
-        en.push_str(&format!(" Estimated cost: {}.", shares(false)));
-        fr.push_str(&format!(" Coût estimatif : {}.", shares(true)));
-    }
-    (en, fr)
+    Lang::all()
+        .into_iter()
+        .map(|lang| {
+            let separator = lang.text("iati-list-separator");
+            let mut parts = vec![text(
+                lang,
+                "iati-description-lead",
+                &[
+                    (
+                        "category",
+                        lang.text(&label("report-category", &a.category)),
+                    ),
+                    ("lead", name_of(&a.lead)),
+                    ("biennium", a.biennium.clone()),
+                ],
+            )];
+            if !partners.is_empty() {
+                parts.push(text(
+                    lang,
+                    "iati-description-partners",
+                    &[("partners", partners.join(&separator))],
+                ));
+            }
+            if !a.mandates.is_empty() {
+                parts.push(text(
+                    lang,
+                    "iati-description-mandates",
+                    &[("mandates", a.mandates.join(&separator))],
+                ));
+            }
+            parts.push(text(
+                lang,
+                "iati-description-funding",
+                &[("funding", lang.text(&label("report-funding", &a.funding)))],
+            ));
+            if !p.costs.is_empty() {
+                let shares: Vec<String> = p
+                    .costs
+                    .iter()
+                    .map(|c| {
+                        text(
+                            lang,
+                            "iati-description-share",
+                            &[
+                                ("organisation", c.organisation.clone()),
+                                ("fund", c.fund.clone()),
+                                ("amount", lang.amount(c.total_minor, currency.exponent())),
+                                ("currency", code.clone()),
+                            ],
+                        )
+                    })
+                    .collect();
+                parts.push(text(
+                    lang,
+                    "iati-description-cost",
+                    &[("shares", shares.join(&separator))],
+                ));
+            }
+            (lang, lang.typeset(&parts.join(" ")))
+        })
+        .collect()
+}
+
+/// The key of an enum value's label: `prefix-` and its serde name with dashes
+/// (`report-category-technical-assistance`).
+fn label<T: serde::Serialize>(prefix: &str, v: &T) -> String {
+    let name = match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    };
+    format!("{prefix}-{}", name.replace('_', "-"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use synergies_domain::activity::Contribution;
+    use synergies_domain::activity::{Contribution, FundingStatus};
     use synergies_domain::model::BienniumStatus;
 
     fn d(s: &str) -> NaiveDate {
@@ -502,6 +512,30 @@ mod tests {
         );
         assert!(xml.contains("Joint training &amp; &lt;more&gt;"), "{xml}");
         assert!(xml.contains(r#"<narrative xml:lang="fr">Formation conjointe</narrative>"#));
+        // The description in each language, with its amounts and typography: the French one
+        // with a decimal comma and narrow no-break spaces (5 000,01 would be 5000.01 in English).
+        let n = '\u{202F}';
+        let french = xml
+            .split(r#"<narrative xml:lang="fr">"#)
+            .nth(2)
+            .expect("a French description")
+            .split("</narrative>")
+            .next()
+            .unwrap();
+        assert!(
+            french.starts_with(&format!("Formation{n}: activité dirigée par")),
+            "{french}"
+        );
+        assert!(french.contains(&format!("Coût estimatif{n}:")), "{french}");
+        assert!(
+            french.contains(",01 USD") || french.contains(",00 USD"),
+            "{french}"
+        );
+        assert!(
+            !french.contains(".01 USD") && !french.contains(".00 USD"),
+            "{french}"
+        );
+        assert!(xml.contains("Training activity led by"), "{xml}");
         assert!(xml.contains(r#"<value currency="USD" value-date="2026-01-01">5000.01</value>"#));
         assert!(xml.contains(r#"<value currency="USD" value-date="2027-01-01">5000.00</value>"#));
         assert_eq!(xml.matches("<budget ").count(), 2);

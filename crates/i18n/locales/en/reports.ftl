@@ -48,7 +48,13 @@ report-month-12 = December
 
 ## Implementation report
 report-impl-title = Cooperation and service sharing between the secretariats: implementation of decision { $decision }
-report-impl-summary = The present note sets out how that request was met in the biennium { $biennium }: { $agreements } cost-recovery agreements framed the services that the secretariats shared and bought from each other, and { $total } { $currency } was recovered; { $activities } cooperation activities were carried out. Annex I presents the activities planned for { $next } under both funding scenarios.
+report-impl-summary = The present note sets out how that request was met in the biennium { $biennium }: { $agreements ->
+        [one] { $agreements } cost-recovery agreement framed
+       *[other] { $agreements } cost-recovery agreements framed
+    } the services that the secretariats shared and bought from each other, and { $total } { $currency } was recovered; { $activities ->
+        [one] { $activities } cooperation activity was
+       *[other] { $activities } cooperation activities were
+    } carried out. Annex I presents the activities planned for { $next } under both funding scenarios.
 report-impl-intro = In decision { $decision }, the Conference of the Parties requested the Executive Secretary to pursue cooperation and service sharing with the Secretariat of the Basel, Rotterdam and Stockholm conventions on a cost-recovery basis, and to report on its implementation to the Conference of the Parties at its { $ordinal } meeting. The present note responds to that request. All amounts are in { $currency } and come from the inter-fund ledger and the activity records.
 report-impl-decision-title = The title of decision { $decision } is “{ $title }”.
 report-mandates-caption = Requests of decision { $decision } and their status
@@ -60,7 +66,13 @@ report-principle-autonomy = Autonomy: each secretariat approves only its own agr
 report-principle-budget = Programme of work and budget: every agreement is paid from and to named trust funds, within the approved biennial budgets.
 report-agreements-caption = Agreements of the biennium { $biennium }: who provides what to whom
 report-sec-costs = Services shared and costs recovered
-report-costs-intro = In the biennium { $biennium }, { $charges } charges covering { $deliveries } accepted deliveries were posted to the ledger, for a total of { $total } { $currency }.
+report-costs-intro = In the biennium { $biennium }, { $charges ->
+        [one] { $charges } charge covering
+       *[other] { $charges } charges covering
+    } { $deliveries ->
+        [one] { $deliveries } accepted delivery was
+       *[other] { $deliveries } accepted deliveries were
+    } posted to the ledger, for a total of { $total } { $currency }.
 report-by-direction-caption = Costs recovered by direction (provider to recipient)
 report-by-service-caption = Costs recovered by agreement and services, per quarter
 report-by-service-note = Charges are computed per agreement and period; an agreement that covers several services is shown with all of them.
@@ -72,13 +84,23 @@ report-chart-status = Activities by status
 report-chart-participants = Participants by region and gender
 report-chart-scenarios = Funding scenarios for { $next }
 report-chart-note = Amounts in { $currency }; the figures are those of the table above.
+report-chart-note-counts = Numbers; the figures are those of the table above.
 report-sec-activities = Cooperation activities
 report-activities-intro = The secretariats carried out the following cooperation activities in { $biennium }. Unless otherwise mentioned, activities have financial implications on staff time only, estimated at the rate cards of the biennium.
 report-activities-caption = Cooperation activities of { $biennium }
 report-by-status-caption = Activities by status
 report-actions-caption = Action items of the joint task force
 report-sec-training = Training of chairs and potential negotiators
-report-training-intro = { $events } joint training events were held, with { $participants } participants, { $women } of them women.
+report-training-intro = { $events ->
+        [one] { $events } joint training event was held
+       *[other] { $events } joint training events were held
+    }, with { $participants ->
+        [one] { $participants } participant
+       *[other] { $participants } participants
+    }, { $women ->
+        [one] { $women } of them a woman
+       *[other] { $women } of them women
+    }.
 report-events-caption = Training events
 report-participants-caption = Participants by regional group and gender
 report-training-contributions-caption = Contributions of each organisation to the training
@@ -119,7 +141,10 @@ report-statement-summary = Issued by { $provider } under agreement { $agreement 
 report-statement-charges = Charges
 report-statement-charges-caption = Charges of { $period } ({ $currency })
 report-statement-deliveries = Deliveries
-report-statement-deliveries-caption = { $deliveries } deliveries of { $period }
+report-statement-deliveries-caption = { $deliveries ->
+        [one] { $deliveries } delivery of { $period }
+       *[other] { $deliveries } deliveries of { $period }
+    }
 report-statement-rounding = Each delivery's cost is exact (shown to four decimals); the sum is rounded once to the cent, then programme support costs are added.
 report-fund-title = Statement of the fund { $fund } ({ $name }), { $biennium }
 report-fund-summary = Fund { $fund } of { $organisation }: budget against actual for { $biennium }, and balances with the other funds.
@@ -253,3 +278,12 @@ report-actor-governments = Governments
 report-actor-organizations = Organizations
 report-actor-bureau = Bureau
 report-actor-global-environment-facility = Global Environment Facility
+
+# The description of an activity in the IATI file (open data), one sentence after another.
+iati-list-separator = { "; " }
+iati-description-lead = { $category } activity led by { $lead }, { $biennium } biennium.
+iati-description-partners = Partners: { $partners }.
+iati-description-mandates = Mandates: { $mandates }.
+iati-description-funding = Funding: { $funding }.
+iati-description-cost = Estimated cost: { $shares }.
+iati-description-share = { $organisation } ({ $fund }): { $amount } { $currency }

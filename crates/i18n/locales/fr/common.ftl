@@ -5,3 +5,8 @@ language-direction = ltr
 number-group-separator = { "\u202F" }
 number-decimal-separator = ,
 app-name = Synergies
+# Typographie : les signes précédés d'une espace fine insécable, les guillemets, l'apostrophe.
+typography-space-before = ;:!?
+typography-quote-open = «
+typography-quote-close = »
+typography-apostrophe = ’

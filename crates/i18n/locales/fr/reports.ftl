@@ -48,7 +48,13 @@ report-month-12 = décembre
 
 ## Rapport d'application
 report-impl-title = Coopération et partage de services entre les secrétariats : application de la décision { $decision }
-report-impl-summary = La présente note expose la suite donnée à cette demande pendant l’exercice biennal { $biennium } : { $agreements } accords de recouvrement des coûts ont encadré les services que les secrétariats ont partagés et se sont achetés, et { $total } { $currency } ont été recouvrés ; { $activities } activités de coopération ont été menées. L’annexe I présente celles prévues pour { $next } selon les deux scénarios de financement.
+report-impl-summary = La présente note expose la suite donnée à cette demande pendant l’exercice biennal { $biennium } : { $agreements ->
+        [one] { $agreements } accord de recouvrement des coûts a encadré
+       *[other] { $agreements } accords de recouvrement des coûts ont encadré
+    } les services que les secrétariats ont partagés et se sont achetés, et { $total } { $currency } ont été recouvrés ; { $activities ->
+        [one] { $activities } activité de coopération a été menée
+       *[other] { $activities } activités de coopération ont été menées
+    }. L’annexe I présente celles prévues pour { $next } selon les deux scénarios de financement.
 report-impl-intro = Dans sa décision { $decision }, la Conférence des Parties a prié la Secrétaire exécutive de poursuivre la coopération et le partage de services avec le Secrétariat des conventions de Bâle, de Rotterdam et de Stockholm selon le principe du recouvrement des coûts, et de lui faire rapport sur son application à sa { $ordinal } réunion. La présente note répond à cette demande. Tous les montants sont en { $currency } et proviennent du grand livre interfonds et des données des activités.
 report-impl-decision-title = La décision { $decision } est intitulée « { $title } ».
 report-mandates-caption = Demandes de la décision { $decision } et leur état
@@ -60,7 +66,13 @@ report-principle-autonomy = Autonomie : chaque secrétariat n'approuve que ses p
 report-principle-budget = Programme de travail et budget : chaque accord est payé par des fonds d'affectation spéciale nommés et à leur profit, dans la limite des budgets biennaux approuvés.
 report-agreements-caption = Accords de l'exercice { $biennium } : qui fournit quoi à qui
 report-sec-costs = Services partagés et coûts recouvrés
-report-costs-intro = Pendant l'exercice biennal { $biennium }, { $charges } facturations couvrant { $deliveries } prestations acceptées ont été inscrites au grand livre, pour un total de { $total } { $currency }.
+report-costs-intro = Pendant l’exercice biennal { $biennium }, { $charges ->
+        [one] { $charges } facturation couvrant
+       *[other] { $charges } facturations couvrant
+    } { $deliveries ->
+        [one] { $deliveries } prestation acceptée a été inscrite
+       *[other] { $deliveries } prestations acceptées ont été inscrites
+    } au grand livre, pour un total de { $total } { $currency }.
 report-by-direction-caption = Coûts recouvrés par sens (du prestataire au bénéficiaire)
 report-by-service-caption = Coûts recouvrés par accord et services, par trimestre
 report-by-service-note = Les facturations sont calculées par accord et par période ; un accord qui couvre plusieurs services est présenté avec chacun d'eux.
@@ -72,13 +84,23 @@ report-chart-status = Activités par état d'avancement
 report-chart-participants = Participants par région et par sexe
 report-chart-scenarios = Scénarios de financement pour { $next }
 report-chart-note = Montants en { $currency } ; les chiffres sont ceux du tableau ci-dessus.
+report-chart-note-counts = Nombres ; les chiffres sont ceux du tableau ci-dessus.
 report-sec-activities = Activités de coopération
 report-activities-intro = Les secrétariats ont mené les activités de coopération suivantes en { $biennium }. Sauf indication contraire, les activités n'ont d'incidences financières que sur le temps de travail du personnel, estimé aux barèmes de l'exercice.
 report-activities-caption = Activités de coopération de { $biennium }
 report-by-status-caption = Activités par état d'avancement
 report-actions-caption = Mesures de suivi de l'équipe spéciale conjointe
 report-sec-training = Formation des présidents et des négociateurs potentiels
-report-training-intro = { $events } sessions de formation conjointes ont eu lieu, avec { $participants } participants, dont { $women } femmes.
+report-training-intro = { $events ->
+        [one] { $events } session de formation conjointe a eu lieu
+       *[other] { $events } sessions de formation conjointes ont eu lieu
+    }, avec { $participants ->
+        [one] { $participants } participant
+       *[other] { $participants } participants
+    }, dont { $women ->
+        [one] { $women } femme
+       *[other] { $women } femmes
+    }.
 report-events-caption = Sessions de formation
 report-participants-caption = Participants par groupe régional et par sexe
 report-training-contributions-caption = Contributions de chaque organisation à la formation
@@ -119,7 +141,10 @@ report-statement-summary = Établi par { $provider } au titre de l'accord { $agr
 report-statement-charges = Facturations
 report-statement-charges-caption = Facturations de { $period } ({ $currency })
 report-statement-deliveries = Prestations
-report-statement-deliveries-caption = { $deliveries } prestations de { $period }
+report-statement-deliveries-caption = { $deliveries ->
+        [one] { $deliveries } prestation de { $period }
+       *[other] { $deliveries } prestations de { $period }
+    }
 report-statement-rounding = Le coût de chaque prestation est exact (affiché avec quatre décimales) ; la somme est arrondie une seule fois au centime, puis les dépenses d'appui aux programmes sont ajoutées.
 report-fund-title = Relevé du fonds { $fund } ({ $name }), { $biennium }
 report-fund-summary = Fonds { $fund } de { $organisation } : budget et réalisations pour { $biennium }, et soldes avec les autres fonds.
@@ -253,3 +278,12 @@ report-actor-governments = Gouvernements
 report-actor-organizations = Organisations
 report-actor-bureau = Bureau
 report-actor-global-environment-facility = Fonds pour l'environnement mondial
+
+# La description d'une activité dans le fichier IATI (données ouvertes), phrase après phrase.
+iati-list-separator = { " ; " }
+iati-description-lead = { $category } : activité dirigée par { $lead }, exercice biennal { $biennium }.
+iati-description-partners = Partenaires : { $partners }.
+iati-description-mandates = Mandats : { $mandates }.
+iati-description-funding = Financement : { $funding }.
+iati-description-cost = Coût estimatif : { $shares }.
+iati-description-share = { $organisation } ({ $fund }) : { $amount } { $currency }
