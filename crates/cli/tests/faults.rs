@@ -76,8 +76,11 @@ fn a_database_without_this_programs_schema_is_refused_with_what_to_run() {
                 r.get(0)
             })
             .unwrap();
-        c.execute("DELETE FROM schema_migrations WHERE version = ?1", [v])
-            .unwrap();
+        c.execute(
+            "DELETE FROM refinery_schema_history WHERE version = ?1",
+            [v],
+        )
+        .unwrap();
         v
     };
     let out = sb.run(&["charges", "list"]).failed();

@@ -316,6 +316,56 @@ fn ok<T>(result: StoreResult<T>, what: &str) -> T {
 }
 
 /// Row counts per table.
+/// What a database holds that a migration must keep: every table's row count, the journal and
+/// the trial balance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    pub counts: BTreeMap<String, i64>,
+    pub entries: Vec<JournalEntry>,
+    pub balance: TrialBalance,
+}
+
+impl Held {
+    pub fn of(store: &dyn Store) -> Held {
+        Held {
+            counts: counts(store),
+            entries: entries(store),
+            balance: ok(store.trial_balance(), "trial_balance"),
+        }
+    }
+}
+
+/// The check of a database written by the release of schema `version` (its schema files and
+/// its own bookkeeping of versions, made by the engine's test file) and holding `held`: this
+/// program recognises its version, migrates it in place to the newest keeping every row (the
+/// same counts, entries and trial balance), migrating again changes nothing, and it takes new
+/// writes.
+pub fn released_database_migrates_in_place(version: u32, held: &Held, store: &dyn Store) {
+    assert_eq!(
+        ok(store.schema_version(), "schema_version"),
+        version,
+        "the release's version is recognised"
+    );
+    let newest = ok(store.migrate(), "migrate");
+    assert_eq!(newest, synergies_store::latest_schema_version());
+    assert_eq!(ok(store.schema_version(), "schema_version"), newest);
+    assert_eq!(&Held::of(store), held, "every row is kept");
+    assert_eq!(
+        ok(store.migrate(), "migrate again"),
+        newest,
+        "migrating again changes nothing"
+    );
+    ok(
+        store.audit("mc.finance", "after.upgrade", "", &json!({})),
+        "audit",
+    );
+    assert_eq!(
+        counts(store)["audit_events"],
+        held.counts["audit_events"] + 1,
+        "the migrated database takes new writes"
+    );
+}
+
 pub fn counts(store: &dyn Store) -> BTreeMap<String, i64> {
     ok(store.table_counts(), "table_counts")
         .into_iter()

@@ -21,6 +21,7 @@ use synergies_domain::mandate::{Mandate, MandateStatus};
 use synergies_domain::model::Framework;
 use synergies_domain::{Currency, DomainError, Period};
 
+mod migrations;
 mod postgres;
 pub mod shape;
 mod sql;
@@ -199,20 +200,7 @@ pub(crate) fn wait_notice(reason: &str) {
 /// The schema version this program's migrations bring a database to: the same on every engine
 /// (copies and backups compare them).
 pub fn latest_schema_version() -> u32 {
-    let version = sqlite::latest_schema_version();
-    debug_assert_eq!(version, postgres::latest_schema_version());
-    version
-}
-
-#[cfg(test)]
-mod schema_version_tests {
-    #[test]
-    fn both_engines_migrate_to_the_same_schema_version() {
-        assert_eq!(
-            super::sqlite::latest_schema_version(),
-            super::postgres::latest_schema_version()
-        );
-    }
+    migrations::latest_schema_version()
 }
 
 /// Opens the store of an existing database (the command line's every command but `init` and

@@ -3,7 +3,7 @@
 //! bulk imports through `COPY` straight into `deliveries` (through a temporary staging table
 //! when rows are already recorded). The references that bulk writes hit row by row are
 //! checked once per statement (the engine's own migration step 1,
-//! `schema_postgres_step_1.sql`).
+//! `migrations/postgres_steps/V1__deliveries_checked_per_statement.sql`).
 //!
 //! Behaviour equals the SQLite backend's wherever the conformance suite looks. The schema uses
 //! native types where they are exact (BIGINT, NUMERIC, DATE); every text column compares in
@@ -33,26 +33,9 @@ use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Money, Period};
 
+use crate::migrations::{self, Batch, Engine};
 use crate::sql::{self, Arg, Db, RowGet};
 use crate::*;
-
-/// Migrations in order; the schema version is the number of migrations applied. They make
-/// the same tables and columns as SQLite's migrations of the same number: copies and backups
-/// compare schema versions across engines.
-const MIGRATIONS: &[&str] = &[
-    include_str!("schema_postgres.sql"),
-    include_str!("schema_postgres_2.sql"),
-    include_str!("schema_postgres_3.sql"),
-    include_str!("schema_postgres_4.sql"),
-    include_str!("schema_postgres_5.sql"),
-    include_str!("schema_postgres_6.sql"),
-];
-
-/// PostgreSQL's own steps, each with the schema version after which it runs. They change how
-/// the tables are stored and checked, not which tables and columns there are, so they do not
-/// count in the schema version; each is recorded in `schema_migrations` under its number
-/// negated (1 as -1), which the schema version (the largest number) leaves out.
-const ENGINE_STEPS: &[(u32, &str)] = &[(2, include_str!("schema_postgres_step_1.sql"))];
 
 /// The most connections one store opens.
 const POOL_SIZE: u32 = 8;
@@ -243,6 +226,32 @@ impl RowGet for Row {
     fn opt_date(&self, i: usize) -> StoreResult<Option<NaiveDate>> {
         Ok(self.try_get(i)?)
     }
+}
+
+impl Batch for &mut Conn {
+    fn batch(&mut self, sql: &str) -> StoreResult<()> {
+        Conn::batch(self, sql)
+    }
+    fn has_table(&mut self, name: &str) -> StoreResult<bool> {
+        relation(self, name, "'r', 'p'")
+    }
+    fn has_relation(&mut self, name: &str) -> StoreResult<bool> {
+        relation(self, name, "'r', 'p', 'v'")
+    }
+}
+
+/// Whether the current schema has a relation of that name and one of those kinds.
+fn relation(c: &mut Conn, name: &str, kinds: &str) -> StoreResult<bool> {
+    let n: i64 = c
+        .query_one(
+            &format!(
+                "SELECT COUNT(*) FROM pg_class WHERE relname = $1 AND relkind IN ({kinds}) \
+                 AND relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+            ),
+            &[&name],
+        )?
+        .try_get(0)?;
+    Ok(n > 0)
 }
 
 /// The shared statements run in a connection's transaction, prepared once per connection.
@@ -1078,55 +1087,14 @@ impl Maintenance for PostgresStore {
 
     fn migrate(&self) -> StoreResult<u32> {
         let mut conn = self.conn()?;
-        conn.in_transaction("BEGIN", |c| {
+        conn.in_transaction("BEGIN", |mut c| {
             // Two processes migrating at once: the second waits here until the first commits,
             // then finds the migrations applied.
             c.execute(
                 "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))",
                 &[&MIGRATION_LOCK],
             )?;
-            c.batch(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (\
-                     version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
-            )?;
-            let current: i64 = c
-                .query_one(
-                    "SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations",
-                    &[],
-                )?
-                .try_get(0)?;
-            if current as usize > MIGRATIONS.len() {
-                return Err(StoreError::Invalid(format!(
-                    "the database has schema version {current}, newer than this program knows ({}); upgrade Synergies",
-                    MIGRATIONS.len()
-                )));
-            }
-            let mut steps_done: HashSet<i64> = HashSet::new();
-            for r in c.query(
-                "SELECT -version FROM schema_migrations WHERE version < 0",
-                &[],
-            )? {
-                steps_done.insert(r.try_get(0)?);
-            }
-            // The engine's steps due at `version` that have not run yet, in order.
-            let run_steps = |c: &mut Conn, version: i64, done: &mut HashSet<i64>| {
-                for (i, (after, sql)) in ENGINE_STEPS.iter().enumerate() {
-                    let step = i as i64 + 1;
-                    if i64::from(*after) <= version && done.insert(step) {
-                        c.batch(sql)?;
-                        sql::record_migration(&mut *c, -step)?;
-                    }
-                }
-                Ok::<(), StoreError>(())
-            };
-            run_steps(c, current, &mut steps_done)?;
-            for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-                c.batch(sql)?;
-                let version = i as i64 + 1;
-                sql::record_migration(&mut *c, version)?;
-                run_steps(c, version, &mut steps_done)?;
-            }
-            Ok(MIGRATIONS.len() as u32)
+            migrations::migrate(&mut c, Engine::Postgres)
         })
     }
 
@@ -2381,7 +2349,11 @@ fn foreign_objects(c: &mut Conn, schema: &str) -> StoreResult<Vec<String>> {
     let ours: Vec<&str> = TABLES
         .iter()
         .copied()
-        .chain(["schema_migrations"])
+        .chain([
+            migrations::HISTORY,
+            migrations::STEP_HISTORY,
+            migrations::LEGACY,
+        ])
         .collect();
     let mut found: Vec<String> = c
         .query(
@@ -2848,8 +2820,3 @@ impl DeliveryImport for PgImport {
 }
 // Dropping a PgImport drops its connection, which rolls back the open transaction before the
 // connection returns to the pool.
-
-/// The schema version this program's migrations bring a database to.
-pub(crate) fn latest_schema_version() -> u32 {
-    MIGRATIONS.len() as u32
-}

@@ -95,19 +95,6 @@ fn currency(s: &str) -> StoreResult<Currency> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The schema's history.
-
-pub(crate) const RECORD_MIGRATION: &str =
-    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)";
-
-/// Records that a migration (or, as a negative number, an engine's step) ran, now.
-pub(crate) fn record_migration(mut c: impl Db, version: i64) -> StoreResult<()> {
-    let at = chrono::Utc::now().to_rfc3339();
-    c.exec(RECORD_MIGRATION, &[Arg::Int(version), Arg::Text(&at)])?;
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
 // Reference data.
 
 pub(crate) const ORGANISATIONS: &str = "SELECT code, name FROM organisations ORDER BY code";
@@ -798,7 +785,6 @@ pub(crate) fn reverse_closing<C: Db>(
 pub(crate) mod tests {
     /// Every statement of this module, for the checks below.
     pub(crate) const ALL: &[&str] = &[
-        super::RECORD_MIGRATION,
         super::ORGANISATIONS,
         super::CONVENTIONS,
         super::FUNDS,

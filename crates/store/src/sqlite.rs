@@ -17,18 +17,9 @@ use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Money, Period};
 
+use crate::migrations::{self, Batch, Engine};
 use crate::sql::{self, Arg, Db, RowGet};
 use crate::*;
-
-/// Migrations in order; the schema version is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("schema_sqlite.sql"),
-    include_str!("schema_sqlite_2.sql"),
-    include_str!("schema_sqlite_3.sql"),
-    include_str!("schema_sqlite_4.sql"),
-    include_str!("schema_sqlite_5.sql"),
-    include_str!("schema_sqlite_6.sql"),
-];
 
 pub struct SqliteStore {
     /// The connection that writes (and reads, for an in-memory database).
@@ -174,6 +165,28 @@ impl Db for &Connection {
     fn exec(&mut self, sql: &str, args: &[Arg]) -> StoreResult<u64> {
         let mut s = self.prepare_cached(sql)?;
         Ok(s.execute(rusqlite::params_from_iter(args))? as u64)
+    }
+}
+
+impl Batch for &Connection {
+    fn batch(&mut self, sql: &str) -> StoreResult<()> {
+        Ok(self.execute_batch(sql)?)
+    }
+    fn has_table(&mut self, name: &str) -> StoreResult<bool> {
+        let n: i64 = self.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+    fn has_relation(&mut self, name: &str) -> StoreResult<bool> {
+        let n: i64 = self.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
     }
 }
 
@@ -708,39 +721,10 @@ impl Maintenance for SqliteStore {
 
     fn migrate(&self) -> StoreResult<u32> {
         let conn = self.conn();
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (\
-                 version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-        )?;
-        let current: u32 = conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?;
-        if current as usize > MIGRATIONS.len() {
-            return Err(StoreError::Invalid(format!(
-                "the database has schema version {current}, newer than this program knows ({}); upgrade Synergies",
-                MIGRATIONS.len()
-            )));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let version = i as u32 + 1;
-            in_transaction(&conn, |c| {
-                // Another connection may have applied it since `current` was read; the
-                // transaction's write lock makes this check final.
-                let applied: bool = c.query_row(
-                    "SELECT COUNT(*) > 0 FROM schema_migrations WHERE version = ?1",
-                    [version],
-                    |r| r.get(0),
-                )?;
-                if applied {
-                    return Ok(());
-                }
-                c.execute_batch(sql)?;
-                sql::record_migration(c, i64::from(version))
-            })?;
-        }
-        Ok(MIGRATIONS.len() as u32)
+        // The write lock (`BEGIN IMMEDIATE`, waited for by the busy handler) is held from the
+        // first read of the history to the commit: a second process migrating at once waits,
+        // then finds the migrations applied.
+        in_transaction(&conn, |mut c| migrations::migrate(&mut c, Engine::Sqlite))
     }
 
     fn schema_version(&self) -> StoreResult<u32> {
@@ -2189,9 +2173,4 @@ impl SqliteStore {
             .is_readonly(rusqlite::DatabaseName::Main)
             .unwrap_or(false)
     }
-}
-
-/// The schema version this program's migrations bring a database to.
-pub(crate) fn latest_schema_version() -> u32 {
-    MIGRATIONS.len() as u32
 }

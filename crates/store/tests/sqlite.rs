@@ -106,7 +106,7 @@ fn table_counts_covers_every_table_of_the_schema() {
     let mut in_schema: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' \
-             AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name",
+             AND name NOT LIKE 'sqlite_%' AND name <> 'refinery_schema_history' ORDER BY name",
         )
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -161,7 +161,8 @@ fn migrate_refuses_a_newer_schema() {
     let version = store.migrate().unwrap();
     let conn = Connection::open(&path).unwrap();
     conn.execute(
-        "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 'later')",
+        "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) \
+         VALUES (?1, 'later', '2099-01-01T00:00:00Z', '0')",
         [version + 1],
     )
     .unwrap();
@@ -276,7 +277,7 @@ fn a_database_of_the_first_schema_migrates_to_the_newest() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(include_str!("../src/schema_sqlite.sql"))
+    conn.execute_batch(include_str!("../migrations/sqlite/V1__initial.sql"))
         .unwrap();
     conn.execute_batch(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL); \
@@ -316,9 +317,9 @@ fn a_decision_of_schema_3_gets_its_type_and_a_status() {
     let path = dir.path().join("v3.db");
     let conn = Connection::open(&path).unwrap();
     for sql in [
-        include_str!("../src/schema_sqlite.sql"),
-        include_str!("../src/schema_sqlite_2.sql"),
-        include_str!("../src/schema_sqlite_3.sql"),
+        include_str!("../migrations/sqlite/V1__initial.sql"),
+        include_str!("../migrations/sqlite/V2__agreement_revisions.sql"),
+        include_str!("../migrations/sqlite/V3__decisions_and_cooperation_records.sql"),
     ] {
         conn.execute_batch(sql).unwrap();
     }
@@ -423,31 +424,21 @@ static NEXT_FILE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsiz
 /// The schema files of the releases that kept their own bookkeeping (`schema_migrations`, one
 /// row per version applied), in order.
 const RELEASED_SCHEMAS: &[&str] = &[
-    include_str!("../src/schema_sqlite.sql"),
-    include_str!("../src/schema_sqlite_2.sql"),
-    include_str!("../src/schema_sqlite_3.sql"),
-    include_str!("../src/schema_sqlite_4.sql"),
-    include_str!("../src/schema_sqlite_5.sql"),
-    include_str!("../src/schema_sqlite_6.sql"),
+    include_str!("../migrations/sqlite/V1__initial.sql"),
+    include_str!("../migrations/sqlite/V2__agreement_revisions.sql"),
+    include_str!("../migrations/sqlite/V3__decisions_and_cooperation_records.sql"),
+    include_str!("../migrations/sqlite/V4__decision_status_and_agreement_mandates.sql"),
+    include_str!("../migrations/sqlite/V5__users_sessions_and_api_tokens.sql"),
+    include_str!("../migrations/sqlite/V6__api_token_expiry.sql"),
 ];
 
 /// A database at schema `version`, made as the release of that version made it (its schema
 /// files and its bookkeeping), holding the rows of [`seeded_file`]'s store (agreements,
 /// deliveries, closings posted and reversed, their entries, an audit event); and those rows'
 /// counts, entries and trial balance.
-fn released_database(
-    version: usize,
-) -> (
-    TempDir,
-    PathBuf,
-    std::collections::BTreeMap<String, i64>,
-    Vec<synergies_domain::ledger::JournalEntry>,
-    synergies_domain::ledger::TrialBalance,
-) {
+fn released_database(version: usize) -> (TempDir, PathBuf, conformance::Held) {
     let (dir, source, store) = seeded_file();
-    let counts = conformance::counts(&store);
-    let entries = conformance::entries(&store);
-    let balance = store.trial_balance().unwrap();
+    let held = conformance::Held::of(&store);
     drop(store);
     let path = dir.path().join(format!("schema-{version}.db"));
     let conn = Connection::open(&path).unwrap();
@@ -480,34 +471,69 @@ fn released_database(
         .unwrap();
     }
     drop(conn);
-    (dir, path, counts, entries, balance)
+    (dir, path, held)
 }
 
-/// A database written by the release of schema `version` opens with this program: its
-/// version is recognised, it migrates in place to the newest, every row is kept (the same
-/// counts, entries and trial balance), and it takes new writes.
+/// A database written by the release of schema `version` opens with this program and
+/// migrates in place (the conformance suite's check), its history now refinery's (every
+/// version, with the checksums of this program's files) and its older bookkeeping a view.
 fn a_released_database_migrates_in_place(version: usize) {
-    let (_dir, path, counts, entries, balance) = released_database(version);
+    let (_dir, path, held) = released_database(version);
     let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), version as u32);
-    let newest = store.migrate().unwrap();
-    assert_eq!(newest, synergies_store::latest_schema_version());
-    assert_eq!(store.schema_version().unwrap(), newest);
-    assert_eq!(conformance::counts(&store), counts, "every row is kept");
-    assert_eq!(conformance::entries(&store), entries);
-    assert_eq!(store.trial_balance().unwrap(), balance);
-    assert_eq!(
-        store.migrate().unwrap(),
-        newest,
-        "migrating again changes nothing"
-    );
-    store
-        .audit("mc.finance", "after.upgrade", "", &json!({}))
+    conformance::released_database_migrates_in_place(version as u32, &held, &store);
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let versions: Vec<i64> = conn
+        .prepare("SELECT version FROM refinery_schema_history ORDER BY version")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(
-        conformance::counts(&store)["audit_events"],
-        counts["audit_events"] + 1
-    );
+    let latest = i64::from(synergies_store::latest_schema_version());
+    assert_eq!(versions, (1..=latest).collect::<Vec<_>>());
+    let (kind, newest): (String, i64) = conn
+        .query_row(
+            "SELECT (SELECT type FROM sqlite_master WHERE name = 'schema_migrations'), \
+                    (SELECT MAX(version) FROM schema_migrations)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((kind.as_str(), newest), ("view", latest));
+}
+
+/// Two handles migrating a database of the release of schema 6 at once (the first opening by
+/// this program, which also moves its history to refinery's): both succeed, once.
+#[test]
+fn two_handles_migrate_a_released_database_at_once() {
+    let (_dir, path, held) = released_database(6);
+    let path = path.to_str().unwrap();
+    let handles = [
+        SqliteStore::open(path).unwrap(),
+        SqliteStore::open(path).unwrap(),
+    ];
+    let barrier = std::sync::Barrier::new(handles.len());
+    let results: Vec<_> = std::thread::scope(|s| {
+        let spawned: Vec<_> = handles
+            .iter()
+            .map(|h| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    h.migrate()
+                })
+            })
+            .collect();
+        spawned.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    for r in results {
+        assert_eq!(
+            r.expect("both migrations succeed"),
+            synergies_store::latest_schema_version()
+        );
+    }
+    assert_eq!(conformance::Held::of(&handles[0]), held);
 }
 
 #[test]
