@@ -24,10 +24,10 @@ use synergies_domain::mandate::MandateStatus;
 use synergies_store::{DecisionRecord, Store};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::{list, Answer, Body, Document, Params};
+use crate::api::common::{list, Answer, Body, Document, Params};
 use crate::auth::{check_csrf, ApiCaller, Caller};
 use crate::error::{ApiResult, Problem};
-use crate::pages::{render, see_other, Chrome, PageCaller, PageError, PageResult};
+use crate::pages::common::{render, see_other, Chrome, PageCaller, PageError, PageResult};
 use crate::state::AppState;
 
 fn today() -> NaiveDate {

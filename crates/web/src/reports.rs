@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiResult, Problem};
-use crate::pages::{render, Chrome, PageCaller, PageResult};
+use crate::pages::common::{render, Chrome, PageCaller, PageResult};
 use crate::state::AppState;
 
 /// What a report is asked for with: the kind's parameters, its language and format.
@@ -178,7 +178,7 @@ pub async fn api_report(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(kind): Path<String>,
-    crate::api::Params(q): crate::api::Params<ReportQuery>,
+    crate::api::common::Params(q): crate::api::common::Params<ReportQuery>,
 ) -> ApiResult<ReportFile> {
     generated(&state, &c, kind, q).await
 }

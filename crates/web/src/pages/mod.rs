@@ -4,11 +4,10 @@
 //! Changes go through [`crate::ops`], reads through [`crate::views`] and the store.
 
 use askama::Template;
-use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -20,17 +19,26 @@ use synergies_i18n::{FluentValue, Lang};
 use synergies_store::{ApiTokenRecord, AuditEvent, AuditFilter, DeliveryFilter, Page, UserRecord};
 
 use crate::auth::{
-    caller, check_csrf, issue_token, language, open_session, session_cookie, sign_in, Caller,
-    ClientAddr, SignIn, LANG_COOKIE, SESSION_COOKIE,
+    issue_token, language, open_session, session_cookie, sign_in, Caller, ClientAddr, SignIn,
+    LANG_COOKIE, SESSION_COOKIE,
 };
 use crate::error::Problem;
 use crate::state::AppState;
 use crate::views::{self, Dashboard, FundStatement};
+
 use synergies_app::agreements::{NewAgreement, NewLine, NewParticipant};
 use synergies_app::deliveries::NewDelivery;
 
-const HTMX: &str = include_str!("../static/htmx.min.js");
-const CSS: &str = include_str!("../static/app.css");
+pub mod common;
+
+use common::{
+    field, render, run, see_other, today, typed_number, urlencode, Chrome, CsrfForm, Fields,
+    FormState, PageCaller, PageError, PageResult, Tr,
+};
+
+const HTMX: &str = include_str!("../../static/htmx.min.js");
+
+const CSS: &str = include_str!("../../static/app.css");
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -84,215 +92,6 @@ fn static_file(content_type: &'static str, body: &'static str) -> Response {
         body,
     )
         .into_response()
-}
-
-/// Translations for a template: `t.get(KEY)` in a template gives the text of KEY.
-#[derive(Clone, Copy)]
-pub struct Tr(pub Lang);
-
-impl Tr {
-    pub fn get(&self, key: &str) -> String {
-        self.0.text(key)
-    }
-
-    /// The text of `prefix-value`, e.g. `status-active`.
-    pub fn of(&self, prefix: &str, value: impl AsRef<str>) -> String {
-        self.0.text(&format!("{prefix}-{}", value.as_ref()))
-    }
-
-    pub fn with(&self, key: &str, name: &str, value: &str) -> String {
-        self.0
-            .text_with(key, &[(name, FluentValue::from(value.to_string()))])
-    }
-
-    /// An amount written with this language's separators.
-    pub fn amount(&self, a: &views::Amount) -> String {
-        let decimals = synergies_domain::Currency::from_code(&a.currency)
-            .map(|c| c.exponent())
-            .unwrap_or(2);
-        format!("{} {}", self.0.amount(a.minor, decimals), a.currency)
-    }
-
-    pub fn minor(&self, minor: &i64, currency: &str) -> String {
-        self.amount(&views::Amount {
-            currency: currency.to_string(),
-            minor: *minor,
-            text: String::new(),
-        })
-    }
-}
-
-/// What every page shows around its content: the user, the navigation, the language switch.
-pub struct Chrome {
-    pub t: Tr,
-    pub lang: String,
-    pub dir: &'static str,
-    pub user: Option<UserRecord>,
-    pub csrf: String,
-    pub path: String,
-    pub languages: Vec<(String, String)>,
-    pub is_admin: bool,
-    pub reads_business: bool,
-    pub flash: Option<String>,
-}
-
-impl Chrome {
-    fn new(lang: Lang, caller: Option<&Caller>, path: &str) -> Chrome {
-        Chrome {
-            t: Tr(lang),
-            lang: lang.code(),
-            dir: lang.direction(),
-            user: caller.map(|c| c.user.clone()),
-            csrf: caller.and_then(|c| c.csrf.clone()).unwrap_or_default(),
-            path: path.to_string(),
-            languages: Lang::all().iter().map(|l| (l.code(), l.name())).collect(),
-            is_admin: caller.is_some_and(Caller::is_admin),
-            reads_business: caller.is_some_and(Caller::reads_business_data),
-            flash: None,
-        }
-    }
-
-    pub fn roles(&self) -> String {
-        self.user
-            .as_ref()
-            .map(|u| {
-                u.grants
-                    .iter()
-                    .map(|g| {
-                        let role = self.t.get(&format!("role-{}", g.role.as_str()));
-                        match &g.organisation {
-                            Some(o) => format!("{role} ({o})"),
-                            None => role,
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// A signed-in person on a page; anyone else is sent to the sign-in page.
-pub struct PageCaller {
-    pub caller: Caller,
-    pub lang: Lang,
-    pub path: String,
-}
-
-impl PageCaller {
-    pub(crate) fn chrome(&self) -> Chrome {
-        Chrome::new(self.lang, Some(&self.caller), &self.path)
-    }
-
-    pub(crate) fn problem(&self, p: Problem) -> PageError {
-        PageError::Problem(p, self.lang, Some(Box::new(self.caller.clone())))
-    }
-
-    pub(crate) fn business(&self) -> Result<(), PageError> {
-        self.caller
-            .must_read_business_data()
-            .map_err(|p| self.problem(p))
-    }
-
-    pub(crate) fn csrf(&self, sent: &str) -> Result<(), PageError> {
-        check_csrf(&self.caller, Some(sent)).map_err(|p| self.problem(p))
-    }
-}
-
-impl FromRequestParts<AppState> for PageCaller {
-    type Rejection = PageError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let lang = language(&parts.headers);
-        let path = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| "/".into());
-        match caller(state, &parts.headers)
-            .await
-            .map_err(|p| PageError::Problem(p, lang, None))?
-        {
-            Some(caller) if caller.csrf.is_some() => Ok(PageCaller { caller, lang, path }),
-            _ => Err(PageError::SignIn(path)),
-        }
-    }
-}
-
-/// A page that cannot be shown: sign in first, or an error page in the user's language.
-pub enum PageError {
-    SignIn(String),
-    Problem(Problem, Lang, Option<Box<Caller>>),
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    c: Chrome,
-    title: String,
-    detail: String,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        match self {
-            PageError::SignIn(next) => {
-                let next = crate::auth::local_redirect(&next);
-                Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response()
-            }
-            PageError::Problem(p, lang, caller) => {
-                let page = ErrorPage {
-                    c: Chrome::new(lang, caller.as_deref(), "/"),
-                    title: Tr(lang).get(&format!("error-{}", p.status.as_u16())),
-                    detail: p.detail.clone(),
-                };
-                (p.status, render(&page)).into_response()
-            }
-        }
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-pub(crate) fn render<T: Template>(t: &T) -> Response {
-    match t.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => Problem::internal(e).into_response(),
-    }
-}
-
-pub(crate) type PageResult = Result<Response, PageError>;
-
-/// Runs store work for a page, turning problems into the page's error.
-async fn run<T, F>(state: &AppState, pc: &PageCaller, f: F) -> Result<T, PageError>
-where
-    T: Send + 'static,
-    F: FnOnce(&dyn synergies_store::Store) -> Result<T, Problem> + Send + 'static,
-{
-    state.run(f).await.map_err(|p| pc.problem(p))
-}
-
-/// A redirect after a form; the target goes through [`crate::auth::local_redirect`] like every
-/// other, so a value from the form can never make it leave the site (or break the header).
-pub(crate) fn see_other(to: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(LOCATION, crate::auth::local_redirect(to))],
-    )
-        .into_response()
-}
-
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
 }
 
 // ---------------------------------------------------------------- sign-in and language
@@ -387,12 +186,6 @@ async fn login(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn logout(
     State(state): State<AppState>,
     pc: PageCaller,
@@ -468,43 +261,6 @@ async fn dashboard(State(state): State<AppState>, pc: PageCaller) -> PageResult 
     }))
 }
 
-/// What a small form typed and why it was refused, to show it again.
-#[derive(Default)]
-pub struct FormState {
-    pub error: Option<Problem>,
-    pub values: std::collections::HashMap<String, String>,
-}
-
-impl FormState {
-    fn refused(values: std::collections::HashMap<String, String>, error: Problem) -> FormState {
-        FormState {
-            error: Some(error),
-            values,
-        }
-    }
-
-    /// What was typed in `field`.
-    pub fn value(&self, field: &str) -> String {
-        self.values.get(field).cloned().unwrap_or_default()
-    }
-
-    /// The message for `field`, if the form was refused because of it.
-    pub fn error_for(&self, field: &str) -> String {
-        match &self.error {
-            Some(p) if p.field.as_deref() == Some(field) => p.detail.clone(),
-            _ => String::new(),
-        }
-    }
-
-    /// The message of a refusal that names no field.
-    pub fn general_error(&self) -> String {
-        match &self.error {
-            Some(p) if p.field.is_none() => p.detail.clone(),
-            _ => String::new(),
-        }
-    }
-}
-
 /// The pages of reference data: each shows the framework through its own template, with the
 /// form a finance officer adds to it.
 #[derive(Template)]
@@ -571,12 +327,6 @@ async fn exchange_rates(State(state): State<AppState>, pc: PageCaller) -> PageRe
         can_edit,
     })
     .await
-}
-
-type Fields = std::collections::HashMap<String, String>;
-
-fn field(values: &Fields, name: &str) -> String {
-    values.get(name).cloned().unwrap_or_default()
 }
 
 /// Submits a reference-data form: back to `done` when `op` succeeds; the page again, with the
@@ -747,13 +497,6 @@ pub struct AgreementForm {
     psc_rate: String,
     #[serde(default)]
     note: String,
-}
-
-/// A number as the reader typed it, in the machine form the services read (`80 000,50` in
-/// French is `80000.50`); a text that is no number in the reader's language goes on as typed,
-/// for the service to name the field it refuses.
-fn typed_number(lang: Lang, text: &str) -> String {
-    lang.read_number(text).unwrap_or_else(|| text.to_string())
 }
 
 impl AgreementForm {
@@ -2036,17 +1779,29 @@ mod tests {
     fn every_key_used_is_translated() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = vec![];
-        for dir in ["templates", "src"] {
-            for f in std::fs::read_dir(root.join(dir)).unwrap() {
-                let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
-                // Not this test's own patterns.
-                let text = text
-                    .split("#[cfg(test)]")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                sources.push(text);
+        fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for f in std::fs::read_dir(dir).unwrap() {
+                let path = f.unwrap().path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else {
+                    out.push(path);
+                }
             }
+        }
+        let mut paths = vec![];
+        for dir in ["templates", "src"] {
+            files(&root.join(dir), &mut paths);
+        }
+        for path in paths {
+            let text = std::fs::read_to_string(path).unwrap();
+            // Not this test's own patterns.
+            let text = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            sources.push(text);
         }
         let mut keys = std::collections::BTreeSet::new();
         for text in &sources {

@@ -2,13 +2,11 @@
 //! beside it (`#[utoipa::path]`), and registered through `OpenApiRouter`, so the document at
 //! `/api/v1/openapi.json` lists exactly the routes the server has.
 
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use synergies_app::close::CloseReport;
 use synergies_app::import::ImportReport;
 use synergies_app::ledger::{LedgerCheck, SettlementReport};
@@ -26,51 +24,15 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{check_csrf, issue_token, sign_in, ApiCaller, Caller, ClientAddr, SignIn};
+use crate::auth::{issue_token, sign_in, ApiCaller, ClientAddr, SignIn};
 use crate::cooperation;
 use crate::error::{ApiResult, Problem, ProblemDocument};
 use crate::state::AppState;
 use crate::views::{self, AgreementView, Dashboard, FundStatement};
 
-/// A JSON body whose rejections are problem documents.
-pub struct Body<T>(pub T);
+pub mod common;
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = Problem;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        let Json(v) = Json::<T>::from_request(req, state).await?;
-        Ok(Body(v))
-    }
-}
-
-/// Query parameters whose rejections are problem documents.
-pub struct Params<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Params<T> {
-    type Rejection = Problem;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Problem> {
-        let Query(v) = Query::<T>::from_request_parts(parts, state).await?;
-        Ok(Params(v))
-    }
-}
-
-/// A state-changing request made with a session cookie must carry the session's CSRF token in
-/// `X-CSRF-Token`; one made with an API token needs none.
-fn csrf(caller: &Caller, headers: &HeaderMap) -> ApiResult<()> {
-    check_csrf(
-        caller,
-        headers.get("x-csrf-token").and_then(|v| v.to_str().ok()),
-    )
-}
-
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
+use common::{csrf, list, today, Answer, Body, Params};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -303,55 +265,21 @@ async fn problem_documents(response: Response) -> Response {
     problem
 }
 
-/// An object whose fields the endpoint's description gives.
-#[derive(Serialize, ToSchema)]
-#[schema(value_type = Object)]
-pub struct Document(pub(crate) Value);
-
-impl IntoResponse for Document {
-    fn into_response(self) -> Response {
-        Json(self.0).into_response()
-    }
-}
-
-/// An answer's JSON, whose schema is `T`'s. It is written through a JSON value, so that its
-/// keys come in alphabetical order whatever `T`'s field order.
-pub struct Answer<T>(pub T);
-
-impl<T: Serialize> IntoResponse for Answer<T> {
-    fn into_response(self) -> Response {
-        match serde_json::to_value(&self.0) {
-            Ok(v) => Json(v).into_response(),
-            Err(e) => Problem::internal(e).into_response(),
-        }
-    }
-}
-
-/// A list type: `{"items": [...]}` and the paging fields given.
-macro_rules! list {
-    ($(#[$meta:meta])* $name:ident of $item:ty $(, $(#[$fmeta:meta])* $field:ident: $ty:ty)* $(,)?) => {
-        $(#[$meta])*
-        #[derive(Serialize, ToSchema)]
-        pub struct $name {
-            pub items: Vec<$item>,
-            $($(#[$fmeta])* pub $field: $ty,)*
-        }
-    };
-}
-pub(crate) use list;
-
 list!(
     /// The caller's personal API tokens, without their secrets.
     TokenList of ApiTokenRecord
 );
+
 list!(
     /// The operational exchange rates.
     ExchangeRateList of FxRate
 );
+
 list!(
     /// Each provider's rate cards.
     RateCardList of RateCard
 );
+
 list!(
     /// A page of agreements.
     AgreementList of AgreementView,
@@ -360,12 +288,14 @@ list!(
     offset: u32,
     limit: u64,
 );
+
 list!(
     /// A page of deliveries.
     DeliveryList of StoredDelivery,
     offset: u64,
     limit: u64,
 );
+
 list!(
     /// A page of posted charges.
     ChargeList of ChargeRecord,
@@ -374,17 +304,20 @@ list!(
     offset: u32,
     limit: u64,
 );
+
 list!(
     /// A page of journal entries in posting order.
     EntryList of JournalEntry,
     offset: u64,
     limit: u64,
 );
+
 list!(
     /// A page of the audit trail, newest first.
     AuditList of AuditEvent,
     limit: u64,
 );
+
 list!(
     /// Users and their roles.
     UserList of UserRecord
