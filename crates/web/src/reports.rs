@@ -1,8 +1,9 @@
 //! Reports from the web: the page that generates and downloads each report (the
 //! implementation report to the Conference of the Parties, an agreement's cost-recovery
 //! statement, a fund's statement) in any language and format, and the same downloads for
-//! scripts under `/api/v1/reports`. Both build the one report model of `synergies-reports`
-//! and render it there; nothing is computed here.
+//! scripts under `/api/v1/reports` (served by [`crate::api`] through [`generated`]). Both
+//! build the one report model of `synergies-reports` and render it there; nothing is computed
+//! here.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -16,8 +17,8 @@ use synergies_reports::{layout, model, statements, Format};
 use synergies_store::Store;
 use utoipa::IntoParams;
 
-use crate::auth::{ApiCaller, Caller};
-use crate::error::{ApiResult, Problem};
+use crate::auth::Caller;
+use crate::error::Problem;
 use crate::pages::common::{render, Chrome, PageCaller, PageResult};
 use crate::state::AppState;
 
@@ -157,7 +158,7 @@ pub fn generate(store: &dyn Store, kind: &str, q: &ReportQuery) -> Result<Report
     })
 }
 
-async fn generated(
+pub(crate) async fn generated(
     state: &AppState,
     caller: &Caller,
     kind: String,
@@ -165,22 +166,6 @@ async fn generated(
 ) -> Result<ReportFile, Problem> {
     caller.must_read_business_data()?;
     state.run(move |s| generate(s, &kind, &q)).await
-}
-
-/// One report as a file: `implementation` (`decision`, `biennium`, `next`), `statement`
-/// (`agreement`, `period`) or `fund` (`fund`, `biennium`), in `lang` and `format`.
-#[utoipa::path(get, path = "/api/v1/reports/{kind}", tag = "reports", security(("token" = [])),
-    params(("kind" = String, Path, description = "implementation, statement or fund"), ReportQuery),
-    responses((status = 200, description = "the report's file", content_type = "application/octet-stream"),
-              (status = 404, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
-              (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
-pub async fn api_report(
-    State(state): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Path(kind): Path<String>,
-    crate::api::common::Params(q): crate::api::common::Params<ReportQuery>,
-) -> ApiResult<ReportFile> {
-    generated(&state, &c, kind, q).await
 }
 
 pub fn router() -> Router<AppState> {
