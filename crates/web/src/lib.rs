@@ -49,8 +49,6 @@ pub fn app(state: AppState) -> Router {
     let body_timeout = state.settings().body_timeout;
     let main = Router::new()
         .merge(pages::router())
-        .merge(cooperation::router())
-        .merge(reports::router())
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,16 +1,11 @@
-//! Reports from the web: the page that generates and downloads each report (the
-//! implementation report to the Conference of the Parties, an agreement's cost-recovery
-//! statement, a fund's statement) in any language and format, and the same downloads for
-//! scripts under `/api/v1/reports` (served by [`crate::api`] through [`generated`]). Both
-//! build the one report model of `synergies-reports` and render it there; nothing is computed
-//! here.
+//! Reports from the web: each report (the implementation report to the Conference of the
+//! Parties, an agreement's cost-recovery statement, a fund's statement) as a file in any
+//! language and format, which the Reports page ([`crate::pages`]) and `/api/v1/reports`
+//! ([`crate::api`]) both serve. Both build the one report model of `synergies-reports` and
+//! render it there; nothing is computed here.
 
-use askama::Template;
-use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use synergies_i18n::Lang;
 use synergies_reports::{layout, model, statements, Format};
@@ -19,7 +14,6 @@ use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::error::Problem;
-use crate::pages::common::{render, Chrome, PageCaller, PageResult};
 use crate::state::AppState;
 
 /// What a report is asked for with: the kind's parameters, its language and format.
@@ -166,63 +160,4 @@ pub(crate) async fn generated(
 ) -> Result<ReportFile, Problem> {
     caller.must_read_business_data()?;
     state.run(move |s| generate(s, &kind, &q)).await
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/reports", get(reports_page))
-        .route("/reports/{kind}", get(download))
-}
-
-#[derive(Template)]
-#[template(path = "reports.html")]
-struct ReportsPage {
-    c: Chrome,
-    decisions: Vec<String>,
-    bienniums: Vec<String>,
-    agreements: Vec<String>,
-    funds: Vec<String>,
-    open: String,
-    next: String,
-}
-
-async fn reports_page(State(state): State<AppState>, pc: PageCaller) -> PageResult {
-    pc.business()?;
-    let (decisions, framework, agreements) = state
-        .run(|s| Ok((s.decisions()?, s.framework()?, s.agreements()?)))
-        .await
-        .map_err(|p| pc.problem(p))?;
-    let mut numbers: Vec<String> = decisions.into_iter().map(|d| d.number).collect();
-    numbers.dedup();
-    let bienniums: Vec<String> = framework.bienniums.iter().map(|b| b.code.clone()).collect();
-    let open = framework
-        .bienniums
-        .iter()
-        .position(|b| b.status == synergies_domain::model::BienniumStatus::Open)
-        .unwrap_or(0);
-    Ok(render(&ReportsPage {
-        c: pc.chrome(),
-        decisions: numbers,
-        open: bienniums.get(open).cloned().unwrap_or_default(),
-        next: bienniums.get(open + 1).cloned().unwrap_or_default(),
-        bienniums,
-        agreements: agreements
-            .iter()
-            .filter(|a| a.is_active())
-            .map(|a| a.code.clone())
-            .collect(),
-        funds: framework.funds.iter().map(|f| f.code.clone()).collect(),
-    }))
-}
-
-async fn download(
-    State(state): State<AppState>,
-    pc: PageCaller,
-    Path(kind): Path<String>,
-    Query(q): Query<ReportQuery>,
-) -> PageResult {
-    let file = generated(&state, &pc.caller, kind, q)
-        .await
-        .map_err(|p| pc.problem(p))?;
-    Ok(file.into_response())
 }

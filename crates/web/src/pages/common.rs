@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use synergies_domain::agreement::Agreement;
 use synergies_i18n::{FluentValue, Lang};
 use synergies_store::UserRecord;
 
@@ -283,4 +284,43 @@ pub(crate) fn field(values: &Fields, name: &str) -> String {
 pub struct CsrfForm {
     #[serde(default)]
     pub csrf: String,
+}
+
+/// One agreement as a list shows it.
+pub struct AgreementRow {
+    pub code: String,
+    pub title: String,
+    pub provider: String,
+    pub payers: String,
+    pub status: String,
+    pub ceiling: views::Amount,
+}
+
+pub(crate) fn agreement_row(a: &Agreement) -> AgreementRow {
+    let latest = a.latest();
+    AgreementRow {
+        code: a.code.clone(),
+        title: a.title.clone(),
+        provider: a.provider.clone(),
+        payers: latest
+            .participants
+            .iter()
+            .map(|p| format!("{} ({})", p.organisation, p.fund))
+            .collect::<Vec<_>>()
+            .join(", "),
+        status: if a.is_active() {
+            "active".into()
+        } else {
+            latest.status.as_str().to_string()
+        },
+        ceiling: views::Amount::new(a.currency, latest.ceiling_minor),
+    }
+}
+
+/// The JSON key of a keyed enum (`ongoing`, `done`, …), as the translations name it.
+pub(crate) fn key_of(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
