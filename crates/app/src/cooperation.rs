@@ -12,26 +12,6 @@ use crate::{Actor, AuditAction};
 use crate::{AppError, AppResult};
 use synergies_domain::access::Action;
 
-const EVENT: &str = "training_event";
-const MEMBER: &str = "task_force_member";
-const MEETING: &str = "task_force_meeting";
-const ACTION: &str = "action_item";
-
-fn to_json<T: serde::Serialize>(v: &T) -> AppResult<String> {
-    serde_json::to_string(v).map_err(|e| AppError::Invalid(e.to_string()))
-}
-
-fn load<T: serde::de::DeserializeOwned>(store: &dyn Store, kind: &str) -> AppResult<Vec<T>> {
-    store
-        .records(kind)?
-        .into_iter()
-        .map(|(code, doc)| {
-            serde_json::from_str(&doc)
-                .map_err(|e| AppError::Invalid(format!("stored {kind} {code}: {e}")))
-        })
-        .collect()
-}
-
 /// Records training events, all or none, after checking them and what they name: every
 /// problem of every event is reported (its fields, participants' countries and regional
 /// groups, contributors, agreement, a code given twice) and nothing is written when there is one.
@@ -138,16 +118,12 @@ fn write_events(store: &dyn Store, events: &[TrainingEvent], audit: &Audit) -> A
         }
     }
     issues.into_result()?;
-    let records = events
-        .iter()
-        .map(|e| Ok((e.code.clone(), to_json(e)?)))
-        .collect::<AppResult<Vec<_>>>()?;
-    store.save_records(EVENT, &records, audit)?;
+    store.save_training_events(events, audit)?;
     Ok(events.len())
 }
 
 pub fn events(store: &dyn Store) -> AppResult<Vec<TrainingEvent>> {
-    load(store, EVENT)
+    Ok(store.training_events()?)
 }
 
 /// The joint task force: its members, meetings and action items.
@@ -264,33 +240,15 @@ fn write_task_force(store: &dyn Store, tf: &TaskForce, audit: &Audit) -> AppResu
         }
     }
     issues.into_result()?;
-    let members = tf
-        .members
-        .iter()
-        .map(|m| Ok((m.name.clone(), to_json(m)?)))
-        .collect::<AppResult<Vec<_>>>()?;
-    let meetings = tf
-        .meetings
-        .iter()
-        .map(|m| Ok((m.code.clone(), to_json(m)?)))
-        .collect::<AppResult<Vec<_>>>()?;
-    let actions = tf
-        .action_items
-        .iter()
-        .map(|a| Ok((a.code.clone(), to_json(a)?)))
-        .collect::<AppResult<Vec<_>>>()?;
-    store.save_record_sets(
-        &[(MEMBER, members), (MEETING, meetings), (ACTION, actions)],
-        audit,
-    )?;
+    store.save_task_force(&tf.members, &tf.meetings, &tf.action_items, audit)?;
     Ok(())
 }
 
 pub fn task_force(store: &dyn Store) -> AppResult<TaskForce> {
     Ok(TaskForce {
-        members: load(store, MEMBER)?,
-        meetings: load(store, MEETING)?,
-        action_items: load(store, ACTION)?,
+        members: store.task_force_members()?,
+        meetings: store.task_force_meetings()?,
+        action_items: store.action_items()?,
     })
 }
 
@@ -302,7 +260,8 @@ pub fn set_action_status(
     by: &Actor,
 ) -> AppResult<ActionItem> {
     by.authorize(&Action::ManageActionItems)?;
-    let mut item = load::<ActionItem>(store, ACTION)?
+    let mut item = store
+        .action_items()?
         .into_iter()
         .find(|a| a.code == code)
         .ok_or_else(|| AppError::NotFound(format!("no action item {code}")))?;
@@ -313,7 +272,7 @@ pub fn set_action_status(
         code,
         serde_json::json!({ "before": before, "after": status }),
     );
-    store.save_records(ACTION, &[(item.code.clone(), to_json(&item)?)], &audit)?;
+    store.save_task_force(&[], &[], std::slice::from_ref(&item), &audit)?;
     Ok(item)
 }
 

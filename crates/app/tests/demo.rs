@@ -39,10 +39,20 @@ const TABLE_COUNTS: &[(&str, i64)] = &[
     ("mandates", 6),
     ("mandate_notes", 0),
     ("activities", 5),
-    ("cooperation_records", 10),
     ("agreements", 5),
     ("agreement_versions", 5),
     ("agreement_mandates", 6),
+    // The one training event (its 2 bodies, 10 participants and 2 contributions) and the task
+    // force (4 members, 2 meetings with 5 attendances, 3 action items): the 10 documents that
+    // schema 6 kept in `cooperation_records`, now typed rows.
+    ("training_events", 1),
+    ("training_bodies", 2),
+    ("training_participants", 10),
+    ("training_contributions", 2),
+    ("taskforce_members", 4),
+    ("taskforce_meetings", 2),
+    ("taskforce_attendees", 5),
+    ("taskforce_action_items", 3),
     ("closings", 16),
     ("deliveries", 219),
     ("acceptances", 4),

@@ -85,7 +85,8 @@ macro_rules! conformance_checks {
                 mandates_are_tracked,
                 agreements_link_to_known_mandates,
                 activities_round_trip,
-                cooperation_records_round_trip,
+                training_events_round_trip,
+                task_force_round_trip,
                 import_add_outcomes,
                 import_stage_and_flush_in_batches,
                 import_without_commit_writes_nothing,
@@ -205,6 +206,7 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
         source.link_mandate(&link, &audit("record.save")),
         "link_mandate",
     );
+    fixture::seed_cooperation(source);
 
     let mut items = vec![];
     ok(
@@ -244,6 +246,11 @@ pub fn dump_restores_everything(make: &dyn Fn() -> Box<dyn Store>) {
     );
     assert_eq!(ok(target.decisions(), "decisions"), vec![decision]);
     assert_eq!(ok(target.mandate_links(None), "mandate_links"), vec![link]);
+    assert_eq!(Cooperation::of(target), Cooperation::of(source));
+    assert_eq!(
+        Cooperation::of(target).events,
+        vec![fixture::training_event()]
+    );
     assert_ledger_sound(target);
 
     // Restoring again into the now non-empty target is refused and writes nothing.
@@ -323,6 +330,27 @@ pub struct Held {
     pub counts: BTreeMap<String, i64>,
     pub entries: Vec<JournalEntry>,
     pub balance: TrialBalance,
+    pub cooperation: Cooperation,
+}
+
+/// The training events and the task force's records, as the store reads them back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cooperation {
+    pub events: Vec<synergies_domain::cooperation::TrainingEvent>,
+    pub members: Vec<synergies_domain::cooperation::TaskForceMember>,
+    pub meetings: Vec<synergies_domain::cooperation::TaskForceMeeting>,
+    pub action_items: Vec<synergies_domain::cooperation::ActionItem>,
+}
+
+impl Cooperation {
+    pub fn of(store: &dyn Store) -> Cooperation {
+        Cooperation {
+            events: ok(store.training_events(), "training_events"),
+            members: ok(store.task_force_members(), "task_force_members"),
+            meetings: ok(store.task_force_meetings(), "task_force_meetings"),
+            action_items: ok(store.action_items(), "action_items"),
+        }
+    }
 }
 
 impl Held {
@@ -331,6 +359,7 @@ impl Held {
             counts: counts(store),
             entries: entries(store),
             balance: ok(store.trial_balance(), "trial_balance"),
+            cooperation: Cooperation::of(store),
         }
     }
 }
@@ -1091,6 +1120,124 @@ pub mod fixture {
     }
 
     /// [`seed_with_deliveries`], with every delivery of both agreements accepted.
+    /// A training event of the fixture's agreement, MC and BRS contributing.
+    pub fn training_event() -> synergies_domain::cooperation::TrainingEvent {
+        use synergies_domain::cooperation::*;
+        let trainee = |country: &str, region, gender| Trainee {
+            country: country.into(),
+            region,
+            gender,
+            role: "potential_negotiator".into(),
+        };
+        TrainingEvent {
+            code: "TRAIN-1".into(),
+            title: "Training of chairs and potential negotiators".into(),
+            bodies: vec!["MC COP-7".into(), "BRS COPs 2027".into()],
+            start: date("2026-10-05"),
+            end: date("2026-10-07"),
+            place: Some("Geneva".into()),
+            agreement: Some(AGREEMENT.into()),
+            participants: vec![
+                trainee("SN", RegionalGroup::African, Gender::Male),
+                trainee("KE", RegionalGroup::African, Gender::Female),
+                trainee("TH", RegionalGroup::AsiaPacific, Gender::Female),
+            ],
+            contributions: vec![
+                EventContribution {
+                    organisation: "BRS".into(),
+                    staff_days: "14.5".parse().unwrap(),
+                    amount_minor: 1_800_000,
+                },
+                EventContribution {
+                    organisation: "MC".into(),
+                    staff_days: "6".parse().unwrap(),
+                    amount_minor: 1_080_000,
+                },
+            ],
+        }
+    }
+
+    /// The task force's members, meetings and action items.
+    pub fn task_force() -> (
+        Vec<synergies_domain::cooperation::TaskForceMember>,
+        Vec<synergies_domain::cooperation::TaskForceMeeting>,
+        Vec<synergies_domain::cooperation::ActionItem>,
+    ) {
+        use synergies_domain::cooperation::*;
+        (
+            vec![
+                TaskForceMember {
+                    name: "BRS Deputy Executive Secretary".into(),
+                    organisation: "BRS".into(),
+                },
+                TaskForceMember {
+                    name: "MC Deputy Executive Secretary".into(),
+                    organisation: "MC".into(),
+                },
+            ],
+            vec![TaskForceMeeting {
+                code: "TF-1".into(),
+                date: date("2026-02-11"),
+                attendees: vec!["MC".into(), "BRS".into()],
+                minutes: "Agreed the 2026 service agreements.".into(),
+            }],
+            vec![ActionItem {
+                code: "AI-1".into(),
+                title: "Propose the legal advice agreement".into(),
+                owner: "MC Deputy Executive Secretary".into(),
+                due: date("2026-04-30"),
+                status: ActionStatus::Done,
+                meeting: Some("TF-1".into()),
+                activity: Some("COOP-LEGAL".into()),
+            }],
+        )
+    }
+
+    /// Records [`training_event`] and [`task_force`] (after [`seed`]).
+    pub fn seed_cooperation(store: &dyn Store) {
+        ok(
+            store.save_training_events(&[training_event()], &audit("training.import")),
+            "save_training_events",
+        );
+        let (members, meetings, items) = task_force();
+        ok(
+            store.save_task_force(&members, &meetings, &items, &audit("task_force.import")),
+            "save_task_force",
+        );
+    }
+
+    /// [`training_event`] and [`task_force`] as schema 3 to 6 kept them: rows of
+    /// `cooperation_records` (kind, code, the record's JSON document), for a test that writes
+    /// a database as those releases did.
+    pub fn cooperation_records() -> Vec<(&'static str, String, String)> {
+        let e = training_event();
+        let (members, meetings, items) = task_force();
+        let doc = |v: serde_json::Result<String>| v.expect("a record serialises");
+        let mut rows = vec![(
+            "training_event",
+            e.code.clone(),
+            doc(serde_json::to_string(&e)),
+        )];
+        for m in &members {
+            rows.push((
+                "task_force_member",
+                m.name.clone(),
+                doc(serde_json::to_string(m)),
+            ));
+        }
+        for m in &meetings {
+            rows.push((
+                "task_force_meeting",
+                m.code.clone(),
+                doc(serde_json::to_string(m)),
+            ));
+        }
+        for a in &items {
+            rows.push(("action_item", a.code.clone(), doc(serde_json::to_string(a))));
+        }
+        rows
+    }
+
     pub fn seed_accepted(store: &dyn Store) {
         seed_with_deliveries(store);
         let n = ok(
@@ -3816,40 +3963,197 @@ pub fn activities_round_trip(store: &dyn Store) {
     );
 }
 
-/// Cooperation records are kept per kind and code; saving one again replaces it.
-pub fn cooperation_records_round_trip(store: &dyn Store) {
-    ok(store.migrate(), "migrate");
-    let r = |code: &str, doc: &str| (code.to_string(), doc.to_string());
+/// Training events keep their bodies, participants and contributions in order and staff-days
+/// exactly as written; saving an event again replaces its lists. The tables refuse what the
+/// domain never writes (a contributor that is no organisation, an event that ends before it
+/// starts, a negative amount), with nothing of the save written.
+pub fn training_events_round_trip(store: &dyn Store) {
+    use synergies_domain::cooperation::{
+        EventContribution, Gender, RegionalGroup, Trainee, TrainingEvent,
+    };
+    fixture::seed(store);
+    let trainee = |country: &str, region, gender| Trainee {
+        country: country.into(),
+        region,
+        gender,
+        role: "potential_negotiator".into(),
+    };
+    let event = |code: &str| TrainingEvent {
+        code: code.into(),
+        title: format!("Training {code}"),
+        bodies: vec!["MC COP-7".into(), "BRS COPs 2027".into()],
+        start: d("2026-10-05"),
+        end: d("2026-10-07"),
+        place: Some("Geneva".into()),
+        agreement: Some(AGREEMENT.into()),
+        participants: vec![
+            trainee("SN", RegionalGroup::African, Gender::Female),
+            trainee("KE", RegionalGroup::African, Gender::Female),
+            trainee("PE", RegionalGroup::LatinAmericanCaribbean, Gender::Male),
+        ],
+        contributions: vec![
+            EventContribution {
+                organisation: "MC".into(),
+                staff_days: "2.50".parse().unwrap(),
+                amount_minor: 1_250_000,
+            },
+            EventContribution {
+                organisation: "BRS".into(),
+                staff_days: "0".parse().unwrap(),
+                amount_minor: 0,
+            },
+        ],
+    };
+    let mut online = event("T-2");
+    online.place = None;
+    online.agreement = None;
+    online.bodies.clear();
+    online.contributions.clear();
+    let events_before = counts(store)["audit_events"];
     ok(
-        store.save_records(
-            "action_item",
-            &[r("A2", "{\"n\":2}"), r("A1", "{\"n\":1}")],
-            &audit("record.save"),
-        ),
-        "save_records",
+        store.save_training_events(&[online.clone(), event("T-1")], &audit("training.import")),
+        "save_training_events",
     );
-    ok(
-        store.save_records("training_event", &[r("A1", "{}")], &audit("record.save")),
-        "save_records",
+    let stored = ok(store.training_events(), "training_events");
+    assert_eq!(
+        stored,
+        vec![event("T-1"), online.clone()],
+        "by code, lists in order"
     );
     assert_eq!(
-        ok(store.records("action_item"), "records"),
-        vec![r("A1", "{\"n\":1}"), r("A2", "{\"n\":2}")]
+        stored[0].contributions[0].staff_days.to_string(),
+        "2.50",
+        "staff-days keep the notation they were written with"
     );
+    assert_eq!(counts(store)["audit_events"], events_before + 1);
+    assert_eq!(counts(store)["training_participants"], 6);
+
+    // Saved again with one participant fewer and another contribution: replaced whole.
+    let mut changed = event("T-1");
+    changed.participants.remove(0);
+    changed.contributions[1].amount_minor = 5;
     ok(
-        store.save_records(
-            "action_item",
-            &[r("A1", "{\"n\":3}")],
-            &audit("record.save"),
-        ),
-        "save_records again",
+        store.save_training_events(std::slice::from_ref(&changed), &audit("training.create")),
+        "save_training_events again",
     );
     assert_eq!(
-        ok(store.records("action_item"), "records")[0],
-        r("A1", "{\"n\":3}")
+        ok(store.training_events(), "training_events"),
+        vec![changed.clone(), online.clone()]
     );
-    assert_eq!(ok(store.records("training_event"), "records").len(), 1);
-    assert!(ok(store.records("nothing"), "records").is_empty());
+
+    // What the tables refuse, each with nothing written.
+    let before = counts(store);
+    let mut unknown = event("T-3");
+    unknown.contributions[0].organisation = "ZZ".into();
+    let mut backwards = event("T-4");
+    backwards.end = d("2026-10-01");
+    let mut negative = event("T-5");
+    negative.contributions[0].amount_minor = -1;
+    let mut no_agreement = event("T-6");
+    no_agreement.agreement = Some("NO-SUCH".into());
+    for bad in [unknown, backwards, negative, no_agreement] {
+        assert!(
+            store
+                .save_training_events(&[event("T-7"), bad.clone()], &audit("training.import"))
+                .is_err(),
+            "event {} is refused",
+            bad.code
+        );
+        assert_eq!(counts(store), before, "a refused save writes nothing");
+    }
+}
+
+/// The task force's members, meetings (attendees in order) and action items round-trip;
+/// saving one again replaces it; an action item names a recorded meeting.
+pub fn task_force_round_trip(store: &dyn Store) {
+    use synergies_domain::cooperation::{
+        ActionItem, ActionStatus, TaskForceMeeting, TaskForceMember,
+    };
+    fixture::seed(store);
+    let member = |name: &str, organisation: &str| TaskForceMember {
+        name: name.into(),
+        organisation: organisation.into(),
+    };
+    let meeting = TaskForceMeeting {
+        code: "TF-1".into(),
+        date: d("2026-02-10"),
+        attendees: vec!["MC".into(), "Ana Ruiz".into(), "BRS".into()],
+        minutes: "Agreed the plan.\nNext meeting in May.".into(),
+    };
+    let item = |code: &str, meeting: Option<&str>| ActionItem {
+        code: code.into(),
+        title: format!("Action {code}"),
+        owner: "Ana Ruiz".into(),
+        due: d("2026-03-31"),
+        status: ActionStatus::Open,
+        meeting: meeting.map(str::to_string),
+        activity: Some("ACT-1".into()),
+    };
+    let members = [member("Ana Ruiz", "MC"), member("Ben Osei", "BRS")];
+    let events_before = counts(store)["audit_events"];
+    ok(
+        store.save_task_force(
+            &members,
+            std::slice::from_ref(&meeting),
+            &[item("A-2", None), item("A-1", Some("TF-1"))],
+            &audit("task_force.import"),
+        ),
+        "save_task_force",
+    );
+    assert_eq!(counts(store)["audit_events"], events_before + 1);
+    assert_eq!(
+        ok(store.task_force_members(), "task_force_members"),
+        members
+    );
+    assert_eq!(
+        ok(store.task_force_meetings(), "task_force_meetings"),
+        vec![meeting.clone()]
+    );
+    assert_eq!(
+        ok(store.action_items(), "action_items"),
+        vec![item("A-1", Some("TF-1")), item("A-2", None)]
+    );
+
+    // Saved again: an action item's status, a meeting's attendees.
+    let mut done = item("A-1", Some("TF-1"));
+    done.status = ActionStatus::Done;
+    let mut fewer = meeting.clone();
+    fewer.attendees.truncate(1);
+    ok(
+        store.save_task_force(
+            &[],
+            std::slice::from_ref(&fewer),
+            std::slice::from_ref(&done),
+            &audit("action_item.status"),
+        ),
+        "save_task_force again",
+    );
+    assert_eq!(ok(store.action_items(), "action_items")[0], done);
+    assert_eq!(
+        ok(store.task_force_meetings(), "task_force_meetings"),
+        vec![fewer]
+    );
+
+    // An action item of an unknown meeting, a member of an unknown organisation: refused,
+    // with nothing of the save written.
+    let before = counts(store);
+    assert!(store
+        .save_task_force(
+            &[member("Cleo Diaz", "MC")],
+            &[],
+            &[item("A-3", Some("TF-9"))],
+            &audit("task_force.import"),
+        )
+        .is_err());
+    assert!(store
+        .save_task_force(
+            &[member("Dan Eze", "ZZ")],
+            &[],
+            &[],
+            &audit("task_force.import")
+        )
+        .is_err());
+    assert_eq!(counts(store), before, "a refused save writes nothing");
 }
 
 /// `table_counts` lists every table once, with its row count.
@@ -3907,10 +4211,17 @@ pub fn table_counts_lists_every_table(store: &dyn Store) {
         ("mandates", 3),
         ("mandate_notes", 0),
         ("activities", 0),
-        ("cooperation_records", 0),
         ("agreements", 2),
         ("agreement_versions", 2),
         ("agreement_mandates", 1),
+        ("training_events", 0),
+        ("training_bodies", 0),
+        ("training_participants", 0),
+        ("training_contributions", 0),
+        ("taskforce_members", 0),
+        ("taskforce_meetings", 0),
+        ("taskforce_attendees", 0),
+        ("taskforce_action_items", 0),
         ("closings", 1),
         ("deliveries", 6),
         ("acceptances", 2),

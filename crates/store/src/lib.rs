@@ -14,6 +14,7 @@ use serde_json::Value;
 use synergies_domain::access::Grant;
 use synergies_domain::activity::Activity;
 use synergies_domain::agreement::Agreement;
+use synergies_domain::cooperation::{ActionItem, TaskForceMeeting, TaskForceMember, TrainingEvent};
 use synergies_domain::decision::{DecisionKind, DecisionStatus, MeetingBody};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{JournalEntry, TrialBalance};
@@ -394,10 +395,17 @@ pub const TABLES: &[&str] = &[
     "mandates",
     "mandate_notes",
     "activities",
-    "cooperation_records",
     "agreements",
     "agreement_versions",
     "agreement_mandates",
+    "training_events",
+    "training_bodies",
+    "training_participants",
+    "training_contributions",
+    "taskforce_members",
+    "taskforce_meetings",
+    "taskforce_attendees",
+    "taskforce_action_items",
     "closings",
     "deliveries",
     "acceptances",
@@ -890,24 +898,33 @@ pub trait Cooperation {
     /// The activities of one biennium, or of all, by biennium and code.
     fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>>;
 
-    /// Records cooperation records of one kind (`training_event`, `task_force_meeting`, …):
-    /// (code, JSON document) pairs, replacing those with the same kind and code.
-    fn save_records(
+    /// Records training events, each with its bodies, participants and contributions (in
+    /// order), replacing those of the same code whole, with the audit event, in one
+    /// transaction: all or none.
+    fn save_training_events(&self, events: &[TrainingEvent], audit: &Audit) -> StoreResult<()>;
+
+    /// The training events, by code.
+    fn training_events(&self) -> StoreResult<Vec<TrainingEvent>>;
+
+    /// Records task-force members, meetings (with their attendees, in order) and action
+    /// items, replacing those of the same name or code, with the audit event, in one
+    /// transaction: all or none. An action item's meeting must be recorded (by then).
+    fn save_task_force(
         &self,
-        kind: &str,
-        records: &[(String, String)],
+        members: &[TaskForceMember],
+        meetings: &[TaskForceMeeting],
+        action_items: &[ActionItem],
         audit: &Audit,
     ) -> StoreResult<()>;
 
-    /// Records cooperation records of several kinds in one transaction: all or none.
-    fn save_record_sets(
-        &self,
-        sets: &[(&str, Vec<(String, String)>)],
-        audit: &Audit,
-    ) -> StoreResult<()>;
+    /// The task force's members, by name.
+    fn task_force_members(&self) -> StoreResult<Vec<TaskForceMember>>;
 
-    /// The records of one kind, by code.
-    fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>>;
+    /// The task force's meetings, by code.
+    fn task_force_meetings(&self) -> StoreResult<Vec<TaskForceMeeting>>;
+
+    /// The task force's action items, by code.
+    fn action_items(&self) -> StoreResult<Vec<ActionItem>>;
 }
 
 /// Identity: users, sessions and personal API tokens.

@@ -27,6 +27,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use synergies_domain::activity::Activity;
 use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
+use synergies_domain::cooperation::{ActionItem, TaskForceMeeting, TaskForceMember, TrainingEvent};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, TrialBalance};
 use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
@@ -294,9 +295,37 @@ fn pg_args<'a>(args: &[Arg<'a>]) -> Vec<Box<dyn ToSql + Sync + 'a>> {
                 Arg::Text(s) => Box::new(s),
                 Arg::Date(d) => Box::new(d),
                 Arg::OptDate(d) => Box::new(d),
+                Arg::OptText(s) => Box::new(s),
+                Arg::Decimal(s) => Box::new(NumericText(s)),
             }
         })
         .collect()
+}
+
+/// A decimal sent as its text (PostgreSQL's text format of `NUMERIC`), which the server reads
+/// exactly, keeping its notation (`2.50`).
+#[derive(Debug)]
+struct NumericText<'a>(&'a str);
+
+impl ToSql for NumericText<'_> {
+    fn to_sql(
+        &self,
+        _: &::postgres::types::Type,
+        out: &mut ::postgres::types::private::BytesMut,
+    ) -> Result<::postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        out.extend_from_slice(self.0.as_bytes());
+        Ok(::postgres::types::IsNull::No)
+    }
+
+    fn accepts(ty: &::postgres::types::Type) -> bool {
+        *ty == ::postgres::types::Type::NUMERIC
+    }
+
+    fn encode_format(&self, _: &::postgres::types::Type) -> ::postgres::types::Format {
+        ::postgres::types::Format::Text
+    }
+
+    ::postgres::types::to_sql_checked!();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2161,54 +2190,38 @@ impl Cooperation for PostgresStore {
         })
     }
 
-    fn save_records(
+    fn save_training_events(&self, events: &[TrainingEvent], audit: &Audit) -> StoreResult<()> {
+        self.write_audited(audit, |_| true, |c| sql::save_training_events(c, events))
+    }
+
+    fn training_events(&self) -> StoreResult<Vec<TrainingEvent>> {
+        self.read(|c| sql::training_events(c))
+    }
+
+    fn save_task_force(
         &self,
-        kind: &str,
-        records: &[(String, String)],
+        members: &[TaskForceMember],
+        meetings: &[TaskForceMeeting],
+        action_items: &[ActionItem],
         audit: &Audit,
     ) -> StoreResult<()> {
         self.write_audited(
             audit,
             |_| true,
-            |c| {
-                for (code, document) in records {
-                    c.execute(
-                    "INSERT INTO cooperation_records (kind, code, document) VALUES ($1, $2, $3) \
-                     ON CONFLICT (kind, code) DO UPDATE SET document = excluded.document",
-                    &[&kind, code, document],
-                )?;
-                }
-                Ok(())
-            },
+            |c| sql::save_task_force(c, members, meetings, action_items),
         )
     }
 
-    fn save_record_sets(
-        &self,
-        sets: &[(&str, Vec<(String, String)>)],
-        audit: &Audit,
-    ) -> StoreResult<()> {
-        self.write_audited(
-            audit,
-            |_| true,
-            |c| {
-                for (kind, records) in sets {
-                    for (code, document) in records {
-                        c.execute(
-                            "INSERT INTO cooperation_records (kind, code, document) \
-                         VALUES ($1, $2, $3) \
-                         ON CONFLICT (kind, code) DO UPDATE SET document = excluded.document",
-                            &[kind, code, document],
-                        )?;
-                    }
-                }
-                Ok(())
-            },
-        )
+    fn task_force_members(&self) -> StoreResult<Vec<TaskForceMember>> {
+        self.read(|c| sql::task_force_members(c))
     }
 
-    fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>> {
-        self.read(|c| sql::records(c, kind))
+    fn task_force_meetings(&self) -> StoreResult<Vec<TaskForceMeeting>> {
+        self.read(|c| sql::task_force_meetings(c))
+    }
+
+    fn action_items(&self) -> StoreResult<Vec<ActionItem>> {
+        self.read(|c| sql::action_items(c))
     }
 }
 

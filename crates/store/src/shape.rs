@@ -204,11 +204,6 @@ pub const SHAPES: &[TableShape] = &[
         primary_key: &["biennium", "code"],
     },
     TableShape {
-        name: "cooperation_records",
-        columns: &[col("kind", Text), col("code", Text), col("document", Json)],
-        primary_key: &["kind", "code"],
-    },
-    TableShape {
         name: "agreements",
         columns: &[
             col("id", Integer),
@@ -247,6 +242,86 @@ pub const SHAPES: &[TableShape] = &[
             col("paragraph", Text),
         ],
         primary_key: &["agreement", "decision", "paragraph"],
+    },
+    TableShape {
+        name: "training_events",
+        columns: &[
+            col("code", Text),
+            col("title", Text),
+            col("starts_on", Date),
+            col("ends_on", Date),
+            null("place", Text),
+            null("agreement", Text),
+        ],
+        primary_key: &["code"],
+    },
+    TableShape {
+        name: "training_bodies",
+        columns: &[
+            col("event", Text),
+            col("position", Integer),
+            col("body", Text),
+        ],
+        primary_key: &["event", "position"],
+    },
+    TableShape {
+        name: "training_participants",
+        columns: &[
+            col("event", Text),
+            col("position", Integer),
+            col("country", Text),
+            col("region", Text),
+            col("gender", Text),
+            col("role", Text),
+        ],
+        primary_key: &["event", "position"],
+    },
+    TableShape {
+        name: "training_contributions",
+        columns: &[
+            col("event", Text),
+            col("position", Integer),
+            col("organisation", Text),
+            col("staff_days", Decimal),
+            col("amount_minor", Integer),
+        ],
+        primary_key: &["event", "position"],
+    },
+    TableShape {
+        name: "taskforce_members",
+        columns: &[col("name", Text), col("organisation", Text)],
+        primary_key: &["name"],
+    },
+    TableShape {
+        name: "taskforce_meetings",
+        columns: &[
+            col("code", Text),
+            col("held_on", Date),
+            col("minutes", Text),
+        ],
+        primary_key: &["code"],
+    },
+    TableShape {
+        name: "taskforce_attendees",
+        columns: &[
+            col("meeting", Text),
+            col("position", Integer),
+            col("attendee", Text),
+        ],
+        primary_key: &["meeting", "position"],
+    },
+    TableShape {
+        name: "taskforce_action_items",
+        columns: &[
+            col("code", Text),
+            col("title", Text),
+            col("owner", Text),
+            col("due_on", Date),
+            col("status", Text),
+            null("meeting", Text),
+            null("activity", Text),
+        ],
+        primary_key: &["code"],
     },
     TableShape {
         name: "closings",

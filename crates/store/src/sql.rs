@@ -14,6 +14,11 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+use synergies_domain::cooperation::{
+    ActionItem, EventContribution, TaskForceMeeting, TaskForceMember, Trainee, TrainingEvent,
+};
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Month};
 
@@ -54,6 +59,9 @@ pub(crate) enum Arg<'a> {
     Text(&'a str),
     Date(NaiveDate),
     OptDate(Option<NaiveDate>),
+    OptText(Option<&'a str>),
+    /// An exact decimal by its text (`2.50`), stored as written.
+    Decimal(&'a str),
 }
 
 /// A connection (or transaction) that runs the statements of this module.
@@ -396,8 +404,6 @@ pub(crate) const LINK_MANDATE: &str =
      VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
 pub(crate) const UNLINK_MANDATE: &str = "DELETE FROM agreement_mandates \
      WHERE agreement = $1 AND decision = $2 AND paragraph = $3";
-pub(crate) const RECORDS: &str =
-    "SELECT code, document FROM cooperation_records WHERE kind = $1 ORDER BY code";
 
 /// Every decision in every language, by number then language.
 pub(crate) fn decisions(mut c: impl Db) -> StoreResult<Vec<DecisionRecord>> {
@@ -507,9 +513,285 @@ pub(crate) fn unlink_mandate(mut c: impl Db, link: &MandateLink) -> StoreResult<
     Ok(c.exec(UNLINK_MANDATE, &link_args(link))? == 1)
 }
 
-pub(crate) fn records(mut c: impl Db, kind: &str) -> StoreResult<Vec<(String, String)>> {
-    c.rows(RECORDS, &[Arg::Text(kind)], |r| {
-        Ok((r.text(0)?, r.text(1)?))
+// ---------------------------------------------------------------------------------------------
+// Training events and the joint task force (typed tables; lists in order by `position`).
+
+pub(crate) const UPSERT_TRAINING_EVENT: &str =
+    "INSERT INTO training_events (code, title, starts_on, ends_on, place, agreement) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET title = excluded.title, \
+     starts_on = excluded.starts_on, ends_on = excluded.ends_on, place = excluded.place, \
+     agreement = excluded.agreement";
+pub(crate) const DELETE_TRAINING_BODIES: &str = "DELETE FROM training_bodies WHERE event = $1";
+pub(crate) const DELETE_TRAINING_PARTICIPANTS: &str =
+    "DELETE FROM training_participants WHERE event = $1";
+pub(crate) const DELETE_TRAINING_CONTRIBUTIONS: &str =
+    "DELETE FROM training_contributions WHERE event = $1";
+pub(crate) const INSERT_TRAINING_BODY: &str =
+    "INSERT INTO training_bodies (event, position, body) VALUES ($1, $2, $3)";
+pub(crate) const INSERT_TRAINING_PARTICIPANT: &str =
+    "INSERT INTO training_participants (event, position, country, region, gender, role) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+pub(crate) const INSERT_TRAINING_CONTRIBUTION: &str =
+    "INSERT INTO training_contributions (event, position, organisation, staff_days, \
+     amount_minor) VALUES ($1, $2, $3, $4, $5)";
+pub(crate) const TRAINING_EVENTS: &str =
+    "SELECT code, title, starts_on, ends_on, place, agreement FROM training_events ORDER BY code";
+pub(crate) const TRAINING_BODIES: &str =
+    "SELECT event, body FROM training_bodies ORDER BY event, position";
+pub(crate) const TRAINING_PARTICIPANTS: &str =
+    "SELECT event, country, region, gender, role FROM training_participants \
+     ORDER BY event, position";
+pub(crate) const TRAINING_CONTRIBUTIONS: &str =
+    "SELECT event, organisation, CAST(staff_days AS TEXT), amount_minor \
+     FROM training_contributions ORDER BY event, position";
+
+pub(crate) const UPSERT_TASKFORCE_MEMBER: &str =
+    "INSERT INTO taskforce_members (name, organisation) VALUES ($1, $2) \
+     ON CONFLICT (name) DO UPDATE SET organisation = excluded.organisation";
+pub(crate) const UPSERT_TASKFORCE_MEETING: &str =
+    "INSERT INTO taskforce_meetings (code, held_on, minutes) VALUES ($1, $2, $3) \
+     ON CONFLICT (code) DO UPDATE SET held_on = excluded.held_on, minutes = excluded.minutes";
+pub(crate) const DELETE_TASKFORCE_ATTENDEES: &str =
+    "DELETE FROM taskforce_attendees WHERE meeting = $1";
+pub(crate) const INSERT_TASKFORCE_ATTENDEE: &str =
+    "INSERT INTO taskforce_attendees (meeting, position, attendee) VALUES ($1, $2, $3)";
+pub(crate) const UPSERT_TASKFORCE_ACTION_ITEM: &str =
+    "INSERT INTO taskforce_action_items (code, title, owner, due_on, status, meeting, activity) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO UPDATE SET \
+     title = excluded.title, owner = excluded.owner, due_on = excluded.due_on, \
+     status = excluded.status, meeting = excluded.meeting, activity = excluded.activity";
+pub(crate) const TASKFORCE_MEMBERS: &str =
+    "SELECT name, organisation FROM taskforce_members ORDER BY name";
+pub(crate) const TASKFORCE_MEETINGS: &str =
+    "SELECT code, held_on, minutes FROM taskforce_meetings ORDER BY code";
+pub(crate) const TASKFORCE_ATTENDEES: &str =
+    "SELECT meeting, attendee FROM taskforce_attendees ORDER BY meeting, position";
+pub(crate) const TASKFORCE_ACTION_ITEMS: &str =
+    "SELECT code, title, owner, due_on, status, meeting, activity FROM taskforce_action_items \
+     ORDER BY code";
+
+/// A value of one of the domain's enums as its stored (serde) name.
+fn enum_name<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => Ok(s),
+        _ => Err(StoreError::Database("an enum without a name".into())),
+    }
+}
+
+/// A stored name read back as one of the domain's enums.
+fn enum_of<T: serde::de::DeserializeOwned>(what: &str, s: String) -> StoreResult<T> {
+    serde_json::from_value(Value::String(s.clone())).map_err(|_| invalid(what, &s))
+}
+
+/// The record `code` of `map`, which a row of one of its lists names.
+fn listed_in<'a, T>(
+    map: &'a mut BTreeMap<String, T>,
+    code: &str,
+    what: &str,
+) -> StoreResult<&'a mut T> {
+    map.get_mut(code).ok_or_else(|| invalid(what, code))
+}
+
+/// Position `i` of a list, as stored.
+fn position(i: usize) -> Arg<'static> {
+    Arg::Int(i as i64)
+}
+
+pub(crate) fn save_training_events(mut c: impl Db, events: &[TrainingEvent]) -> StoreResult<()> {
+    for e in events {
+        let code = Arg::Text(&e.code);
+        c.exec(
+            UPSERT_TRAINING_EVENT,
+            &[
+                code,
+                Arg::Text(&e.title),
+                Arg::Date(e.start),
+                Arg::Date(e.end),
+                Arg::OptText(e.place.as_deref()),
+                Arg::OptText(e.agreement.as_deref()),
+            ],
+        )?;
+        for delete in [
+            DELETE_TRAINING_BODIES,
+            DELETE_TRAINING_PARTICIPANTS,
+            DELETE_TRAINING_CONTRIBUTIONS,
+        ] {
+            c.exec(delete, &[code])?;
+        }
+        for (i, body) in e.bodies.iter().enumerate() {
+            c.exec(INSERT_TRAINING_BODY, &[code, position(i), Arg::Text(body)])?;
+        }
+        for (i, p) in e.participants.iter().enumerate() {
+            let (region, gender) = (enum_name(&p.region)?, enum_name(&p.gender)?);
+            c.exec(
+                INSERT_TRAINING_PARTICIPANT,
+                &[
+                    code,
+                    position(i),
+                    Arg::Text(&p.country),
+                    Arg::Text(&region),
+                    Arg::Text(&gender),
+                    Arg::Text(&p.role),
+                ],
+            )?;
+        }
+        for (i, k) in e.contributions.iter().enumerate() {
+            let days = k.staff_days.to_string();
+            c.exec(
+                INSERT_TRAINING_CONTRIBUTION,
+                &[
+                    code,
+                    position(i),
+                    Arg::Text(&k.organisation),
+                    Arg::Decimal(&days),
+                    Arg::Int(k.amount_minor),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn training_events(mut c: impl Db) -> StoreResult<Vec<TrainingEvent>> {
+    let mut events: BTreeMap<String, TrainingEvent> = c
+        .rows(TRAINING_EVENTS, &[], |r| {
+            Ok(TrainingEvent {
+                code: r.text(0)?,
+                title: r.text(1)?,
+                bodies: vec![],
+                start: r.date(2)?,
+                end: r.date(3)?,
+                place: r.opt_text(4)?,
+                agreement: r.opt_text(5)?,
+                participants: vec![],
+                contributions: vec![],
+            })
+        })?
+        .into_iter()
+        .map(|e| (e.code.clone(), e))
+        .collect();
+    for (code, body) in c.rows(TRAINING_BODIES, &[], |r| Ok((r.text(0)?, r.text(1)?)))? {
+        listed_in(&mut events, &code, "training event")?
+            .bodies
+            .push(body);
+    }
+    for (code, p) in c.rows(TRAINING_PARTICIPANTS, &[], |r| {
+        Ok((
+            r.text(0)?,
+            Trainee {
+                country: r.text(1)?,
+                region: enum_of("regional group", r.text(2)?)?,
+                gender: enum_of("gender", r.text(3)?)?,
+                role: r.text(4)?,
+            },
+        ))
+    })? {
+        listed_in(&mut events, &code, "training event")?
+            .participants
+            .push(p);
+    }
+    for (code, k) in c.rows(TRAINING_CONTRIBUTIONS, &[], |r| {
+        Ok((
+            r.text(0)?,
+            EventContribution {
+                organisation: r.text(1)?,
+                staff_days: r.decimal(2)?,
+                amount_minor: r.int(3)?,
+            },
+        ))
+    })? {
+        listed_in(&mut events, &code, "training event")?
+            .contributions
+            .push(k);
+    }
+    Ok(events.into_values().collect())
+}
+
+pub(crate) fn save_task_force(
+    mut c: impl Db,
+    members: &[TaskForceMember],
+    meetings: &[TaskForceMeeting],
+    action_items: &[ActionItem],
+) -> StoreResult<()> {
+    for m in members {
+        c.exec(
+            UPSERT_TASKFORCE_MEMBER,
+            &[Arg::Text(&m.name), Arg::Text(&m.organisation)],
+        )?;
+    }
+    for m in meetings {
+        let code = Arg::Text(&m.code);
+        c.exec(
+            UPSERT_TASKFORCE_MEETING,
+            &[code, Arg::Date(m.date), Arg::Text(&m.minutes)],
+        )?;
+        c.exec(DELETE_TASKFORCE_ATTENDEES, &[code])?;
+        for (i, a) in m.attendees.iter().enumerate() {
+            c.exec(
+                INSERT_TASKFORCE_ATTENDEE,
+                &[code, position(i), Arg::Text(a)],
+            )?;
+        }
+    }
+    for a in action_items {
+        let status = enum_name(&a.status)?;
+        c.exec(
+            UPSERT_TASKFORCE_ACTION_ITEM,
+            &[
+                Arg::Text(&a.code),
+                Arg::Text(&a.title),
+                Arg::Text(&a.owner),
+                Arg::Date(a.due),
+                Arg::Text(&status),
+                Arg::OptText(a.meeting.as_deref()),
+                Arg::OptText(a.activity.as_deref()),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn task_force_members(mut c: impl Db) -> StoreResult<Vec<TaskForceMember>> {
+    c.rows(TASKFORCE_MEMBERS, &[], |r| {
+        Ok(TaskForceMember {
+            name: r.text(0)?,
+            organisation: r.text(1)?,
+        })
+    })
+}
+
+pub(crate) fn task_force_meetings(mut c: impl Db) -> StoreResult<Vec<TaskForceMeeting>> {
+    let mut meetings: BTreeMap<String, TaskForceMeeting> = c
+        .rows(TASKFORCE_MEETINGS, &[], |r| {
+            Ok(TaskForceMeeting {
+                code: r.text(0)?,
+                date: r.date(1)?,
+                attendees: vec![],
+                minutes: r.text(2)?,
+            })
+        })?
+        .into_iter()
+        .map(|m| (m.code.clone(), m))
+        .collect();
+    for (code, a) in c.rows(TASKFORCE_ATTENDEES, &[], |r| Ok((r.text(0)?, r.text(1)?)))? {
+        listed_in(&mut meetings, &code, "task-force meeting")?
+            .attendees
+            .push(a);
+    }
+    Ok(meetings.into_values().collect())
+}
+
+pub(crate) fn action_items(mut c: impl Db) -> StoreResult<Vec<ActionItem>> {
+    c.rows(TASKFORCE_ACTION_ITEMS, &[], |r| {
+        Ok(ActionItem {
+            code: r.text(0)?,
+            title: r.text(1)?,
+            owner: r.text(2)?,
+            due: r.date(3)?,
+            status: enum_of("action status", r.text(4)?)?,
+            meeting: r.opt_text(5)?,
+            activity: r.opt_text(6)?,
+        })
     })
 }
 
@@ -785,6 +1067,26 @@ pub(crate) fn reverse_closing<C: Db>(
 pub(crate) mod tests {
     /// Every statement of this module, for the checks below.
     pub(crate) const ALL: &[&str] = &[
+        super::UPSERT_TRAINING_EVENT,
+        super::DELETE_TRAINING_BODIES,
+        super::DELETE_TRAINING_PARTICIPANTS,
+        super::DELETE_TRAINING_CONTRIBUTIONS,
+        super::INSERT_TRAINING_BODY,
+        super::INSERT_TRAINING_PARTICIPANT,
+        super::INSERT_TRAINING_CONTRIBUTION,
+        super::TRAINING_EVENTS,
+        super::TRAINING_BODIES,
+        super::TRAINING_PARTICIPANTS,
+        super::TRAINING_CONTRIBUTIONS,
+        super::UPSERT_TASKFORCE_MEMBER,
+        super::UPSERT_TASKFORCE_MEETING,
+        super::DELETE_TASKFORCE_ATTENDEES,
+        super::INSERT_TASKFORCE_ATTENDEE,
+        super::UPSERT_TASKFORCE_ACTION_ITEM,
+        super::TASKFORCE_MEMBERS,
+        super::TASKFORCE_MEETINGS,
+        super::TASKFORCE_ATTENDEES,
+        super::TASKFORCE_ACTION_ITEMS,
         super::ORGANISATIONS,
         super::CONVENTIONS,
         super::FUNDS,
@@ -813,7 +1115,6 @@ pub(crate) mod tests {
         super::MANDATE_NOTES,
         super::LINK_MANDATE,
         super::UNLINK_MANDATE,
-        super::RECORDS,
         super::AGREEMENT_ID,
         super::AGREEMENT_CODES,
         super::SET_AGREEMENT_TITLE,

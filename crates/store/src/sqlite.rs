@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use synergies_domain::activity::Activity;
 use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
+use synergies_domain::cooperation::{ActionItem, TaskForceMeeting, TaskForceMember, TrainingEvent};
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::ledger::{Account, JournalEntry, TrialBalance};
 use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
@@ -126,6 +127,11 @@ impl rusqlite::ToSql for Arg<'_> {
                 Some(d) => ToSqlOutput::Owned(Value::Text(d.to_string())),
                 None => ToSqlOutput::Owned(Value::Null),
             },
+            Arg::OptText(s) => match s {
+                Some(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+                None => ToSqlOutput::Owned(Value::Null),
+            },
+            Arg::Decimal(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
         })
     }
 }
@@ -1655,54 +1661,38 @@ impl Cooperation for SqliteStore {
         Ok(out)
     }
 
-    fn save_records(
+    fn save_training_events(&self, events: &[TrainingEvent], audit: &Audit) -> StoreResult<()> {
+        self.write_audited(audit, |_| true, |c| sql::save_training_events(c, events))
+    }
+
+    fn training_events(&self) -> StoreResult<Vec<TrainingEvent>> {
+        sql::training_events(&*self.reader())
+    }
+
+    fn save_task_force(
         &self,
-        kind: &str,
-        records: &[(String, String)],
+        members: &[TaskForceMember],
+        meetings: &[TaskForceMeeting],
+        action_items: &[ActionItem],
         audit: &Audit,
     ) -> StoreResult<()> {
         self.write_audited(
             audit,
             |_| true,
-            |c| {
-                for (code, document) in records {
-                    c.prepare_cached(
-                    "INSERT INTO cooperation_records (kind, code, document) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT(kind, code) DO UPDATE SET document = excluded.document",
-                )?
-                .execute(params![kind, code, document])?;
-                }
-                Ok(())
-            },
+            |c| sql::save_task_force(c, members, meetings, action_items),
         )
     }
 
-    fn save_record_sets(
-        &self,
-        sets: &[(&str, Vec<(String, String)>)],
-        audit: &Audit,
-    ) -> StoreResult<()> {
-        self.write_audited(
-            audit,
-            |_| true,
-            |c| {
-                for (kind, records) in sets {
-                    for (code, document) in records {
-                        c.prepare_cached(
-                            "INSERT INTO cooperation_records (kind, code, document) \
-                         VALUES (?1, ?2, ?3) \
-                         ON CONFLICT(kind, code) DO UPDATE SET document = excluded.document",
-                        )?
-                        .execute(params![kind, code, document])?;
-                    }
-                }
-                Ok(())
-            },
-        )
+    fn task_force_members(&self) -> StoreResult<Vec<TaskForceMember>> {
+        sql::task_force_members(&*self.reader())
     }
 
-    fn records(&self, kind: &str) -> StoreResult<Vec<(String, String)>> {
-        sql::records(&*self.conn(), kind)
+    fn task_force_meetings(&self) -> StoreResult<Vec<TaskForceMeeting>> {
+        sql::task_force_meetings(&*self.reader())
+    }
+
+    fn action_items(&self) -> StoreResult<Vec<ActionItem>> {
+        sql::action_items(&*self.reader())
     }
 }
 

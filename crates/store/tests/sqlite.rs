@@ -438,6 +438,7 @@ const RELEASED_SCHEMAS: &[&str] = &[
 /// counts, entries and trial balance.
 fn released_database(version: usize) -> (TempDir, PathBuf, conformance::Held) {
     let (dir, source, store) = seeded_file();
+    fixture::seed_cooperation(&store);
     let held = conformance::Held::of(&store);
     drop(store);
     let path = dir.path().join(format!("schema-{version}.db"));
@@ -458,16 +459,29 @@ fn released_database(version: usize) -> (TempDir, PathBuf, conformance::Held) {
         .unwrap();
     for table in conformance::TABLES {
         let columns: Vec<String> = conn
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .prepare(&format!(
+                "SELECT name FROM pragma_table_info('{table}', 'main')"
+            ))
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
+        if columns.is_empty() {
+            continue; // a table of a later schema
+        }
         let columns = columns.join(", ");
         conn.execute_batch(&format!(
             "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM source.{table}"
         ))
+        .unwrap();
+    }
+    // Training events and the task force as those releases kept them: JSON documents.
+    for (kind, code, document) in fixture::cooperation_records() {
+        conn.execute(
+            "INSERT INTO cooperation_records (kind, code, document) VALUES (?1, ?2, ?3)",
+            [kind, &code, &document],
+        )
         .unwrap();
     }
     drop(conn);
