@@ -1,8 +1,8 @@
-//! The OpenAPI document describes the data of every answer: each 2xx response of each
-//! operation has a schema, and walking it (through `$ref`s into the components, into `allOf`,
-//! `oneOf` and `anyOf`, into properties and array items) never reaches an object without
-//! properties or an array without typed items. A client generator can then type everything
-//! the API returns.
+//! The OpenAPI document describes the data of every answer and every request body: each 2xx
+//! response of each operation has a schema, and walking it or a JSON request body's schema
+//! (through `$ref`s into the components, into `allOf`, `oneOf` and `anyOf`, into properties and
+//! array items) never reaches an object without properties or an array without typed items. A
+//! client generator can then type everything the API returns and takes.
 
 use std::collections::BTreeSet;
 
@@ -35,6 +35,14 @@ fn types(schema: &Value) -> Vec<&str> {
 const FREE: &[(&str, &str)] = &[(
     "#/components/schemas/AuditEvent.detail",
     "each action records its own detail (mostly the record before and after)",
+)];
+
+/// Places left undescribed in a type of another crate, each with what would describe it; the
+/// walk skips them until that crate does.
+const NOT_YET_TYPED: &[(&str, &str)] = &[(
+    "#/components/schemas/NewUser.grants",
+    "the app's NewUser declares its grants as objects (`value_type = Vec<Object>`); Grant has \
+     its own schema",
 )];
 
 /// Every place under `schema` (at `at`) that leaves the data undescribed. `seen` holds the
@@ -80,7 +88,11 @@ fn vague(
         }
         for (name, property) in properties.into_iter().flatten() {
             let at = format!("{at}.{name}");
-            if !FREE.iter().any(|(place, _)| at.ends_with(place)) {
+            if !FREE
+                .iter()
+                .chain(NOT_YET_TYPED)
+                .any(|(place, _)| at.ends_with(place))
+            {
                 vague(doc, property, &at, seen, out);
             }
         }
@@ -156,6 +168,89 @@ fn every_successful_answer_has_a_schema_that_describes_its_data() {
         "{} vague places in the answers' schemas:\n{}",
         problems.len(),
         problems.join("\n")
+    );
+}
+
+/// Every place in the JSON request bodies' schemas that leaves the data undescribed, and every
+/// JSON request body without a schema: `(where, why)` as text.
+fn vague_request_bodies(doc: &Value) -> Vec<String> {
+    let mut problems = vec![];
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let Some(content) = operation["requestBody"]["content"].as_object() else {
+                continue;
+            };
+            let at = format!("{} {path} body", method.to_uppercase());
+            for (media, body) in content {
+                if media != "application/json" {
+                    continue;
+                }
+                match body.get("schema") {
+                    Some(schema) => vague(
+                        doc,
+                        schema,
+                        &format!("{at} {media}"),
+                        &mut BTreeSet::new(),
+                        &mut problems,
+                    ),
+                    None => problems.push(format!("{at} {media}: no schema")),
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_request_body_has_a_schema_that_describes_its_data() {
+    let doc = document();
+    let bodies = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("a path item").values())
+        .filter(|op| op["requestBody"]["content"]["application/json"].is_object())
+        .count();
+    assert!(bodies >= 20, "only {bodies} JSON request bodies");
+    let problems = vague_request_bodies(&doc);
+    assert!(
+        problems.is_empty(),
+        "{} vague places in the request bodies' schemas:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_walk_finds_a_request_body_that_is_a_bare_object() {
+    let body = |schema: Value| {
+        serde_json::json!({
+            "paths": {"/x": {"post": {"requestBody": {"content": {
+                "application/json": {"schema": schema}
+            }}}}},
+            "components": {"schemas": {
+                "Bare": {"type": "object"},
+                "Typed": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            }},
+        })
+    };
+    assert_eq!(
+        vague_request_bodies(&body(serde_json::json!({"type": "object"}))).len(),
+        1
+    );
+    assert_eq!(
+        vague_request_bodies(&body(
+            serde_json::json!({"$ref": "#/components/schemas/Bare"})
+        ))
+        .len(),
+        1
+    );
+    assert_eq!(
+        vague_request_bodies(&body(
+            serde_json::json!({"$ref": "#/components/schemas/Typed"})
+        ))
+        .len(),
+        0
     );
 }
 

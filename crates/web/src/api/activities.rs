@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::common::{csrf, list, Answer, Body, Document, Params};
+use super::common::{csrf, list, Answer, Body, Params};
 use crate::auth::ApiCaller;
 use crate::cooperation::{priced, set_activity_status, BienniumQuery};
 use crate::error::ApiResult;
@@ -49,7 +49,7 @@ pub async fn list_activities(
 /// Records a new cooperation activity (the JSON of an activity, as `GET /api/v1/activities`
 /// lists them): an officer of its lead organisation.
 #[utoipa::path(post, path = "/api/v1/activities", tag = "activities", security(("token" = [])),
-    request_body = Document,
+    request_body = Activity,
     responses((status = 201, body = Activity),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
@@ -57,7 +57,7 @@ pub async fn add_activity(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(a): Body<synergies_domain::activity::Activity>,
+    Body(a): Body<Activity>,
 ) -> ApiResult<(axum::http::StatusCode, Answer<Activity>)> {
     csrf(&c, &headers)?;
     let created = state
@@ -85,7 +85,6 @@ pub struct ContributionInput {
     pub biennium: Option<String>,
     /// `{"organisation": "BRS", "fund": "BC", "staff": [{"grade": "P-4", "days": "8"}],
     /// "non_staff_minor": 0}`: replaces what the organisation recorded from that fund.
-    #[schema(value_type = Object)]
     pub contribution: synergies_domain::activity::Contribution,
 }
 

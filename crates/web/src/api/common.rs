@@ -8,8 +8,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
-use utoipa::ToSchema;
 
 use crate::auth::{check_csrf, Caller};
 use crate::error::{ApiResult, Problem};
@@ -52,17 +50,6 @@ pub(crate) fn csrf(caller: &Caller, headers: &HeaderMap) -> ApiResult<()> {
 
 pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
-}
-
-/// An object whose fields the endpoint's description gives.
-#[derive(Serialize, ToSchema)]
-#[schema(value_type = Object)]
-pub struct Document(pub(crate) Value);
-
-impl IntoResponse for Document {
-    fn into_response(self) -> Response {
-        Json(self.0).into_response()
-    }
 }
 
 /// An answer's JSON, whose schema is `T`'s. It is written through a JSON value, so that its

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::common::{csrf, Answer, Body, Document};
+use super::common::{csrf, Answer, Body};
 use crate::auth::ApiCaller;
 use crate::cooperation::set_action_status;
 use crate::error::ApiResult;
@@ -40,7 +40,7 @@ pub async fn task_force(
 
 /// Records a task-force meeting with its minutes (task-force members).
 #[utoipa::path(post, path = "/api/v1/taskforce/meetings", tag = "cooperation",
-    security(("token" = [])), request_body = Document,
+    security(("token" = [])), request_body = TaskForceMeeting,
     responses((status = 201, body = TaskForceMeeting),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
@@ -48,7 +48,7 @@ pub async fn add_meeting(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(m): Body<synergies_domain::cooperation::TaskForceMeeting>,
+    Body(m): Body<TaskForceMeeting>,
 ) -> ApiResult<(axum::http::StatusCode, Answer<TaskForceMeeting>)> {
     csrf(&c, &headers)?;
     let created = state
@@ -62,7 +62,7 @@ pub async fn add_meeting(
 
 /// Records a task-force action item with its owner and due date (task-force members).
 #[utoipa::path(post, path = "/api/v1/taskforce/actions", tag = "cooperation",
-    security(("token" = [])), request_body = Document,
+    security(("token" = [])), request_body = ActionItem,
     responses((status = 201, body = ActionItem),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
@@ -70,7 +70,7 @@ pub async fn add_action(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     headers: HeaderMap,
-    Body(item): Body<synergies_domain::cooperation::ActionItem>,
+    Body(item): Body<ActionItem>,
 ) -> ApiResult<(axum::http::StatusCode, Answer<ActionItem>)> {
     csrf(&c, &headers)?;
     let created = state

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::common::{csrf, list, Answer, Body, Document};
+use super::common::{csrf, list, Answer, Body};
 use crate::auth::ApiCaller;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -72,7 +72,7 @@ pub async fn list_training(
 /// Records a new training event (its JSON, as `GET /api/v1/training` lists them): an officer
 /// of an organisation that contributes to it.
 #[utoipa::path(post, path = "/api/v1/training", tag = "cooperation", security(("token" = [])),
-    request_body = Document,
+    request_body = TrainingEvent,
     responses((status = 201, body = TrainingEvent),
               (status = 403, body = crate::error::ProblemDocument, content_type = "application/problem+json"),
               (status = 422, body = crate::error::ProblemDocument, content_type = "application/problem+json")))]
