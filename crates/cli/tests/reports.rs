@@ -717,3 +717,270 @@ fn the_html_and_word_reports_have_the_heading_block_and_the_draft_decision() {
     }
     assert!(!fr.contains("Septième réunion.") && fr.contains("à sa septième réunion"));
 }
+
+/// The text of an HTML document: what is between its tags, entities decoded.
+fn html_text(html: &str) -> String {
+    let body = html.split("<body").nth(1).unwrap_or(html);
+    let mut text = String::new();
+    let mut in_tag = false;
+    let mut in_svg = false;
+    let mut rest = body;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("<svg") {
+            in_svg = true;
+        }
+        if rest.starts_with("</svg>") {
+            in_svg = false;
+        }
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag && !in_svg => text.push(c),
+            _ => {}
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// What breaks French typography in `text`: an ordinary space (or none) before `; : ! ?`
+/// where French puts a narrow no-break space, straight quotation marks, a typewriter
+/// apostrophe between letters, and a decimal point between digits.
+fn french_typography_faults(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut faults = vec![];
+    let around = |i: usize| -> String {
+        chars[i.saturating_sub(25)..(i + 25).min(chars.len())]
+            .iter()
+            .collect()
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let ends = next.is_none_or(|n| n.is_whitespace() || n == '|' || n == '.');
+        let fault = match c {
+            ';' | ':' | '!' | '?' if ends => prev.is_some_and(|p| p != '\u{202F}'),
+            '"' => true,
+            '\'' => prev.is_some_and(char::is_alphabetic) && next.is_some_and(char::is_alphabetic),
+            '.' => {
+                prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())
+            }
+            _ => false,
+        };
+        if fault {
+            faults.push(around(i));
+        }
+    }
+    faults
+}
+
+#[test]
+fn french_reports_follow_french_typography_and_counts_agree_in_number() {
+    let sb = demo();
+    let mut outputs = vec![];
+    let html = std::fs::read_to_string(implementation(&sb, "fr", "html")).unwrap();
+    outputs.push(("implementation report (HTML)", html_text(&html)));
+    outputs.push((
+        "implementation report (Word)",
+        docx_text(&implementation(&sb, "fr", "docx")),
+    ));
+    let statement = sb.path("statement-fr.html");
+    sb.ok(&[
+        "report",
+        "statement",
+        "--agreement",
+        "BRS-MC-2026-01",
+        "--period",
+        "2026-Q1",
+        "--lang",
+        "fr",
+        "--date",
+        DATE,
+        "--out",
+        statement.to_str().unwrap(),
+    ]);
+    let statement = std::fs::read_to_string(statement).unwrap();
+    outputs.push(("statement (HTML)", html_text(&statement)));
+    for (what, text) in &outputs {
+        let faults = french_typography_faults(text);
+        assert!(
+            faults.is_empty(),
+            "{what}: {} places break French typography, e.g. {:#?}",
+            faults.len(),
+            &faults[..faults.len().min(8)]
+        );
+    }
+    // Counts agree with their nouns in both languages.
+    let english = html_text(&std::fs::read_to_string(implementation(&sb, "en", "html")).unwrap());
+    for (text, lang) in [(&english, "en"), (&outputs[0].1, "fr")] {
+        for wrong in [
+            "1 joint training events",
+            "1 sessions de formation",
+            "1 charges",
+            "1 facturations",
+            "1 cost-recovery agreements",
+            "1 accords",
+            "1 cooperation activities",
+            "1 activités",
+        ] {
+            assert!(!text.contains(wrong), "{lang}: {wrong:?}");
+        }
+    }
+    assert!(
+        english.contains("joint training event was held")
+            || english.contains("training events were held"),
+        "the training paragraph"
+    );
+}
+
+/// One file of a Word document's package, as text.
+fn docx_part(path: &Path, part: &str) -> String {
+    let file = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).expect("a Word document is a zip");
+    let mut xml = String::new();
+    zip.by_name(part)
+        .unwrap_or_else(|_| panic!("{part}"))
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// The values of attribute `attr` of every `<tag …>` in `xml`.
+fn attributes(xml: &str, tag: &str, attr: &str) -> Vec<String> {
+    xml.split(&format!("<{tag} "))
+        .skip(1)
+        .filter_map(|rest| {
+            let end = rest.find('>')?;
+            let head = &rest[..end];
+            let start = head.find(&format!("{attr}=\""))? + attr.len() + 2;
+            let len = head[start..].find('"')?;
+            Some(head[start..start + len].to_string())
+        })
+        .collect()
+}
+
+/// LibreOffice's `soffice`, which opens the Word file as a reader's word processor would;
+/// under CI its absence fails the test.
+fn soffice() -> Option<&'static str> {
+    for name in ["soffice", "libreoffice"] {
+        if Command::new(name).arg("--version").output().is_ok() {
+            return Some(name);
+        }
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "LibreOffice (soffice) is not installed and CI is set"
+    );
+    eprintln!("\n*** LibreOffice is not installed: the Word file was NOT opened ***\n");
+    None
+}
+
+#[test]
+fn the_word_report_has_its_properties_and_tables_that_keep_their_columns() {
+    let sb = demo();
+    let docx = implementation(&sb, "fr", "docx");
+    // The file says what it is, who issued it, when and in which language.
+    let core = docx_part(&docx, "docProps/core.xml");
+    assert!(
+        core.contains(
+            "<dc:creator>Secrétariat de la Convention de Minamata sur le mercure</dc:creator>"
+        ),
+        "{core}"
+    );
+    assert!(core.contains(&format!("{DATE}T00:00:00Z")), "{core}");
+    assert!(core.contains("<dc:language>fr-FR</dc:language>"), "{core}");
+    assert!(
+        !core.contains("unknown") && !core.contains("1970-01-01"),
+        "{core}"
+    );
+    let styles = docx_part(&docx, "word/styles.xml");
+    assert!(
+        styles.contains("<w:lang w:val=\"fr-FR\""),
+        "the text's language"
+    );
+    // Every table has its columns' widths, none under 2 cm (1,134 twips).
+    let document = docx_part(&docx, "word/document.xml");
+    let tables = document.matches("<w:tbl>").count();
+    assert!(tables >= 8, "{tables} tables");
+    assert_eq!(document.matches("<w:tblGrid>").count(), tables);
+    let widths: Vec<u32> = attributes(&document, "w:gridCol", "w:w")
+        .iter()
+        .map(|w| w.parse().unwrap())
+        .collect();
+    assert!(!widths.is_empty());
+    assert!(widths.iter().all(|w| *w >= 1134), "{widths:?}");
+    // The charts are there, as images.
+    let html = std::fs::read_to_string(implementation(&sb, "fr", "html")).unwrap();
+    let charts = html.matches("<figure ").count();
+    assert!(charts >= 4, "{charts} charts in the HTML");
+    assert_eq!(
+        document.matches("<pic:pic").count(),
+        charts,
+        "one image per chart"
+    );
+
+    // Opened by LibreOffice and printed to PDF, the tables keep readable columns: lines of a
+    // single word (a column too narrow for its text) stay few, and the totals are all there.
+    let Some(soffice) = soffice() else { return };
+    if !pdftotext_available() {
+        return;
+    }
+    let out = sb.path("converted");
+    let profile = sb.path("lo-profile");
+    let status = Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&out)
+        .arg(&docx)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let pdf = out.join(docx.with_extension("pdf").file_name().unwrap());
+    let pages = pages_text(&pdf);
+    let text = pages.join("\n");
+    assert_has_totals(
+        &text,
+        &expected(&sb),
+        "fr",
+        "the Word report opened by LibreOffice",
+    );
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let single = lines
+        .iter()
+        .filter(|l| l.split_whitespace().count() == 1)
+        .count();
+    let share = single as f64 / lines.len() as f64;
+    eprintln!(
+        "Word report through LibreOffice: {} pages, {} lines, {single} of a single word ({:.0}%)",
+        pages.len(),
+        lines.len(),
+        share * 100.0
+    );
+    assert!(
+        share < 0.25,
+        "{:.0}% of the lines hold one word",
+        share * 100.0
+    );
+    // And the charts are printed: one image each.
+    let images = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&images.stdout)
+        .lines()
+        .skip(2)
+        .filter(|l| l.contains(" image "))
+        .count();
+    assert!(listed >= charts, "{listed} images for {charts} charts");
+}

@@ -126,7 +126,8 @@ impl FxTable {
         }
     }
 
-    fn per_usd(&self, currency: Currency, month: Month) -> Result<Decimal, DomainError> {
+    /// The operational rate of `currency` in `month`: its units per US dollar (1 for USD).
+    pub fn per_usd(&self, currency: Currency, month: Month) -> Result<Decimal, DomainError> {
         if currency == Currency::USD {
             return Ok(Decimal::ONE);
         }

@@ -221,7 +221,7 @@ const NARROW_NBSP: char = '\u{202F}';
 impl Lang {
     /// A text set in this language's typography, as its translators write it, with the rules
     /// read from the language's files: a narrow no-break space before the marks of
-    /// `typography-space-before` (French: `; : ! ?`, replacing an ordinary space there; not
+    /// `typography-space-before` (French: `; : ! ?` and `%`, replacing an ordinary space there; not
     /// inside `10:30` or `https://`), quotation marks `"…"` and `“…”` as the language's
     /// (`typography-quote-open`, `-close`: French « … » with narrow no-break spaces inside),
     /// and the apostrophe between letters (`typography-apostrophe`: French ’). A language whose
@@ -406,6 +406,7 @@ mod tests {
                 format!("Décision MC-6/20{n}: titre"),
             ),
             ("Vraiment ?", format!("Vraiment{n}?")),
+            ("au taux de 13 %.", format!("au taux de 13{n}%.")),
             ("le \"cadre\" stable", format!("le «{n}cadre{n}» stable")),
             ("le “cadre” stable", format!("le «{n}cadre{n}» stable")),
             ("« déjà »", format!("«{n}déjà{n}»")),

@@ -36,6 +36,34 @@ pub fn compile(main: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, PdfEr
     typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|e| PdfError(format!("{e:?}")))
 }
 
+/// An SVG drawing (a chart) as a PNG image `width` pixels wide, and its height in pixels: for
+/// formats that cannot hold SVG (Word). Its text is set in the fonts compiled in (the same as
+/// the PDF's, `sans-serif` and `serif` both Libertinus Serif); no system font is read.
+pub fn svg_to_png(svg: &str, width: u32) -> Result<(Vec<u8>, u32), PdfError> {
+    use resvg::{tiny_skia, usvg};
+    let mut options = usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    for font in typst_assets::fonts() {
+        fonts.load_font_data(font.to_vec());
+    }
+    fonts.set_sans_serif_family("Libertinus Serif");
+    fonts.set_serif_family("Libertinus Serif");
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| PdfError(e.to_string()))?;
+    let size = tree.size();
+    let scale = width as f32 / size.width();
+    let height = (size.height() * scale).ceil().max(1.0) as u32;
+    let mut pixmap = tiny_skia::Pixmap::new(width.max(1), height)
+        .ok_or_else(|| PdfError(format!("no image of {width}×{height} pixels")))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let png = pixmap.encode_png().map_err(|e| PdfError(e.to_string()))?;
+    Ok((png, height))
+}
+
 fn describe(e: &typst_as_lib::TypstAsLibError) -> String {
     match e {
         typst_as_lib::TypstAsLibError::TypstSource(diags) => diags
@@ -82,6 +110,21 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_svg_drawing_becomes_a_png_with_its_text() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect x="10" y="10" width="80" height="30" fill="#005daa"/><text x="10" y="80" font-family="sans-serif" font-size="20">Montants</text></svg>"##;
+        let (png, height) = svg_to_png(svg, 400).unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        assert_eq!(height, 200);
+        let blank = svg_to_png(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect x="10" y="10" width="80" height="30" fill="#005daa"/></svg>"##,
+            400,
+        )
+        .unwrap()
+        .0;
+        assert_ne!(png, blank, "the text is drawn");
+    }
 
     #[test]
     fn markup_becomes_a_pdf_with_embedded_fonts_and_images() {

@@ -4,7 +4,9 @@
 
 use plotters::prelude::*;
 
-use crate::doc::{Chart, Document, Row};
+use synergies_i18n::Lang;
+
+use crate::doc::{Cell, Chart, Document, Row};
 
 const PALETTE: [RGBColor; 4] = [
     RGBColor(0, 93, 170),
@@ -35,14 +37,36 @@ pub fn svg(doc: &Document, chart: &Chart) -> String {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (640, height)).into_drawing_area();
-        let _ = draw(&root, chart, &series, &rows);
+        let lang = Lang::parse(&doc.lang).unwrap_or_else(Lang::english);
+        let _ = draw(&root, lang, chart, &series, &rows);
         let _ = root.present();
     }
     out
 }
 
+/// The ticks of a value axis from 0 past `max`: steps of 1, 2 or 5 times a power of ten,
+/// about five of them, whole numbers only when the chart counts (people, activities), so that
+/// no two ticks print the same label.
+fn axis_ticks(max: f64, counts: bool) -> Vec<f64> {
+    let max = if max > 0.0 { max } else { 1.0 };
+    let raw = max / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let mut step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    if counts || step >= 1.0 {
+        step = step.round().max(1.0);
+    }
+    let n = (max / step).ceil().max(1.0) as usize;
+    let n = if (n as f64) * step <= max { n + 1 } else { n };
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
 fn draw(
     root: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    lang: Lang,
     chart: &Chart,
     series: &[String],
     rows: &[&Row],
@@ -57,7 +81,14 @@ fn draw(
                 .filter_map(|c| r.cells.get(*c).and_then(|x| x.plotted()))
         })
         .fold(0f64, f64::max);
-    let max = if max <= 0.0 { 1.0 } else { max * 1.1 };
+    let counts = rows.iter().all(|r| {
+        chart
+            .value_columns
+            .iter()
+            .all(|c| !matches!(r.cells.get(*c), Some(Cell::Money { .. })))
+    });
+    let ticks = axis_ticks(max, counts);
+    let max = *ticks.last().expect("at least two ticks");
     let groups = rows.len().max(1) as f64;
     let labels: Vec<String> = rows
         .iter()
@@ -87,7 +118,15 @@ fn draw(
                 String::new()
             }
         })
-        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_labels(ticks.len())
+        .x_label_formatter(&|x| {
+            // A count's axis is labelled at whole numbers only.
+            if counts && x.fract().abs() > 1e-9 {
+                String::new()
+            } else {
+                lang.amount(x.round() as i64, 0)
+            }
+        })
         .draw()?;
     let k = series.len().max(1) as f64;
     for (i, r) in rows.iter().enumerate() {
@@ -114,4 +153,29 @@ fn draw(
         ))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axis_ticks;
+
+    #[test]
+    fn axis_ticks_are_round_distinct_and_whole_for_counts() {
+        assert_eq!(axis_ticks(3.0, true), vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(axis_ticks(2.0, true), vec![0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(axis_ticks(0.0, true), vec![0.0, 1.0, 2.0]);
+        assert_eq!(
+            axis_ticks(112_000.0, false),
+            vec![0.0, 50_000.0, 100_000.0, 150_000.0]
+        );
+        assert_eq!(axis_ticks(9.0, false), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        for (max, counts) in [(1.0, true), (7.0, true), (0.4, false), (123_456.0, false)] {
+            let t = axis_ticks(max, counts);
+            assert!(*t.last().unwrap() > max, "{max}: {t:?}");
+            assert!(t.windows(2).all(|w| w[1] > w[0]));
+            if counts {
+                assert!(t.iter().all(|x| x.fract() == 0.0), "{t:?}");
+            }
+        }
+    }
 }

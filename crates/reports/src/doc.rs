@@ -15,6 +15,17 @@ pub enum Cell {
     },
     /// A count (participants, activities).
     Count(i64),
+    /// An exact figure that is not money: a quantity, a rate, an exchange factor, staff-days;
+    /// with its text in the document's language. A spreadsheet stores the number.
+    Number {
+        value: rust_decimal::Decimal,
+        text: String,
+    },
+    /// A percentage, `value` as a fraction (0.13 for 13 %), with its text in the language.
+    Percent {
+        value: rust_decimal::Decimal,
+        text: String,
+    },
     Empty,
 }
 
@@ -23,14 +34,19 @@ impl Cell {
     pub fn text(&self) -> String {
         match self {
             Cell::Text(t) => t.clone(),
-            Cell::Money { text, .. } => text.clone(),
+            Cell::Money { text, .. } | Cell::Number { text, .. } | Cell::Percent { text, .. } => {
+                text.clone()
+            }
             Cell::Count(n) => n.to_string(),
             Cell::Empty => String::new(),
         }
     }
 
     pub fn is_number(&self) -> bool {
-        matches!(self, Cell::Money { .. } | Cell::Count(_))
+        matches!(
+            self,
+            Cell::Money { .. } | Cell::Count(_) | Cell::Number { .. } | Cell::Percent { .. }
+        )
     }
 
     /// The value a chart plots, in major units (drawing only: no figure of the report comes
@@ -41,6 +57,9 @@ impl Cell {
                 minor, decimals, ..
             } => Some(*minor as f64 / 10f64.powi(*decimals as i32)),
             Cell::Count(n) => Some(*n as f64),
+            Cell::Number { value, .. } | Cell::Percent { value, .. } => {
+                rust_decimal::prelude::ToPrimitive::to_f64(value)
+            }
             _ => None,
         }
     }
@@ -74,6 +93,8 @@ pub enum ChartKind {
 pub struct Chart {
     pub id: String,
     pub title: String,
+    /// What its figures are (`Amounts in USD`, or counts), printed under it.
+    pub note: String,
     pub kind: ChartKind,
     /// The id of the table it draws.
     pub table: String,
@@ -202,9 +223,11 @@ pub struct Document {
     pub title: String,
     pub cover: Cover,
     pub sections: Vec<Section>,
-    /// Texts of the renderers' own furniture (page label, table of contents, note on charts).
+    /// Texts of the renderers' own furniture (the page label).
     pub page_label: String,
-    pub chart_note: String,
+    /// Who issues the document (the secretariat), and when: a file's own properties.
+    pub author: String,
+    pub issued: chrono::NaiveDate,
 }
 
 impl Document {
@@ -246,7 +269,6 @@ impl Document {
             m(s);
         }
         m(&mut self.page_label);
-        m(&mut self.chart_note);
         for s in &mut self.sections {
             m(&mut s.heading);
             if let Some(a) = &mut s.annex {
@@ -261,13 +283,19 @@ impl Document {
                         for r in &mut t.rows {
                             for cell in &mut r.cells {
                                 match cell {
-                                    Cell::Text(t) | Cell::Money { text: t, .. } => m(t),
+                                    Cell::Text(t)
+                                    | Cell::Money { text: t, .. }
+                                    | Cell::Number { text: t, .. }
+                                    | Cell::Percent { text: t, .. } => m(t),
                                     _ => {}
                                 }
                             }
                         }
                     }
-                    Block::Chart(ch) => m(&mut ch.title),
+                    Block::Chart(ch) => {
+                        m(&mut ch.title);
+                        m(&mut ch.note);
+                    }
                     Block::Decision(d) => {
                         m(&mut d.title);
                         m(&mut d.opening);

@@ -50,6 +50,36 @@ impl Writer {
         self.lang.text_with(key, &args)
     }
 
+    /// The text of `key` with `texts` and `counts` as its arguments. A count reaches Fluent as
+    /// a number, so that the text picks its plural form by the language's own rules
+    /// (`{ $events -> [one] … *[other] … }`: "1 joint training event", "2 joint training
+    /// events"; French counts 0 and 1 as singular).
+    pub fn counted(&self, key: &str, texts: &[(&str, String)], counts: &[(&str, usize)]) -> String {
+        let mut args: Vec<(&str, FluentValue<'static>)> = texts
+            .iter()
+            .map(|(k, v)| (*k, FluentValue::from(v.clone())))
+            .collect();
+        args.extend(
+            counts
+                .iter()
+                .map(|(k, n)| (*k, FluentValue::from(*n as u64))),
+        );
+        self.lang.text_with(key, &args)
+    }
+
+    /// The note under a chart of amounts: their unit.
+    pub fn amounts_note(&self) -> String {
+        self.tw(
+            "report-chart-note",
+            &[("currency", self.currency.code().to_string())],
+        )
+    }
+
+    /// The note under a chart of counts (people, activities): numbers, not amounts.
+    pub fn counts_note(&self) -> String {
+        self.t("report-chart-note-counts")
+    }
+
     /// The label of an enum value: `report-<kind>-<name>`.
     pub fn label<T: serde::Serialize>(&self, kind: &str, v: &T) -> String {
         self.t(&format!("report-{kind}-{}", name_of(v).replace('_', "-")))
@@ -89,6 +119,34 @@ impl Writer {
         d.normalize()
             .to_string()
             .replace('.', &self.t("number-decimal-separator"))
+    }
+
+    /// A quantity, rate or factor as a number cell, written in the language with the
+    /// decimals it has (`2173.5000` is `2 173,5000` in French; normalise a quantity first).
+    pub fn number(&self, d: rust_decimal::Decimal) -> Cell {
+        let text = i64::try_from(d.mantissa())
+            .map(|m| self.lang.amount(m, d.scale()))
+            .unwrap_or_else(|_| self.decimal(d));
+        Cell::Number { value: d, text }
+    }
+
+    /// A fraction (0.13) as a percentage cell (`13 %` in French, `13%` in English).
+    pub fn percent(&self, fraction: rust_decimal::Decimal) -> Cell {
+        Cell::Percent {
+            value: fraction,
+            text: self.percent_text(fraction),
+        }
+    }
+
+    /// A fraction (0.13) as the language writes the percentage.
+    pub fn percent_text(&self, fraction: rust_decimal::Decimal) -> String {
+        self.tw(
+            "report-percent",
+            &[(
+                "value",
+                self.decimal(fraction * rust_decimal::Decimal::from(100)),
+            )],
+        )
     }
 
     /// The cells of a total row: "Total", `empty` empty cells, then `rest`.
@@ -207,10 +265,17 @@ impl TableBuilder {
 }
 
 /// A bar chart of a table: categories from its first column, one series per value column.
-fn bar_chart(id: &str, title: String, table: &str, value_columns: Vec<usize>) -> Block {
+fn bar_chart(
+    id: &str,
+    title: String,
+    note: String,
+    table: &str,
+    value_columns: Vec<usize>,
+) -> Block {
     Block::Chart(Chart {
         id: id.to_string(),
         title,
+        note,
         kind: ChartKind::Bar,
         table: table.to_string(),
         category_column: 0,
@@ -332,15 +397,25 @@ pub fn implementation(r: &ImplementationReport, lang: Lang) -> Document {
         a.annex = Some(c.w.tw("report-annex-label", &[("number", roman(i as u32 + 1))]));
     }
     sections.extend(annexes);
-    Document {
-        lang: c.w.lang.code(),
-        dir: c.w.lang.direction().to_string(),
-        title: title.clone(),
-        cover: cover::cover(&c, title),
-        sections,
-        page_label: c.w.t("report-page"),
-        chart_note: c
-            .w
-            .tw("report-chart-note", &[("currency", c.currency.clone())]),
-    }
+    typeset(
+        Document {
+            lang: c.w.lang.code(),
+            dir: c.w.lang.direction().to_string(),
+            title: title.clone(),
+            cover: cover::cover(&c, title),
+            sections,
+            page_label: c.w.t("report-page"),
+            author: c.w.t(&format!("report-author-{}", r.treaty.to_lowercase())),
+            issued: r.date,
+        },
+        c.w.lang,
+    )
+}
+
+/// The document with every text of it set in the typography of its language
+/// ([`Lang::typeset`]: French spaces before `; : ! ?`, « », ’): the translations' texts and the
+/// data's names alike, whichever format draws it.
+pub(crate) fn typeset(mut doc: Document, lang: Lang) -> Document {
+    doc.map_texts(&|t| lang.typeset(t));
+    doc
 }

@@ -297,6 +297,17 @@ pub struct ImplementationReport {
     pub annex: Annex,
 }
 
+impl ImplementationReport {
+    /// The agreements in force: those whose terms were approved by every party. The table of
+    /// agreements also lists those still in draft or awaiting approval, with their status.
+    pub fn agreements_in_force(&self) -> usize {
+        self.agreements
+            .iter()
+            .filter(|a| a.status == VersionStatus::Active)
+            .count()
+    }
+}
+
 /// The currency of a biennium's rate cards (USD when none says otherwise).
 fn currency_of(framework: &Framework, biennium: &str) -> Currency {
     framework

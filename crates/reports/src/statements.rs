@@ -14,7 +14,7 @@ use synergies_i18n::Lang;
 use synergies_store::{ChargeFilter, ChargeRecord, DeliveryFilter, Store};
 
 use crate::doc::{Block, Cell, Cover, Document, Section};
-use crate::layout::{table, text, Writer};
+use crate::layout::{table, text, typeset, Writer};
 use crate::model::{balances_with_other_funds, charges_of_biennium};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -28,10 +28,20 @@ pub struct StatementLine {
     pub rate: Option<Decimal>,
     /// Expense amount and currency, if any.
     pub expense: Option<(i64, Currency)>,
-    /// The exchange factor into the agreement's currency, when the expense is in another one.
-    pub fx: Option<String>,
-    /// The delivery's exact cost in the agreement's currency, shown to 4 decimals.
-    pub cost: String,
+    /// The operational rates that converted the expense into the agreement's currency, when it
+    /// is in another one.
+    pub fx: Option<ExchangeUsed>,
+    /// The delivery's exact cost in the agreement's currency, to 4 decimals.
+    pub cost: Decimal,
+}
+
+/// The United Nations operational rates of exchange of one month that converted an expense:
+/// the expense's currency per US dollar and, when the agreement's currency is not the dollar,
+/// that currency per dollar too. The line's cost is the amount ÷ the first × the second.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExchangeUsed {
+    pub month: synergies_domain::Month,
+    pub rates: Vec<(Currency, Decimal)>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -39,6 +49,8 @@ pub struct Statement {
     pub agreement: String,
     pub title: String,
     pub provider: String,
+    /// The providing organisation's name: the statement's issuer.
+    pub provider_name: String,
     pub provider_fund: String,
     pub period: String,
     pub currency: Currency,
@@ -63,6 +75,13 @@ fn decimal_text(x: &BigRational, places: u32) -> String {
     );
     let (w, f) = digits.split_at(digits.len() - places as usize);
     format!("{}{w}.{f}", if neg { "-" } else { "" })
+}
+
+/// `x` rounded half to even to `places` decimals, as an exact decimal with that scale.
+fn decimal_of(x: &BigRational, places: u32) -> Decimal {
+    decimal_text(x, places)
+        .parse()
+        .expect("a rounded rational is a decimal")
 }
 
 pub fn statement(
@@ -109,7 +128,20 @@ pub fn statement(
                 match pricer.fx().factor(part.currency, a.currency, part.month) {
                     Ok(f) => {
                         if part.currency != a.currency {
-                            fx = Some(decimal_text(&f, 6));
+                            let rates = [part.currency, a.currency]
+                                .into_iter()
+                                .filter(|c| *c != Currency::USD)
+                                .map(|c| pricer.fx().per_usd(c, part.month).map(|r| (c, r)))
+                                .collect::<Result<Vec<_>, _>>();
+                            match rates {
+                                Ok(rates) => {
+                                    fx = Some(ExchangeUsed {
+                                        month: part.month,
+                                        rates,
+                                    })
+                                }
+                                Err(e) => failure = Some(e.to_string()),
+                            }
                         }
                         exact += decimal_to_rational(part.amount) * f;
                     }
@@ -127,7 +159,7 @@ pub fn statement(
                 rate: priced.rate,
                 expense: dl.expense.map(|m| (m.minor, m.currency)),
                 fx,
-                cost: decimal_text(&exact, 4),
+                cost: decimal_of(&exact, 4),
             });
             Ok(())
         },
@@ -143,6 +175,10 @@ pub fn statement(
         agreement: a.code.clone(),
         title: a.title.clone(),
         provider: a.provider.clone(),
+        provider_name: ctx
+            .framework
+            .organisation(&a.provider)
+            .map_or_else(|| a.provider.clone(), |o| o.name.clone()),
         provider_fund: a.provider_fund.clone(),
         period: p.to_string(),
         currency: a.currency,
@@ -153,13 +189,21 @@ pub fn statement(
     })
 }
 
-fn cover(w: &Writer, symbol: &str, title: &str, summary: String, date: NaiveDate) -> Cover {
+/// The heading of a statement, issued by `issuer` (the secretariat whose fund it concerns).
+fn cover(
+    w: &Writer,
+    issuer: &str,
+    symbol: &str,
+    title: &str,
+    summary: String,
+    date: NaiveDate,
+) -> Cover {
+    // A statement goes from one secretariat to another: it is not a document for general
+    // distribution, and carries none of a meeting document's distribution marks.
     Cover {
-        distribution: w.t("report-distribution"),
-        original: w.t("report-original"),
         summary,
         ..Cover::plain(
-            w.t("app-name"),
+            issuer.to_string(),
             symbol.to_string(),
             w.date(date),
             title.to_string(),
@@ -176,7 +220,6 @@ pub fn statement_document(s: &Statement, lang: Lang) -> Document {
         ("agreement", s.agreement.clone()),
         ("period", s.period.clone()),
         ("currency", s.currency.code().to_string()),
-        ("deliveries", s.lines.len().to_string()),
         ("total", w.amount_text(s.total)),
     ];
     let title = w.tw("report-statement-title", &args);
@@ -210,7 +253,11 @@ pub fn statement_document(s: &Statement, lang: Lang) -> Document {
         ));
     let deliveries = table(
         "deliveries",
-        w.tw("report-statement-deliveries-caption", &args),
+        w.counted(
+            "report-statement-deliveries-caption",
+            &args,
+            &[("deliveries", s.lines.len())],
+        ),
     )
     .columns(w.columns(&[
         "report-col-date",
@@ -228,57 +275,83 @@ pub fn statement_document(s: &Statement, lang: Lang) -> Document {
             text(w.date(l.date)),
             text(&l.service),
             text(&l.description),
-            text(w.decimal(l.quantity)),
+            w.number(l.quantity.normalize()),
             text(l.grade.clone().unwrap_or_default()),
-            text(l.rate.map(|r| w.decimal(r)).unwrap_or_default()),
+            l.rate.map_or(Cell::Empty, |r| w.number(r)),
             match l.expense {
                 Some((m, c)) => text(format!("{} {}", lang.amount(m, c.exponent()), c.code())),
                 None => Cell::Empty,
             },
-            text(l.fx.clone().unwrap_or_default()),
-            text(l.cost.replace('.', &w.t("number-decimal-separator"))),
+            l.fx.as_ref().map_or(Cell::Empty, |f| {
+                let month = format!(
+                    "{} {}",
+                    w.t(&format!("report-month-{}", f.month.month)),
+                    f.month.year
+                );
+                let rates: Vec<String> = f
+                    .rates
+                    .iter()
+                    .map(|(c, r)| {
+                        w.tw(
+                            "report-fx-rate",
+                            &[("rate", w.decimal(*r)), ("currency", c.code().to_string())],
+                        )
+                    })
+                    .collect();
+                text(w.tw(
+                    "report-fx-used",
+                    &[("rates", rates.join("; ")), ("month", month)],
+                ))
+            }),
+            w.number(l.cost),
         ]
     })
     .total(w.total(7, [w.money(s.direct)]));
-    Document {
-        lang: lang.code(),
-        dir: lang.direction().to_string(),
-        title: title.clone(),
-        cover: cover(
-            &w,
-            &format!("{}/{}", s.agreement, s.period),
-            &title,
-            w.tw(
-                "report-statement-summary",
-                &[
-                    ("provider", format!("{} ({})", s.provider, s.provider_fund)),
-                    ("agreement", s.agreement.clone()),
-                    ("title", s.title.clone()),
-                    ("psc", w.decimal(s.psc_rate * Decimal::from(100))),
-                ],
+    typeset(
+        Document {
+            lang: lang.code(),
+            dir: lang.direction().to_string(),
+            title: title.clone(),
+            cover: cover(
+                &w,
+                &s.provider_name,
+                &format!("{}/{}", s.agreement, s.period),
+                &title,
+                w.tw(
+                    "report-statement-summary",
+                    &[
+                        ("provider", format!("{} ({})", s.provider, s.provider_fund)),
+                        ("agreement", s.agreement.clone()),
+                        ("title", s.title.clone()),
+                        ("psc", w.percent_text(s.psc_rate)),
+                    ],
+                ),
+                s.date,
             ),
-            s.date,
-        ),
-        sections: vec![
-            Section {
-                number: Some("I".into()),
-                annex: None,
-                heading: w.t("report-statement-charges"),
-                blocks: vec![charges.block()],
-            },
-            Section {
-                number: Some("II".into()),
-                annex: None,
-                heading: w.t("report-statement-deliveries"),
-                blocks: vec![
-                    Block::Para(w.t("report-statement-rounding")),
-                    deliveries.block(),
-                ],
-            },
-        ],
-        page_label: w.t("report-page"),
-        chart_note: String::new(),
-    }
+            sections: vec![
+                Section {
+                    number: Some("I".into()),
+                    annex: None,
+                    heading: w.t("report-statement-charges"),
+                    blocks: vec![charges.block()],
+                },
+                Section {
+                    number: Some("II".into()),
+                    annex: None,
+                    heading: w.t("report-statement-deliveries"),
+                    blocks: vec![
+                        Block::Para(w.t("report-statement-rounding")),
+                        Block::Para(w.t("report-statement-fx")),
+                        deliveries.block(),
+                    ],
+                },
+            ],
+            page_label: w.t("report-page"),
+            author: s.provider_name.clone(),
+            issued: s.date,
+        },
+        lang,
+    )
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -306,6 +379,8 @@ pub struct FundStatement {
     pub fund: String,
     pub name: String,
     pub organisation: String,
+    /// The organisation's name: the statement's issuer.
+    pub organisation_name: String,
     pub biennium: String,
     pub currency: Currency,
     pub budget_lines: Vec<BudgetLineRow>,
@@ -370,6 +445,9 @@ pub fn fund_statement(
     Ok(FundStatement {
         fund: f.code,
         name: f.name,
+        organisation_name: framework
+            .organisation(&f.organisation)
+            .map_or_else(|| f.organisation.clone(), |o| o.name.clone()),
         organisation: f.organisation,
         biennium: biennium.to_string(),
         currency,
@@ -458,42 +536,47 @@ pub fn fund_document(s: &FundStatement, lang: Lang) -> Document {
                 w.money_in(c.payable, c.currency),
             ]
         });
-    Document {
-        lang: lang.code(),
-        dir: lang.direction().to_string(),
-        title: title.clone(),
-        cover: cover(
-            &w,
-            &format!("{}/{}", s.fund, s.biennium),
-            &title,
-            w.tw(
-                "report-fund-summary",
-                &[
-                    ("organisation", s.organisation.clone()),
-                    ("fund", s.fund.clone()),
-                    ("biennium", s.biennium.clone()),
-                ],
+    typeset(
+        Document {
+            lang: lang.code(),
+            dir: lang.direction().to_string(),
+            title: title.clone(),
+            cover: cover(
+                &w,
+                &s.organisation_name,
+                &format!("{}/{}", s.fund, s.biennium),
+                &title,
+                w.tw(
+                    "report-fund-summary",
+                    &[
+                        ("organisation", s.organisation.clone()),
+                        ("fund", s.fund.clone()),
+                        ("biennium", s.biennium.clone()),
+                    ],
+                ),
+                s.date,
             ),
-            s.date,
-        ),
-        sections: vec![
-            Section {
-                number: Some("I".into()),
-                annex: None,
-                heading: w.t("report-fund-budget-actual"),
-                blocks: vec![summary.block(), lines.block()],
-            },
-            Section {
-                number: Some("II".into()),
-                annex: None,
-                heading: w.t("report-fund-other-funds"),
-                blocks: vec![
-                    Block::Para(w.t("report-fund-other-funds-intro")),
-                    other_funds.block(),
-                ],
-            },
-        ],
-        page_label: w.t("report-page"),
-        chart_note: String::new(),
-    }
+            sections: vec![
+                Section {
+                    number: Some("I".into()),
+                    annex: None,
+                    heading: w.t("report-fund-budget-actual"),
+                    blocks: vec![summary.block(), lines.block()],
+                },
+                Section {
+                    number: Some("II".into()),
+                    annex: None,
+                    heading: w.t("report-fund-other-funds"),
+                    blocks: vec![
+                        Block::Para(w.t("report-fund-other-funds-intro")),
+                        other_funds.block(),
+                    ],
+                },
+            ],
+            page_label: w.t("report-page"),
+            author: s.organisation_name.clone(),
+            issued: s.date,
+        },
+        lang,
+    )
 }

@@ -157,7 +157,8 @@ fn hostile() -> Document {
             ],
         }],
         page_label: String::new(),
-        chart_note: String::new(),
+        author: evil.into(),
+        issued: chrono::NaiveDate::from_ymd_opt(2027, 5, 3).unwrap(),
     }
 }
 

@@ -21,6 +21,11 @@ report-body-minamata = Conference of the Parties to the Minamata Convention on M
 report-body-basel = Conference of the Parties to the Basel Convention
 report-body-rotterdam = Conference of the Parties to the Rotterdam Convention
 report-body-stockholm = Conference of the Parties to the Stockholm Convention
+# The secretariat that issues a document (its author in a Word file's properties).
+report-author-minamata = Secretariat of the Minamata Convention on Mercury
+report-author-basel = Secretariat of the Basel, Rotterdam and Stockholm Conventions
+report-author-rotterdam = Secretariat of the Basel, Rotterdam and Stockholm Conventions
+report-author-stockholm = Secretariat of the Basel, Rotterdam and Stockholm Conventions
 report-ordinal-1 = first
 report-ordinal-2 = second
 report-ordinal-3 = third
@@ -137,7 +142,7 @@ report-version-status = version { $version }, { $status }
 
 ## Statements
 report-statement-title = Cost-recovery statement: agreement { $agreement }, { $period }
-report-statement-summary = Issued by { $provider } under agreement { $agreement } ({ $title }); programme support costs at { $psc }%.
+report-statement-summary = Issued by { $provider } under agreement { $agreement } ({ $title }); programme support costs at { $psc }.
 report-statement-charges = Charges
 report-statement-charges-caption = Charges of { $period } ({ $currency })
 report-statement-deliveries = Deliveries
@@ -146,6 +151,9 @@ report-statement-deliveries-caption = { $deliveries ->
        *[other] { $deliveries } deliveries of { $period }
     }
 report-statement-rounding = Each delivery's cost is exact (shown to four decimals); the sum is rounded once to the cent, then programme support costs are added.
+report-fx-rate = 1 USD = { $rate } { $currency }
+report-fx-used = { $rates } ({ $month })
+report-statement-fx = An expense in another currency is converted at the United Nations operational rate of exchange of its month: its cost is the amount divided by the rate of its currency and, when the agreement is not in US dollars, multiplied by the rate of the agreement's currency.
 report-fund-title = Statement of the fund { $fund } ({ $name }), { $biennium }
 report-fund-summary = Fund { $fund } of { $organisation }: budget against actual for { $biennium }, and balances with the other funds.
 report-fund-budget-actual = Budget against actual
@@ -220,7 +228,7 @@ report-col-quantity = Quantity
 report-col-grade = Grade
 report-col-rate = Rate
 report-col-expense = Expense
-report-col-fx = Exchange factor
+report-col-fx = Operational rate of exchange
 report-col-cost = Cost
 report-col-item = Item
 report-col-charged-to = Charged to that fund

@@ -6,7 +6,7 @@ number-group-separator = { "\u202F" }
 number-decimal-separator = ,
 app-name = Synergies
 # Typographie : les signes précédés d'une espace fine insécable, les guillemets, l'apostrophe.
-typography-space-before = ;:!?
+typography-space-before = ;:!?%
 typography-quote-open = «
 typography-quote-close = »
 typography-apostrophe = ’

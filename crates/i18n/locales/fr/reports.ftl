@@ -21,6 +21,11 @@ report-body-minamata = Conférence des Parties à la Convention de Minamata sur 
 report-body-basel = Conférence des Parties à la Convention de Bâle
 report-body-rotterdam = Conférence des Parties à la Convention de Rotterdam
 report-body-stockholm = Conférence des Parties à la Convention de Stockholm
+# Le secrétariat qui publie le document (son auteur dans les propriétés du fichier Word).
+report-author-minamata = Secrétariat de la Convention de Minamata sur le mercure
+report-author-basel = Secrétariat des Conventions de Bâle, de Rotterdam et de Stockholm
+report-author-rotterdam = Secrétariat des Conventions de Bâle, de Rotterdam et de Stockholm
+report-author-stockholm = Secrétariat des Conventions de Bâle, de Rotterdam et de Stockholm
 report-ordinal-1 = première
 report-ordinal-2 = deuxième
 report-ordinal-3 = troisième
@@ -137,7 +142,7 @@ report-version-status = version { $version }, { $status }
 
 ## Relevés
 report-statement-title = Relevé de recouvrement des coûts : accord { $agreement }, { $period }
-report-statement-summary = Établi par { $provider } au titre de l'accord { $agreement } ({ $title }) ; dépenses d'appui aux programmes au taux de { $psc } %.
+report-statement-summary = Établi par { $provider } au titre de l'accord { $agreement } ({ $title }) ; dépenses d'appui aux programmes au taux de { $psc }.
 report-statement-charges = Facturations
 report-statement-charges-caption = Facturations de { $period } ({ $currency })
 report-statement-deliveries = Prestations
@@ -146,6 +151,9 @@ report-statement-deliveries-caption = { $deliveries ->
        *[other] { $deliveries } prestations de { $period }
     }
 report-statement-rounding = Le coût de chaque prestation est exact (affiché avec quatre décimales) ; la somme est arrondie une seule fois au centime, puis les dépenses d'appui aux programmes sont ajoutées.
+report-fx-rate = 1 USD = { $rate } { $currency }
+report-fx-used = { $rates } ({ $month })
+report-statement-fx = Une dépense dans une autre monnaie est convertie au taux de change opérationnel de l'Organisation des Nations Unies du mois : son coût est le montant divisé par le taux de sa monnaie et, si l'accord n'est pas en dollars des États-Unis, multiplié par le taux de la monnaie de l'accord.
 report-fund-title = Relevé du fonds { $fund } ({ $name }), { $biennium }
 report-fund-summary = Fonds { $fund } de { $organisation } : budget et réalisations pour { $biennium }, et soldes avec les autres fonds.
 report-fund-budget-actual = Budget et réalisations
@@ -220,7 +228,7 @@ report-col-quantity = Quantité
 report-col-grade = Classe
 report-col-rate = Taux
 report-col-expense = Dépense
-report-col-fx = Facteur de change
+report-col-fx = Taux de change opérationnel
 report-col-cost = Coût
 report-col-item = Poste
 report-col-charged-to = Facturé à ce fonds

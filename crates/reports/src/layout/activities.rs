@@ -59,6 +59,7 @@ pub(super) fn section(c: &Context) -> Section {
         bar_chart(
             "chart-status",
             w.t("report-chart-status"),
+            w.counts_note(),
             "activities-by-status",
             vec![1],
         ),

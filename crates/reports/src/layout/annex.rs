@@ -85,6 +85,7 @@ pub(super) fn planned(c: &Context) -> Section {
             bar_chart(
                 "chart-scenarios",
                 w.tw("report-chart-scenarios", &c.dec),
+                w.amounts_note(),
                 "annex-scenarios",
                 vec![1, 2],
             ),

@@ -7,14 +7,16 @@ use crate::doc::{Block, Cell, Section};
 pub(super) fn section(c: &Context) -> Section {
     let (w, r) = (&c.w, c.r);
     let costs = &r.costs;
-    let intro = Block::Para(w.tw(
+    let intro = Block::Para(w.counted(
         "report-costs-intro",
         &[
             ("biennium", r.biennium.clone()),
-            ("charges", costs.charges.to_string()),
-            ("deliveries", costs.deliveries.to_string()),
             ("total", w.amount_text(costs.total.total)),
             ("currency", c.currency.clone()),
+        ],
+        &[
+            ("charges", costs.charges as usize),
+            ("deliveries", costs.deliveries as usize),
         ],
     ));
     let by_direction = table("costs-by-direction", w.t("report-by-direction-caption"))
@@ -100,6 +102,7 @@ pub(super) fn section(c: &Context) -> Section {
             bar_chart(
                 "chart-direction",
                 w.t("report-chart-direction"),
+                w.amounts_note(),
                 "costs-by-direction",
                 vec![3, 4],
             ),
@@ -107,6 +110,7 @@ pub(super) fn section(c: &Context) -> Section {
             bar_chart(
                 "chart-service",
                 w.t("report-chart-service"),
+                w.amounts_note(),
                 "costs-by-service",
                 vec![service_total_column],
             ),

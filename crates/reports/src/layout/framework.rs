@@ -32,13 +32,7 @@ pub(super) fn section(c: &Context) -> Section {
                 ),
                 text(a.services.join("; ")),
                 w.money_in(a.ceiling_minor, a.currency),
-                text(w.tw(
-                    "report-percent",
-                    &[(
-                        "value",
-                        w.decimal(a.psc_rate * rust_decimal::Decimal::from(100)),
-                    )],
-                )),
+                w.percent(a.psc_rate),
                 text(w.tw(
                     "report-version-status",
                     &[

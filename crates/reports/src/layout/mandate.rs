@@ -50,15 +50,17 @@ pub(super) fn section(c: &Context) -> Section {
                     ("title", c.decision_title()),
                 ],
             )),
-            Block::Para(w.tw(
+            Block::Para(w.counted(
                 "report-impl-summary",
                 &[
                     ("biennium", r.biennium.clone()),
                     ("next", r.next.clone()),
                     ("total", w.amount_text(r.costs.total.total)),
                     ("currency", c.currency.clone()),
-                    ("agreements", r.agreements.len().to_string()),
-                    ("activities", r.activities.len().to_string()),
+                ],
+                &[
+                    ("agreements", r.agreements_in_force()),
+                    ("activities", r.activities.len()),
                 ],
             )),
             mandates.block(),

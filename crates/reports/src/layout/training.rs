@@ -54,12 +54,13 @@ pub(super) fn section(c: &Context) -> Section {
             ],
         ));
     let mut blocks = vec![
-        Block::Para(w.tw(
+        Block::Para(w.counted(
             "report-training-intro",
+            &[],
             &[
-                ("events", t.events.len().to_string()),
-                ("participants", t.total.total.to_string()),
-                ("women", t.total.female.to_string()),
+                ("events", t.events.len()),
+                ("participants", t.total.total as usize),
+                ("women", t.total.female as usize),
             ],
         )),
         events.block(),
@@ -67,6 +68,7 @@ pub(super) fn section(c: &Context) -> Section {
         bar_chart(
             "chart-participants",
             w.t("report-chart-participants"),
+            w.counts_note(),
             "participants",
             vec![1, 2, 3],
         ),
@@ -82,7 +84,7 @@ pub(super) fn section(c: &Context) -> Section {
             "report-col-amount",
         ]))
         .rows(&t.contributions, |(o, d, a)| {
-            vec![text(o), text(w.decimal(*d)), w.money(*a)]
+            vec![text(o), w.number(d.normalize()), w.money(*a)]
         });
         blocks.push(contributions.block());
     }

@@ -204,7 +204,7 @@ pub fn render(doc: &Document) -> String {
                         escape(&ch.id),
                         escape(&ch.title),
                         svg.trim(),
-                        escape(&doc.chart_note)
+                        escape(&ch.note)
                     ));
                 }
             }

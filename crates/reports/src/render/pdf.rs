@@ -234,7 +234,7 @@ pub fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
                     out.push_str(&format!(
                         "#figure(image({}, width: 80%), placement: auto, caption: {})\n\n",
                         string(&name),
-                        content(&format!("{} — {}", ch.title, doc.chart_note))
+                        content(&format!("{} — {}", ch.title, ch.note))
                     ));
                 }
             }

@@ -1,9 +1,11 @@
 //! XLSX: a cover sheet, then one sheet per table, amounts as numbers with their number format,
 //! and each chart as a native chart beside the table it draws.
 
-use rust_xlsxwriter::{Chart as XChart, ChartType, Format, Workbook, XlsxError};
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::utility::cell_range;
+use rust_xlsxwriter::{Chart as XChart, ChartType, Format, Formula, Workbook, XlsxError};
 
-use crate::doc::{Block, Cell, Document};
+use crate::doc::{Block, Cell, Document, Row};
 
 /// The number format of amounts with `decimals` decimals.
 fn money_format(decimals: u32) -> String {
@@ -12,6 +14,51 @@ fn money_format(decimals: u32) -> String {
     } else {
         format!("#,##0.{}", "0".repeat(decimals as usize))
     }
+}
+
+/// The number format of a figure with `scale` decimals (a quantity, a rate, a factor).
+fn number_format(scale: u32) -> String {
+    money_format(scale)
+}
+
+/// The value of a numeric cell in the units a spreadsheet shows, exactly as an integer of
+/// its smallest unit and that unit's decimals (money in minor units, counts as themselves).
+fn exact(cell: &Cell) -> Option<(i128, u32)> {
+    match cell {
+        Cell::Money {
+            minor, decimals, ..
+        } => Some((*minor as i128, *decimals)),
+        Cell::Count(n) => Some((*n as i128, 0)),
+        _ => None,
+    }
+}
+
+/// The formula of a total row's cell: the `SUM` of the rows above it (since the previous
+/// total) when they add up to the total exactly, so that the workbook recomputes what the
+/// report states; `None` when the total is not their sum (a total across currencies).
+fn total_formula(rows: &[Row], i: usize, j: usize, first_data_row: u32) -> Option<String> {
+    let (total, unit) = exact(rows[i].cells.get(j)?)?;
+    let start = rows[..i].iter().rposition(|r| r.total).map_or(0, |k| k + 1);
+    if start == i {
+        return None;
+    }
+    let mut sum = 0i128;
+    for r in &rows[start..i] {
+        match r.cells.get(j) {
+            Some(Cell::Empty) | None => {}
+            Some(c) => {
+                let (v, u) = exact(c)?;
+                if u != unit {
+                    return None;
+                }
+                sum += v;
+            }
+        }
+    }
+    (sum == total).then(|| {
+        let (top, bottom) = (first_data_row + start as u32, first_data_row + i as u32 - 1);
+        format!("=SUM({})", cell_range(top, j as u16, bottom, j as u16))
+    })
 }
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
@@ -112,6 +159,13 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
                         ws.write_string_with_format(1, j as u16, c, &bold)?;
                         ws.set_column_width(j as u16, 16)?;
                     }
+                    // The caption and the column titles stay in view and on every printed
+                    // page; a page holds the table's width.
+                    ws.set_freeze_panes(2, 0)?;
+                    ws.set_repeat_rows(0, 1)?;
+                    ws.set_landscape();
+                    ws.set_paper_size(9); // A4
+                    ws.set_print_fit_to_pages(1, 0);
                     for (i, row) in t.rows.iter().enumerate() {
                         let r = 2 + i as u32;
                         for (j, cell) in row.cells.iter().enumerate() {
@@ -120,16 +174,53 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
                             if row.total {
                                 f = f.set_bold();
                             }
+                            let formula = if row.total {
+                                total_formula(&t.rows, i, j as usize, 2)
+                            } else {
+                                None
+                            };
                             match cell {
                                 Cell::Money {
                                     minor, decimals, ..
                                 } => {
                                     let f = f.set_num_format(money_format(*decimals));
                                     let v = *minor as f64 / 10f64.powi(*decimals as i32);
-                                    ws.write_number_with_format(r, j, v, &f)?;
+                                    match formula {
+                                        Some(sum) => ws.write_formula_with_format(
+                                            r,
+                                            j,
+                                            Formula::new(sum).set_result(v.to_string()),
+                                            &f,
+                                        )?,
+                                        None => ws.write_number_with_format(r, j, v, &f)?,
+                                    };
                                 }
                                 Cell::Count(n) => {
-                                    ws.write_number_with_format(r, j, *n as f64, &f)?;
+                                    match formula {
+                                        Some(sum) => ws.write_formula_with_format(
+                                            r,
+                                            j,
+                                            Formula::new(sum).set_result(n.to_string()),
+                                            &f,
+                                        )?,
+                                        None => ws.write_number_with_format(r, j, *n as f64, &f)?,
+                                    };
+                                }
+                                Cell::Number { value, .. } => {
+                                    let f = f.set_num_format(number_format(value.scale()));
+                                    let v = value.to_f64().unwrap_or_default();
+                                    ws.write_number_with_format(r, j, v, &f)?;
+                                }
+                                Cell::Percent { value, .. } => {
+                                    let places = value.normalize().scale().saturating_sub(2);
+                                    let pattern = if places == 0 {
+                                        "0%".to_string()
+                                    } else {
+                                        format!("0.{}%", "0".repeat(places as usize))
+                                    };
+                                    let f = f.set_num_format(pattern);
+                                    let v = value.to_f64().unwrap_or_default();
+                                    ws.write_number_with_format(r, j, v, &f)?;
                                 }
                                 Cell::Text(text) => {
                                     ws.write_string_with_format(r, j, text, &f)?;
