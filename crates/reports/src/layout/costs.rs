@@ -15,7 +15,7 @@ pub(super) fn section(c: &Context) -> Section {
             ("currency", c.currency.clone()),
         ],
         &[
-            ("charges", costs.charges as usize),
+            ("charges", costs.charges),
             ("deliveries", costs.deliveries as usize),
         ],
     ));
