@@ -901,6 +901,7 @@ fn the_word_report_has_its_properties_and_tables_that_keep_their_columns() {
         "{core}"
     );
     let styles = docx_part(&docx, "word/styles.xml");
+    assert_eq!(styles.matches("<w:lang ").count(), 1, "the language, once");
     assert!(
         styles.contains("<w:lang w:val=\"fr-FR\""),
         "the text's language"

@@ -358,17 +358,21 @@ fn with_properties(package: &[u8], doc: &Document) -> zip::result::ZipResult<Vec
                 entry.read_to_string(&mut xml)?;
                 let tag =
                     format!("<w:lang w:val=\"{lang}\" w:eastAsia=\"{lang}\" w:bidi=\"{lang}\" />");
-                let xml = xml
-                    .replacen(
+                // The default run properties are empty (`<w:rPr />`) or hold some: the
+                // language goes in once either way.
+                let xml = if xml.contains("<w:rPrDefault><w:rPr />") {
+                    xml.replacen(
                         "<w:rPrDefault><w:rPr />",
                         &format!("<w:rPrDefault><w:rPr>{tag}</w:rPr>"),
                         1,
                     )
-                    .replacen(
+                } else {
+                    xml.replacen(
                         "<w:rPrDefault><w:rPr>",
                         &format!("<w:rPrDefault><w:rPr>{tag}"),
                         1,
-                    );
+                    )
+                };
                 to.start_file(name, options)?;
                 to.write_all(xml.as_bytes())?;
             }

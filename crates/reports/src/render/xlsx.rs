@@ -7,18 +7,13 @@ use rust_xlsxwriter::{Chart as XChart, ChartType, Format, Formula, Workbook, Xls
 
 use crate::doc::{Block, Cell, Document, Row};
 
-/// The number format of amounts with `decimals` decimals.
+/// The number format of amounts, and of quantities, rates and factors, with `decimals` decimals.
 fn money_format(decimals: u32) -> String {
     if decimals == 0 {
         "#,##0".into()
     } else {
         format!("#,##0.{}", "0".repeat(decimals as usize))
     }
-}
-
-/// The number format of a figure with `scale` decimals (a quantity, a rate, a factor).
-fn number_format(scale: u32) -> String {
-    money_format(scale)
 }
 
 /// The value of a numeric cell in the units a spreadsheet shows, exactly as an integer of
@@ -207,7 +202,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
                                     };
                                 }
                                 Cell::Number { value, .. } => {
-                                    let f = f.set_num_format(number_format(value.scale()));
+                                    let f = f.set_num_format(money_format(value.scale()));
                                     let v = value.to_f64().unwrap_or_default();
                                     ws.write_number_with_format(r, j, v, &f)?;
                                 }
