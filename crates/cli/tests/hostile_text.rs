@@ -144,7 +144,12 @@ fn hostile_texts_are_refused_or_carried_intact_through_every_format() {
     let part = sb.path("document.xml");
     std::fs::write(&part, &xml).unwrap();
     xmllint_wellformed(&part);
-    assert!(xml.contains("+Conférence &lt;b&gt;des&lt;/b&gt; Parties &amp; « secrétariat »"));
+    // The user's words and marks, escaped, in French typography: the spaces inside « » are
+    // the narrow no-break ones French writes there.
+    assert!(
+        xml.contains("+Conférence &lt;b&gt;des&lt;/b&gt; Parties &amp; «\u{202F}secrétariat\u{202F}»"),
+        "the Word report carries the French title"
+    );
 
     // HTML: escaped (no markup of the user's survives; the report itself has no script).
     let html = read(&report("en", "html"));
