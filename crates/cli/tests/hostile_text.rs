@@ -147,7 +147,9 @@ fn hostile_texts_are_refused_or_carried_intact_through_every_format() {
     // The user's words and marks, escaped, in French typography: the spaces inside « » are
     // the narrow no-break ones French writes there.
     assert!(
-        xml.contains("+Conférence &lt;b&gt;des&lt;/b&gt; Parties &amp; «\u{202F}secrétariat\u{202F}»"),
+        xml.contains(
+            "+Conférence &lt;b&gt;des&lt;/b&gt; Parties &amp; «\u{202F}secrétariat\u{202F}»"
+        ),
         "the Word report carries the French title"
     );
 
