@@ -3,7 +3,8 @@
 //! action's audit event.
 
 use serde_json::Value;
-use synergies_domain::access::{authorize, Action, Principal};
+use synergies_domain::access::{authorize, Action, Denied, Principal};
+use synergies_domain::Message;
 use synergies_store::Audit;
 
 use crate::audit::AuditAction;
@@ -52,10 +53,11 @@ impl Actor {
     pub fn must_be_operator(&self, what: &str) -> AppResult<()> {
         match self {
             Actor::Operator(_) => Ok(()),
-            Actor::Person(p) => Err(AppError::Denied(synergies_domain::access::Denied(format!(
-                "{} may not {what}: the operator of the command line does, without --as",
-                p.username
-            )))),
+            Actor::Person(p) => Err(AppError::Denied(Denied(
+                Message::new("denied-operator-only")
+                    .with("user", &p.username)
+                    .with("what", what),
+            ))),
         }
     }
 
@@ -90,11 +92,8 @@ impl Actor {
                 }
             }
         }
-        Err(refusal.unwrap_or_else(|| {
-            AppError::Denied(synergies_domain::access::Denied(
-                "no organisation to act for".into(),
-            ))
-        }))
+        Err(refusal
+            .unwrap_or_else(|| AppError::Denied(Denied(Message::new("denied-no-organisation")))))
     }
 
     /// The audit event of `action` on `subject`, by this actor.

@@ -10,7 +10,8 @@ use synergies_store::{Audit, Store};
 
 use crate::{Actor, AuditAction};
 use crate::{AppError, AppResult};
-use synergies_domain::access::Action;
+use synergies_domain::access::{Action, Denied};
+use synergies_domain::Message;
 
 /// Records training events, all or none, after checking them and what they name: every
 /// problem of every event is reported (its fields, participants' countries and regional
@@ -57,10 +58,9 @@ fn authorize_event(actor: &Actor, e: &TrainingEvent) -> AppResult<()> {
             organisation: o.to_string(),
         })
         .map_err(|_| {
-            AppError::Denied(synergies_domain::access::Denied(format!(
-                "{} may not record this event: that needs the officer role in an organisation that contributes to it",
-                actor.name()
-            )))
+            AppError::Denied(Denied(
+                Message::new("denied-record-training-event").with("user", actor.name()),
+            ))
         })?;
     for c in e
         .contributions

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use synergies_domain::period::parse_iso_date;
-use synergies_domain::Currency;
+use synergies_domain::{Currency, Message};
 
 use crate::{AppError, AppResult};
 
@@ -14,7 +14,7 @@ use crate::{AppError, AppResult};
 pub fn required<'a>(field: &str, value: &'a str) -> AppResult<&'a str> {
     let v = value.trim();
     if v.is_empty() {
-        Err(AppError::field(field, "this field is required"))
+        Err(AppError::field(field, Message::new("error-required")))
     } else {
         Ok(v)
     }
@@ -22,14 +22,19 @@ pub fn required<'a>(field: &str, value: &'a str) -> AppResult<&'a str> {
 
 /// An exact decimal, e.g. `812.50`.
 pub fn decimal(field: &str, value: &str) -> AppResult<Decimal> {
-    Decimal::from_str(value.trim())
-        .map_err(|_| AppError::field(field, format!("{value:?} is not a number")))
+    Decimal::from_str(value.trim()).map_err(|_| {
+        AppError::field(
+            field,
+            Message::new("error-not-a-number").with("value", value),
+        )
+    })
 }
 
 /// A day, `YYYY-MM-DD`.
 pub fn date(field: &str, value: &str) -> AppResult<NaiveDate> {
-    parse_iso_date(value.trim())
-        .ok_or_else(|| AppError::field(field, format!("{value:?} is not a date (YYYY-MM-DD)")))
+    parse_iso_date(value.trim()).ok_or_else(|| {
+        AppError::field(field, Message::new("error-not-a-date").with("value", value))
+    })
 }
 
 /// An ISO 4217 currency code.

@@ -296,7 +296,6 @@ pub struct NewUser {
     #[serde(default)]
     pub password: Option<String>,
     /// Roles held: `[{"role": "finance", "organisation": "MC"}, {"role": "auditor", "organisation": null}]`.
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub grants: Vec<Grant>,
     #[serde(default = "yes")]
     pub active: bool,

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use synergies_domain::DomainError;
+use synergies_domain::{DomainError, Message};
 use synergies_store::StoreError;
 
 pub mod activities;
@@ -51,7 +51,7 @@ pub enum AppError {
     Denied(#[from] synergies_domain::access::Denied),
     /// One input field is wrong: `field` names it as the form and the request body do.
     #[error("{field}: {message}")]
-    Field { field: String, message: String },
+    Field { field: String, message: Message },
     /// What the action names does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -85,7 +85,7 @@ fn render_rejection(file: &str, issues: &[InputIssue], more: u64) -> String {
 
 impl AppError {
     /// A problem with one input field.
-    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+    pub fn field(field: &str, message: impl Into<Message>) -> AppError {
         AppError::Field {
             field: field.to_string(),
             message: message.into(),

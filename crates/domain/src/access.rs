@@ -8,6 +8,7 @@
 //! web pages and the API all apply the same rules.
 
 use serde::{Deserialize, Serialize};
+use synergies_i18n::Message;
 
 use crate::agreement::Agreement;
 
@@ -158,22 +159,51 @@ impl Action {
     }
 }
 
-/// Why an action is refused, in words for the person refused.
+/// Why an action is refused, for the person refused: a message of the translation files
+/// (`errors.ftl`), which each face shows in its reader's language (`Display` is English).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct Denied(pub String);
+pub struct Denied(pub Message);
+
+impl Role {
+    /// The role's name inside a sentence, as a message.
+    pub fn name(&self) -> Message {
+        Message::new(match self {
+            Role::Officer => "role-name-officer",
+            Role::Finance => "role-name-finance",
+            Role::Head => "role-name-head",
+            Role::TaskForce => "role-name-task_force",
+            Role::Auditor => "role-name-auditor",
+            Role::Admin => "role-name-admin",
+        })
+    }
+}
+
+/// The alternatives of `items` as one message: `MC or BRS`, `MC ou BRS`.
+fn one_of(items: &[&str]) -> Message {
+    let mut items = items.iter();
+    let first = Message::literal(items.next().copied().unwrap_or_default());
+    items.fold(first, |so_far, next| {
+        Message::new("list-or")
+            .nested("first", so_far)
+            .with("second", *next)
+    })
+}
 
 /// Decides whether `who` may perform `action`.
 pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
-    let needs = |role: Role, org: &str, what: &str| {
+    let refused = |key: &'static str| Denied(Message::new(key).with("user", &who.username));
+    let needs = |role: Role, org: &str, what: &'static str| {
         if who.has(role, org) {
             Ok(())
         } else {
-            Err(Denied(format!(
-                "{} may not {what}: that needs the {} role in {org}",
-                who.username,
-                role.as_str()
-            )))
+            Err(Denied(
+                Message::new("denied-needs-role")
+                    .with("user", &who.username)
+                    .nested("what", Message::new(what).with("organisation", org))
+                    .nested("role", role.name())
+                    .with("organisation", org),
+            ))
         }
     };
     match action {
@@ -181,16 +211,14 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             if who.has(Role::Officer, provider) || who.has(Role::Finance, provider) {
                 Ok(())
             } else {
-                needs(Role::Officer, provider, "draft agreements provided by it")
+                needs(Role::Officer, provider, "denied-what-draft-agreements")
             }
         }
-        Action::ApproveAgreement { organisation } => needs(
-            Role::Head,
-            organisation,
-            "approve or amend agreements for it",
-        ),
+        Action::ApproveAgreement { organisation } => {
+            needs(Role::Head, organisation, "denied-what-approve-agreements")
+        }
         Action::RecordDeliveries { provider } => {
-            needs(Role::Officer, provider, "record deliveries it provides")
+            needs(Role::Officer, provider, "denied-what-record-deliveries")
         }
         Action::AcceptDeliveries { provider, payers } => {
             review_deliveries(who, provider, payers, "accept")
@@ -198,31 +226,28 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
         Action::DisputeDeliveries { provider, payers } => {
             review_deliveries(who, provider, payers, "dispute")
         }
-        Action::EditRates { provider } => needs(Role::Finance, provider, "edit its rate card"),
+        Action::EditRates { provider } => needs(Role::Finance, provider, "denied-what-edit-rates"),
         Action::EditExchangeRates => {
             if who.grants.iter().any(|g| g.role == Role::Finance) {
                 Ok(())
             } else {
-                Err(Denied(format!(
-                    "{} may not edit exchange rates: that needs a finance role",
-                    who.username
-                )))
+                Err(refused("denied-edit-exchange-rates"))
             }
         }
         Action::ClosePeriod { provider } => {
             if who.has(Role::Finance, provider) {
                 Ok(())
             } else {
-                Err(Denied(format!(
-                    "{} may not close or reopen this period: the provider closes the periods of \
-                     its agreements, and that needs the finance role in {provider}",
-                    who.username
-                )))
+                Err(Denied(
+                    Message::new("denied-close-period")
+                        .with("user", &who.username)
+                        .with("provider", provider),
+                ))
             }
         }
-        Action::Settle { payer } => needs(Role::Finance, payer, "settle what it owes"),
+        Action::Settle { payer } => needs(Role::Finance, payer, "denied-what-settle"),
         Action::PlanActivity { organisation } => {
-            needs(Role::Officer, organisation, "plan its activities")
+            needs(Role::Officer, organisation, "denied-what-plan-activities")
         }
         Action::CommitResources { organisation } => {
             if [Role::Officer, Role::Finance, Role::Head]
@@ -231,42 +256,32 @@ pub fn authorize(who: &Principal, action: &Action) -> Result<(), Denied> {
             {
                 Ok(())
             } else {
-                Err(Denied(format!(
-                    "{} may not commit {organisation}'s resources: only {organisation} records \
-                     its own contributions (an officer, finance officer or head of {organisation})",
-                    who.username
-                )))
+                Err(Denied(
+                    Message::new("denied-commit-resources")
+                        .with("user", &who.username)
+                        .with("organisation", organisation),
+                ))
             }
         }
         Action::TrackMandate { organisation } => {
             if who.has(Role::Head, organisation) {
                 Ok(())
             } else {
-                needs(
-                    Role::Officer,
-                    organisation,
-                    "record where its mandates stand",
-                )
+                needs(Role::Officer, organisation, "denied-what-track-mandates")
             }
         }
         Action::ManageActionItems => {
             if who.has_anywhere(Role::TaskForce) {
                 Ok(())
             } else {
-                Err(Denied(format!(
-                    "{} may not manage action items: that needs the task force role",
-                    who.username
-                )))
+                Err(refused("denied-manage-action-items"))
             }
         }
         Action::ManageUsers => {
             if who.has_anywhere(Role::Admin) {
                 Ok(())
             } else {
-                Err(Denied(format!(
-                    "{} may not manage users: that needs the admin role",
-                    who.username
-                )))
+                Err(refused("denied-manage-users"))
             }
         }
     }
@@ -282,21 +297,21 @@ pub fn is_active_administrator(active: bool, grants: &[Grant]) -> bool {
 /// deactivated) is refused.
 pub fn administrators_remain(before: usize, after: usize, username: &str) -> Result<(), Denied> {
     if before > 0 && after == 0 {
-        Err(Denied(format!(
-            "{username} is the only active administrator: make someone else one first"
-        )))
+        Err(Denied(
+            Message::new("denied-last-administrator").with("user", username),
+        ))
     } else {
         Ok(())
     }
 }
 
-/// Accepting or disputing (`verb`) deliveries: the finance officer of a paying organisation
-/// other than the provider.
+/// Accepting or disputing (`verb`: `accept` or `dispute`) deliveries: the finance officer of
+/// a paying organisation other than the provider.
 fn review_deliveries(
     who: &Principal,
     provider: &str,
     payers: &[String],
-    verb: &str,
+    verb: &'static str,
 ) -> Result<(), Denied> {
     let paying: Vec<&str> = payers
         .iter()
@@ -307,22 +322,22 @@ fn review_deliveries(
         return Ok(());
     }
     let names = if paying.is_empty() {
-        "no organisation but the provider".to_string()
+        Message::new("denied-review-no-payer")
     } else {
-        paying.join(" or ")
+        one_of(&paying)
     };
-    Err(Denied(if who.has(Role::Finance, provider) {
-        format!(
-            "{} may not {verb} deliveries that {provider} provides: the organisations that pay \
-             for them ({names}) {verb} them, never the provider",
-            who.username
-        )
+    let key = if who.has(Role::Finance, provider) {
+        "denied-review-as-provider"
     } else {
-        format!(
-            "{} may not {verb} these deliveries: that needs the finance role in {names}",
-            who.username
-        )
-    }))
+        "denied-review-needs-finance"
+    };
+    Err(Denied(
+        Message::new(key)
+            .with("user", &who.username)
+            .with("verb", verb)
+            .with("provider", provider)
+            .nested("payers", names),
+    ))
 }
 
 #[cfg(test)]
@@ -336,6 +351,70 @@ mod tests {
                 role,
                 organisation: org.map(str::to_string),
             }],
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_said_in_the_readers_language_with_the_actions_own_verb() {
+        let fr = synergies_i18n::Lang::parse("fr").expect("French");
+        let provider = user("brs.finance", Role::Finance, Some("BRS"));
+        let payers = vec!["BRS".to_string(), "MC".to_string(), "CHB".to_string()];
+        let dispute = authorize(
+            &provider,
+            &Action::DisputeDeliveries {
+                provider: "BRS".into(),
+                payers: payers.clone(),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            dispute.to_string(),
+            "brs.finance may not dispute deliveries that BRS provides: the organisations that \
+             pay for them (MC or CHB) dispute them, never the provider"
+        );
+        let french = dispute.0.in_lang(fr);
+        assert!(
+            french.starts_with("brs.finance ne peut pas contester les prestations que BRS fournit")
+                && french.contains("(MC ou CHB) qui les contestent"),
+            "{french}"
+        );
+        // Every refusal of the rules has its French text: none falls back to English.
+        let nobody = user("nobody", Role::Auditor, None);
+        let org = || "MC".to_string();
+        for action in [
+            Action::DraftAgreement { provider: org() },
+            Action::ApproveAgreement {
+                organisation: org(),
+            },
+            Action::RecordDeliveries { provider: org() },
+            Action::AcceptDeliveries {
+                provider: org(),
+                payers: payers.clone(),
+            },
+            Action::EditRates { provider: org() },
+            Action::EditExchangeRates,
+            Action::ClosePeriod { provider: org() },
+            Action::Settle { payer: org() },
+            Action::PlanActivity {
+                organisation: org(),
+            },
+            Action::CommitResources {
+                organisation: org(),
+            },
+            Action::TrackMandate {
+                organisation: org(),
+            },
+            Action::ManageActionItems,
+            Action::ManageUsers,
+        ] {
+            let refusal = authorize(&nobody, &action).unwrap_err();
+            let (english, french) = (refusal.to_string(), refusal.0.in_lang(fr));
+            assert!(english.contains(" may not "), "{english}");
+            assert!(french.contains(" ne peut pas "), "{action:?}: {french}");
+            assert!(
+                !french.contains(" may not ") && !french.contains(" role"),
+                "{french}"
+            );
         }
     }
 
@@ -358,7 +437,10 @@ mod tests {
             provider: "MC".into(),
         };
         let err = authorize(&brs_officer, &record_mc).unwrap_err();
-        assert!(err.0.contains("needs the officer role in MC"), "{err}");
+        assert!(
+            err.to_string().contains("needs the officer role in MC"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -378,8 +460,8 @@ mod tests {
             },
         ] {
             let err = authorize(&brs_finance, &action).unwrap_err();
-            assert!(err.0.contains("never the provider"), "{err}");
-            assert!(err.0.contains("(MC)"), "{err}");
+            assert!(err.to_string().contains("never the provider"), "{err}");
+            assert!(err.to_string().contains("(MC)"), "{err}");
             assert!(authorize(&mc_finance, &action).is_ok());
         }
         let err = authorize(
@@ -390,8 +472,8 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(err.0.contains("may not dispute"), "{err}");
-        assert!(err.0.contains("finance role in CHB"), "{err}");
+        assert!(err.to_string().contains("may not dispute"), "{err}");
+        assert!(err.to_string().contains("finance role in CHB"), "{err}");
     }
 
     #[test]
@@ -402,7 +484,7 @@ mod tests {
         assert!(authorize(&user("mc.finance", Role::Finance, Some("MC")), &close_mc).is_ok());
         let err =
             authorize(&user("brs.finance", Role::Finance, Some("BRS")), &close_mc).unwrap_err();
-        assert!(err.0.contains("finance role in MC"), "{err}");
+        assert!(err.to_string().contains("finance role in MC"), "{err}");
     }
 
     #[test]
@@ -414,7 +496,8 @@ mod tests {
             assert!(authorize(&user("brs", role, Some("BRS")), &brs).is_ok());
             let err = authorize(&user("mc", role, Some("MC")), &brs).unwrap_err();
             assert!(
-                err.0.contains("only BRS records its own contributions"),
+                err.to_string()
+                    .contains("only BRS records its own contributions"),
                 "{err}"
             );
         }
@@ -435,7 +518,10 @@ mod tests {
             "a new database"
         );
         let err = administrators_remain(1, 0, "admin").unwrap_err();
-        assert!(err.0.contains("only active administrator"), "{err}");
+        assert!(
+            err.to_string().contains("only active administrator"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod text;
 
 pub use money::{Currency, Money};
 pub use period::{Month, Period};
+pub use synergies_i18n::{Message, MessageArg};
 
 /// Every way a rule of the domain can refuse its input. Messages are written for the finance
 /// officer who reads them.

@@ -12,8 +12,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
+mod message;
+
 pub use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, LanguageIdentifier, Loader};
+pub use message::{Message, MessageArg};
 
 static_loader! {
     static LOCALES = {

@@ -279,7 +279,7 @@ pub struct SignInsEnded {
 /// there were before and are now (in the change's transaction).
 pub(crate) fn check_administrators(before: usize, after: usize, username: &str) -> StoreResult<()> {
     synergies_domain::access::administrators_remain(before, after, username)
-        .map_err(|d| StoreError::Conflict(d.0))
+        .map_err(|d| StoreError::Conflict(d.to_string()))
 }
 
 /// The audit event of a change, written by the store in the change's own transaction, so that

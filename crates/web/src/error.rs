@@ -9,14 +9,16 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use synergies_app::AppError;
 use synergies_domain::access::Denied;
-use synergies_domain::DomainError;
+use synergies_domain::{DomainError, Message};
 use synergies_store::StoreError;
 
 /// A request that could not be served.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub status: StatusCode,
-    pub detail: String,
+    /// What went wrong, for the person: pages show it in their reader's language, the API
+    /// answers in English with the message's key beside it.
+    pub detail: Message,
     /// The input field the problem is about, when there is one (forms show it there).
     pub field: Option<String>,
     /// Seconds to wait before trying again (`Retry-After`), for a 429.
@@ -24,7 +26,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, detail: impl Into<String>) -> Problem {
+    pub fn new(status: StatusCode, detail: impl Into<Message>) -> Problem {
         Problem {
             status,
             detail: detail.into(),
@@ -34,23 +36,23 @@ impl Problem {
     }
 
     /// Too many attempts: try again in `seconds`.
-    pub fn too_many(detail: impl Into<String>, seconds: u64) -> Problem {
+    pub fn too_many(detail: impl Into<Message>, seconds: u64) -> Problem {
         Problem {
             retry_after: Some(seconds),
             ..Problem::new(StatusCode::TOO_MANY_REQUESTS, detail)
         }
     }
 
-    pub fn bad_request(detail: impl Into<String>) -> Problem {
+    pub fn bad_request(detail: impl Into<Message>) -> Problem {
         Problem::new(StatusCode::BAD_REQUEST, detail)
     }
 
-    pub fn unprocessable(detail: impl Into<String>) -> Problem {
+    pub fn unprocessable(detail: impl Into<Message>) -> Problem {
         Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
     }
 
     /// A problem with one input field.
-    pub fn field(field: &str, detail: impl Into<String>) -> Problem {
+    pub fn field(field: &str, detail: impl Into<Message>) -> Problem {
         Problem {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             detail: detail.into(),
@@ -59,11 +61,11 @@ impl Problem {
         }
     }
 
-    pub fn not_found(detail: impl Into<String>) -> Problem {
+    pub fn not_found(detail: impl Into<Message>) -> Problem {
         Problem::new(StatusCode::NOT_FOUND, detail)
     }
 
-    pub fn forbidden(detail: impl Into<String>) -> Problem {
+    pub fn forbidden(detail: impl Into<Message>) -> Problem {
         Problem::new(StatusCode::FORBIDDEN, detail)
     }
 
@@ -100,6 +102,10 @@ pub struct ProblemDocument {
     /// The input field concerned, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The key of `detail` in the translation files, for a client that shows it in another
+    /// language; absent for a text that has no translation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 impl IntoResponse for Problem {
@@ -108,8 +114,9 @@ impl IntoResponse for Problem {
             kind: "about:blank".into(),
             title: self.title().into(),
             status: self.status.as_u16(),
-            detail: self.detail.clone(),
+            detail: self.detail.to_string(),
             field: self.field.clone(),
+            key: self.detail.key().map(str::to_string),
         };
         let body = serde_json::to_vec(&doc).unwrap_or_default();
         let mut response = (

@@ -167,7 +167,7 @@ async fn audit_refusals(
             .act(move |s| synergies_app::identity::record_refusal(s, &actor, &what, &client))
             .await;
         if let Err(p) = recorded {
-            tracing::error!(detail = p.detail, "a refusal could not be audited");
+            tracing::error!(detail = %p.detail, "a refusal could not be audited");
         }
     }
     response

@@ -166,16 +166,16 @@ impl AgreementFormPage {
     /// The message for one field, if the form was refused because of it.
     fn error_for(&self, field: &str) -> String {
         match &self.error {
-            Some(p) if p.field.as_deref() == Some(field) => p.detail.clone(),
+            Some(p) if p.field.as_deref() == Some(field) => p.detail.to_string(),
             _ => String::new(),
         }
     }
 
     fn general_error(&self) -> String {
         match &self.error {
-            Some(p) if p.field.is_none() => p.detail.clone(),
+            Some(p) if p.field.is_none() => p.detail.to_string(),
             Some(p) if !FORM_FIELDS.contains(&p.field.as_deref().unwrap_or_default()) => {
-                p.detail.clone()
+                p.detail.to_string()
             }
             _ => String::new(),
         }
@@ -261,7 +261,7 @@ async fn create_agreement(
                 c: pc.chrome(),
                 f,
                 amending: None,
-                error: Some(p),
+                error: Some(pc.shown(p)),
                 framework,
             }),
         )
@@ -430,7 +430,7 @@ async fn amend(
                 c: pc.chrome(),
                 f,
                 amending: Some(code),
-                error: Some(p),
+                error: Some(pc.shown(p)),
                 framework,
             }),
         )

@@ -116,6 +116,14 @@ impl PageCaller {
         Chrome::new(self.lang, Some(&self.caller), &self.path)
     }
 
+    /// The problem with its text in the reader's language, to show beside a form.
+    pub(crate) fn shown(&self, p: Problem) -> Problem {
+        Problem {
+            detail: p.detail.in_lang(self.lang).into(),
+            ..p
+        }
+    }
+
     pub(crate) fn problem(&self, p: Problem) -> PageError {
         PageError::Problem(p, self.lang, Some(Box::new(self.caller.clone())))
     }
@@ -176,7 +184,7 @@ impl IntoResponse for PageError {
                 let page = ErrorPage {
                     c: Chrome::new(lang, caller.as_deref(), "/"),
                     title: Tr(lang).get(&format!("error-{}", p.status.as_u16())),
-                    detail: p.detail.clone(),
+                    detail: p.detail.in_lang(lang),
                 };
                 (p.status, render(&page)).into_response()
             }
@@ -260,7 +268,7 @@ impl FormState {
     /// The message for `field`, if the form was refused because of it.
     pub fn error_for(&self, field: &str) -> String {
         match &self.error {
-            Some(p) if p.field.as_deref() == Some(field) => p.detail.clone(),
+            Some(p) if p.field.as_deref() == Some(field) => p.detail.to_string(),
             _ => String::new(),
         }
     }
@@ -268,7 +276,7 @@ impl FormState {
     /// The message of a refusal that names no field.
     pub fn general_error(&self) -> String {
         match &self.error {
-            Some(p) if p.field.is_none() => p.detail.clone(),
+            Some(p) if p.field.is_none() => p.detail.to_string(),
             _ => String::new(),
         }
     }

@@ -85,7 +85,7 @@ struct DeliveriesPage {
 impl DeliveriesPage {
     fn error_for(&self, field: &str) -> String {
         match &self.error {
-            Some(p) if p.field.as_deref() == Some(field) => p.detail.clone(),
+            Some(p) if p.field.as_deref() == Some(field) => p.detail.to_string(),
             _ => String::new(),
         }
     }
@@ -102,7 +102,7 @@ impl DeliveriesPage {
         ];
         match &self.error {
             Some(p) if !FIELDS.contains(&p.field.as_deref().unwrap_or_default()) => {
-                p.detail.clone()
+                p.detail.to_string()
             }
             _ => String::new(),
         }
@@ -288,7 +288,7 @@ async fn record_delivery(
                 DeliveriesInput {
                     query,
                     form: f,
-                    error: Some(p),
+                    error: Some(pc.shown(p)),
                     import_errors: vec![],
                     notice: String::new(),
                 },
@@ -369,7 +369,11 @@ async fn import_deliveries(
         {
             (
                 String::new(),
-                p.detail.lines().map(str::to_string).collect(),
+                p.detail
+                    .in_lang(pc.lang)
+                    .lines()
+                    .map(str::to_string)
+                    .collect(),
                 p.status,
             )
         }

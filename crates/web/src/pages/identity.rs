@@ -371,7 +371,7 @@ async fn save_user(
     match outcome {
         Ok(_) => Ok(see_other("/users")),
         Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            users_page(&state, &pc, p.detail, p.status).await
+            users_page(&state, &pc, p.detail.in_lang(pc.lang), p.status).await
         }
         Err(p) => Err(pc.problem(p)),
     }

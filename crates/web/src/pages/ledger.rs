@@ -228,7 +228,14 @@ async fn settle(
         Ok(_) => Ok(see_other(&format!("/funds/{}", urlencode(&code)))),
         Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let status = p.status;
-            fund_page(&state, &pc, code, FormState::refused(v, p), status).await
+            fund_page(
+                &state,
+                &pc,
+                code,
+                FormState::refused(v, pc.shown(p)),
+                status,
+            )
+            .await
         }
         Err(p) => Err(pc.problem(p)),
     }

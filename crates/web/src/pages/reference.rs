@@ -115,7 +115,7 @@ async fn submit_reference<T: Template, R: Send + 'static>(
         Ok(_) => Ok(see_other(done)),
         Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let status = p.status;
-            let form = FormState::refused(v, p);
+            let form = FormState::refused(v, pc.shown(p));
             reference_page(state, pc, status, |c, f| page(c, f, form)).await
         }
         Err(p) => Err(pc.problem(p)),
