@@ -452,7 +452,12 @@ fn every_endpoint_answers_and_the_openapi_document_lists_exactly_them() {
     let refused = s.post(Some("auditor"), "/api/v1/activities", &activity);
     refused.problem(403);
     // The refusal names its message, for a client that shows it in its reader's language.
-    assert_eq!(refused.json()["key"], "denied-needs-role", "{}", refused.text());
+    assert_eq!(
+        refused.json()["key"],
+        "denied-needs-role",
+        "{}",
+        refused.text()
+    );
     let created = s
         .post(Some("mc.officer"), "/api/v1/activities", &activity)
         .ok();
