@@ -1169,3 +1169,39 @@ fn page_titles_are_plain_text_and_never_hold_the_csrf_token() {
         assert!(title.len() < 200, "{path}: {title}");
     }
 }
+
+/// A refusal reaches the reader in their language, with the action's own verb: the provider's
+/// finance officer who tries to dispute its own delivery from the French page once read
+/// "Non autorisé | brs.finance may not accept deliveries it receives".
+#[test]
+fn a_refusal_on_a_french_page_is_in_french_with_the_actions_verb() {
+    let s = Server::start();
+    let code = shared_agreement(&s, 1);
+    let secret = synergies_web::auth::open_session(
+        s.store.as_ref(),
+        "brs.finance",
+        std::time::Duration::from_secs(3600),
+    )
+    .expect("a session");
+    let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+    let me = s.get_with(None, "/api/v1/me", &[("cookie", &cookie)]).ok();
+    let csrf = me["csrf_token"].as_str().expect("a CSRF token").to_string();
+    let form = format!("csrf={csrf}&agreement={code}&external_id=S-1&reason=trop+cher");
+    let page = s.post_with(
+        None,
+        "/deliveries/dispute",
+        &[
+            ("cookie", &cookie),
+            ("accept-language", "fr"),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        form.as_bytes(),
+    );
+    assert_eq!(page.status, 403, "{}", page.text());
+    let html = page.text();
+    assert!(
+        html.contains("brs.finance ne peut pas contester les prestations que BRS fournit"),
+        "{html}"
+    );
+    assert!(!html.contains("may not"), "{html}");
+}
