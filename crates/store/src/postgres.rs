@@ -26,16 +26,16 @@ use r2d2_postgres::PostgresConnectionManager;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use synergies_domain::activity::Activity;
-use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
+use synergies_domain::agreement::Agreement;
 use synergies_domain::cooperation::{ActionItem, TaskForceMeeting, TaskForceMember, TrainingEvent};
-use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
-use synergies_domain::ledger::{Account, JournalEntry, TrialBalance};
-use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
+use synergies_domain::delivery::{Delivery, StoredDelivery};
+use synergies_domain::ledger::{JournalEntry, TrialBalance};
+use synergies_domain::mandate::Mandate;
 use synergies_domain::model::*;
 use synergies_domain::{Currency, Money, Period};
 
 use crate::migrations::{self, Batch, Engine};
-use crate::sql::{self, Arg, Db, RowGet};
+use crate::sql::{self, Arg, Db, Mark, RowGet};
 use crate::*;
 
 /// The most connections one store opens.
@@ -89,61 +89,14 @@ fn parse_currency(s: &str) -> StoreResult<Currency> {
     Currency::from_code(s).map_err(|_| invalid("currency", s))
 }
 
-fn small(n: i64, what: &str) -> StoreResult<u32> {
-    u32::try_from(n).map_err(|_| invalid(what, &n.to_string()))
-}
-
 fn count(n: i64, what: &str) -> StoreResult<u64> {
     u64::try_from(n).map_err(|_| invalid(what, &n.to_string()))
-}
-
-fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Database(e.to_string()))
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Database(format!("stored JSON: {e}")))
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339()
-}
-
-/// Inserts a new agreement with its versions in the caller's transaction (see
-/// [`Agreements::insert_agreements`]).
-fn insert_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
-    let inserted = c.query_opt(
-        "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
-         currency, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (code) DO NOTHING RETURNING id",
-        &[
-            &a.code,
-            &a.title,
-            &a.kind.as_str(),
-            &a.provider,
-            &a.provider_fund,
-            &a.biennium,
-            &a.currency.code(),
-            &(a.revision as i64),
-        ],
-    )?;
-    let Some(row) = inserted else {
-        return Err(StoreError::Conflict(format!(
-            "agreement {} already exists",
-            a.code
-        )));
-    };
-    let id: i64 = row.try_get(0)?;
-    for v in &a.versions {
-        write_version(c, id, v)?;
-    }
-    Ok(())
 }
 
 /// Replaces an agreement's versions in the caller's transaction (see
 /// [`Agreements::update_agreement`]).
 fn update_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
-    // The row lock makes the checks below final until this transaction ends.
+    // The row lock makes the checks of the change final until this transaction ends.
     let id: i64 = c
         .query_opt(
             "SELECT id FROM agreements WHERE code = $1 FOR UPDATE",
@@ -152,34 +105,7 @@ fn update_agreement(c: &mut Conn, a: &Agreement) -> StoreResult<()> {
         .map(|r| r.try_get(0))
         .transpose()?
         .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
-    let stored = read_agreements(c, Some(&a.code))?
-        .pop()
-        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
-    check_agreement_change(&stored, a)?;
-    if !sql::set_agreement_title(&mut *c, id, &a.title, a.revision)? {
-        return Err(stale_agreement(a, stored.revision));
-    }
-    for v in &a.versions {
-        write_version(c, id, v)?;
-    }
-    Ok(())
-}
-
-/// How many users are active administrators, as the caller's transaction sees them.
-fn active_administrators(c: &mut Conn) -> StoreResult<usize> {
-    let mut n = 0;
-    for r in c.query("SELECT grants FROM users WHERE active <> 0", &[])? {
-        let grants: Vec<synergies_domain::access::Grant> = from_json(&r.try_get::<_, String>(0)?)?;
-        if synergies_domain::access::is_active_administrator(true, &grants) {
-            n += 1;
-        }
-    }
-    Ok(n)
-}
-
-/// Ends a user's sessions and tokens in the caller's transaction.
-fn end_sign_ins(c: &mut Conn, username: &str, at: &str) -> StoreResult<SignInsEnded> {
-    sql::end_sign_ins(c, username, at)
+    sql::update_agreement(c, id, a)
 }
 
 /// Writes an audit event in the caller's transaction.
@@ -296,6 +222,7 @@ fn pg_args<'a>(args: &[Arg<'a>]) -> Vec<Box<dyn ToSql + Sync + 'a>> {
                 Arg::Date(d) => Box::new(d),
                 Arg::OptDate(d) => Box::new(d),
                 Arg::OptText(s) => Box::new(s),
+                Arg::OptInt(n) => Box::new(n),
                 Arg::Decimal(s) => Box::new(NumericText(s)),
             }
         })
@@ -784,25 +711,7 @@ impl PostgresStore {
     }
 
     fn read_users(&self, username: Option<&str>) -> StoreResult<Vec<UserRecord>> {
-        self.read(|c| {
-            c.query(
-                "SELECT username, display_name, password_hash, grants, active, created_at \
-                 FROM users WHERE ($1::text IS NULL OR username = $1) ORDER BY username",
-                &[&username],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(UserRecord {
-                    username: r.try_get(0)?,
-                    display_name: r.try_get(1)?,
-                    password_hash: r.try_get(2)?,
-                    grants: from_json(&r.try_get::<_, String>(3)?)?,
-                    active: r.try_get::<_, i64>(4)? != 0,
-                    created_at: r.try_get(5)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::users(c, username))
     }
 
     /// Runs `f` in a read-only transaction that sees one snapshot of the database.
@@ -812,215 +721,11 @@ impl PostgresStore {
     }
 }
 
-/// Records a decision's text (see [`Registry::save_decision`]) in the caller's transaction.
-fn write_decision(c: &mut Conn, d: &DecisionRecord) -> StoreResult<bool> {
-    let existed: bool = c
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM decisions WHERE number = $1 AND language = $2)",
-            &[&d.number, &d.language],
-        )?
-        .try_get(0)?;
-    c.execute(
-        "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
-         imported_at, kind, body, status, adopted_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (number, language) DO UPDATE SET treaty = excluded.treaty, \
-         meeting = excluded.meeting, title = excluded.title, \
-         document = excluded.document, imported_at = excluded.imported_at, \
-         kind = excluded.kind, body = excluded.body",
-        &[
-            &d.number,
-            &d.language,
-            &d.treaty,
-            &i64::from(d.meeting),
-            &d.title,
-            &d.document,
-            &d.imported_at,
-            &d.kind.as_str(),
-            &d.body.as_str(),
-            &d.status.as_str(),
-            &d.adopted_on,
-        ],
-    )?;
-    sql::set_decision_status(c, &d.number, d.status, d.adopted_on)?;
-    Ok(!existed)
-}
-
-/// Records a decision's mandates (see [`Registry::save_mandates`]) in the caller's transaction.
-fn write_mandates(c: &mut Conn, mandates: &[Mandate]) -> StoreResult<()> {
-    for (position, m) in mandates.iter().enumerate() {
-        c.execute(
-            "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, \
-             deliverable, due_meeting, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (decision, paragraph) DO UPDATE SET position = excluded.position, \
-             actor = excluded.actor, tracking = excluded.tracking, \
-             deliverable = excluded.deliverable, due_meeting = excluded.due_meeting, \
-             text = excluded.text",
-            &[
-                &m.decision,
-                &m.paragraph,
-                &(position as i64),
-                &m.actor,
-                &m.tracking.as_str(),
-                &m.status.as_str(),
-                &m.deliverable,
-                &m.due_meeting.map(i64::from),
-                &m.text,
-            ],
-        )?;
-    }
-    Ok(())
-}
-
-fn agreement_id(c: &mut Conn, code: &str) -> StoreResult<i64> {
-    sql::agreement_id(c, code)
-}
-
-const DELIVERY_COLUMNS: &str = "d.id, d.agreement_id, d.service, d.date, d.quantity::text, \
-     d.grade, d.expense_minor, d.expense_currency, d.description, d.external_id, d.status, \
-     cd.closing_id";
-
-/// The deliveries with the closing that charged each, if any.
-const DELIVERIES_WITH_CLOSING: &str =
-    "deliveries d LEFT JOIN closing_deliveries cd ON cd.delivery_id = d.id";
-
 fn expense(minor: Option<i64>, currency: Option<String>) -> StoreResult<Option<Money>> {
     Ok(match (minor, currency) {
         (Some(minor), Some(c)) => Some(Money::new(minor, parse_currency(&c)?)),
         _ => None,
     })
-}
-
-fn read_delivery(r: &Row, agreement: &str) -> StoreResult<StoredDelivery> {
-    let status: String = r.try_get(10)?;
-    Ok(StoredDelivery {
-        id: r.try_get(0)?,
-        status: DeliveryStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
-        closing: r.try_get(11)?,
-        delivery: Delivery {
-            agreement: agreement.to_string(),
-            service: r.try_get(2)?,
-            date: r.try_get(3)?,
-            quantity: parse_decimal(r.try_get(4)?)?,
-            grade: r.try_get(5)?,
-            expense: expense(r.try_get(6)?, r.try_get(7)?)?,
-            description: r.try_get(8)?,
-            external_id: r.try_get(9)?,
-        },
-    })
-}
-
-fn write_entry(c: &mut Conn, e: &JournalEntry) -> StoreResult<Option<i64>> {
-    e.check_balanced()?;
-    let inserted = c.query_opt(
-        "INSERT INTO journal_entries (key, date, description, reverses, posted_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING id",
-        &[&e.key, &e.date, &e.description, &e.reverses, &now()],
-    )?;
-    let Some(row) = inserted else {
-        return Ok(None);
-    };
-    let id: i64 = row.try_get(0)?;
-    let lines: Vec<i64> = (0..e.postings.len() as i64).collect();
-    let funds: Vec<&str> = e.postings.iter().map(|p| p.fund.as_str()).collect();
-    let accounts: Vec<String> = e.postings.iter().map(|p| p.account.name()).collect();
-    let currencies: Vec<&str> = e.postings.iter().map(|p| p.currency.code()).collect();
-    let amounts: Vec<i64> = e.postings.iter().map(|p| p.amount_minor).collect();
-    c.execute(
-        "INSERT INTO postings (entry_id, line, fund, account, currency, amount_minor) \
-         SELECT $1::bigint, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], \
-                                          $6::bigint[])",
-        &[&id, &lines, &funds, &accounts, &currencies, &amounts],
-    )?;
-    Ok(Some(id))
-}
-
-fn read_agreements(c: &mut Conn, code: Option<&str>) -> StoreResult<Vec<Agreement>> {
-    let rows = c.query(
-        "SELECT id, code, title, kind, provider, provider_fund, biennium, currency, revision \
-         FROM agreements WHERE ($1::text IS NULL OR code = $1) ORDER BY code",
-        &[&code],
-    )?;
-    let mut ids = Vec::with_capacity(rows.len());
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let kind: &str = r.try_get(3)?;
-        ids.push(r.try_get::<_, i64>(0)?);
-        out.push(Agreement {
-            code: r.try_get(1)?,
-            title: r.try_get(2)?,
-            kind: AgreementKind::parse(kind).ok_or_else(|| invalid("kind", kind))?,
-            provider: r.try_get(4)?,
-            provider_fund: r.try_get(5)?,
-            biennium: r.try_get(6)?,
-            currency: parse_currency(r.try_get(7)?)?,
-            versions: vec![],
-            revision: count(r.try_get(8)?, "revision")?,
-        });
-    }
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let versions = c.query(
-        "SELECT agreement_id, number, status, ceiling_minor, psc_rate::text, share_key, lines, \
-                participants, approvals, note \
-         FROM agreement_versions WHERE agreement_id = ANY($1) ORDER BY agreement_id, number",
-        &[&ids],
-    )?;
-    for r in &versions {
-        let aid: i64 = r.try_get(0)?;
-        let status: &str = r.try_get(2)?;
-        let a = index
-            .get(&aid)
-            .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
-        out[*a].versions.push(AgreementVersion {
-            number: small(r.try_get(1)?, "version number")?,
-            status: VersionStatus::parse(status).ok_or_else(|| invalid("status", status))?,
-            ceiling_minor: r.try_get(3)?,
-            psc_rate: parse_decimal(r.try_get(4)?)?,
-            share_key: from_json(r.try_get(5)?)?,
-            lines: from_json(r.try_get(6)?)?,
-            participants: from_json(r.try_get(7)?)?,
-            approvals: from_json(r.try_get(8)?)?,
-            note: r.try_get(9)?,
-        });
-    }
-    Ok(out)
-}
-
-fn write_version(c: &mut Conn, agreement_id: i64, v: &AgreementVersion) -> StoreResult<()> {
-    c.execute(
-        "INSERT INTO agreement_versions (agreement_id, number, status, ceiling_minor, psc_rate, \
-             share_key, lines, participants, approvals, note) \
-         VALUES ($1, $2, $3, $4, $5::text::numeric, $6, $7, $8, $9, $10) \
-         ON CONFLICT (agreement_id, number) DO UPDATE SET status = excluded.status, \
-             ceiling_minor = excluded.ceiling_minor, psc_rate = excluded.psc_rate, \
-             share_key = excluded.share_key, lines = excluded.lines, \
-             participants = excluded.participants, approvals = excluded.approvals, \
-             note = excluded.note",
-        &[
-            &agreement_id,
-            &i64::from(v.number),
-            &v.status.as_str(),
-            &v.ceiling_minor,
-            &v.psc_rate.to_string(),
-            &json(&v.share_key)?,
-            &json(&v.lines)?,
-            &json(&v.participants)?,
-            &json(&v.approvals)?,
-            &v.note,
-        ],
-    )?;
-    Ok(())
-}
-
-fn closing_status(s: &str) -> StoreResult<ClosingStatus> {
-    match s {
-        "posted" => Ok(ClosingStatus::Posted),
-        "reversed" => Ok(ClosingStatus::Reversed),
-        _ => Err(invalid("closing status", s)),
-    }
 }
 
 /// The columns of a table, in order, with their SQL types.
@@ -1048,10 +753,6 @@ fn primary_key(c: &mut Conn, table: &str) -> StoreResult<Vec<String>> {
     .map(|r| Ok(r.try_get(0)?))
     .collect()
 }
-
-/// A closing to link to its deliveries: (agreement id, closing id, through delivery id,
-/// expected count).
-type Mark = (i64, i64, i64, u64);
 
 /// Marks the deliveries of each closing of one period in a single pass over the table, and
 /// checks that each closing got exactly the deliveries it was computed from.
@@ -1135,13 +836,7 @@ impl Maintenance for PostgresStore {
             if !exists {
                 return Ok(0);
             }
-            let v: i64 = c
-                .query_one(
-                    "SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations",
-                    &[],
-                )?
-                .try_get(0)?;
-            small(v, "schema version")
+            sql::schema_version(c)
         })
     }
 
@@ -1442,128 +1137,7 @@ impl ReferenceData for PostgresStore {
                     "LOCK TABLE rate_cards, rates, fx_rates, closings IN SHARE ROW EXCLUSIVE MODE",
                     &[],
                 )?;
-                check_framework_save(
-                    &sql::read_framework(&mut *c)?,
-                    f,
-                    &sql::posted_periods(&mut *c)?,
-                )?;
-                for o in &f.organisations {
-                    c.execute(
-                        "INSERT INTO organisations (code, name) VALUES ($1, $2) \
-                     ON CONFLICT (code) DO UPDATE SET name = excluded.name",
-                        &[&o.code, &o.name],
-                    )?;
-                }
-                for v in &f.conventions {
-                    c.execute(
-                        "INSERT INTO conventions (code, name, organisation) VALUES ($1, $2, $3) \
-                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
-                     organisation = excluded.organisation",
-                        &[&v.code, &v.name, &v.organisation],
-                    )?;
-                }
-                for x in &f.funds {
-                    c.execute(
-                        "INSERT INTO funds (code, name, convention, organisation, kind) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET \
-                     name = excluded.name, convention = excluded.convention, \
-                     organisation = excluded.organisation, kind = excluded.kind",
-                        &[
-                            &x.code,
-                            &x.name,
-                            &x.convention,
-                            &x.organisation,
-                            &x.kind.as_str(),
-                        ],
-                    )?;
-                }
-                for b in &f.bienniums {
-                    c.execute(
-                        "INSERT INTO bienniums (code, start_date, end_date, status) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO UPDATE SET \
-                     start_date = excluded.start_date, end_date = excluded.end_date, \
-                     status = excluded.status",
-                        &[&b.code, &b.start, &b.end, &b.status.as_str()],
-                    )?;
-                }
-                for l in &f.budget_lines {
-                    c.execute(
-                        "INSERT INTO budget_lines (fund, biennium, activity, title, currency, \
-                     amount_minor, staff_days) VALUES ($1, $2, $3, $4, $5, $6, $7::text::numeric) \
-                     ON CONFLICT (fund, biennium, activity) DO UPDATE SET title = excluded.title, \
-                     currency = excluded.currency, amount_minor = excluded.amount_minor, \
-                     staff_days = excluded.staff_days",
-                        &[
-                            &l.fund,
-                            &l.biennium,
-                            &l.activity,
-                            &l.title,
-                            &l.currency.code(),
-                            &l.amount_minor,
-                            &l.staff_days.to_string(),
-                        ],
-                    )?;
-                }
-                for s in &f.services {
-                    c.execute(
-                        "INSERT INTO services (code, name, provider, category, unit) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET \
-                     name = excluded.name, provider = excluded.provider, \
-                     category = excluded.category, unit = excluded.unit",
-                        &[
-                            &s.code,
-                            &s.name,
-                            &s.provider,
-                            &s.category.as_str(),
-                            &s.unit.as_str(),
-                        ],
-                    )?;
-                }
-                for rc in &f.rate_cards {
-                    c.execute(
-                        "INSERT INTO rate_cards (provider, biennium, currency, psc_rate) \
-                     VALUES ($1, $2, $3, $4::text::numeric) \
-                     ON CONFLICT (provider, biennium) DO UPDATE SET \
-                     currency = excluded.currency, psc_rate = excluded.psc_rate",
-                        &[
-                            &rc.provider,
-                            &rc.biennium,
-                            &rc.currency.code(),
-                            &rc.psc_rate.to_string(),
-                        ],
-                    )?;
-                }
-                for r in &f.rates {
-                    c.execute(
-                        "INSERT INTO rates (provider, biennium, rate_key, unit, effective_from, \
-                     amount, currency) VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7) \
-                     ON CONFLICT (provider, rate_key, unit, effective_from) DO UPDATE SET \
-                     biennium = excluded.biennium, amount = excluded.amount, \
-                     currency = excluded.currency",
-                        &[
-                            &r.provider,
-                            &r.biennium,
-                            &r.key.to_text(),
-                            &r.unit.as_str(),
-                            &r.effective_from,
-                            &r.amount.to_string(),
-                            &r.currency.code(),
-                        ],
-                    )?;
-                }
-                for x in &f.fx_rates {
-                    c.execute(
-                        "INSERT INTO fx_rates (currency, month, per_usd) \
-                     VALUES ($1, $2, $3::text::numeric) \
-                     ON CONFLICT (currency, month) DO UPDATE SET per_usd = excluded.per_usd",
-                        &[
-                            &x.currency.code(),
-                            &x.month.to_string(),
-                            &x.per_usd.to_string(),
-                        ],
-                    )?;
-                }
-                Ok(())
+                sql::save_framework(c, f)
             },
         )
     }
@@ -1577,7 +1151,7 @@ impl Agreements for PostgresStore {
     fn insert_agreements(&self, agreements: &[(&Agreement, &Audit)]) -> StoreResult<()> {
         self.write(|c| {
             for (a, audit) in agreements {
-                insert_agreement(c, a)?;
+                sql::insert_agreement(&mut *c, a)?;
                 insert_audit(c, audit, Value::Null)?;
             }
             Ok(())
@@ -1589,11 +1163,11 @@ impl Agreements for PostgresStore {
     }
 
     fn agreements(&self) -> StoreResult<Vec<Agreement>> {
-        self.snapshot(|c| read_agreements(c, None))
+        self.snapshot(|c| sql::agreements(c, None))
     }
 
     fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>> {
-        self.snapshot(|c| Ok(read_agreements(c, Some(code))?.pop()))
+        self.snapshot(|c| Ok(sql::agreements(c, Some(code))?.pop()))
     }
 }
 
@@ -1642,21 +1216,7 @@ impl Deliveries for PostgresStore {
         let n = self.write_audited(
             audit,
             |_| true,
-            |c| {
-                let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
-                let n = c.execute(
-                    "UPDATE deliveries SET status = 'accepted' \
-                 WHERE ($1::bigint IS NULL OR agreement_id = $1) AND status = 'recorded' \
-                 AND ($2::date IS NULL OR date <= $2)",
-                    &[&id, &through],
-                )?;
-                c.execute(
-                "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) \
-                 VALUES ($1, $2, $3, $4)",
-                &[&id, &through, &accepted_on, &(n as i64)],
-            )?;
-                Ok(n)
-            },
+            |c| sql::accept_deliveries(c, agreement, through, accepted_on),
         )?;
         if n >= ANALYZE_AFTER {
             // The planner's statistics still say these deliveries are recorded until
@@ -1687,46 +1247,7 @@ impl Deliveries for PostgresStore {
         filter: &DeliveryFilter,
         page: Page,
     ) -> StoreResult<Vec<StoredDelivery>> {
-        self.read(|c| {
-            let status = filter.status.map(|s| s.as_str());
-            let (sql, agreement) = match &filter.agreement {
-                Some(code) => (
-                    format!(
-                        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                         WHERE d.agreement_id = $1 AND ($2::text IS NULL OR d.status = $2) \
-                         ORDER BY d.external_id LIMIT $3 OFFSET $4"
-                    ),
-                    Some(agreement_id(c, code)?),
-                ),
-                None => (
-                    format!(
-                        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                         WHERE $1::bigint IS NULL AND ($2::text IS NULL OR d.status = $2) \
-                         ORDER BY d.id DESC LIMIT $3 OFFSET $4"
-                    ),
-                    None,
-                ),
-            };
-            let codes = sql::agreement_codes(&mut *c)?;
-            c.query(
-                &sql,
-                &[
-                    &agreement,
-                    &status,
-                    &(page.limit as i64),
-                    &(page.offset as i64),
-                ],
-            )?
-            .iter()
-            .map(|r| {
-                let aid: i64 = r.try_get(1)?;
-                let code = codes
-                    .get(&aid)
-                    .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
-                read_delivery(r, code)
-            })
-            .collect()
-        })
+        self.read(|c| sql::deliveries_page(c, filter, page))
     }
 }
 
@@ -1757,65 +1278,17 @@ impl Ledger for PostgresStore {
                 // The closings to link, per period, in the order first seen.
                 let mut marks: Vec<(Period, Vec<Mark>)> = vec![];
                 for closing in closings {
-                    let aid = agreement_id(c, &closing.agreement)?;
                     // A concurrent transaction posting the same closing makes this wait for it,
                     // then do nothing: the closing is posted once.
-                    let inserted = c.query_opt(
-                        "INSERT INTO closings (agreement_id, version, period, period_start, \
-                     period_end, sequence, posted_on, direct_exact, direct_minor, deliveries, \
-                     status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'posted') \
-                     ON CONFLICT (agreement_id, period, sequence) DO NOTHING RETURNING id",
-                        &[
-                            &aid,
-                            &i64::from(closing.version),
-                            &closing.period.to_string(),
-                            &closing.period.first_day(),
-                            &closing.period.last_day(),
-                            &i64::from(closing.sequence),
-                            &closing.posted_on,
-                            &closing.direct_exact,
-                            &closing.direct_minor,
-                            &(closing.deliveries as i64),
-                        ],
-                    )?;
-                    let Some(row) = inserted else {
-                        results.push(None);
+                    let mark = sql::post_closing(&mut *c, closing)?;
+                    results.push(mark.map(|m| m.1));
+                    let Some(mark) = mark else {
                         continue;
                     };
-                    let closing_id: i64 = row.try_get(0)?;
-                    let mark = (
-                        aid,
-                        closing_id,
-                        closing.through_delivery_id,
-                        closing.deliveries,
-                    );
                     match marks.iter_mut().find(|(p, _)| *p == closing.period) {
                         Some((_, list)) => list.push(mark),
                         None => marks.push((closing.period, vec![mark])),
                     }
-                    for charge in &closing.charges {
-                        let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
-                            StoreError::Conflict(format!(
-                                "an entry with key {} is already posted",
-                                charge.entry.key
-                            ))
-                        })?;
-                        c.execute(
-                            "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
-                         direct_minor, psc_minor, total_minor, entry_id, status) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted')",
-                            &[
-                                &closing_id,
-                                &charge.payer_organisation,
-                                &charge.payer_fund,
-                                &charge.direct_minor,
-                                &charge.psc_minor,
-                                &charge.total_minor,
-                                &entry_id,
-                            ],
-                        )?;
-                    }
-                    results.push(Some(closing_id));
                 }
                 for (period, marks) in &marks {
                     mark_charged_deliveries(c, *period, marks)?;
@@ -1826,31 +1299,7 @@ impl Ledger for PostgresStore {
     }
 
     fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>> {
-        self.read(|c| {
-            c.query(
-                "SELECT k.id, a.code, k.version, k.period, k.sequence, k.posted_on, \
-                        k.direct_exact, k.direct_minor, k.deliveries, k.status \
-                 FROM closings k JOIN agreements a ON a.id = k.agreement_id \
-                 WHERE ($1::text IS NULL OR a.code = $1) ORDER BY k.id",
-                &[&agreement],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(ClosingRecord {
-                    id: r.try_get(0)?,
-                    agreement: r.try_get(1)?,
-                    version: small(r.try_get(2)?, "version")?,
-                    period: r.try_get(3)?,
-                    sequence: small(r.try_get(4)?, "sequence")?,
-                    posted_on: r.try_get(5)?,
-                    direct_exact: r.try_get(6)?,
-                    direct_minor: r.try_get(7)?,
-                    deliveries: count(r.try_get(8)?, "deliveries")?,
-                    status: closing_status(r.try_get(9)?)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::closings(c, agreement))
     }
 
     fn reverse_closing(
@@ -1881,50 +1330,13 @@ impl Ledger for PostgresStore {
                     }
                     _ => {}
                 }
-                let mut c = c;
-                sql::reverse_closing(&mut c, closing, reversals, |c, e| write_entry(c, e))
+                sql::reverse_closing(c, closing, reversals)
             },
         )
     }
 
     fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>> {
-        self.read(|c| {
-            c.query(
-                "SELECT ch.id, k.id, a.code, k.version, k.period, k.sequence, a.provider_fund, \
-                        ch.payer_organisation, ch.payer_fund, a.currency, ch.direct_minor, \
-                        ch.psc_minor, ch.total_minor, k.deliveries, ch.entry_id, ch.status, \
-                        k.posted_on \
-                 FROM charges ch JOIN closings k ON k.id = ch.closing_id \
-                 JOIN agreements a ON a.id = k.agreement_id \
-                 WHERE ($1::text IS NULL OR a.code = $1) AND ($2::text IS NULL OR k.period = $2) \
-                   AND ($3::boolean OR ch.status = 'posted') \
-                 ORDER BY k.period_start, a.code, k.sequence, ch.id",
-                &[&filter.agreement, &filter.period, &filter.include_reversed],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(ChargeRecord {
-                    id: r.try_get(0)?,
-                    closing: r.try_get(1)?,
-                    agreement: r.try_get(2)?,
-                    version: small(r.try_get(3)?, "version")?,
-                    period: r.try_get(4)?,
-                    sequence: small(r.try_get(5)?, "sequence")?,
-                    provider_fund: r.try_get(6)?,
-                    payer_organisation: r.try_get(7)?,
-                    payer_fund: r.try_get(8)?,
-                    currency: parse_currency(r.try_get(9)?)?,
-                    direct_minor: r.try_get(10)?,
-                    psc_minor: r.try_get(11)?,
-                    total_minor: r.try_get(12)?,
-                    deliveries: count(r.try_get(13)?, "deliveries")?,
-                    entry: r.try_get(14)?,
-                    status: closing_status(r.try_get(15)?)?,
-                    posted_on: r.try_get(16)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::charges(c, filter))
     }
 
     fn charge_totals(
@@ -1933,40 +1345,14 @@ impl Ledger for PostgresStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<ChargeTotal>> {
-        self.read(|c| {
-            c.query(
-                "SELECT ch.payer_organisation, a.currency, COUNT(*), \
-                        SUM(ch.direct_minor)::bigint, SUM(ch.psc_minor)::bigint, \
-                        SUM(ch.total_minor)::bigint \
-                 FROM charges ch JOIN closings k ON k.id = ch.closing_id \
-                 JOIN agreements a ON a.id = k.agreement_id \
-                 WHERE a.code = $1 AND ch.status = 'posted' \
-                   AND k.period_start >= $2 AND k.period_end <= $3 \
-                 GROUP BY ch.payer_organisation, a.currency \
-                 ORDER BY ch.payer_organisation, a.currency",
-                &[&agreement, &from, &to],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(ChargeTotal {
-                    agreement: agreement.to_string(),
-                    payer_organisation: r.try_get(0)?,
-                    currency: parse_currency(r.try_get(1)?)?,
-                    charges: count(r.try_get(2)?, "charges")?,
-                    direct_minor: r.try_get(3)?,
-                    psc_minor: r.try_get(4)?,
-                    total_minor: r.try_get(5)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::charge_totals(c, agreement, from, to))
     }
 
     fn post_entry(&self, entry: &JournalEntry, audit: &Audit) -> StoreResult<Option<i64>> {
         self.write_audited(
             audit,
             |posted: &Option<i64>| posted.is_some(),
-            |c| write_entry(c, entry),
+            |c| sql::write_entry(c, entry),
         )
     }
 
@@ -1986,31 +1372,13 @@ impl Ledger for PostgresStore {
     }
 
     fn trial_balance(&self) -> StoreResult<TrialBalance> {
-        self.read(|c| {
-            let mut sums = std::collections::BTreeMap::new();
-            for r in c.query(
-                "SELECT fund, account, currency, SUM(amount_minor)::bigint FROM postings \
-                 GROUP BY fund, account, currency ORDER BY fund, account, currency",
-                &[],
-            )? {
-                let account: &str = r.try_get(1)?;
-                sums.insert(
-                    (
-                        r.try_get::<_, String>(0)?,
-                        Account::parse(account).ok_or_else(|| invalid("account", account))?,
-                        parse_currency(r.try_get(2)?)?,
-                    ),
-                    r.try_get::<_, i64>(3)?,
-                );
-            }
-            Ok(TrialBalance::from_sums(sums))
-        })
+        self.read(|c| sql::trial_balance(c))
     }
 }
 
 impl Registry for PostgresStore {
     fn save_decision(&self, d: &DecisionRecord, audit: &Audit) -> StoreResult<bool> {
-        self.write_audited(audit, |_| true, |c| write_decision(c, d))
+        self.write_audited(audit, |_| true, |c| sql::write_decision(c, d))
     }
 
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
@@ -2038,7 +1406,7 @@ impl Registry for PostgresStore {
     }
 
     fn save_mandates(&self, mandates: &[Mandate], audit: &Audit) -> StoreResult<()> {
-        self.write_audited(audit, |_| true, |c| write_mandates(c, mandates))
+        self.write_audited(audit, |_| true, |c| sql::write_mandates(c, mandates))
     }
 
     fn save_decision_and_mandates(
@@ -2051,44 +1419,15 @@ impl Registry for PostgresStore {
             audit,
             |_| true,
             |c| {
-                let new = write_decision(c, d)?;
-                write_mandates(c, mandates)?;
+                let new = sql::write_decision(&mut *c, d)?;
+                sql::write_mandates(c, mandates)?;
                 Ok(new)
             },
         )
     }
 
     fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>> {
-        self.read(|c| {
-            c.query(
-                "SELECT decision, paragraph, actor, tracking, status, deliverable, due_meeting, \
-                 text FROM mandates WHERE ($1::text IS NULL OR decision = $1) \
-                 ORDER BY decision, position",
-                &[&decision],
-            )?
-            .iter()
-            .map(|r| {
-                let tracking: String = r.try_get(3)?;
-                let status: String = r.try_get(4)?;
-                Ok(Mandate {
-                    decision: r.try_get(0)?,
-                    paragraph: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    tracking: Tracking::parse(&tracking).ok_or_else(|| {
-                        StoreError::Database(format!("stored tracking {tracking:?} is not valid"))
-                    })?,
-                    status: MandateStatus::parse(&status).ok_or_else(|| {
-                        StoreError::Database(format!("stored status {status:?} is not valid"))
-                    })?,
-                    deliverable: r.try_get(5)?,
-                    due_meeting: r
-                        .try_get::<_, Option<i64>>(6)?
-                        .map(|m| u32::try_from(m).unwrap_or(u32::MAX)),
-                    text: r.try_get(7)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::mandates(c, decision))
     }
 
     fn update_mandate(
@@ -2137,57 +1476,17 @@ impl Registry for PostgresStore {
     }
 
     fn mandate_links(&self, agreement: Option<&str>) -> StoreResult<Vec<MandateLink>> {
-        self.read(|c| {
-            c.query(
-                "SELECT agreement, decision, paragraph FROM agreement_mandates \
-                 WHERE ($1::text IS NULL OR agreement = $1) \
-                 ORDER BY agreement, decision, paragraph",
-                &[&agreement],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(MandateLink {
-                    agreement: r.try_get(0)?,
-                    decision: r.try_get(1)?,
-                    paragraph: r.try_get(2)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::mandate_links(c, agreement))
     }
 }
 
 impl Cooperation for PostgresStore {
     fn save_activities(&self, activities: &[Activity], audit: &Audit) -> StoreResult<()> {
-        self.write_audited(
-            audit,
-            |_| true,
-            |c| {
-                for a in activities {
-                    let (document, status) = activity_document(a)?;
-                    c.execute(
-                        "INSERT INTO activities (biennium, code, lead, status, document) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (biennium, code) DO UPDATE SET \
-                     lead = excluded.lead, status = excluded.status, document = excluded.document",
-                        &[&a.biennium, &a.code, &a.lead, &status, &document],
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        self.write_audited(audit, |_| true, |c| sql::save_activities(c, activities))
     }
 
     fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>> {
-        self.read(|c| {
-            c.query(
-                "SELECT document FROM activities WHERE ($1::text IS NULL OR biennium = $1) \
-                 ORDER BY biennium, code",
-                &[&biennium],
-            )?
-            .iter()
-            .map(|r| activity_from(&r.try_get::<_, String>(0)?))
-            .collect()
-        })
+        self.read(|c| sql::activities(c, biennium))
     }
 
     fn save_training_events(&self, events: &[TrainingEvent], audit: &Audit) -> StoreResult<()> {
@@ -2232,7 +1531,6 @@ impl Identity for PostgresStore {
         end_sign_ins_at: Option<&str>,
         audit: &Audit,
     ) -> StoreResult<SignInsEnded> {
-        let grants = json(&user.grants)?;
         self.write_audited(
             audit,
             |_| true,
@@ -2240,27 +1538,7 @@ impl Identity for PostgresStore {
                 // The users' rows locked: two administrators demoting each other at once cannot
                 // both pass the check below.
                 c.execute("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE", &[])?;
-                let admins_before = active_administrators(c)?;
-                let ended = match end_sign_ins_at {
-                    Some(at) => end_sign_ins(c, &user.username, at)?,
-                    None => SignInsEnded::default(),
-                };
-                c.execute(
-                    "INSERT INTO users (username, display_name, password_hash, grants, active, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO UPDATE SET \
-                 display_name = excluded.display_name, password_hash = excluded.password_hash, \
-                 grants = excluded.grants, active = excluded.active",
-                    &[
-                        &user.username,
-                        &user.display_name,
-                        &user.password_hash,
-                        &grants,
-                        &(user.active as i64),
-                        &user.created_at,
-                    ],
-                )?;
-                check_administrators(admins_before, active_administrators(c)?, &user.username)?;
-                Ok(ended)
+                sql::save_user(c, user, end_sign_ins_at)
             },
         )
     }
@@ -2292,19 +1570,7 @@ impl Identity for PostgresStore {
                 "SELECT 1 FROM users WHERE username = $1 FOR UPDATE",
                 &[&t.username],
             )?;
-            sql::check_live_tokens(&mut *c, t)?;
-            Ok(c.query_one(
-                "INSERT INTO api_tokens (username, name, token_hash, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[
-                    &t.username,
-                    &t.name,
-                    &t.token_hash,
-                    &t.created_at,
-                    &t.expires_at,
-                ],
-            )?
-            .try_get(0)?)
+            sql::create_api_token(c, t)
         })
     }
 
@@ -2328,31 +1594,7 @@ impl AuditTrail for PostgresStore {
     }
 
     fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
-        self.read(|c| {
-            c.query(
-                "SELECT id, at, actor, action, subject, detail FROM audit_events \
-                 WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR subject = $2) \
-                 AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
-                &[
-                    &filter.actor,
-                    &filter.subject,
-                    &filter.before_id,
-                    &(limit as i64),
-                ],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    id: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    actor: r.try_get(2)?,
-                    action: r.try_get(3)?,
-                    subject: r.try_get(4)?,
-                    detail: from_json(&r.try_get::<_, String>(5)?)?,
-                })
-            })
-            .collect()
-        })
+        self.read(|c| sql::audit_events(c, filter, limit))
     }
 }
 
@@ -2802,28 +2044,12 @@ impl DeliveryImport for PgImport {
         f: &mut dyn FnMut(&Delivery) -> StoreResult<()>,
     ) -> StoreResult<()> {
         let aid = self.agreement_id(agreement)?;
-        self.conn.stream(
-            &format!(
-                "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                 WHERE d.agreement_id = $1 AND cd.closing_id IS NULL AND d.status <> 'disputed' \
-                 ORDER BY d.id"
-            ),
-            &[&aid],
-            &mut |r| f(&read_delivery(r, agreement)?.delivery),
-        )
+        sql::for_each_pending(&mut *self.conn, aid, agreement, f)
     }
 
     fn charged_total(&mut self, agreement: &str) -> StoreResult<i64> {
         let aid = self.agreement_id(agreement)?;
-        Ok(self
-            .conn
-            .query_one(
-                "SELECT COALESCE(SUM(ch.total_minor), 0)::bigint FROM charges ch \
-                 JOIN closings k ON k.id = ch.closing_id \
-                 WHERE k.agreement_id = $1 AND ch.status = 'posted'",
-                &[&aid],
-            )?
-            .try_get(0)?)
+        sql::charged_total(&mut *self.conn, aid)
     }
 
     fn commit(mut self: Box<Self>, audit: &Audit) -> StoreResult<()> {

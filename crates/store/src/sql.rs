@@ -4,7 +4,10 @@
 //! Statements use `$n` placeholders. PostgreSQL numbers them as written; SQLite takes `$1`,
 //! `$2`, … as named parameters numbered in the order they first appear, so every statement
 //! here names its parameters in the order of first appearance (`$1` first, then `$2`, …),
-//! which the tests below check, and the engines bind them positionally.
+//! which the tests below check, and the engines bind them positionally. A statement with
+//! optional filters is built by [`Query`], which adds a condition only for a value given and
+//! numbers the placeholders as it writes them (PostgreSQL could not type a `$n` that only
+//! appears in `$n IS NULL`).
 //!
 //! The engines differ in how they store values, not in what the statements say: SQLite keeps
 //! decimals and dates as text, PostgreSQL as `NUMERIC` and `DATE`. [`RowGet`] reads a column
@@ -31,9 +34,16 @@ use synergies_domain::mandate::MandateStatus;
 use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
 use synergies_domain::Money;
 
+use synergies_domain::activity::Activity;
+use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
+use synergies_domain::ledger::TrialBalance;
+use synergies_domain::mandate::{Mandate, Tracking};
+
 use crate::{
-    ApiTokenRecord, Audit, DecisionRecord, DeliveryFilter, MandateLink, MandateNote, NewApiToken,
-    SessionRecord, SignInsEnded, StoreError, StoreResult,
+    ApiTokenRecord, Audit, AuditEvent, AuditFilter, ChargeFilter, ChargeRecord, ChargeTotal,
+    ClosingRecord, ClosingStatus, DecisionRecord, DeliveryFilter, MandateLink, MandateNote,
+    NewApiToken, NewClosing, Page, SessionRecord, SignInsEnded, StoreError, StoreResult,
+    UserRecord,
 };
 
 /// One column of a result row, read as the domain's type whatever the engine stores.
@@ -60,6 +70,7 @@ pub(crate) enum Arg<'a> {
     Date(NaiveDate),
     OptDate(Option<NaiveDate>),
     OptText(Option<&'a str>),
+    OptInt(Option<i64>),
     /// An exact decimal by its text (`2.50`), stored as written.
     Decimal(&'a str),
 }
@@ -91,6 +102,29 @@ pub(crate) trait Db {
         map: impl FnMut(&dyn RowGet) -> StoreResult<T>,
     ) -> StoreResult<Option<T>> {
         Ok(self.rows(sql, args, map)?.into_iter().next())
+    }
+}
+
+/// A connection borrowed for a call: the functions of this module pass theirs on this way.
+impl<D: Db> Db for &mut D {
+    fn rows<T>(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        map: impl FnMut(&dyn RowGet) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        (**self).rows(sql, args, map)
+    }
+    fn each(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        f: &mut dyn FnMut(&dyn RowGet) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        (**self).each(sql, args, f)
+    }
+    fn exec(&mut self, sql: &str, args: &[Arg]) -> StoreResult<u64> {
+        (**self).exec(sql, args)
     }
 }
 
@@ -817,12 +851,6 @@ fn agreement_id_in(c: &mut impl Db, code: &str) -> StoreResult<i64> {
 }
 
 /// Every agreement's code by its id.
-pub(crate) fn agreement_codes(
-    mut c: impl Db,
-) -> StoreResult<std::collections::HashMap<i64, String>> {
-    agreement_codes_in(&mut c)
-}
-
 fn agreement_codes_in(c: &mut impl Db) -> StoreResult<std::collections::HashMap<i64, String>> {
     Ok(
         c.rows(AGREEMENT_CODES, &[], |r| Ok((r.int(0)?, r.text(1)?)))?
@@ -906,37 +934,27 @@ pub(crate) fn for_each_delivery(
     f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
 ) -> StoreResult<()> {
     let codes = agreement_codes_in(&mut c)?;
-    let mut sql = format!("SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} WHERE 1 = 1");
-    let mut args: Vec<Arg> = vec![];
-    // Each placeholder is numbered after the ones before it: in order of first appearance.
-    let mut with = |sql: &mut String, condition: &str, arg| {
-        args.push(arg);
-        sql.push_str(&format!(" AND {condition} ${}", args.len()));
-    };
+    let mut q = Query::new(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING}"
+    ));
     if let Some(code) = &filter.agreement {
-        with(
-            &mut sql,
-            "d.agreement_id =",
-            Arg::Int(agreement_id_in(&mut c, code)?),
-        );
+        q.filter("d.agreement_id =", Arg::Int(agreement_id_in(&mut c, code)?));
     }
     if let Some(from) = filter.from {
-        with(&mut sql, "d.date >=", Arg::Date(from));
+        q.filter("d.date >=", Arg::Date(from));
     }
     if let Some(to) = filter.to {
-        with(&mut sql, "d.date <=", Arg::Date(to));
+        q.filter("d.date <=", Arg::Date(to));
     }
-    if let Some(status) = filter.status {
-        with(&mut sql, "d.status =", Arg::Text(status.as_str()));
-    }
+    q.filter_text("d.status =", filter.status.map(|s| s.as_str()));
     if filter.uncharged {
-        sql.push_str(" AND cd.closing_id IS NULL");
+        q.condition("cd.closing_id IS NULL");
     }
     if filter.exclude_disputed {
-        sql.push_str(" AND d.status <> 'disputed'");
+        q.condition("d.status <> 'disputed'");
     }
-    sql.push_str(" ORDER BY d.id");
-    c.each(&sql, &args, &mut |r| {
+    q.push(" ORDER BY d.id");
+    q.each(&mut c, &mut |r| {
         let aid = r.int(1)?;
         let code = codes
             .get(&aid)
@@ -1036,23 +1054,21 @@ pub(crate) const RELEASE_DELIVERIES: &str = "DELETE FROM closing_deliveries WHER
 pub(crate) const REVERSE_CLOSING: &str = "UPDATE closings SET status = 'reversed' WHERE id = $1";
 
 /// Reverses a closing's charges in the caller's transaction, once its status is checked: each
-/// charge's entry is reversed by its entry of `reversals` (written by `write_entry`, which
-/// returns the new entry's id or `None` when its key is already posted), the charged
-/// deliveries are kept as the reversed closing's and released to be charged again, and the
-/// closing is marked reversed.
-pub(crate) fn reverse_closing<C: Db>(
-    c: &mut C,
+/// charge's entry is reversed by its entry of `reversals`, the charged deliveries are kept as
+/// the reversed closing's and released to be charged again, and the closing is marked
+/// reversed.
+pub(crate) fn reverse_closing(
+    mut c: impl Db,
     closing: i64,
     reversals: &[JournalEntry],
-    write_entry: impl Fn(&mut C, &JournalEntry) -> StoreResult<Option<i64>>,
 ) -> StoreResult<()> {
     let charges = c.rows(CLOSING_CHARGES, &[Arg::Int(closing)], |r| {
         Ok((r.int(0)?, r.int(1)?))
     })?;
     for (charge_id, entry_id) in charges {
-        let original = entry_in(c, entry_id)?;
+        let original = entry_in(&mut c, entry_id)?;
         let reversal = crate::reversal_of(reversals, entry_id, original.as_ref())?;
-        let rid = write_entry(c, reversal)?.ok_or_else(|| {
+        let rid = write_entry(&mut c, reversal)?.ok_or_else(|| {
             StoreError::Conflict(format!("entry {} is already posted", reversal.key))
         })?;
         c.exec(REVERSE_CHARGE, &[Arg::Int(rid), Arg::Int(charge_id)])?;
@@ -1061,6 +1077,1055 @@ pub(crate) fn reverse_closing<C: Db>(
     c.exec(RELEASE_DELIVERIES, &[Arg::Int(closing)])?;
     c.exec(REVERSE_CLOSING, &[Arg::Int(closing)])?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements with optional filters.
+
+/// A statement whose conditions are added only for the values given, each placeholder
+/// numbered after the ones before it (in order of first appearance), so that no parameter is
+/// left for the engine to type from `$n IS NULL` alone.
+pub(crate) struct Query<'a> {
+    sql: String,
+    args: Vec<Arg<'a>>,
+    filtered: bool,
+}
+
+impl<'a> Query<'a> {
+    pub(crate) fn new(head: &str) -> Self {
+        Query {
+            sql: head.to_string(),
+            args: vec![],
+            filtered: false,
+        }
+    }
+
+    fn keyword(&mut self) {
+        self.sql
+            .push_str(if self.filtered { " AND " } else { " WHERE " });
+        self.filtered = true;
+    }
+
+    /// Appends the next placeholder, for `arg`.
+    pub(crate) fn param(&mut self, arg: Arg<'a>) -> &mut Self {
+        self.args.push(arg);
+        self.sql.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    /// Adds the condition `left $n` (`left` such as `"code ="`).
+    pub(crate) fn filter(&mut self, left: &str, arg: Arg<'a>) -> &mut Self {
+        self.keyword();
+        self.sql.push_str(left);
+        self.sql.push(' ');
+        self.param(arg)
+    }
+
+    /// Adds `left $n` when there is a value.
+    pub(crate) fn filter_text(&mut self, left: &str, value: Option<&'a str>) -> &mut Self {
+        if let Some(v) = value {
+            self.filter(left, Arg::Text(v));
+        }
+        self
+    }
+
+    /// Adds a condition without a parameter.
+    pub(crate) fn condition(&mut self, condition: &str) -> &mut Self {
+        self.keyword();
+        self.sql.push_str(condition);
+        self
+    }
+
+    /// Appends text after the conditions (`ORDER BY …`).
+    pub(crate) fn push(&mut self, text: &str) -> &mut Self {
+        self.sql.push_str(text);
+        self
+    }
+
+    pub(crate) fn rows<T>(
+        &self,
+        c: &mut impl Db,
+        map: impl FnMut(&dyn RowGet) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        c.rows(&self.sql, &self.args, map)
+    }
+
+    pub(crate) fn each(
+        &self,
+        c: &mut impl Db,
+        f: &mut dyn FnMut(&dyn RowGet) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        c.each(&self.sql, &self.args, f)
+    }
+
+    pub(crate) fn exec(&self, c: &mut impl Db) -> StoreResult<u64> {
+        c.exec(&self.sql, &self.args)
+    }
+}
+
+/// A small count (a version, a sequence, a meeting number) read from a column.
+fn small(r: &dyn RowGet, i: usize, what: &str) -> StoreResult<u32> {
+    let n = r.int(i)?;
+    u32::try_from(n).map_err(|_| invalid(what, &n.to_string()))
+}
+
+/// A count (of deliveries, of charges, a revision) read from a column.
+fn count(r: &dyn RowGet, i: usize, what: &str) -> StoreResult<u64> {
+    let n = r.int(i)?;
+    u64::try_from(n).map_err(|_| invalid(what, &n.to_string()))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Database(format!("stored JSON: {e}")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schema's version and the framework's rows.
+
+pub(crate) const SCHEMA_VERSION: &str =
+    "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations";
+
+/// The schema version recorded in `schema_migrations` (which the caller knows exists).
+pub(crate) fn schema_version(mut c: impl Db) -> StoreResult<u32> {
+    c.row(SCHEMA_VERSION, &[], |r| small(r, 0, "schema version"))?
+        .ok_or_else(|| StoreError::Database("no schema version".into()))
+}
+
+pub(crate) const UPSERT_ORGANISATION: &str = "INSERT INTO organisations (code, name) \
+     VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = excluded.name";
+pub(crate) const UPSERT_CONVENTION: &str =
+    "INSERT INTO conventions (code, name, organisation) VALUES ($1, $2, $3) \
+     ON CONFLICT (code) DO UPDATE SET name = excluded.name, organisation = excluded.organisation";
+pub(crate) const UPSERT_FUND: &str =
+    "INSERT INTO funds (code, name, convention, organisation, kind) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (code) DO UPDATE SET name = excluded.name, convention = excluded.convention, \
+     organisation = excluded.organisation, kind = excluded.kind";
+pub(crate) const UPSERT_BIENNIUM: &str =
+    "INSERT INTO bienniums (code, start_date, end_date, status) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (code) DO UPDATE SET start_date = excluded.start_date, \
+     end_date = excluded.end_date, status = excluded.status";
+pub(crate) const UPSERT_BUDGET_LINE: &str =
+    "INSERT INTO budget_lines (fund, biennium, activity, title, currency, amount_minor, \
+     staff_days) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+     ON CONFLICT (fund, biennium, activity) DO UPDATE SET title = excluded.title, \
+     currency = excluded.currency, amount_minor = excluded.amount_minor, \
+     staff_days = excluded.staff_days";
+pub(crate) const UPSERT_SERVICE: &str =
+    "INSERT INTO services (code, name, provider, category, unit) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (code) DO UPDATE SET name = excluded.name, provider = excluded.provider, \
+     category = excluded.category, unit = excluded.unit";
+pub(crate) const UPSERT_RATE_CARD: &str =
+    "INSERT INTO rate_cards (provider, biennium, currency, psc_rate) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (provider, biennium) DO UPDATE SET currency = excluded.currency, \
+     psc_rate = excluded.psc_rate";
+pub(crate) const UPSERT_RATE: &str =
+    "INSERT INTO rates (provider, biennium, rate_key, unit, effective_from, amount, currency) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+     ON CONFLICT (provider, rate_key, unit, effective_from) DO UPDATE SET \
+     biennium = excluded.biennium, amount = excluded.amount, currency = excluded.currency";
+pub(crate) const UPSERT_FX_RATE: &str =
+    "INSERT INTO fx_rates (currency, month, per_usd) VALUES ($1, $2, $3) \
+     ON CONFLICT (currency, month) DO UPDATE SET per_usd = excluded.per_usd";
+
+/// Saves the framework's rows in the caller's transaction, after the domain's one check on
+/// what this transaction sees (the caller first takes whatever locks its engine needs for
+/// that check to stay true until the commit).
+pub(crate) fn save_framework(mut c: impl Db, f: &Framework) -> StoreResult<()> {
+    check_framework_save(&read_framework(&mut c)?, f, &posted_periods(&mut c)?)?;
+    for o in &f.organisations {
+        c.exec(
+            UPSERT_ORGANISATION,
+            &[Arg::Text(&o.code), Arg::Text(&o.name)],
+        )?;
+    }
+    for v in &f.conventions {
+        c.exec(
+            UPSERT_CONVENTION,
+            &[
+                Arg::Text(&v.code),
+                Arg::Text(&v.name),
+                Arg::Text(&v.organisation),
+            ],
+        )?;
+    }
+    for x in &f.funds {
+        c.exec(
+            UPSERT_FUND,
+            &[
+                Arg::Text(&x.code),
+                Arg::Text(&x.name),
+                Arg::Text(&x.convention),
+                Arg::Text(&x.organisation),
+                Arg::Text(x.kind.as_str()),
+            ],
+        )?;
+    }
+    for b in &f.bienniums {
+        c.exec(
+            UPSERT_BIENNIUM,
+            &[
+                Arg::Text(&b.code),
+                Arg::Date(b.start),
+                Arg::Date(b.end),
+                Arg::Text(b.status.as_str()),
+            ],
+        )?;
+    }
+    for l in &f.budget_lines {
+        let days = l.staff_days.to_string();
+        c.exec(
+            UPSERT_BUDGET_LINE,
+            &[
+                Arg::Text(&l.fund),
+                Arg::Text(&l.biennium),
+                Arg::Text(&l.activity),
+                Arg::Text(&l.title),
+                Arg::Text(l.currency.code()),
+                Arg::Int(l.amount_minor),
+                Arg::Decimal(&days),
+            ],
+        )?;
+    }
+    for s in &f.services {
+        c.exec(
+            UPSERT_SERVICE,
+            &[
+                Arg::Text(&s.code),
+                Arg::Text(&s.name),
+                Arg::Text(&s.provider),
+                Arg::Text(s.category.as_str()),
+                Arg::Text(s.unit.as_str()),
+            ],
+        )?;
+    }
+    for rc in &f.rate_cards {
+        let psc = rc.psc_rate.to_string();
+        c.exec(
+            UPSERT_RATE_CARD,
+            &[
+                Arg::Text(&rc.provider),
+                Arg::Text(&rc.biennium),
+                Arg::Text(rc.currency.code()),
+                Arg::Decimal(&psc),
+            ],
+        )?;
+    }
+    for r in &f.rates {
+        let (key, amount) = (r.key.to_text(), r.amount.to_string());
+        c.exec(
+            UPSERT_RATE,
+            &[
+                Arg::Text(&r.provider),
+                Arg::Text(&r.biennium),
+                Arg::Text(&key),
+                Arg::Text(r.unit.as_str()),
+                Arg::Date(r.effective_from),
+                Arg::Decimal(&amount),
+                Arg::Text(r.currency.code()),
+            ],
+        )?;
+    }
+    for x in &f.fx_rates {
+        let (month, per_usd) = (x.month.to_string(), x.per_usd.to_string());
+        c.exec(
+            UPSERT_FX_RATE,
+            &[
+                Arg::Text(x.currency.code()),
+                Arg::Text(&month),
+                Arg::Decimal(&per_usd),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agreements.
+
+pub(crate) const INSERT_AGREEMENT: &str =
+    "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, currency, \
+     revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING RETURNING id";
+pub(crate) const UPSERT_AGREEMENT_VERSION: &str =
+    "INSERT INTO agreement_versions (agreement_id, number, status, ceiling_minor, psc_rate, \
+     share_key, lines, participants, approvals, note) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+     ON CONFLICT (agreement_id, number) DO UPDATE SET status = excluded.status, \
+     ceiling_minor = excluded.ceiling_minor, psc_rate = excluded.psc_rate, \
+     share_key = excluded.share_key, lines = excluded.lines, \
+     participants = excluded.participants, approvals = excluded.approvals, note = excluded.note";
+pub(crate) const AGREEMENTS: &str =
+    "SELECT id, code, title, kind, provider, provider_fund, biennium, currency, revision \
+     FROM agreements";
+pub(crate) const AGREEMENT_VERSIONS: &str =
+    "SELECT v.agreement_id, v.number, v.status, v.ceiling_minor, CAST(v.psc_rate AS TEXT), \
+     v.share_key, v.lines, v.participants, v.approvals, v.note FROM agreement_versions v";
+
+/// Inserts a new agreement with its versions in the caller's transaction (`Conflict` when its
+/// code is taken).
+pub(crate) fn insert_agreement(mut c: impl Db, a: &Agreement) -> StoreResult<()> {
+    let id = c
+        .row(
+            INSERT_AGREEMENT,
+            &[
+                Arg::Text(&a.code),
+                Arg::Text(&a.title),
+                Arg::Text(a.kind.as_str()),
+                Arg::Text(&a.provider),
+                Arg::Text(&a.provider_fund),
+                Arg::Text(&a.biennium),
+                Arg::Text(a.currency.code()),
+                Arg::Int(a.revision as i64),
+            ],
+            |r| r.int(0),
+        )?
+        .ok_or_else(|| StoreError::Conflict(format!("agreement {} already exists", a.code)))?;
+    for v in &a.versions {
+        write_version(&mut c, id, v)?;
+    }
+    Ok(())
+}
+
+/// Replaces the versions of agreement `id` (found, and on engines that lock rows locked, by
+/// the caller) in the caller's transaction, once the change is checked against the stored
+/// agreement and its revision.
+pub(crate) fn update_agreement(mut c: impl Db, id: i64, a: &Agreement) -> StoreResult<()> {
+    let stored = agreements(&mut c, Some(&a.code))?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
+    crate::check_agreement_change(&stored, a)?;
+    if !set_agreement_title(&mut c, id, &a.title, a.revision)? {
+        return Err(crate::stale_agreement(a, stored.revision));
+    }
+    for v in &a.versions {
+        write_version(&mut c, id, v)?;
+    }
+    Ok(())
+}
+
+fn write_version(c: &mut impl Db, agreement_id: i64, v: &AgreementVersion) -> StoreResult<()> {
+    let psc = v.psc_rate.to_string();
+    let (share_key, lines) = (json(&v.share_key)?, json(&v.lines)?);
+    let (participants, approvals) = (json(&v.participants)?, json(&v.approvals)?);
+    c.exec(
+        UPSERT_AGREEMENT_VERSION,
+        &[
+            Arg::Int(agreement_id),
+            Arg::Int(i64::from(v.number)),
+            Arg::Text(v.status.as_str()),
+            Arg::Int(v.ceiling_minor),
+            Arg::Decimal(&psc),
+            Arg::Text(&share_key),
+            Arg::Text(&lines),
+            Arg::Text(&participants),
+            Arg::Text(&approvals),
+            Arg::Text(&v.note),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Every agreement (or the one of `code`) with its versions, by code: two queries, whatever
+/// the number of agreements.
+pub(crate) fn agreements(mut c: impl Db, code: Option<&str>) -> StoreResult<Vec<Agreement>> {
+    let mut heads = Query::new(AGREEMENTS);
+    heads.filter_text("code =", code).push(" ORDER BY code");
+    let mut ids = vec![];
+    let mut out = heads.rows(&mut c, |r| {
+        let kind = r.text(3)?;
+        ids.push(r.int(0)?);
+        Ok(Agreement {
+            code: r.text(1)?,
+            title: r.text(2)?,
+            kind: AgreementKind::parse(&kind).ok_or_else(|| invalid("kind", &kind))?,
+            provider: r.text(4)?,
+            provider_fund: r.text(5)?,
+            biennium: r.text(6)?,
+            currency: currency(&r.text(7)?)?,
+            versions: vec![],
+            revision: count(r, 8, "revision")?,
+        })
+    })?;
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let index: std::collections::HashMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut versions = Query::new(AGREEMENT_VERSIONS);
+    if let Some(code) = code {
+        versions
+            .push(" JOIN agreements a ON a.id = v.agreement_id")
+            .filter("a.code =", Arg::Text(code));
+    }
+    versions.push(" ORDER BY v.agreement_id, v.number");
+    versions.each(&mut c, &mut |r| {
+        let aid = r.int(0)?;
+        let status = r.text(2)?;
+        let a = index
+            .get(&aid)
+            .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+        out[*a].versions.push(AgreementVersion {
+            number: small(r, 1, "version number")?,
+            status: VersionStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+            ceiling_minor: r.int(3)?,
+            psc_rate: r.decimal(4)?,
+            share_key: from_json(&r.text(5)?)?,
+            lines: from_json(&r.text(6)?)?,
+            participants: from_json(&r.text(7)?)?,
+            approvals: from_json(&r.text(8)?)?,
+            note: r.text(9)?,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deliveries: acceptance, pages, and what an import reads.
+
+pub(crate) const INSERT_ACCEPTANCE: &str =
+    "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) \
+     VALUES ($1, $2, $3, $4)";
+pub(crate) const CHARGED_TOTAL: &str =
+    "SELECT CAST(COALESCE(SUM(ch.total_minor), 0) AS BIGINT) FROM charges ch \
+     JOIN closings k ON k.id = ch.closing_id WHERE k.agreement_id = $1 AND ch.status = 'posted'";
+
+/// Accepts the recorded deliveries (of one agreement, dated up to `through`, when given) in
+/// one statement, and records the acceptance; how many it accepted.
+pub(crate) fn accept_deliveries(
+    mut c: impl Db,
+    agreement: Option<&str>,
+    through: Option<NaiveDate>,
+    accepted_on: NaiveDate,
+) -> StoreResult<u64> {
+    let id = agreement.map(|a| agreement_id_in(&mut c, a)).transpose()?;
+    let mut update = Query::new("UPDATE deliveries SET status = 'accepted'");
+    if let Some(id) = id {
+        update.filter("agreement_id =", Arg::Int(id));
+    }
+    update.condition("status = 'recorded'");
+    if let Some(through) = through {
+        update.filter("date <=", Arg::Date(through));
+    }
+    let n = update.exec(&mut c)?;
+    c.exec(
+        INSERT_ACCEPTANCE,
+        &[
+            Arg::OptInt(id),
+            Arg::OptDate(through),
+            Arg::Date(accepted_on),
+            Arg::Int(n as i64),
+        ],
+    )?;
+    Ok(n)
+}
+
+/// A page of deliveries: an agreement's in external-id order (its unique index), or everyone's
+/// newest first; of one status when the filter says so.
+pub(crate) fn deliveries_page(
+    mut c: impl Db,
+    filter: &DeliveryFilter,
+    page: Page,
+) -> StoreResult<Vec<StoredDelivery>> {
+    let agreement = match &filter.agreement {
+        Some(code) => Some(agreement_id_in(&mut c, code)?),
+        None => None,
+    };
+    let codes = agreement_codes_in(&mut c)?;
+    let mut q = Query::new(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING}"
+    ));
+    if let Some(id) = agreement {
+        q.filter("d.agreement_id =", Arg::Int(id));
+    }
+    q.filter_text("d.status =", filter.status.map(|s| s.as_str()));
+    q.push(match agreement {
+        Some(_) => " ORDER BY d.external_id LIMIT ",
+        None => " ORDER BY d.id DESC LIMIT ",
+    })
+    .param(Arg::Int(page.limit as i64))
+    .push(" OFFSET ")
+    .param(Arg::Int(page.offset as i64));
+    q.rows(&mut c, |r| {
+        let aid = r.int(1)?;
+        let code = codes
+            .get(&aid)
+            .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
+        delivery(r, code)
+    })
+}
+
+/// The delivery recorded under an agreement (by id, named `agreement`) and external id.
+pub(crate) fn recorded_delivery(
+    mut c: impl Db,
+    agreement_id: i64,
+    agreement: &str,
+    external_id: &str,
+) -> StoreResult<Option<StoredDelivery>> {
+    c.row(
+        &format!(
+            "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+             WHERE d.agreement_id = $1 AND d.external_id = $2"
+        ),
+        &[Arg::Int(agreement_id), Arg::Text(external_id)],
+        |r| delivery(r, agreement),
+    )
+}
+
+/// Streams the deliveries of agreement `agreement_id` (named `agreement`) that no closing has
+/// charged and that are not disputed, in the order they were recorded: one query.
+pub(crate) fn for_each_pending(
+    mut c: impl Db,
+    agreement_id: i64,
+    agreement: &str,
+    f: &mut dyn FnMut(&Delivery) -> StoreResult<()>,
+) -> StoreResult<()> {
+    c.each(
+        &format!(
+            "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
+             WHERE d.agreement_id = $1 AND cd.closing_id IS NULL AND d.status <> 'disputed' \
+             ORDER BY d.id"
+        ),
+        &[Arg::Int(agreement_id)],
+        &mut |r| f(&delivery(r, agreement)?.delivery),
+    )
+}
+
+/// The total of an agreement's posted (not reversed) charges, in minor units.
+pub(crate) fn charged_total(mut c: impl Db, agreement_id: i64) -> StoreResult<i64> {
+    Ok(
+        c.row(CHARGED_TOTAL, &[Arg::Int(agreement_id)], |r| r.int(0))?
+            .unwrap_or(0),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Posting: journal entries, closings and their charges.
+
+pub(crate) const INSERT_ENTRY: &str =
+    "INSERT INTO journal_entries (key, date, description, reverses, posted_at) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING id";
+pub(crate) const INSERT_CLOSING: &str =
+    "INSERT INTO closings (agreement_id, version, period, period_start, period_end, sequence, \
+     posted_on, direct_exact, direct_minor, deliveries, status) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'posted') \
+     ON CONFLICT (agreement_id, period, sequence) DO NOTHING RETURNING id";
+pub(crate) const INSERT_CHARGE: &str =
+    "INSERT INTO charges (closing_id, payer_organisation, payer_fund, direct_minor, psc_minor, \
+     total_minor, entry_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'posted')";
+
+/// The insert of an entry's `n` postings in one statement: the entry's id, then each line's
+/// number, fund, account, currency and amount.
+fn insert_postings(n: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO postings (entry_id, line, fund, account, currency, amount_minor) VALUES ",
+    );
+    for i in 0..n {
+        let p = 2 + 5 * i;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "($1, ${}, ${}, ${}, ${}, ${})",
+            p,
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4
+        ));
+    }
+    sql
+}
+
+/// Posts a balanced entry with its postings (two statements) in the caller's transaction; its
+/// id, or `None` when an entry with its key is already posted.
+pub(crate) fn write_entry(mut c: impl Db, e: &JournalEntry) -> StoreResult<Option<i64>> {
+    e.check_balanced()?;
+    let posted_at = chrono::Utc::now().to_rfc3339();
+    let Some(id) = c.row(
+        INSERT_ENTRY,
+        &[
+            Arg::Text(&e.key),
+            Arg::Date(e.date),
+            Arg::Text(&e.description),
+            Arg::OptInt(e.reverses),
+            Arg::Text(&posted_at),
+        ],
+        |r| r.int(0),
+    )?
+    else {
+        return Ok(None);
+    };
+    if e.postings.is_empty() {
+        return Ok(Some(id));
+    }
+    let accounts: Vec<String> = e.postings.iter().map(|p| p.account.name()).collect();
+    let mut args = Vec::with_capacity(1 + 5 * e.postings.len());
+    args.push(Arg::Int(id));
+    for (line, (p, account)) in e.postings.iter().zip(&accounts).enumerate() {
+        args.extend([
+            Arg::Int(line as i64),
+            Arg::Text(&p.fund),
+            Arg::Text(account),
+            Arg::Text(p.currency.code()),
+            Arg::Int(p.amount_minor),
+        ]);
+    }
+    c.exec(&insert_postings(e.postings.len()), &args)?;
+    Ok(Some(id))
+}
+
+/// A posted closing to link to its deliveries: (agreement id, closing id, through delivery
+/// id, expected count).
+pub(crate) type Mark = (i64, i64, i64, u64);
+
+/// Posts one closing with its charges and their entries in the caller's transaction; what its
+/// deliveries are to be marked with, or `None` when the closing was already posted.
+pub(crate) fn post_closing(mut c: impl Db, closing: &NewClosing) -> StoreResult<Option<Mark>> {
+    let aid = agreement_id_in(&mut c, &closing.agreement)?;
+    let period = closing.period.to_string();
+    let Some(closing_id) = c.row(
+        INSERT_CLOSING,
+        &[
+            Arg::Int(aid),
+            Arg::Int(i64::from(closing.version)),
+            Arg::Text(&period),
+            Arg::Date(closing.period.first_day()),
+            Arg::Date(closing.period.last_day()),
+            Arg::Int(i64::from(closing.sequence)),
+            Arg::Date(closing.posted_on),
+            Arg::Text(&closing.direct_exact),
+            Arg::Int(closing.direct_minor),
+            Arg::Int(closing.deliveries as i64),
+        ],
+        |r| r.int(0),
+    )?
+    else {
+        return Ok(None);
+    };
+    for charge in &closing.charges {
+        let entry_id = write_entry(&mut c, &charge.entry)?.ok_or_else(|| {
+            StoreError::Conflict(format!(
+                "an entry with key {} is already posted",
+                charge.entry.key
+            ))
+        })?;
+        c.exec(
+            INSERT_CHARGE,
+            &[
+                Arg::Int(closing_id),
+                Arg::Text(&charge.payer_organisation),
+                Arg::Text(&charge.payer_fund),
+                Arg::Int(charge.direct_minor),
+                Arg::Int(charge.psc_minor),
+                Arg::Int(charge.total_minor),
+                Arg::Int(entry_id),
+            ],
+        )?;
+    }
+    Ok(Some((
+        aid,
+        closing_id,
+        closing.through_delivery_id,
+        closing.deliveries,
+    )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the ledger reads: closings, charges and their totals, the trial balance.
+
+pub(crate) const CLOSINGS: &str =
+    "SELECT k.id, a.code, k.version, k.period, k.sequence, k.posted_on, k.direct_exact, \
+     k.direct_minor, k.deliveries, k.status FROM closings k JOIN agreements a ON a.id = k.agreement_id";
+pub(crate) const CHARGES: &str =
+    "SELECT ch.id, k.id, a.code, k.version, k.period, k.sequence, a.provider_fund, \
+     ch.payer_organisation, ch.payer_fund, a.currency, ch.direct_minor, ch.psc_minor, \
+     ch.total_minor, k.deliveries, ch.entry_id, ch.status, k.posted_on \
+     FROM charges ch JOIN closings k ON k.id = ch.closing_id \
+     JOIN agreements a ON a.id = k.agreement_id";
+pub(crate) const CHARGE_TOTALS: &str =
+    "SELECT ch.payer_organisation, a.currency, COUNT(*), CAST(SUM(ch.direct_minor) AS BIGINT), \
+     CAST(SUM(ch.psc_minor) AS BIGINT), CAST(SUM(ch.total_minor) AS BIGINT) \
+     FROM charges ch JOIN closings k ON k.id = ch.closing_id \
+     JOIN agreements a ON a.id = k.agreement_id \
+     WHERE a.code = $1 AND ch.status = 'posted' AND k.period_start >= $2 AND k.period_end <= $3 \
+     GROUP BY ch.payer_organisation, a.currency ORDER BY ch.payer_organisation, a.currency";
+pub(crate) const TRIAL_BALANCE: &str =
+    "SELECT fund, account, currency, CAST(SUM(amount_minor) AS BIGINT) FROM postings \
+     GROUP BY fund, account, currency ORDER BY fund, account, currency";
+
+fn closing_status(s: &str) -> StoreResult<ClosingStatus> {
+    match s {
+        "posted" => Ok(ClosingStatus::Posted),
+        "reversed" => Ok(ClosingStatus::Reversed),
+        _ => Err(invalid("closing status", s)),
+    }
+}
+
+/// The closings (of one agreement, when given) in the order they were posted.
+pub(crate) fn closings(mut c: impl Db, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>> {
+    let mut q = Query::new(CLOSINGS);
+    q.filter_text("a.code =", agreement).push(" ORDER BY k.id");
+    q.rows(&mut c, |r| {
+        Ok(ClosingRecord {
+            id: r.int(0)?,
+            agreement: r.text(1)?,
+            version: small(r, 2, "version")?,
+            period: r.text(3)?,
+            sequence: small(r, 4, "sequence")?,
+            posted_on: r.date(5)?,
+            direct_exact: r.text(6)?,
+            direct_minor: r.int(7)?,
+            deliveries: count(r, 8, "deliveries")?,
+            status: closing_status(&r.text(9)?)?,
+        })
+    })
+}
+
+/// The charges that `filter` selects, by period, agreement, closing and charge.
+pub(crate) fn charges(mut c: impl Db, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>> {
+    let mut q = Query::new(CHARGES);
+    q.filter_text("a.code =", filter.agreement.as_deref())
+        .filter_text("k.period =", filter.period.as_deref());
+    if !filter.include_reversed {
+        q.condition("ch.status = 'posted'");
+    }
+    q.push(" ORDER BY k.period_start, a.code, k.sequence, ch.id");
+    q.rows(&mut c, |r| {
+        Ok(ChargeRecord {
+            id: r.int(0)?,
+            closing: r.int(1)?,
+            agreement: r.text(2)?,
+            version: small(r, 3, "version")?,
+            period: r.text(4)?,
+            sequence: small(r, 5, "sequence")?,
+            provider_fund: r.text(6)?,
+            payer_organisation: r.text(7)?,
+            payer_fund: r.text(8)?,
+            currency: currency(&r.text(9)?)?,
+            direct_minor: r.int(10)?,
+            psc_minor: r.int(11)?,
+            total_minor: r.int(12)?,
+            deliveries: count(r, 13, "deliveries")?,
+            entry: r.int(14)?,
+            status: closing_status(&r.text(15)?)?,
+            posted_on: r.date(16)?,
+        })
+    })
+}
+
+/// An agreement's posted charges of the closings within `from..=to`, summed per payer.
+pub(crate) fn charge_totals(
+    mut c: impl Db,
+    agreement: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<ChargeTotal>> {
+    c.rows(
+        CHARGE_TOTALS,
+        &[Arg::Text(agreement), Arg::Date(from), Arg::Date(to)],
+        |r| {
+            Ok(ChargeTotal {
+                agreement: agreement.to_string(),
+                payer_organisation: r.text(0)?,
+                currency: currency(&r.text(1)?)?,
+                charges: count(r, 2, "charges")?,
+                direct_minor: r.int(3)?,
+                psc_minor: r.int(4)?,
+                total_minor: r.int(5)?,
+            })
+        },
+    )
+}
+
+/// The postings summed per fund, account and currency.
+pub(crate) fn trial_balance(mut c: impl Db) -> StoreResult<TrialBalance> {
+    let mut sums = BTreeMap::new();
+    c.each(TRIAL_BALANCE, &[], &mut |r| {
+        let account = r.text(1)?;
+        sums.insert(
+            (
+                r.text(0)?,
+                Account::parse(&account).ok_or_else(|| invalid("account", &account))?,
+                currency(&r.text(2)?)?,
+            ),
+            r.int(3)?,
+        );
+        Ok(())
+    })?;
+    Ok(TrialBalance::from_sums(sums))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions' texts and mandates, their links, and activities.
+
+pub(crate) const DECISION_EXISTS: &str =
+    "SELECT COUNT(*) FROM decisions WHERE number = $1 AND language = $2";
+pub(crate) const UPSERT_DECISION: &str =
+    "INSERT INTO decisions (number, language, treaty, meeting, title, document, imported_at, \
+     kind, body, status, adopted_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+     ON CONFLICT (number, language) DO UPDATE SET treaty = excluded.treaty, \
+     meeting = excluded.meeting, title = excluded.title, document = excluded.document, \
+     imported_at = excluded.imported_at, kind = excluded.kind, body = excluded.body";
+pub(crate) const UPSERT_MANDATE: &str =
+    "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, deliverable, \
+     due_meeting, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+     ON CONFLICT (decision, paragraph) DO UPDATE SET position = excluded.position, \
+     actor = excluded.actor, tracking = excluded.tracking, deliverable = excluded.deliverable, \
+     due_meeting = excluded.due_meeting, text = excluded.text";
+pub(crate) const MANDATES: &str =
+    "SELECT decision, paragraph, actor, tracking, status, deliverable, due_meeting, text \
+     FROM mandates";
+pub(crate) const MANDATE_LINKS: &str =
+    "SELECT agreement, decision, paragraph FROM agreement_mandates";
+pub(crate) const UPSERT_ACTIVITY: &str =
+    "INSERT INTO activities (biennium, code, lead, status, document) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (biennium, code) DO UPDATE SET lead = excluded.lead, status = excluded.status, \
+     document = excluded.document";
+pub(crate) const ACTIVITIES: &str = "SELECT document FROM activities";
+
+/// Records a decision's text in the caller's transaction; true when it is new. Its status and
+/// adoption date are set in every language.
+pub(crate) fn write_decision(mut c: impl Db, d: &DecisionRecord) -> StoreResult<bool> {
+    let existed = c
+        .row(
+            DECISION_EXISTS,
+            &[Arg::Text(&d.number), Arg::Text(&d.language)],
+            |r| r.int(0),
+        )?
+        .unwrap_or(0)
+        > 0;
+    c.exec(
+        UPSERT_DECISION,
+        &[
+            Arg::Text(&d.number),
+            Arg::Text(&d.language),
+            Arg::Text(&d.treaty),
+            Arg::Int(i64::from(d.meeting)),
+            Arg::Text(&d.title),
+            Arg::Text(&d.document),
+            Arg::Text(&d.imported_at),
+            Arg::Text(d.kind.as_str()),
+            Arg::Text(d.body.as_str()),
+            Arg::Text(d.status.as_str()),
+            Arg::OptDate(d.adopted_on),
+        ],
+    )?;
+    set_decision_status(&mut c, &d.number, d.status, d.adopted_on)?;
+    Ok(!existed)
+}
+
+/// Records a decision's mandates, in their order, in the caller's transaction.
+pub(crate) fn write_mandates(mut c: impl Db, mandates: &[Mandate]) -> StoreResult<()> {
+    for (i, m) in mandates.iter().enumerate() {
+        c.exec(
+            UPSERT_MANDATE,
+            &[
+                Arg::Text(&m.decision),
+                Arg::Text(&m.paragraph),
+                position(i),
+                Arg::OptText(m.actor.as_deref()),
+                Arg::Text(m.tracking.as_str()),
+                Arg::Text(m.status.as_str()),
+                Arg::OptText(m.deliverable.as_deref()),
+                Arg::OptInt(m.due_meeting.map(i64::from)),
+                Arg::Text(&m.text),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// The mandates (of one decision, when given) by decision and position.
+pub(crate) fn mandates(mut c: impl Db, decision: Option<&str>) -> StoreResult<Vec<Mandate>> {
+    let mut q = Query::new(MANDATES);
+    q.filter_text("decision =", decision)
+        .push(" ORDER BY decision, position");
+    q.rows(&mut c, |r| {
+        let tracking = r.text(3)?;
+        let status = r.text(4)?;
+        Ok(Mandate {
+            decision: r.text(0)?,
+            paragraph: r.text(1)?,
+            actor: r.opt_text(2)?,
+            tracking: Tracking::parse(&tracking).ok_or_else(|| invalid("tracking", &tracking))?,
+            status: MandateStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+            deliverable: r.opt_text(5)?,
+            due_meeting: r
+                .opt_int(6)?
+                .map(|m| u32::try_from(m).map_err(|_| invalid("meeting", &m.to_string())))
+                .transpose()?,
+            text: r.text(7)?,
+        })
+    })
+}
+
+/// The links from agreements (from one, when given) to mandates.
+pub(crate) fn mandate_links(
+    mut c: impl Db,
+    agreement: Option<&str>,
+) -> StoreResult<Vec<MandateLink>> {
+    let mut q = Query::new(MANDATE_LINKS);
+    q.filter_text("agreement =", agreement)
+        .push(" ORDER BY agreement, decision, paragraph");
+    q.rows(&mut c, |r| {
+        Ok(MandateLink {
+            agreement: r.text(0)?,
+            decision: r.text(1)?,
+            paragraph: r.text(2)?,
+        })
+    })
+}
+
+pub(crate) fn save_activities(mut c: impl Db, activities: &[Activity]) -> StoreResult<()> {
+    for a in activities {
+        let (document, status) = crate::activity_document(a)?;
+        c.exec(
+            UPSERT_ACTIVITY,
+            &[
+                Arg::Text(&a.biennium),
+                Arg::Text(&a.code),
+                Arg::Text(&a.lead),
+                Arg::Text(&status),
+                Arg::Text(&document),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// The activities (of one biennium, when given) by biennium and code.
+pub(crate) fn activities(mut c: impl Db, biennium: Option<&str>) -> StoreResult<Vec<Activity>> {
+    let mut q = Query::new(ACTIVITIES);
+    q.filter_text("biennium =", biennium)
+        .push(" ORDER BY biennium, code");
+    q.rows(&mut c, |r| crate::activity_from(&r.text(0)?))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users, API tokens and the audit trail's pages.
+
+pub(crate) const USERS: &str =
+    "SELECT username, display_name, password_hash, grants, active, created_at FROM users";
+pub(crate) const ACTIVE_GRANTS: &str = "SELECT grants FROM users WHERE active <> 0";
+pub(crate) const UPSERT_USER: &str =
+    "INSERT INTO users (username, display_name, password_hash, grants, active, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO UPDATE SET \
+     display_name = excluded.display_name, password_hash = excluded.password_hash, \
+     grants = excluded.grants, active = excluded.active";
+pub(crate) const INSERT_API_TOKEN: &str =
+    "INSERT INTO api_tokens (username, name, token_hash, created_at, expires_at) \
+     VALUES ($1, $2, $3, $4, $5) RETURNING id";
+pub(crate) const AUDIT_EVENTS: &str =
+    "SELECT id, at, actor, action, subject, detail FROM audit_events";
+
+/// The users (the one named, when given) by name.
+pub(crate) fn users(mut c: impl Db, username: Option<&str>) -> StoreResult<Vec<UserRecord>> {
+    let mut q = Query::new(USERS);
+    q.filter_text("username =", username)
+        .push(" ORDER BY username");
+    q.rows(&mut c, |r| {
+        Ok(UserRecord {
+            username: r.text(0)?,
+            display_name: r.text(1)?,
+            password_hash: r.text(2)?,
+            grants: from_json(&r.text(3)?)?,
+            active: r.int(4)? != 0,
+            created_at: r.text(5)?,
+        })
+    })
+}
+
+/// How many users are active administrators, as the caller's transaction sees them.
+fn active_administrators(c: &mut impl Db) -> StoreResult<usize> {
+    let mut n = 0;
+    c.each(ACTIVE_GRANTS, &[], &mut |r| {
+        let grants: Vec<synergies_domain::access::Grant> = from_json(&r.text(0)?)?;
+        if synergies_domain::access::is_active_administrator(true, &grants) {
+            n += 1;
+        }
+        Ok(())
+    })?;
+    Ok(n)
+}
+
+/// Saves a user in the caller's transaction (which, on engines that need it, holds the users
+/// locked), ending their sessions and tokens at `end_sign_ins_at` when given; refused when it
+/// would leave no active administrator.
+pub(crate) fn save_user(
+    mut c: impl Db,
+    user: &UserRecord,
+    end_sign_ins_at: Option<&str>,
+) -> StoreResult<SignInsEnded> {
+    let admins_before = active_administrators(&mut c)?;
+    let ended = match end_sign_ins_at {
+        Some(at) => end_sign_ins(&mut c, &user.username, at)?,
+        None => SignInsEnded::default(),
+    };
+    let grants = json(&user.grants)?;
+    c.exec(
+        UPSERT_USER,
+        &[
+            Arg::Text(&user.username),
+            Arg::Text(&user.display_name),
+            Arg::Text(&user.password_hash),
+            Arg::Text(&grants),
+            Arg::Int(i64::from(user.active)),
+            Arg::Text(&user.created_at),
+        ],
+    )?;
+    crate::check_administrators(
+        admins_before,
+        active_administrators(&mut c)?,
+        &user.username,
+    )?;
+    Ok(ended)
+}
+
+/// Records an API token, once its owner's live tokens are counted; its id.
+pub(crate) fn create_api_token(mut c: impl Db, t: &NewApiToken) -> StoreResult<i64> {
+    check_live_tokens(&mut c, t)?;
+    c.row(
+        INSERT_API_TOKEN,
+        &[
+            Arg::Text(&t.username),
+            Arg::Text(&t.name),
+            Arg::Text(&t.token_hash),
+            Arg::Text(&t.created_at),
+            Arg::Text(&t.expires_at),
+        ],
+        |r| r.int(0),
+    )?
+    .ok_or_else(|| StoreError::Database("no id for the new token".into()))
+}
+
+/// The newest audit events that `filter` selects, at most `limit`.
+pub(crate) fn audit_events(
+    mut c: impl Db,
+    filter: &AuditFilter,
+    limit: u64,
+) -> StoreResult<Vec<AuditEvent>> {
+    let mut q = Query::new(AUDIT_EVENTS);
+    q.filter_text("actor =", filter.actor.as_deref())
+        .filter_text("subject =", filter.subject.as_deref());
+    if let Some(before) = filter.before_id {
+        q.filter("id <", Arg::Int(before));
+    }
+    q.push(" ORDER BY id DESC LIMIT ")
+        .param(Arg::Int(limit as i64));
+    q.rows(&mut c, |r| {
+        Ok(AuditEvent {
+            id: r.int(0)?,
+            at: r.text(1)?,
+            actor: r.text(2)?,
+            action: r.text(3)?,
+            subject: r.text(4)?,
+            detail: from_json(&r.text(5)?)?,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -1127,6 +2192,41 @@ pub(crate) mod tests {
         super::KEEP_REVERSED_DELIVERIES,
         super::RELEASE_DELIVERIES,
         super::REVERSE_CLOSING,
+        super::SCHEMA_VERSION,
+        super::UPSERT_ORGANISATION,
+        super::UPSERT_CONVENTION,
+        super::UPSERT_FUND,
+        super::UPSERT_BIENNIUM,
+        super::UPSERT_BUDGET_LINE,
+        super::UPSERT_SERVICE,
+        super::UPSERT_RATE_CARD,
+        super::UPSERT_RATE,
+        super::UPSERT_FX_RATE,
+        super::INSERT_AGREEMENT,
+        super::UPSERT_AGREEMENT_VERSION,
+        super::AGREEMENTS,
+        super::AGREEMENT_VERSIONS,
+        super::INSERT_ACCEPTANCE,
+        super::CHARGED_TOTAL,
+        super::INSERT_ENTRY,
+        super::INSERT_CLOSING,
+        super::INSERT_CHARGE,
+        super::CLOSINGS,
+        super::CHARGES,
+        super::CHARGE_TOTALS,
+        super::TRIAL_BALANCE,
+        super::DECISION_EXISTS,
+        super::UPSERT_DECISION,
+        super::UPSERT_MANDATE,
+        super::MANDATES,
+        super::MANDATE_LINKS,
+        super::UPSERT_ACTIVITY,
+        super::ACTIVITIES,
+        super::USERS,
+        super::ACTIVE_GRANTS,
+        super::UPSERT_USER,
+        super::INSERT_API_TOKEN,
+        super::AUDIT_EVENTS,
     ];
 
     /// The numbers of a statement's `$n` placeholders, in the order they first appear.
@@ -1161,6 +2261,33 @@ pub(crate) mod tests {
             assert_eq!(seen, expected, "placeholders out of order in {sql}");
         }
         assert_eq!(placeholders("SET a = $2 WHERE b = $1 AND c = $2"), [2, 1]);
+        for n in 1..=4 {
+            let sql = super::insert_postings(n);
+            let expected: Vec<u32> = (1..=1 + 5 * n as u32).collect();
+            assert_eq!(placeholders(&sql), expected, "{sql}");
+        }
+    }
+
+    /// A statement with optional filters numbers its placeholders in the order they appear,
+    /// whichever filters are given.
+    #[test]
+    fn a_query_numbers_the_filters_given_in_order() {
+        use super::{Arg, Query};
+        let mut q = Query::new("SELECT id FROM t");
+        q.filter_text("a =", None)
+            .filter_text("b =", Some("x"))
+            .condition("c IS NULL")
+            .filter("d <", Arg::Int(3))
+            .push(" ORDER BY id LIMIT ")
+            .param(Arg::Int(10));
+        assert_eq!(
+            q.sql,
+            "SELECT id FROM t WHERE b = $1 AND c IS NULL AND d < $2 ORDER BY id LIMIT $3"
+        );
+        assert_eq!(q.args.len(), 3);
+        let mut q = Query::new("SELECT id FROM t");
+        q.filter_text("a =", None).push(" ORDER BY id");
+        assert_eq!(q.sql, "SELECT id FROM t ORDER BY id");
     }
 
     /// SQLite binds `$n` placeholders in the order they first appear: written in order, the

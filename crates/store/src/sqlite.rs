@@ -2,21 +2,19 @@
 //! `BEGIN IMMEDIATE` transaction, bulk imports through cached prepared statements.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use rust_decimal::Decimal;
 use serde_json::Value;
 use synergies_domain::activity::Activity;
-use synergies_domain::agreement::{Agreement, AgreementKind, AgreementVersion, VersionStatus};
+use synergies_domain::agreement::Agreement;
 use synergies_domain::cooperation::{ActionItem, TaskForceMeeting, TaskForceMember, TrainingEvent};
-use synergies_domain::delivery::{Delivery, DeliveryStatus, StoredDelivery};
-use synergies_domain::ledger::{Account, JournalEntry, TrialBalance};
-use synergies_domain::mandate::{Mandate, MandateStatus, Tracking};
+use synergies_domain::delivery::{Delivery, StoredDelivery};
+use synergies_domain::ledger::{JournalEntry, TrialBalance};
+use synergies_domain::mandate::Mandate;
 use synergies_domain::model::*;
-use synergies_domain::{Currency, Money, Period};
+use synergies_domain::Period;
 
 use crate::migrations::{self, Batch, Engine};
 use crate::sql::{self, Arg, Db, RowGet};
@@ -75,22 +73,6 @@ fn parse_date(s: &str) -> StoreResult<NaiveDate> {
     synergies_domain::period::parse_iso_date(s).ok_or_else(|| invalid("date", s))
 }
 
-fn parse_decimal(s: &str) -> StoreResult<Decimal> {
-    Decimal::from_str(s).map_err(|_| invalid("decimal", s))
-}
-
-fn parse_currency(s: &str) -> StoreResult<Currency> {
-    Currency::from_code(s).map_err(|_| invalid("currency", s))
-}
-
-fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Database(e.to_string()))
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Database(format!("stored JSON: {e}")))
-}
-
 /// Runs `f` in a `BEGIN IMMEDIATE` transaction, rolling back on any error.
 impl RowGet for Row<'_> {
     fn text(&self, i: usize) -> StoreResult<String> {
@@ -129,6 +111,10 @@ impl rusqlite::ToSql for Arg<'_> {
             },
             Arg::OptText(s) => match s {
                 Some(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+                None => ToSqlOutput::Owned(Value::Null),
+            },
+            Arg::OptInt(n) => match n {
+                Some(n) => ToSqlOutput::Owned(Value::Integer(n)),
                 None => ToSqlOutput::Owned(Value::Null),
             },
             Arg::Decimal(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
@@ -326,308 +312,13 @@ impl SqliteStore {
     }
 
     fn read_users(&self, username: Option<&str>) -> StoreResult<Vec<UserRecord>> {
-        let c = self.reader();
-        let mut stmt = c.prepare_cached(
-            "SELECT username, display_name, password_hash, grants, active, created_at FROM users \
-             WHERE (?1 IS NULL OR username = ?1) ORDER BY username",
-        )?;
-        let mut rows = stmt.query([username])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            out.push(UserRecord {
-                username: r.get(0)?,
-                display_name: r.get(1)?,
-                password_hash: r.get(2)?,
-                grants: from_json(&r.get::<_, String>(3)?)?,
-                active: r.get(4)?,
-                created_at: r.get(5)?,
-            });
-        }
-        Ok(out)
+        sql::users(&*self.reader(), username)
     }
-}
-
-/// Records a decision's text (see [`Registry::save_decision`]) in the caller's transaction.
-fn write_decision(c: &Connection, d: &DecisionRecord) -> StoreResult<bool> {
-    let existed: bool = c.query_row(
-        "SELECT COUNT(*) > 0 FROM decisions WHERE number = ?1 AND language = ?2",
-        params![d.number, d.language],
-        |r| r.get(0),
-    )?;
-    c.execute(
-        "INSERT INTO decisions (number, language, treaty, meeting, title, document, \
-         imported_at, kind, body, status, adopted_on) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
-         ON CONFLICT(number, language) DO UPDATE SET treaty = excluded.treaty, \
-         meeting = excluded.meeting, title = excluded.title, \
-         document = excluded.document, imported_at = excluded.imported_at, \
-         kind = excluded.kind, body = excluded.body",
-        params![
-            d.number,
-            d.language,
-            d.treaty,
-            d.meeting,
-            d.title,
-            d.document,
-            d.imported_at,
-            d.kind.as_str(),
-            d.body.as_str(),
-            d.status.as_str(),
-            d.adopted_on.map(|x| x.to_string()),
-        ],
-    )?;
-    sql::set_decision_status(c, &d.number, d.status, d.adopted_on)?;
-    Ok(!existed)
-}
-
-/// Records a decision's mandates (see [`Registry::save_mandates`]) in the caller's transaction.
-fn write_mandates(c: &Connection, mandates: &[Mandate]) -> StoreResult<()> {
-    for (position, m) in mandates.iter().enumerate() {
-        c.prepare_cached(
-            "INSERT INTO mandates (decision, paragraph, position, actor, tracking, status, \
-             deliverable, due_meeting, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-             ON CONFLICT(decision, paragraph) DO UPDATE SET position = excluded.position, \
-             actor = excluded.actor, tracking = excluded.tracking, \
-             deliverable = excluded.deliverable, due_meeting = excluded.due_meeting, \
-             text = excluded.text",
-        )?
-        .execute(params![
-            m.decision,
-            m.paragraph,
-            position as i64,
-            m.actor,
-            m.tracking.as_str(),
-            m.status.as_str(),
-            m.deliverable,
-            m.due_meeting,
-            m.text
-        ])?;
-    }
-    Ok(())
-}
-
-/// Inserts a new agreement with its versions in the caller's transaction (see
-/// [`Agreements::insert_agreements`]).
-fn insert_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
-    let exists: bool = c.query_row(
-        "SELECT COUNT(*) > 0 FROM agreements WHERE code = ?1",
-        [&a.code],
-        |r| r.get(0),
-    )?;
-    if exists {
-        return Err(StoreError::Conflict(format!(
-            "agreement {} already exists",
-            a.code
-        )));
-    }
-    c.execute(
-        "INSERT INTO agreements (code, title, kind, provider, provider_fund, biennium, \
-         currency, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            a.code,
-            a.title,
-            a.kind.as_str(),
-            a.provider,
-            a.provider_fund,
-            a.biennium,
-            a.currency.code(),
-            a.revision as i64
-        ],
-    )?;
-    let id = c.last_insert_rowid();
-    for v in &a.versions {
-        write_version(c, id, v)?;
-    }
-    Ok(())
-}
-
-/// Replaces an agreement's versions in the caller's transaction (see
-/// [`Agreements::update_agreement`]).
-fn update_agreement(c: &Connection, a: &Agreement) -> StoreResult<()> {
-    let id = agreement_id(c, &a.code)?;
-    let stored = read_agreements(c, Some(&a.code))?
-        .pop()
-        .ok_or_else(|| StoreError::NotFound(format!("unknown agreement {}", a.code)))?;
-    check_agreement_change(&stored, a)?;
-    if !sql::set_agreement_title(c, id, &a.title, a.revision)? {
-        return Err(stale_agreement(a, stored.revision));
-    }
-    for v in &a.versions {
-        write_version(c, id, v)?;
-    }
-    Ok(())
-}
-
-/// How many users are active administrators, as the caller's transaction sees them.
-fn active_administrators(c: &Connection) -> StoreResult<usize> {
-    let mut n = 0;
-    let mut stmt = c.prepare_cached("SELECT grants FROM users WHERE active")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let grants: Vec<synergies_domain::access::Grant> = from_json(&r.get::<_, String>(0)?)?;
-        if synergies_domain::access::is_active_administrator(true, &grants) {
-            n += 1;
-        }
-    }
-    Ok(n)
-}
-
-/// Ends a user's sessions and tokens in the caller's transaction.
-fn end_sign_ins(c: &Connection, username: &str, at: &str) -> StoreResult<SignInsEnded> {
-    sql::end_sign_ins(c, username, at)
 }
 
 /// Writes an audit event in the caller's transaction.
 fn insert_audit(c: &Connection, audit: &Audit, outcome: Value) -> StoreResult<()> {
     sql::insert_audit(c, audit, outcome)
-}
-
-fn agreement_id(conn: &Connection, code: &str) -> StoreResult<i64> {
-    sql::agreement_id(conn, code)
-}
-
-fn read_delivery(r: &Row, agreement: &str) -> StoreResult<StoredDelivery> {
-    let expense_minor: Option<i64> = r.get(6)?;
-    let expense_currency: Option<String> = r.get(7)?;
-    let expense = match (expense_minor, expense_currency) {
-        (Some(minor), Some(c)) => Some(Money::new(minor, parse_currency(&c)?)),
-        _ => None,
-    };
-    let status: String = r.get(10)?;
-    Ok(StoredDelivery {
-        id: r.get(0)?,
-        status: DeliveryStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
-        closing: r.get(11)?,
-        delivery: Delivery {
-            agreement: agreement.to_string(),
-            service: r.get(2)?,
-            date: parse_date(&r.get::<_, String>(3)?)?,
-            quantity: parse_decimal(&r.get::<_, String>(4)?)?,
-            grade: r.get(5)?,
-            expense,
-            description: r.get(8)?,
-            external_id: r.get(9)?,
-        },
-    })
-}
-
-const DELIVERY_COLUMNS: &str = "d.id, d.agreement_id, d.service, d.date, d.quantity, d.grade, \
-     d.expense_minor, d.expense_currency, d.description, d.external_id, d.status, cd.closing_id";
-
-/// The deliveries with the closing that charged each, if any.
-const DELIVERIES_WITH_CLOSING: &str =
-    "deliveries d LEFT JOIN closing_deliveries cd ON cd.delivery_id = d.id";
-
-fn write_entry(conn: &Connection, e: &JournalEntry) -> StoreResult<Option<i64>> {
-    e.check_balanced()?;
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO journal_entries (key, date, description, reverses, posted_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO NOTHING",
-        )?
-        .execute(params![
-            e.key,
-            e.date.to_string(),
-            e.description,
-            e.reverses,
-            chrono::Utc::now().to_rfc3339()
-        ])?;
-    if inserted == 0 {
-        return Ok(None);
-    }
-    let id = conn.last_insert_rowid();
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO postings (entry_id, line, fund, account, currency, amount_minor) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for (line, p) in e.postings.iter().enumerate() {
-        stmt.execute(params![
-            id,
-            line as i64,
-            p.fund,
-            p.account.name(),
-            p.currency.code(),
-            p.amount_minor
-        ])?;
-    }
-    Ok(Some(id))
-}
-
-fn read_agreements(conn: &Connection, code: Option<&str>) -> StoreResult<Vec<Agreement>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, code, title, kind, provider, provider_fund, biennium, currency, revision \
-         FROM agreements WHERE (?1 IS NULL OR code = ?1) ORDER BY code",
-    )?;
-    let mut heads = vec![];
-    let mut rows = stmt.query([code])?;
-    while let Some(r) = rows.next()? {
-        let kind: String = r.get(3)?;
-        heads.push((
-            r.get::<_, i64>(0)?,
-            Agreement {
-                code: r.get(1)?,
-                title: r.get(2)?,
-                kind: AgreementKind::parse(&kind).ok_or_else(|| invalid("kind", &kind))?,
-                provider: r.get(4)?,
-                provider_fund: r.get(5)?,
-                biennium: r.get(6)?,
-                currency: parse_currency(&r.get::<_, String>(7)?)?,
-                versions: vec![],
-                revision: r.get::<_, i64>(8)? as u64,
-            },
-        ));
-    }
-    let mut vstmt = conn.prepare_cached(
-        "SELECT number, status, ceiling_minor, psc_rate, share_key, lines, participants, \
-                approvals, note \
-         FROM agreement_versions WHERE agreement_id = ?1 ORDER BY number",
-    )?;
-    let mut out = vec![];
-    for (id, mut a) in heads {
-        let mut rows = vstmt.query([id])?;
-        while let Some(r) = rows.next()? {
-            let status: String = r.get(1)?;
-            a.versions.push(AgreementVersion {
-                number: r.get(0)?,
-                status: VersionStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
-                ceiling_minor: r.get(2)?,
-                psc_rate: parse_decimal(&r.get::<_, String>(3)?)?,
-                share_key: from_json(&r.get::<_, String>(4)?)?,
-                lines: from_json(&r.get::<_, String>(5)?)?,
-                participants: from_json(&r.get::<_, String>(6)?)?,
-                approvals: from_json(&r.get::<_, String>(7)?)?,
-                note: r.get(8)?,
-            });
-        }
-        out.push(a);
-    }
-    Ok(out)
-}
-
-fn write_version(conn: &Connection, agreement_id: i64, v: &AgreementVersion) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO agreement_versions (agreement_id, number, status, ceiling_minor, psc_rate, \
-             share_key, lines, participants, approvals, note) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
-         ON CONFLICT(agreement_id, number) DO UPDATE SET status = excluded.status, \
-             ceiling_minor = excluded.ceiling_minor, psc_rate = excluded.psc_rate, \
-             share_key = excluded.share_key, lines = excluded.lines, \
-             participants = excluded.participants, approvals = excluded.approvals, \
-             note = excluded.note",
-    )?
-    .execute(params![
-        agreement_id,
-        v.number,
-        v.status.as_str(),
-        v.ceiling_minor,
-        v.psc_rate.to_string(),
-        json(&v.share_key)?,
-        json(&v.lines)?,
-        json(&v.participants)?,
-        json(&v.approvals)?,
-        v.note
-    ])?;
-    Ok(())
 }
 
 /// Removes the staging files that restores into `name` killed before they could clean up
@@ -743,11 +434,7 @@ impl Maintenance for SqliteStore {
         if !exists {
             return Ok(0);
         }
-        Ok(conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?)
+        sql::schema_version(&*conn)
     }
 
     fn is_empty(&self) -> StoreResult<bool> {
@@ -955,134 +642,7 @@ impl Maintenance for SqliteStore {
 
 impl ReferenceData for SqliteStore {
     fn save_framework(&self, f: &Framework, audit: &Audit) -> StoreResult<()> {
-        self.write_audited(
-            audit,
-            |_| true,
-            |c| {
-                // The domain's one check, on what this transaction sees.
-                check_framework_save(&sql::read_framework(c)?, f, &sql::posted_periods(c)?)?;
-                for o in &f.organisations {
-                    c.prepare_cached(
-                        "INSERT INTO organisations (code, name) VALUES (?1, ?2) \
-                     ON CONFLICT(code) DO UPDATE SET name = excluded.name",
-                    )?
-                    .execute(params![o.code, o.name])?;
-                }
-                for v in &f.conventions {
-                    c.prepare_cached(
-                        "INSERT INTO conventions (code, name, organisation) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT(code) DO UPDATE SET name = excluded.name, \
-                     organisation = excluded.organisation",
-                    )?
-                    .execute(params![v.code, v.name, v.organisation])?;
-                }
-                for x in &f.funds {
-                    c.prepare_cached(
-                        "INSERT INTO funds (code, name, convention, organisation, kind) \
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET \
-                     name = excluded.name, convention = excluded.convention, \
-                     organisation = excluded.organisation, kind = excluded.kind",
-                    )?
-                    .execute(params![
-                        x.code,
-                        x.name,
-                        x.convention,
-                        x.organisation,
-                        x.kind.as_str()
-                    ])?;
-                }
-                for b in &f.bienniums {
-                    c.prepare_cached(
-                        "INSERT INTO bienniums (code, start_date, end_date, status) \
-                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT(code) DO UPDATE SET \
-                     start_date = excluded.start_date, end_date = excluded.end_date, \
-                     status = excluded.status",
-                    )?
-                    .execute(params![
-                        b.code,
-                        b.start.to_string(),
-                        b.end.to_string(),
-                        b.status.as_str()
-                    ])?;
-                }
-                for l in &f.budget_lines {
-                    c.prepare_cached(
-                        "INSERT INTO budget_lines (fund, biennium, activity, title, currency, \
-                     amount_minor, staff_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-                     ON CONFLICT(fund, biennium, activity) DO UPDATE SET title = excluded.title, \
-                     currency = excluded.currency, amount_minor = excluded.amount_minor, \
-                     staff_days = excluded.staff_days",
-                    )?
-                    .execute(params![
-                        l.fund,
-                        l.biennium,
-                        l.activity,
-                        l.title,
-                        l.currency.code(),
-                        l.amount_minor,
-                        l.staff_days.to_string()
-                    ])?;
-                }
-                for s in &f.services {
-                    c.prepare_cached(
-                        "INSERT INTO services (code, name, provider, category, unit) \
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code) DO UPDATE SET \
-                     name = excluded.name, provider = excluded.provider, \
-                     category = excluded.category, unit = excluded.unit",
-                    )?
-                    .execute(params![
-                        s.code,
-                        s.name,
-                        s.provider,
-                        s.category.as_str(),
-                        s.unit.as_str()
-                    ])?;
-                }
-                for rc in &f.rate_cards {
-                    c.prepare_cached(
-                        "INSERT INTO rate_cards (provider, biennium, currency, psc_rate) \
-                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT(provider, biennium) DO UPDATE SET \
-                     currency = excluded.currency, psc_rate = excluded.psc_rate",
-                    )?
-                    .execute(params![
-                        rc.provider,
-                        rc.biennium,
-                        rc.currency.code(),
-                        rc.psc_rate.to_string()
-                    ])?;
-                }
-                for r in &f.rates {
-                    c.prepare_cached(
-                        "INSERT INTO rates (provider, biennium, rate_key, unit, effective_from, \
-                     amount, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-                     ON CONFLICT(provider, rate_key, unit, effective_from) DO UPDATE SET \
-                     biennium = excluded.biennium, amount = excluded.amount, \
-                     currency = excluded.currency",
-                    )?
-                    .execute(params![
-                        r.provider,
-                        r.biennium,
-                        r.key.to_text(),
-                        r.unit.as_str(),
-                        r.effective_from.to_string(),
-                        r.amount.to_string(),
-                        r.currency.code()
-                    ])?;
-                }
-                for x in &f.fx_rates {
-                    c.prepare_cached(
-                        "INSERT INTO fx_rates (currency, month, per_usd) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT(currency, month) DO UPDATE SET per_usd = excluded.per_usd",
-                    )?
-                    .execute(params![
-                        x.currency.code(),
-                        x.month.to_string(),
-                        x.per_usd.to_string()
-                    ])?;
-                }
-                Ok(())
-            },
-        )
+        self.write_audited(audit, |_| true, |c| sql::save_framework(c, f))
     }
 
     fn framework(&self) -> StoreResult<Framework> {
@@ -1095,7 +655,7 @@ impl Agreements for SqliteStore {
     fn insert_agreements(&self, agreements: &[(&Agreement, &Audit)]) -> StoreResult<()> {
         self.write(|c| {
             for (a, audit) in agreements {
-                insert_agreement(c, a)?;
+                sql::insert_agreement(c, a)?;
                 insert_audit(c, audit, Value::Null)?;
             }
             Ok(())
@@ -1103,15 +663,19 @@ impl Agreements for SqliteStore {
     }
 
     fn update_agreement(&self, a: &Agreement, audit: &Audit) -> StoreResult<()> {
-        self.write_audited(audit, |_| true, |c| update_agreement(c, a))
+        self.write_audited(
+            audit,
+            |_| true,
+            |c| sql::update_agreement(c, sql::agreement_id(c, &a.code)?, a),
+        )
     }
 
     fn agreements(&self) -> StoreResult<Vec<Agreement>> {
-        read_agreements(&self.reader(), None)
+        sql::agreements(&*self.reader(), None)
     }
 
     fn agreement(&self, code: &str) -> StoreResult<Option<Agreement>> {
-        Ok(read_agreements(&self.reader(), Some(code))?.pop())
+        Ok(sql::agreements(&*self.reader(), Some(code))?.pop())
     }
 }
 
@@ -1145,26 +709,7 @@ impl Deliveries for SqliteStore {
         self.write_audited(
             audit,
             |_| true,
-            |c| {
-                let id = agreement.map(|a| agreement_id(c, a)).transpose()?;
-                let n = c.execute(
-                    "UPDATE deliveries SET status = 'accepted' \
-                 WHERE (?1 IS NULL OR agreement_id = ?1) AND status = 'recorded' \
-                 AND (?2 IS NULL OR date <= ?2)",
-                    params![id, through.map(|d| d.to_string())],
-                )?;
-                c.execute(
-                "INSERT INTO acceptances (agreement_id, through_date, accepted_on, deliveries) \
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    id,
-                    through.map(|d| d.to_string()),
-                    accepted_on.to_string(),
-                    n as i64
-                ],
-            )?;
-                Ok(n as u64)
-            },
+            |c| sql::accept_deliveries(c, agreement, through, accepted_on),
         )
     }
 
@@ -1187,43 +732,7 @@ impl Deliveries for SqliteStore {
         filter: &DeliveryFilter,
         page: Page,
     ) -> StoreResult<Vec<StoredDelivery>> {
-        let conn = self.reader();
-        let status = filter.status.map(|s| s.as_str());
-        let (sql, agreement) = match &filter.agreement {
-            Some(code) => (
-                format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                     WHERE d.agreement_id = ?1 AND (?2 IS NULL OR d.status = ?2) \
-                     ORDER BY d.external_id LIMIT ?3 OFFSET ?4"
-                ),
-                Some(agreement_id(&conn, code)?),
-            ),
-            None => (
-                format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                     WHERE ?1 IS NULL AND (?2 IS NULL OR d.status = ?2) \
-                     ORDER BY d.id DESC LIMIT ?3 OFFSET ?4"
-                ),
-                None,
-            ),
-        };
-        let codes = sql::agreement_codes(&*conn)?;
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![
-            agreement,
-            status,
-            page.limit as i64,
-            page.offset as i64
-        ])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            let aid: i64 = r.get(1)?;
-            let code = codes
-                .get(&aid)
-                .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
-            out.push(read_delivery(r, code)?);
-        }
-        Ok(out)
+        sql::deliveries_page(&*self.reader(), filter, page)
     }
 }
 
@@ -1240,62 +749,13 @@ impl Ledger for SqliteStore {
                 check_priced_with(&sql::read_framework(c)?, closings)?;
                 let mut results = Vec::with_capacity(closings.len());
                 // Per period: (agreement id, closing id, through delivery id, expected count).
-                let mut marks: HashMap<Period, Vec<(i64, i64, i64, u64)>> = HashMap::new();
+                let mut marks: HashMap<Period, Vec<sql::Mark>> = HashMap::new();
                 for closing in closings {
-                    let aid = agreement_id(c, &closing.agreement)?;
-                    let inserted = c
-                        .prepare_cached(
-                            "INSERT INTO closings (agreement_id, version, period, period_start, \
-                         period_end, sequence, posted_on, direct_exact, direct_minor, deliveries, \
-                         status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'posted') \
-                         ON CONFLICT(agreement_id, period, sequence) DO NOTHING",
-                        )?
-                        .execute(params![
-                            aid,
-                            closing.version,
-                            closing.period.to_string(),
-                            closing.period.first_day().to_string(),
-                            closing.period.last_day().to_string(),
-                            closing.sequence,
-                            closing.posted_on.to_string(),
-                            closing.direct_exact,
-                            closing.direct_minor,
-                            closing.deliveries as i64
-                        ])?;
-                    if inserted == 0 {
-                        results.push(None);
-                        continue;
+                    let mark = sql::post_closing(c, closing)?;
+                    results.push(mark.map(|m| m.1));
+                    if let Some(mark) = mark {
+                        marks.entry(closing.period).or_default().push(mark);
                     }
-                    let closing_id = c.last_insert_rowid();
-                    marks.entry(closing.period).or_default().push((
-                        aid,
-                        closing_id,
-                        closing.through_delivery_id,
-                        closing.deliveries,
-                    ));
-                    for charge in &closing.charges {
-                        let entry_id = write_entry(c, &charge.entry)?.ok_or_else(|| {
-                            StoreError::Conflict(format!(
-                                "an entry with key {} is already posted",
-                                charge.entry.key
-                            ))
-                        })?;
-                        c.prepare_cached(
-                            "INSERT INTO charges (closing_id, payer_organisation, payer_fund, \
-                         direct_minor, psc_minor, total_minor, entry_id, status) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'posted')",
-                        )?
-                        .execute(params![
-                            closing_id,
-                            charge.payer_organisation,
-                            charge.payer_fund,
-                            charge.direct_minor,
-                            charge.psc_minor,
-                            charge.total_minor,
-                            entry_id
-                        ])?;
-                    }
-                    results.push(Some(closing_id));
                 }
                 for (period, marks) in marks {
                     mark_charged_deliveries(c, period, &marks)?;
@@ -1306,30 +766,7 @@ impl Ledger for SqliteStore {
     }
 
     fn closings(&self, agreement: Option<&str>) -> StoreResult<Vec<ClosingRecord>> {
-        let c = self.reader();
-        let mut stmt = c.prepare_cached(
-            "SELECT k.id, a.code, k.version, k.period, k.sequence, k.posted_on, k.direct_exact, \
-                    k.direct_minor, k.deliveries, k.status \
-             FROM closings k JOIN agreements a ON a.id = k.agreement_id \
-             WHERE (?1 IS NULL OR a.code = ?1) ORDER BY k.id",
-        )?;
-        let mut rows = stmt.query([agreement])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            out.push(ClosingRecord {
-                id: r.get(0)?,
-                agreement: r.get(1)?,
-                version: r.get(2)?,
-                period: r.get(3)?,
-                sequence: r.get(4)?,
-                posted_on: parse_date(&r.get::<_, String>(5)?)?,
-                direct_exact: r.get(6)?,
-                direct_minor: r.get(7)?,
-                deliveries: r.get::<_, i64>(8)? as u64,
-                status: closing_status(&r.get::<_, String>(9)?)?,
-            });
-        }
-        Ok(out)
+        sql::closings(&*self.reader(), agreement)
     }
 
     fn reverse_closing(
@@ -1358,52 +795,13 @@ impl Ledger for SqliteStore {
                     }
                     _ => {}
                 }
-                let mut c = c;
-                sql::reverse_closing(&mut c, closing, reversals, |c, e| write_entry(c, e))
+                sql::reverse_closing(c, closing, reversals)
             },
         )
     }
 
     fn charges(&self, filter: &ChargeFilter) -> StoreResult<Vec<ChargeRecord>> {
-        let c = self.reader();
-        let mut stmt = c.prepare_cached(
-            "SELECT ch.id, k.id, a.code, k.version, k.period, k.sequence, a.provider_fund, \
-                    ch.payer_organisation, ch.payer_fund, a.currency, ch.direct_minor, \
-                    ch.psc_minor, ch.total_minor, k.deliveries, ch.entry_id, ch.status, k.posted_on \
-             FROM charges ch JOIN closings k ON k.id = ch.closing_id \
-             JOIN agreements a ON a.id = k.agreement_id \
-             WHERE (?1 IS NULL OR a.code = ?1) AND (?2 IS NULL OR k.period = ?2) \
-               AND (?3 OR ch.status = 'posted') \
-             ORDER BY k.period_start, a.code, k.sequence, ch.id",
-        )?;
-        let mut rows = stmt.query(params![
-            filter.agreement,
-            filter.period,
-            filter.include_reversed
-        ])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            out.push(ChargeRecord {
-                id: r.get(0)?,
-                closing: r.get(1)?,
-                agreement: r.get(2)?,
-                version: r.get(3)?,
-                period: r.get(4)?,
-                sequence: r.get(5)?,
-                provider_fund: r.get(6)?,
-                payer_organisation: r.get(7)?,
-                payer_fund: r.get(8)?,
-                currency: parse_currency(&r.get::<_, String>(9)?)?,
-                direct_minor: r.get(10)?,
-                psc_minor: r.get(11)?,
-                total_minor: r.get(12)?,
-                deliveries: r.get::<_, i64>(13)? as u64,
-                entry: r.get(14)?,
-                status: closing_status(&r.get::<_, String>(15)?)?,
-                posted_on: parse_date(&r.get::<_, String>(16)?)?,
-            });
-        }
-        Ok(out)
+        sql::charges(&*self.reader(), filter)
     }
 
     fn charge_totals(
@@ -1412,38 +810,14 @@ impl Ledger for SqliteStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<ChargeTotal>> {
-        let c = self.conn();
-        let mut stmt = c.prepare_cached(
-            "SELECT ch.payer_organisation, a.currency, COUNT(*), SUM(ch.direct_minor), \
-                    SUM(ch.psc_minor), SUM(ch.total_minor) \
-             FROM charges ch JOIN closings k ON k.id = ch.closing_id \
-             JOIN agreements a ON a.id = k.agreement_id \
-             WHERE a.code = ?1 AND ch.status = 'posted' \
-               AND k.period_start >= ?2 AND k.period_end <= ?3 \
-             GROUP BY ch.payer_organisation, a.currency \
-             ORDER BY ch.payer_organisation, a.currency",
-        )?;
-        let mut rows = stmt.query(params![agreement, from.to_string(), to.to_string()])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            out.push(ChargeTotal {
-                agreement: agreement.to_string(),
-                payer_organisation: r.get(0)?,
-                currency: parse_currency(&r.get::<_, String>(1)?)?,
-                charges: r.get::<_, i64>(2)? as u64,
-                direct_minor: r.get(3)?,
-                psc_minor: r.get(4)?,
-                total_minor: r.get(5)?,
-            });
-        }
-        Ok(out)
+        sql::charge_totals(&*self.conn(), agreement, from, to)
     }
 
     fn post_entry(&self, entry: &JournalEntry, audit: &Audit) -> StoreResult<Option<i64>> {
         self.write_audited(
             audit,
             |posted: &Option<i64>| posted.is_some(),
-            |c| write_entry(c, entry),
+            |c| sql::write_entry(c, entry),
         )
     }
 
@@ -1463,31 +837,13 @@ impl Ledger for SqliteStore {
     }
 
     fn trial_balance(&self) -> StoreResult<TrialBalance> {
-        let c = self.reader();
-        let mut stmt = c.prepare(
-            "SELECT fund, account, currency, SUM(amount_minor) FROM postings \
-             GROUP BY fund, account, currency ORDER BY fund, account, currency",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut sums = std::collections::BTreeMap::new();
-        while let Some(r) = rows.next()? {
-            let account: String = r.get(1)?;
-            sums.insert(
-                (
-                    r.get::<_, String>(0)?,
-                    Account::parse(&account).ok_or_else(|| invalid("account", &account))?,
-                    parse_currency(&r.get::<_, String>(2)?)?,
-                ),
-                r.get::<_, i64>(3)?,
-            );
-        }
-        Ok(TrialBalance::from_sums(sums))
+        sql::trial_balance(&*self.reader())
     }
 }
 
 impl Registry for SqliteStore {
     fn save_decision(&self, d: &DecisionRecord, audit: &Audit) -> StoreResult<bool> {
-        self.write_audited(audit, |_| true, |c| write_decision(c, d))
+        self.write_audited(audit, |_| true, |c| sql::write_decision(c, d))
     }
 
     fn decisions(&self) -> StoreResult<Vec<DecisionRecord>> {
@@ -1515,7 +871,7 @@ impl Registry for SqliteStore {
     }
 
     fn save_mandates(&self, mandates: &[Mandate], audit: &Audit) -> StoreResult<()> {
-        self.write_audited(audit, |_| true, |c| write_mandates(c, mandates))
+        self.write_audited(audit, |_| true, |c| sql::write_mandates(c, mandates))
     }
 
     fn save_decision_and_mandates(
@@ -1528,37 +884,15 @@ impl Registry for SqliteStore {
             audit,
             |_| true,
             |c| {
-                let new = write_decision(c, d)?;
-                write_mandates(c, mandates)?;
+                let new = sql::write_decision(c, d)?;
+                sql::write_mandates(c, mandates)?;
                 Ok(new)
             },
         )
     }
 
     fn mandates(&self, decision: Option<&str>) -> StoreResult<Vec<Mandate>> {
-        let c = self.conn();
-        let mut stmt = c.prepare_cached(
-            "SELECT decision, paragraph, actor, tracking, status, deliverable, due_meeting, text \
-             FROM mandates WHERE (?1 IS NULL OR decision = ?1) ORDER BY decision, position",
-        )?;
-        let mut rows = stmt.query([decision])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            let tracking: String = r.get(3)?;
-            let status: String = r.get(4)?;
-            out.push(Mandate {
-                decision: r.get(0)?,
-                paragraph: r.get(1)?,
-                actor: r.get(2)?,
-                tracking: Tracking::parse(&tracking)
-                    .ok_or_else(|| invalid("tracking", &tracking))?,
-                status: MandateStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
-                deliverable: r.get(5)?,
-                due_meeting: r.get(6)?,
-                text: r.get(7)?,
-            });
-        }
-        Ok(out)
+        sql::mandates(&*self.conn(), decision)
     }
 
     fn update_mandate(
@@ -1611,54 +945,17 @@ impl Registry for SqliteStore {
     }
 
     fn mandate_links(&self, agreement: Option<&str>) -> StoreResult<Vec<MandateLink>> {
-        let c = self.conn();
-        let mut stmt = c.prepare_cached(
-            "SELECT agreement, decision, paragraph FROM agreement_mandates \
-             WHERE (?1 IS NULL OR agreement = ?1) ORDER BY agreement, decision, paragraph",
-        )?;
-        let rows = stmt.query_map([agreement], |r| {
-            Ok(MandateLink {
-                agreement: r.get(0)?,
-                decision: r.get(1)?,
-                paragraph: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        sql::mandate_links(&*self.conn(), agreement)
     }
 }
 
 impl Cooperation for SqliteStore {
     fn save_activities(&self, activities: &[Activity], audit: &Audit) -> StoreResult<()> {
-        self.write_audited(
-            audit,
-            |_| true,
-            |c| {
-                for a in activities {
-                    let (document, status) = activity_document(a)?;
-                    c.prepare_cached(
-                        "INSERT INTO activities (biennium, code, lead, status, document) \
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(biennium, code) DO UPDATE SET \
-                     lead = excluded.lead, status = excluded.status, document = excluded.document",
-                    )?
-                    .execute(params![a.biennium, a.code, a.lead, status, document])?;
-                }
-                Ok(())
-            },
-        )
+        self.write_audited(audit, |_| true, |c| sql::save_activities(c, activities))
     }
 
     fn activities(&self, biennium: Option<&str>) -> StoreResult<Vec<Activity>> {
-        let c = self.conn();
-        let mut stmt = c.prepare_cached(
-            "SELECT document FROM activities WHERE (?1 IS NULL OR biennium = ?1) \
-             ORDER BY biennium, code",
-        )?;
-        let mut rows = stmt.query([biennium])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            out.push(activity_from(&r.get::<_, String>(0)?)?);
-        }
-        Ok(out)
+        sql::activities(&*self.conn(), biennium)
     }
 
     fn save_training_events(&self, events: &[TrainingEvent], audit: &Audit) -> StoreResult<()> {
@@ -1706,29 +1003,7 @@ impl Identity for SqliteStore {
         self.write_audited(
             audit,
             |_| true,
-            |c| {
-                let admins_before = active_administrators(c)?;
-                let ended = match end_sign_ins_at {
-                    Some(at) => end_sign_ins(c, &user.username, at)?,
-                    None => SignInsEnded::default(),
-                };
-                c.prepare_cached(
-                    "INSERT INTO users (username, display_name, password_hash, grants, active, \
-                 created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(username) DO UPDATE SET \
-                 display_name = excluded.display_name, password_hash = excluded.password_hash, \
-                 grants = excluded.grants, active = excluded.active",
-                )?
-                .execute(params![
-                    user.username,
-                    user.display_name,
-                    user.password_hash,
-                    json(&user.grants)?,
-                    user.active,
-                    user.created_at
-                ])?;
-                check_administrators(admins_before, active_administrators(c)?, &user.username)?;
-                Ok(ended)
-            },
+            |c| sql::save_user(c, user, end_sign_ins_at),
         )
     }
 
@@ -1753,21 +1028,7 @@ impl Identity for SqliteStore {
     }
 
     fn create_api_token(&self, t: &NewApiToken) -> StoreResult<i64> {
-        self.write(|c| {
-            sql::check_live_tokens(c, t)?;
-            c.prepare_cached(
-                "INSERT INTO api_tokens (username, name, token_hash, created_at, expires_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                t.username,
-                t.name,
-                t.token_hash,
-                t.created_at,
-                t.expires_at
-            ])?;
-            Ok(c.last_insert_rowid())
-        })
+        self.write(|c| sql::create_api_token(c, t))
     }
 
     fn api_tokens(&self, username: &str) -> StoreResult<Vec<ApiTokenRecord>> {
@@ -1790,30 +1051,7 @@ impl AuditTrail for SqliteStore {
     }
 
     fn audit_events(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
-        let c = self.reader();
-        let mut stmt = c.prepare_cached(
-            "SELECT id, at, actor, action, subject, detail FROM audit_events \
-             WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR subject = ?2) \
-             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
-        )?;
-        let mut rows = stmt.query(params![
-            filter.actor,
-            filter.subject,
-            filter.before_id,
-            limit as i64
-        ])?;
-        let mut out = vec![];
-        while let Some(r) = rows.next()? {
-            out.push(AuditEvent {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: from_json(&r.get::<_, String>(5)?)?,
-            });
-        }
-        Ok(out)
+        sql::audit_events(&*self.reader(), filter, limit)
     }
 }
 
@@ -1869,14 +1107,6 @@ fn mark_charged_deliveries(
     Ok(())
 }
 
-fn closing_status(s: &str) -> StoreResult<ClosingStatus> {
-    match s {
-        "posted" => Ok(ClosingStatus::Posted),
-        "reversed" => Ok(ClosingStatus::Reversed),
-        _ => Err(invalid("closing status", s)),
-    }
-}
-
 /// A delivery import holding the connection and an open transaction.
 struct SqliteImport<'a> {
     conn: MutexGuard<'a, Connection>,
@@ -1891,7 +1121,7 @@ impl SqliteImport<'_> {
         if let Some(id) = self.agreement_ids.get(code) {
             return Ok(*id);
         }
-        let id = agreement_id(&self.conn, code)?;
+        let id = sql::agreement_id(&*self.conn, code)?;
         self.agreement_ids.insert(code.to_string(), id);
         Ok(id)
     }
@@ -1922,15 +1152,13 @@ impl SqliteImport<'_> {
         if inserted == 1 {
             return Ok(AddOutcome::Inserted);
         }
-        let existing = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-                 WHERE d.agreement_id = ?1 AND d.external_id = ?2"
-            ))?
-            .query_row(params![aid, d.external_id], |r| {
-                Ok(read_delivery(r, &d.agreement))
-            })??;
+        let existing = sql::recorded_delivery(&*self.conn, aid, &d.agreement, &d.external_id)?
+            .ok_or_else(|| {
+                StoreError::Database(format!(
+                    "delivery {} of {} was neither inserted nor found",
+                    d.external_id, d.agreement
+                ))
+            })?;
         if existing.delivery.same_content(d) {
             Ok(AddOutcome::Identical)
         } else {
@@ -1958,28 +1186,12 @@ impl DeliveryImport for SqliteImport<'_> {
         f: &mut dyn FnMut(&Delivery) -> StoreResult<()>,
     ) -> StoreResult<()> {
         let aid = self.agreement_id(agreement)?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING} \
-             WHERE d.agreement_id = ?1 AND cd.closing_id IS NULL AND d.status <> 'disputed' \
-             ORDER BY d.id"
-        ))?;
-        let mut rows = stmt.query([aid])?;
-        while let Some(r) = rows.next()? {
-            f(&read_delivery(r, agreement)?.delivery)?;
-        }
-        Ok(())
+        sql::for_each_pending(&*self.conn, aid, agreement, f)
     }
 
     fn charged_total(&mut self, agreement: &str) -> StoreResult<i64> {
         let aid = self.agreement_id(agreement)?;
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(SUM(ch.total_minor), 0) FROM charges ch \
-             JOIN closings k ON k.id = ch.closing_id \
-             WHERE k.agreement_id = ?1 AND ch.status = 'posted'",
-            )?
-            .query_row([aid], |r| r.get(0))?)
+        sql::charged_total(&*self.conn, aid)
     }
 
     fn commit(mut self: Box<Self>, audit: &Audit) -> StoreResult<()> {
