@@ -138,8 +138,8 @@ fn no_statement_is_written_in_both_engine_files() {
     let sqlite = statements("sqlite.rs");
     let postgres = statements("postgres.rs");
     assert!(
-        sqlite.len() > 20 && postgres.len() > 20,
-        "the engines' statements are read"
+        sqlite.len() > 5 && postgres.len() > 5,
+        "the engines' own statements (COPY, WAL, locks, triggers) are read"
     );
     let both: Vec<&String> = sqlite.intersection(&postgres).collect();
     assert!(
