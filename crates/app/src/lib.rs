@@ -21,6 +21,7 @@ pub mod export;
 pub mod form;
 pub mod identity;
 pub mod import;
+pub mod inbox;
 pub mod ledger;
 pub mod opendata;
 pub mod reference;

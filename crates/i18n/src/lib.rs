@@ -118,6 +118,21 @@ impl Lang {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// A calendar date as a reader writes it in a sentence: `5 October 2026`, `5 octobre 2026`.
+    pub fn date(&self, year: i32, month: u32, day: u32) -> String {
+        self.text_with(
+            "report-date",
+            &[
+                ("day", FluentValue::from(day.to_string())),
+                (
+                    "month",
+                    FluentValue::from(self.text(&format!("report-month-{month}"))),
+                ),
+                ("year", FluentValue::from(year.to_string())),
+            ],
+        )
+    }
+
     /// An amount in minor units written with this language's separators, e.g. `12345678` with
     /// two decimals is `123,456.78` in English and `123 456,78` in French. Exact: no floating point.
     pub fn amount(&self, minor: i64, decimals: u32) -> String {

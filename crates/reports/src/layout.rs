@@ -197,15 +197,8 @@ impl Writer {
     }
 
     pub fn date(&self, d: chrono::NaiveDate) -> String {
-        let month = self.t(&format!("report-month-{}", chrono::Datelike::month(&d)));
-        self.tw(
-            "report-date",
-            &[
-                ("day", chrono::Datelike::day(&d).to_string()),
-                ("month", month),
-                ("year", chrono::Datelike::year(&d).to_string()),
-            ],
-        )
+        use chrono::Datelike;
+        self.lang.date(d.year(), d.month(), d.day())
     }
 }
 

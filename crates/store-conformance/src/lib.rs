@@ -114,6 +114,7 @@ macro_rules! conformance_checks {
                 audit_appends,
                 audit_events_read_newest_first,
                 deliveries_page_in_index_order,
+                delivery_tally_counts_every_delivery_once,
                 users_round_trip,
                 sessions_expire_and_end,
                 api_tokens_are_revoked,
@@ -4298,6 +4299,44 @@ pub fn audit_events_read_newest_first(store: &dyn Store) {
         page[0].id, all[1].id,
         "the next page starts after the last id seen"
     );
+}
+
+/// The tally counts every delivery once, under its agreement, date and status, and tells the
+/// charged from the uncharged: after March of one agreement is closed, its March deliveries
+/// are counted as charged and the rest as not.
+pub fn delivery_tally_counts_every_delivery_once(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let tally = ok(store.delivery_tally(), "delivery_tally");
+    let all = fixture::all_deliveries();
+    assert_eq!(
+        tally.iter().map(|t| t.count).sum::<i64>(),
+        all.len() as i64,
+        "every delivery is counted once: {tally:?}"
+    );
+    for d in &all {
+        let charged = d.agreement == AGREEMENT && d.date.format("%Y-%m").to_string() == "2026-03";
+        let expected = all
+            .iter()
+            .filter(|o| o.agreement == d.agreement && o.date == d.date)
+            .count() as i64;
+        let row = tally
+            .iter()
+            .find(|t| t.agreement == d.agreement && t.date == d.date && t.charged == charged)
+            .unwrap_or_else(|| panic!("{} of {} is in the tally: {tally:?}", d.date, d.agreement));
+        assert_eq!(row.count, expected, "{} of {}", d.date, d.agreement);
+        assert_eq!(
+            row.status,
+            synergies_domain::delivery::DeliveryStatus::Accepted
+        );
+    }
+    let keys: Vec<(String, NaiveDate)> = tally
+        .iter()
+        .map(|t| (t.agreement.clone(), t.date))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "ordered by agreement and date");
 }
 
 /// A page of one agreement's deliveries follows their external ids; without an agreement the

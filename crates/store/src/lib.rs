@@ -240,6 +240,18 @@ pub fn open(url: &str) -> StoreResult<Box<dyn Store>> {
     )))
 }
 
+/// How many deliveries of one agreement share a date, a status and whether a closing charged
+/// them: what an inbox counts (deliveries to accept, months to close, disputes) without reading
+/// every delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryTally {
+    pub agreement: String,
+    pub date: NaiveDate,
+    pub status: DeliveryStatus,
+    pub charged: bool,
+    pub count: i64,
+}
+
 /// Which deliveries to read.
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
@@ -765,6 +777,10 @@ pub trait Deliveries {
         filter: &DeliveryFilter,
         page: Page,
     ) -> StoreResult<Vec<StoredDelivery>>;
+
+    /// The deliveries counted by agreement, date, status and whether a posted closing charged
+    /// them, ordered by agreement code and date.
+    fn delivery_tally(&self) -> StoreResult<Vec<DeliveryTally>>;
 }
 
 /// Closings, charges and journal entries.

@@ -1249,6 +1249,10 @@ impl Deliveries for PostgresStore {
     ) -> StoreResult<Vec<StoredDelivery>> {
         self.read(|c| sql::deliveries_page(c, filter, page))
     }
+
+    fn delivery_tally(&self) -> StoreResult<Vec<DeliveryTally>> {
+        self.read(|c| sql::delivery_tally(c))
+    }
 }
 
 impl Ledger for PostgresStore {

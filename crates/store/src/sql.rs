@@ -41,9 +41,9 @@ use synergies_domain::mandate::{Mandate, Tracking};
 
 use crate::{
     ApiTokenRecord, Audit, AuditEvent, AuditFilter, ChargeFilter, ChargeRecord, ChargeTotal,
-    ClosingRecord, ClosingStatus, DecisionRecord, DeliveryFilter, MandateLink, MandateNote,
-    NewApiToken, NewClosing, Page, SessionRecord, SignInsEnded, StoreError, StoreResult,
-    UserRecord,
+    ClosingRecord, ClosingStatus, DecisionRecord, DeliveryFilter, DeliveryTally, MandateLink,
+    MandateNote, NewApiToken, NewClosing, Page, SessionRecord, SignInsEnded, StoreError,
+    StoreResult, UserRecord,
 };
 
 /// One column of a result row, read as the domain's type whatever the engine stores.
@@ -1556,6 +1556,31 @@ pub(crate) fn deliveries_page(
             .ok_or_else(|| invalid("agreement id", &aid.to_string()))?;
         delivery(r, code)
     })
+}
+
+/// The deliveries counted by agreement, date, status and charge, in one grouped query.
+pub(crate) fn delivery_tally(mut c: impl Db) -> StoreResult<Vec<DeliveryTally>> {
+    c.rows(
+        "SELECT a.code, d.date, d.status, \
+         CAST(CASE WHEN cd.closing_id IS NULL THEN 0 ELSE 1 END AS BIGINT), \
+         CAST(COUNT(*) AS BIGINT) \
+         FROM deliveries d JOIN agreements a ON a.id = d.agreement_id \
+         LEFT JOIN closing_deliveries cd ON cd.delivery_id = d.id \
+         GROUP BY a.code, d.date, d.status, \
+         CASE WHEN cd.closing_id IS NULL THEN 0 ELSE 1 END \
+         ORDER BY a.code, d.date",
+        &[],
+        |r| {
+            let status = r.text(2)?;
+            Ok(DeliveryTally {
+                agreement: r.text(0)?,
+                date: r.date(1)?,
+                status: DeliveryStatus::parse(&status).ok_or_else(|| invalid("status", &status))?,
+                charged: r.int(3)? != 0,
+                count: r.int(4)?,
+            })
+        },
+    )
 }
 
 /// The delivery recorded under an agreement (by id, named `agreement`) and external id.

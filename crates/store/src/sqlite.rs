@@ -734,6 +734,10 @@ impl Deliveries for SqliteStore {
     ) -> StoreResult<Vec<StoredDelivery>> {
         sql::deliveries_page(&*self.reader(), filter, page)
     }
+
+    fn delivery_tally(&self) -> StoreResult<Vec<DeliveryTally>> {
+        sql::delivery_tally(&*self.reader())
+    }
 }
 
 impl Ledger for SqliteStore {

@@ -20,6 +20,8 @@ use crate::state::{AppState, Throttled};
 
 pub const SESSION_COOKIE: &str = "synergies_session";
 pub const LANG_COOKIE: &str = "synergies_lang";
+/// The confirmation of the last action, shown once on the page its redirect leads to.
+pub const DONE_COOKIE: &str = "synergies_done";
 
 /// A signed-in person, from a session or an API token.
 #[derive(Debug, Clone)]
@@ -75,16 +77,37 @@ impl Caller {
     }
 }
 
-/// The value of one cookie of the request.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The value of one cookie of the request (percent-decoded).
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(cookie::Cookie::split_parse_encoded)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// A cookie of this site's kind (whole site, SameSite=Lax, Secure when the settings say the
+/// site is served over TLS), kept `max_age` seconds; 0 removes it. `http_only` keeps it from
+/// scripts.
+pub fn site_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    max_age: i64,
+    http_only: bool,
+) -> String {
+    cookie::Cookie::build((name, value))
+        .path("/")
+        .http_only(http_only)
+        .same_site(cookie::SameSite::Lax)
+        .secure(state.settings().secure_cookies)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .build()
+        .encoded()
+        .to_string()
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -107,7 +130,6 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Option<Call
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let secret = secret.to_string();
     state
         .act(move |store| {
             Ok(identity::session_user(store, &secret)?.map(|(u, csrf)| Caller::of(u, Some(csrf))))
@@ -175,24 +197,18 @@ pub fn open_session(
 
 /// The `Set-Cookie` value for a session secret (or its removal when `secret` is empty).
 pub fn session_cookie(secret: &str, state: &AppState) -> String {
-    let secure = if state.settings().secure_cookies {
-        "; Secure"
+    let max_age = if secret.is_empty() {
+        0
     } else {
-        ""
+        state.settings().session_lifetime.as_secs() as i64
     };
-    if secret.is_empty() {
-        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
-    } else {
-        format!(
-            "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            state.settings().session_lifetime.as_secs()
-        )
-    }
+    site_cookie(state, SESSION_COOKIE, secret.to_string(), max_age, true)
 }
 
 /// The language of a request: the language cookie, else `Accept-Language`, else English.
 pub fn language(headers: &HeaderMap) -> Lang {
     cookie(headers, LANG_COOKIE)
+        .as_deref()
         .and_then(Lang::parse)
         .or_else(|| {
             headers

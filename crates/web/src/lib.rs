@@ -48,7 +48,7 @@ pub fn app(state: AppState) -> Router {
         ));
     let body_timeout = state.settings().body_timeout;
     let main = Router::new()
-        .merge(pages::router())
+        .merge(pages::with_confirmations(pages::router(), state.clone()))
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -4,7 +4,8 @@
 //! mc.officer drafts an agreement in which MC provides legal advice to BRS and proposes it;
 //! mc.head approves (the agreement is not yet active); brs.head approves (now it is);
 //! mc.officer records two deliveries; brs.finance accepts them and sees no Close button (the
-//! provider closes its own periods); mc.finance closes the month; the charge
+//! provider closes its own periods); mc.finance closes the month; each step is confirmed, and
+//! what waits for each person is in their inbox; the charge
 //! shows on the dashboard and in the fund statement; the French page shows the same figures.
 //!
 //! Screenshots of the main pages are written to the test's directory, and to
@@ -299,17 +300,51 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
     s.click("#save-agreement").await;
     assert!(s.client.current_url().await.unwrap().path().ends_with(CODE));
     assert_eq!(s.text("#agreement-status").await, "Draft");
+    assert!(
+        s.text("#confirmation").await.contains(CODE),
+        "saving says so"
+    );
     s.click("#propose").await;
     assert_eq!(s.text("#agreement-status").await, "Proposed");
+    assert_eq!(
+        s.text("#confirmation").await,
+        format!("Agreement {CODE} was proposed for approval.")
+    );
+    s.goto(&format!("/agreements/{CODE}")).await;
+    assert!(
+        s.client.find(Locator::Css("#confirmation")).await.is_err(),
+        "a confirmation is shown once"
+    );
     assert!(
         s.client.find(Locator::Css("#approve")).await.is_err(),
         "an officer is offered no approval"
     );
 
-    // One head's approval does not make it active.
+    // One head's approval, given from the inbox, does not make it active.
     s.sign_in("mc.head").await;
+    s.goto("/").await;
+    let waiting: usize = s
+        .text("#waiting-count")
+        .await
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(waiting >= 1, "the navigation counts what waits");
+    assert!(s.text("#inbox-approvals").await.contains(CODE));
+    s.screenshot("inbox").await;
+    s.click(&format!("#inbox-approve-{CODE}")).await;
+    assert!(
+        s.text("#confirmation").await.contains(CODE),
+        "the approval is confirmed"
+    );
+    s.goto("/").await;
+    assert!(
+        !s.text("#inbox").await.contains(CODE),
+        "what waits for BRS is not in MC's head's inbox"
+    );
     s.goto(&format!("/agreements/{CODE}")).await;
-    s.click("#approve").await;
     assert_eq!(s.text("#agreement-status").await, "Proposed");
     assert_eq!(s.text("#awaiting").await, "BRS");
     s.screenshot("agreement").await;
@@ -346,10 +381,16 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
     }
     s.screenshot("deliveries").await;
 
-    // brs.finance accepts them.
+    // brs.finance finds them in the inbox and accepts them.
     s.sign_in("brs.finance").await;
+    s.goto("/").await;
+    assert!(
+        s.text("#inbox-to-accept").await.contains(CODE),
+        "the deliveries wait for the recipient's finance officer"
+    );
     s.goto(&format!("/deliveries?agreement={CODE}")).await;
     s.click("#accept-all").await;
+    assert_eq!(s.text("#confirmation").await, "Deliveries accepted: 2.");
     assert_eq!(
         s.text("#deliveries").await.matches("Accepted").count(),
         2,
@@ -360,11 +401,15 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         !s.body().await.contains("close-period"),
         "the recipient may not close the provider's period, and is not offered to"
     );
-    // mc.finance, the provider's finance officer, closes November.
+    // mc.finance, the provider's finance officer, finds November in the inbox (when it has
+    // ended) and closes it.
     s.sign_in("mc.finance").await;
+    s.goto("/").await;
+    assert!(s.text("#inbox-to-close").await.contains(CODE));
     s.goto(&format!("/agreements/{CODE}")).await;
     s.fill("#period", "2026-11").await;
     s.click("#close-period").await;
+    assert!(s.text("#confirmation").await.contains("2026-11"));
     let charges = store
         .charges(&ChargeFilter {
             agreement: Some(CODE.into()),

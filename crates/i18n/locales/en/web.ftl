@@ -286,3 +286,35 @@ report-statement = Cost-recovery statement of an agreement
 report-fund = Statement of a fund
 report-format = Format
 download = Download
+
+# The inbox on the dashboard: what waits for the signed-in person.
+inbox-title = Waiting for you
+inbox-empty = Nothing waits for you.
+inbox-waiting = waiting for you
+inbox-approvals = Agreements to approve
+inbox-to-accept = Deliveries to accept
+inbox-to-close = Periods you can close
+inbox-disputes = Disputed deliveries of your organisation
+inbox-action-items = Open action items
+inbox-deliveries = { $count ->
+    [one] { $count } delivery
+   *[other] { $count } deliveries
+}
+
+# Confirmations shown once after an action; $subject is a code or a count.
+done-agreement-saved = Agreement { $subject } was saved as a draft.
+done-agreement-proposed = Agreement { $subject } was proposed for approval.
+done-agreement-approved = Your approval of agreement { $subject } was recorded.
+done-agreement-amended = The amendment of agreement { $subject } was saved as a draft.
+done-delivery-recorded = Delivery { $subject } was recorded.
+done-deliveries-accepted = Deliveries accepted: { $subject }.
+done-delivery-disputed = Delivery { $subject } is disputed; its provider is told in their inbox.
+done-period-closed = Period { $subject } was closed and its charges posted.
+done-payment-recorded = The payment from fund { $subject } was recorded.
+done-mandate-updated = Mandate { $subject } was updated.
+done-activity-updated = Activity { $subject } was updated.
+done-activity-created = Activity { $subject } was created.
+done-training-created = Training event { $subject } was recorded.
+done-action-updated = Action item { $subject } was updated.
+done-action-created = Action item { $subject } was added.
+done-reference-saved = { $subject } was saved.

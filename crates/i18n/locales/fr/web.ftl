@@ -286,3 +286,35 @@ report-statement = Relevé de recouvrement des coûts d'un accord
 report-fund = Relevé d'un fonds
 report-format = Format
 download = Télécharger
+
+# The inbox on the dashboard: what waits for the signed-in person.
+inbox-title = En attente de votre part
+inbox-empty = Rien n’attend votre intervention.
+inbox-waiting = en attente de votre part
+inbox-approvals = Accords à approuver
+inbox-to-accept = Prestations à accepter
+inbox-to-close = Périodes que vous pouvez clôturer
+inbox-disputes = Prestations contestées de votre organisation
+inbox-action-items = Mesures à prendre en suspens
+inbox-deliveries = { $count ->
+    [one] { $count } prestation
+   *[other] { $count } prestations
+}
+
+# Confirmations shown once after an action; $subject is a code or a count.
+done-agreement-saved = Le projet d’accord { $subject } a été enregistré.
+done-agreement-proposed = L’accord { $subject } a été proposé pour approbation.
+done-agreement-approved = Votre approbation de l’accord { $subject } a été enregistrée.
+done-agreement-amended = La modification de l’accord { $subject } a été enregistrée comme projet.
+done-delivery-recorded = La prestation { $subject } a été enregistrée.
+done-deliveries-accepted = Prestations acceptées : { $subject }.
+done-delivery-disputed = La prestation { $subject } est contestée ; son prestataire en est informé dans sa liste des tâches.
+done-period-closed = La période { $subject } a été clôturée et ses facturations comptabilisées.
+done-payment-recorded = Le paiement du fonds { $subject } a été enregistré.
+done-mandate-updated = Le mandat { $subject } a été mis à jour.
+done-activity-updated = L’activité { $subject } a été mise à jour.
+done-activity-created = L’activité { $subject } a été créée.
+done-training-created = La session de formation { $subject } a été enregistrée.
+done-action-updated = La mesure { $subject } a été mise à jour.
+done-action-created = La mesure { $subject } a été ajoutée.
+done-reference-saved = { $subject } a été enregistré.

@@ -7,7 +7,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use synergies_app::activities::PricedActivity;
 
-use super::common::{render, see_other, Chrome, PageCaller, PageResult};
+use super::common::{confirmed, render, urlencode, Chrome, PageCaller, PageResult};
 use crate::cooperation::{priced, set_activity_status, BienniumQuery};
 use crate::state::AppState;
 
@@ -109,10 +109,15 @@ async fn activity_status(
 ) -> PageResult {
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
-    let biennium = f.biennium.clone();
+    let (biennium, code) = (f.biennium.clone(), f.code.clone());
     state
         .act(move |s| set_activity_status(s, &caller, &f.code, Some(&f.biennium), &f.status))
         .await
         .map_err(|p| pc.problem(p))?;
-    Ok(see_other(&format!("/activities?biennium={biennium}")))
+    Ok(confirmed(
+        &state,
+        &format!("/activities?biennium={}", urlencode(&biennium)),
+        "done-activity-updated",
+        &code,
+    ))
 }

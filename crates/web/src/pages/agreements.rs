@@ -14,7 +14,7 @@ use synergies_domain::model::Framework;
 use synergies_i18n::Lang;
 
 use super::common::{
-    agreement_row, render, run, see_other, today, typed_number, urlencode, AgreementRow, Chrome,
+    agreement_row, confirmed, render, run, today, typed_number, urlencode, AgreementRow, Chrome,
     CsrfForm, PageCaller, PageResult,
 };
 use crate::auth::Caller;
@@ -254,7 +254,12 @@ async fn create_agreement(
         .await
         .map_err(|p| pc.problem(p))?;
     match outcome {
-        (Ok(a), _) => Ok(see_other(&format!("/agreements/{}", urlencode(&a.code)))),
+        (Ok(a), _) => Ok(confirmed(
+            &state,
+            &format!("/agreements/{}", urlencode(&a.code)),
+            "done-agreement-saved",
+            &a.code,
+        )),
         (Err(p), framework) if p.status == StatusCode::UNPROCESSABLE_ENTITY => Ok((
             p.status,
             render(&AgreementFormPage {
@@ -355,7 +360,12 @@ async fn propose(
         Ok(synergies_app::agreements::propose(s, &caller.actor(), &c2)?)
     })
     .await?;
-    Ok(see_other(&format!("/agreements/{}", urlencode(&code))))
+    Ok(confirmed(
+        &state,
+        &format!("/agreements/{}", urlencode(&code)),
+        "done-agreement-proposed",
+        &code,
+    ))
 }
 
 async fn approve(
@@ -377,7 +387,12 @@ async fn approve(
         )?)
     })
     .await?;
-    Ok(see_other(&format!("/agreements/{}", urlencode(&code))))
+    Ok(confirmed(
+        &state,
+        &format!("/agreements/{}", urlencode(&code)),
+        "done-agreement-approved",
+        &code,
+    ))
 }
 
 async fn amend_page(
@@ -423,7 +438,12 @@ async fn amend(
     })
     .await?;
     match outcome {
-        (Ok(_), _) => Ok(see_other(&format!("/agreements/{}", urlencode(&code)))),
+        (Ok(_), _) => Ok(confirmed(
+            &state,
+            &format!("/agreements/{}", urlencode(&code)),
+            "done-agreement-amended",
+            &code,
+        )),
         (Err(p), framework) if p.status == StatusCode::UNPROCESSABLE_ENTITY => Ok((
             p.status,
             render(&AgreementFormPage {

@@ -3,7 +3,7 @@
 //! after a form, the state of a refused form, numbers as the reader types them.
 
 use askama::Template;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, State};
 use axum::http::header::LOCATION;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -45,6 +45,18 @@ impl Tr {
         format!("{} {}", self.0.amount(a.minor, decimals), a.currency)
     }
 
+    /// The text of `key` for the count `n` (which picks the plural form), `n` written with
+    /// this language's separators.
+    pub fn count(&self, key: &str, n: &i64) -> String {
+        self.0.text_with(key, &[("count", FluentValue::from(*n))])
+    }
+
+    /// A date as a sentence writes it in this language (`5 October 2026`).
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        self.0.date(d.year(), d.month(), d.day())
+    }
+
     pub fn minor(&self, minor: &i64, currency: &str) -> String {
         self.amount(&views::Amount {
             currency: currency.to_string(),
@@ -66,6 +78,8 @@ pub struct Chrome {
     pub is_admin: bool,
     pub reads_business: bool,
     pub flash: Option<String>,
+    /// How many things wait for the user (shown beside the dashboard in the navigation).
+    pub waiting: usize,
 }
 
 impl Chrome {
@@ -81,6 +95,7 @@ impl Chrome {
             is_admin: caller.is_some_and(Caller::is_admin),
             reads_business: caller.is_some_and(Caller::reads_business_data),
             flash: None,
+            waiting: 0,
         }
     }
 
@@ -109,11 +124,19 @@ pub struct PageCaller {
     pub caller: Caller,
     pub lang: Lang,
     pub path: String,
+    /// The confirmation of the action that led here, in the reader's language.
+    pub confirmation: Option<String>,
+    /// How many things wait for this person (the inbox on the dashboard).
+    pub waiting: usize,
 }
 
 impl PageCaller {
     pub(crate) fn chrome(&self) -> Chrome {
-        Chrome::new(self.lang, Some(&self.caller), &self.path)
+        Chrome {
+            flash: self.confirmation.clone(),
+            waiting: self.waiting,
+            ..Chrome::new(self.lang, Some(&self.caller), &self.path)
+        }
     }
 
     /// The problem with its text in the reader's language, to show beside a form.
@@ -153,7 +176,24 @@ impl FromRequestParts<AppState> for PageCaller {
             .await
             .map_err(|p| PageError::Problem(p, lang, None))?
         {
-            Some(caller) if caller.csrf.is_some() => Ok(PageCaller { caller, lang, path }),
+            Some(caller) if caller.csrf.is_some() => {
+                let waiting = if caller.reads_business_data() {
+                    let pending = state
+                        .cached("inbox", |s| Ok(synergies_app::inbox::Pending::load(s)?))
+                        .await
+                        .map_err(|p| PageError::Problem(p, lang, None))?;
+                    pending.inbox(&caller.actor(), today()).len()
+                } else {
+                    0
+                };
+                Ok(PageCaller {
+                    confirmation: confirmation(&parts.headers, lang),
+                    caller,
+                    lang,
+                    path,
+                    waiting,
+                })
+            }
             _ => Err(PageError::SignIn(path)),
         }
     }
@@ -233,6 +273,61 @@ pub(crate) fn see_other(to: &str) -> Response {
 
 pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
+}
+
+/// A redirect after a form that did what it was asked, with its confirmation: the message
+/// `key` of the translation files (a `done-…` key) about `subject` (a code, a count), shown
+/// once on the page the redirect leads to.
+pub(crate) fn confirmed(state: &AppState, to: &str, key: &'static str, subject: &str) -> Response {
+    debug_assert!(key.starts_with("done-"), "{key} is a confirmation's key");
+    let mut response = see_other(to);
+    let cookie = crate::auth::site_cookie(
+        state,
+        crate::auth::DONE_COOKIE,
+        format!("{key}|{subject}"),
+        60,
+        true,
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The confirmation a request carries, in `lang`: only a `done-…` key of the translation files
+/// is shown (a cookie is the browser's to change), with its subject as a plain argument.
+fn confirmation(headers: &axum::http::HeaderMap, lang: Lang) -> Option<String> {
+    let value = crate::auth::cookie(headers, crate::auth::DONE_COOKIE)?;
+    let (key, subject) = value.split_once('|')?;
+    if !key.starts_with("done-") {
+        return None;
+    }
+    let text = lang.text_with(key, &[("subject", FluentValue::from(subject.to_string()))]);
+    // A key missing from the files comes back as itself.
+    (text != key).then_some(text)
+}
+
+/// Removes the confirmation cookie once a page (not a redirect) has been answered, so that it
+/// is shown once.
+pub(crate) async fn forget_confirmation(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let had = crate::auth::cookie(request.headers(), crate::auth::DONE_COOKIE).is_some();
+    let mut response = next.run(request).await;
+    if had && !response.status().is_redirection() {
+        let cookie =
+            crate::auth::site_cookie(&state, crate::auth::DONE_COOKIE, String::new(), 0, true);
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// A number as the reader typed it, in the machine form the services read (`80 000,50` in

@@ -10,7 +10,7 @@ use synergies_app::decisions::MandateView;
 use synergies_domain::mandate::MandateStatus;
 use synergies_store::DecisionRecord;
 
-use super::common::{render, see_other, Chrome, PageCaller, PageResult};
+use super::common::{confirmed, render, Chrome, PageCaller, PageResult};
 use crate::cooperation::track_mandate;
 use crate::state::AppState;
 
@@ -64,9 +64,15 @@ async fn mandate_note(
 ) -> PageResult {
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
+    let mandate = format!("{} {}", f.decision, f.paragraph);
     state
         .act(move |s| track_mandate(s, &caller, &f.decision, &f.paragraph, &f.status, &f.note))
         .await
         .map_err(|p| pc.problem(p))?;
-    Ok(see_other("/decisions"))
+    Ok(confirmed(
+        &state,
+        "/decisions",
+        "done-mandate-updated",
+        &mandate,
+    ))
 }

@@ -16,7 +16,7 @@ use synergies_i18n::FluentValue;
 use synergies_store::{DeliveryFilter, Page};
 
 use super::common::{
-    agreement_row, render, run, see_other, today, typed_number, urlencode, AgreementRow, Chrome,
+    agreement_row, confirmed, render, run, today, typed_number, urlencode, AgreementRow, Chrome,
     PageCaller, PageError, PageResult,
 };
 use crate::error::Problem;
@@ -273,10 +273,12 @@ async fn record_delivery(
         ..DeliveryQuery::default()
     };
     match outcome {
-        Ok(_) => Ok(see_other(&format!(
-            "/deliveries?agreement={}",
-            urlencode(&f.agreement)
-        ))),
+        Ok(_) => Ok(confirmed(
+            &state,
+            &format!("/deliveries?agreement={}", urlencode(&f.agreement)),
+            "done-delivery-recorded",
+            &f.external_id,
+        )),
         Err(p)
             if p.status == StatusCode::UNPROCESSABLE_ENTITY
                 || p.status == StatusCode::NOT_FOUND =>
@@ -413,7 +415,7 @@ async fn accept(
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
     let code = f.agreement.clone();
-    run(&state, &pc, move |s| {
+    let accepted = run(&state, &pc, move |s| {
         Ok(synergies_app::deliveries::accept(
             s,
             Some(&code),
@@ -423,10 +425,12 @@ async fn accept(
         )?)
     })
     .await?;
-    Ok(see_other(&format!(
-        "/deliveries?agreement={}",
-        urlencode(&f.agreement)
-    )))
+    Ok(confirmed(
+        &state,
+        &format!("/deliveries?agreement={}", urlencode(&f.agreement)),
+        "done-deliveries-accepted",
+        &accepted.to_string(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -459,8 +463,10 @@ async fn dispute(
         )?)
     })
     .await?;
-    Ok(see_other(&format!(
-        "/deliveries?agreement={}",
-        urlencode(&f.agreement)
-    )))
+    Ok(confirmed(
+        &state,
+        &format!("/deliveries?agreement={}", urlencode(&f.agreement)),
+        "done-delivery-disputed",
+        &f.external_id,
+    ))
 }

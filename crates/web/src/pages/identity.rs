@@ -130,7 +130,6 @@ async fn logout(
 ) -> PageResult {
     pc.csrf(&f.csrf)?;
     if let Some(secret) = crate::auth::cookie(&headers, SESSION_COOKIE) {
-        let secret = secret.to_string();
         run(&state, &pc, move |s| {
             Ok(synergies_app::identity::end_session(s, &secret)?)
         })
@@ -147,7 +146,11 @@ async fn logout(
 }
 
 /// Remembers the chosen language in a cookie and goes back to the page.
-async fn switch_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -> Response {
+async fn switch_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let next = crate::auth::local_redirect(&q.next);
     match Lang::parse(&code) {
         Some(lang) => (
@@ -156,10 +159,7 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<NextQuery>) -
                 (LOCATION, next),
                 (
                     SET_COOKIE,
-                    format!(
-                        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
-                        lang.code()
-                    ),
+                    crate::auth::site_cookie(&state, LANG_COOKIE, lang.code(), 31_536_000, false),
                 ),
             ],
         )

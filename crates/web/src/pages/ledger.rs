@@ -11,8 +11,8 @@ use serde::Deserialize;
 use synergies_domain::ledger::{JournalEntry, TrialBalance};
 
 use super::common::{
-    field, render, run, see_other, today, typed_number, urlencode, Chrome, Fields, FormState,
-    PageCaller, PageResult,
+    confirmed, field, render, run, see_other, today, typed_number, urlencode, Chrome, Fields,
+    FormState, PageCaller, PageResult,
 };
 use crate::error::Problem;
 use crate::state::AppState;
@@ -34,6 +34,7 @@ struct DashboardPage {
     c: Chrome,
     d: Dashboard,
     chart: String,
+    inbox: synergies_app::inbox::Inbox,
 }
 
 async fn dashboard(State(state): State<AppState>, pc: PageCaller) -> PageResult {
@@ -48,10 +49,15 @@ async fn dashboard(State(state): State<AppState>, pc: PageCaller) -> PageResult 
             .map_err(|p| pc.problem(p))?,
     );
     let chart = d.chart_svg(&pc.lang.text("dashboard-chart"));
+    let pending = state
+        .cached("inbox", |s| Ok(synergies_app::inbox::Pending::load(s)?))
+        .await
+        .map_err(|p| pc.problem(p))?;
     Ok(render(&DashboardPage {
         c: pc.chrome(),
         d,
         chart,
+        inbox: pending.inbox(&pc.caller.actor(), today()),
     }))
 }
 
@@ -84,10 +90,12 @@ async fn close(
         )?)
     })
     .await?;
-    Ok(see_other(&format!(
-        "/charges?agreement={}",
-        urlencode(&f.agreement)
-    )))
+    Ok(confirmed(
+        &state,
+        &format!("/charges?agreement={}", urlencode(&f.agreement)),
+        "done-period-closed",
+        &f.period,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -225,7 +233,12 @@ async fn settle(
         .await
         .map_err(|p| pc.problem(p))?
     {
-        Ok(_) => Ok(see_other(&format!("/funds/{}", urlencode(&code)))),
+        Ok(_) => Ok(confirmed(
+            &state,
+            &format!("/funds/{}", urlencode(&code)),
+            "done-payment-recorded",
+            &code,
+        )),
         Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let status = p.status;
             fund_page(

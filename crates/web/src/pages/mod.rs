@@ -52,6 +52,14 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
 }
 
+/// The pages' router with what every page shares around it: a confirmation is shown once.
+pub fn with_confirmations(router: Router<AppState>, state: AppState) -> Router<AppState> {
+    router.layer(axum::middleware::from_fn_with_state(
+        state,
+        common::forget_confirmation,
+    ))
+}
+
 fn static_file(content_type: &'static str, body: &'static str) -> Response {
     (
         [
@@ -102,6 +110,7 @@ mod tests {
         for text in &sources {
             for call in [
                 "t.get(\"",
+                "t.count(\"",
                 ".text(\"",
                 "text_with(\n                \"",
                 "text_with(\"",
@@ -114,6 +123,18 @@ mod tests {
                     if !key.is_empty() {
                         keys.insert(key);
                     }
+                }
+            }
+        }
+        // Confirmations: the keys handed to `confirmed`.
+        for text in &sources {
+            for piece in text.split("\"done-").skip(1) {
+                let rest: String = piece
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+                if !rest.is_empty() {
+                    keys.insert(format!("done-{rest}"));
                 }
             }
         }
@@ -187,6 +208,8 @@ mod tests {
             ("inserted", FluentValue::from(1)),
             ("identical", FluentValue::from(0)),
             ("seconds", FluentValue::from(1)),
+            ("count", FluentValue::from(1)),
+            ("subject", FluentValue::from("X")),
         ];
         let missing: Vec<&String> = keys
             .iter()

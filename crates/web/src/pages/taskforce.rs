@@ -10,7 +10,7 @@ use synergies_app::cooperation::TaskForce;
 use synergies_domain::access::Action;
 use synergies_domain::cooperation::ActionStatus;
 
-use super::common::{key_of, render, see_other, Chrome, PageCaller, PageError, PageResult};
+use super::common::{confirmed, key_of, render, Chrome, PageCaller, PageError, PageResult};
 use crate::cooperation::set_action_status;
 use crate::state::AppState;
 
@@ -65,9 +65,15 @@ async fn action_status(
 ) -> Result<Response, PageError> {
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
+    let code = f.code.clone();
     state
         .act(move |s| set_action_status(s, &caller, &f.code, &f.status))
         .await
         .map_err(|p| pc.problem(p))?;
-    Ok(see_other("/taskforce"))
+    Ok(confirmed(
+        &state,
+        "/taskforce",
+        "done-action-updated",
+        &code,
+    ))
 }
