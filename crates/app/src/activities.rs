@@ -3,15 +3,17 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use synergies_domain::activity::{
-    carry_over, price_activity, Activity, ActivityStatus, Contribution, FundingStatus,
-    PricedContribution, ScenarioTotals,
+    carry_over, price_activity, Activity, ActivityCategory, ActivityStatus, Contribution,
+    FundingStatus, PricedContribution, ScenarioTotals, StaffTime,
 };
 use synergies_domain::mandate::{parse_reference, Mandate};
 use synergies_domain::model::Framework;
 use synergies_domain::rates::RateBook;
 use synergies_domain::text::Issues;
-use synergies_domain::Currency;
+use synergies_domain::{Currency, DomainError, Message};
 use synergies_store::Store;
 
 use crate::{Actor, AuditAction};
@@ -598,4 +600,169 @@ pub fn plan(store: &dyn Store, from: &str, to: &str, actor: &Actor) -> AppResult
         scenarios,
         current_actual,
     })
+}
+
+/// A new activity as a person types it in a form: codes, texts one per line, a staff-time
+/// contribution of the lead organisation and its non-staff cost in major units.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NewActivity {
+    pub code: String,
+    pub biennium: String,
+    pub title_en: String,
+    pub title_fr: String,
+    /// A category's key (`joint_activity`, …).
+    pub category: String,
+    pub lead: String,
+    pub partners: Vec<String>,
+    /// Mandates it serves, one per line (`MC-6/20 4(a)`).
+    pub mandates: String,
+    pub agreements: Vec<String>,
+    /// A funding status's key.
+    pub funding: String,
+    /// A status's key.
+    pub status: String,
+    /// Expected outputs, one per line.
+    pub outputs: String,
+    /// The lead's fund for its contribution.
+    pub fund: String,
+    pub staff_grade: String,
+    pub staff_days: String,
+    /// Non-staff costs in major units of the biennium's currency, `0` when empty.
+    pub non_staff: String,
+}
+
+/// The lines of a text, trimmed, without the empty ones.
+fn lines_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A keyed enum (`planned`, `joint_activity`) from its key, or the field's error.
+fn keyed<T: serde::de::DeserializeOwned>(
+    field: &str,
+    value: &str,
+    errors: &mut Vec<(String, Message)>,
+) -> Option<T> {
+    match serde_json::from_value(serde_json::Value::String(value.trim().to_string())) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errors.push((
+                field.to_string(),
+                Message::new("error-not-a-choice").with("value", value),
+            ));
+            None
+        }
+    }
+}
+
+impl NewActivity {
+    /// The activity, or every problem of its fields at once (what cannot be read, then what
+    /// the domain refuses in what could).
+    pub fn activity(&self, framework: &Framework) -> AppResult<Activity> {
+        let mut errors: Vec<(String, Message)> = vec![];
+        let take = |r: AppResult<Decimal>, errors: &mut Vec<(String, Message)>| match r {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.extend(e.field_errors().unwrap_or_default());
+                None
+            }
+        };
+        let category = keyed("category", &self.category, &mut errors);
+        let funding = keyed("funding", &self.funding, &mut errors);
+        let status = keyed("status", &self.status, &mut errors);
+        let currency = currency_of(framework, &self.biennium);
+        let days = if self.staff_days.trim().is_empty() {
+            Some(Decimal::ZERO)
+        } else {
+            take(
+                crate::form::decimal("staff_days", &self.staff_days),
+                &mut errors,
+            )
+        };
+        let non_staff = if self.non_staff.trim().is_empty() {
+            Some(Decimal::ZERO)
+        } else {
+            take(
+                crate::form::decimal("non_staff", &self.non_staff),
+                &mut errors,
+            )
+        };
+        let non_staff_minor = non_staff.and_then(|d| match currency.to_minor(d) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(("non_staff".into(), Message::from(e.to_string())));
+                None
+            }
+        });
+        if framework.biennium(&self.biennium).is_none() {
+            errors.push((
+                "biennium".into(),
+                Message::new("error-unknown-biennium").with("value", &self.biennium),
+            ));
+        }
+        if !self.fund.trim().is_empty()
+            && !framework
+                .funds
+                .iter()
+                .any(|f| f.code == self.fund && f.organisation == self.lead)
+        {
+            errors.push((
+                "fund".into(),
+                Message::new("error-fund-not-of-lead")
+                    .with("fund", &self.fund)
+                    .with("organisation", &self.lead),
+            ));
+        }
+        // What could not be read stands in as its first choice or zero, so that the domain's
+        // checks of the other fields still run and every problem is told at once.
+        let category = category.unwrap_or(ActivityCategory::ALL[0]);
+        let funding = funding.unwrap_or(FundingStatus::ALL[0]);
+        let status = status.unwrap_or(ActivityStatus::ALL[0]);
+        let days = days.unwrap_or(Decimal::ZERO);
+        let non_staff_minor = non_staff_minor.unwrap_or(0);
+        let mut contributions = vec![];
+        if !self.fund.trim().is_empty() {
+            let mut staff = vec![];
+            if !days.is_zero() || !self.staff_grade.trim().is_empty() {
+                staff.push(StaffTime {
+                    grade: self.staff_grade.trim().to_string(),
+                    days,
+                });
+            }
+            contributions.push(Contribution {
+                organisation: self.lead.clone(),
+                fund: self.fund.clone(),
+                staff,
+                non_staff_minor,
+            });
+        }
+        let a = Activity {
+            code: self.code.trim().to_string(),
+            biennium: self.biennium.trim().to_string(),
+            title_en: self.title_en.trim().to_string(),
+            title_fr: self.title_fr.trim().to_string(),
+            category,
+            lead: self.lead.clone(),
+            partners: self.partners.clone(),
+            mandates: lines_of(&self.mandates),
+            budget_lines: vec![],
+            agreements: self.agreements.clone(),
+            contributions,
+            funding,
+            status,
+            outputs: lines_of(&self.outputs),
+            continues: false,
+        };
+        if let Some(issues) = AppError::Domain(DomainError::Invalid(a.issues())).field_errors() {
+            errors.extend(issues);
+        }
+        if errors.is_empty() {
+            Ok(a)
+        } else {
+            Err(AppError::Fields(errors))
+        }
+    }
 }

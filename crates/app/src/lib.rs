@@ -53,6 +53,10 @@ pub enum AppError {
     /// One input field is wrong: `field` names it as the form and the request body do.
     #[error("{field}: {message}")]
     Field { field: String, message: Message },
+    /// Several input fields are wrong, each with its message: a form shows every one beside
+    /// its field at once.
+    #[error("{}", .0.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<(String, Message)>),
     /// What the action names does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -85,6 +89,24 @@ fn render_rejection(file: &str, issues: &[InputIssue], more: u64) -> String {
 }
 
 impl AppError {
+    /// The field errors of a form: one per field (the first found), from a refusal that names
+    /// fields (several, one, or a record's issues); `None` for any other refusal.
+    pub fn field_errors(&self) -> Option<Vec<(String, Message)>> {
+        let mut out: Vec<(String, Message)> = match self {
+            AppError::Fields(list) => list.clone(),
+            AppError::Field { field, message } => vec![(field.clone(), message.clone())],
+            AppError::Domain(DomainError::Invalid(issues)) => issues
+                .0
+                .iter()
+                .map(|i| (i.field.clone(), Message::from(i.reason.clone())))
+                .collect(),
+            _ => return None,
+        };
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|(f, _)| seen.insert(f.clone()));
+        Some(out)
+    }
+
     /// A problem with one input field.
     pub fn field(field: &str, message: impl Into<Message>) -> AppError {
         AppError::Field {

@@ -167,6 +167,11 @@ impl From<AppError> for Problem {
             AppError::Invalid(m) => Problem::unprocessable(m),
             AppError::Denied(d) => Problem::from(d),
             AppError::Field { field, message } => Problem::field(&field, message),
+            AppError::Fields(mut list) if !list.is_empty() => {
+                let (field, message) = list.remove(0);
+                Problem::field(&field, message)
+            }
+            fields @ AppError::Fields(_) => Problem::unprocessable(fields.to_string()),
             AppError::NotFound(m) => Problem::not_found(m),
             rejected @ AppError::Rejected { .. } => Problem::unprocessable(rejected.to_string()),
             AppError::Io(m) => Problem::internal(m),

@@ -515,4 +515,74 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
     s.goto("/activities?biennium=2026-2027").await;
     assert!(s.text("#activities").await.contains("COOP-LEGAL"));
     s.screenshot("activities").await;
+
+    // The officer records a new activity: two mistakes are shown at once, each beside its
+    // field, with what was typed kept; then the activity is saved and shown.
+    s.click("#new-activity").await;
+    s.fill("#code", "COOP-WEB-1").await;
+    s.select("#biennium", "2026-2027").await;
+    s.fill("#title_fr", "Atelier conjoint sur les déchets de mercure")
+        .await;
+    s.select("#lead", "MC").await;
+    s.client
+        .find(Locator::Css("#partner-BRS"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    s.fill("#mandates", "MC-6/20 4(a)").await;
+    s.select("#fund", "MCGTF").await;
+    s.fill("#staff_grade", "P-4").await;
+    s.fill("#staff_days", "a few").await;
+    s.fill("#non_staff", "1200").await;
+    s.screenshot("activity-form").await;
+    s.click("#save-activity").await;
+    assert!(
+        s.text("#staff_days-error").await.contains("not a number"),
+        "the staff-days are refused beside their field"
+    );
+    assert!(
+        !s.text("#title_en-error").await.is_empty(),
+        "and, in the same answer, the missing English title beside its own"
+    );
+    let kept = s
+        .client
+        .find(Locator::Css("#title_fr"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some("Atelier conjoint sur les déchets de mercure")
+    );
+    s.fill("#title_en", "Joint workshop on mercury wastes")
+        .await;
+    s.fill("#staff_days", "4.5").await;
+    s.click("#save-activity").await;
+    assert_eq!(s.text("#activity-code").await, "COOP-WEB-1");
+    assert!(s.text("#confirmation").await.contains("COOP-WEB-1"));
+    assert!(s.text("#activity-mandates").await.contains("MC-6/20 4(a)"));
+    let stored = synergies_app::activities::find(store, "COOP-WEB-1", Some("2026-2027")).unwrap();
+    assert_eq!(stored.partners, ["BRS"]);
+    assert_eq!(stored.contributions[0].non_staff_minor, 120_000);
+    assert_eq!(stored.contributions[0].staff[0].days.to_string(), "4.5");
+    s.goto("/activities?biennium=2026-2027").await;
+    assert!(s.text("#activities").await.contains("COOP-WEB-1"));
+
+    // The auditor reads the activities but is offered no form.
+    s.sign_in("auditor").await;
+    s.goto("/activities?biennium=2026-2027").await;
+    let page = s.body().await;
+    assert!(page.contains("COOP-WEB-1"));
+    assert!(
+        s.client.find(Locator::Css("#new-activity")).await.is_err()
+            && s.client
+                .find(Locator::Css("#activities select"))
+                .await
+                .is_err(),
+        "no activity form for the auditor"
+    );
 }

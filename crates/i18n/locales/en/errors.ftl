@@ -46,3 +46,6 @@ denied-record-training-event = { $user } may not record this event: that needs t
 error-required = this field is required
 error-not-a-number = "{ $value }" is not a number
 error-not-a-date = "{ $value }" is not a date (YYYY-MM-DD)
+error-not-a-choice = "{ $value }" is not one of the choices
+error-unknown-biennium = there is no biennium "{ $value }"
+error-fund-not-of-lead = fund { $fund } is not a fund of { $organisation }, the lead organisation

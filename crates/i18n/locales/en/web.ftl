@@ -318,3 +318,20 @@ done-training-created = Training event { $subject } was recorded.
 done-action-updated = Action item { $subject } was updated.
 done-action-created = Action item { $subject } was added.
 done-reference-saved = { $subject } was saved.
+
+# The activity form and page.
+activity-new = New activity
+activity-new-intro = An officer of the lead organisation records the activity with the mandates it serves and the agreements that carry its cost; each partner records its own contribution.
+activity-costs = Cost by organisation
+form-has-errors = The form could not be saved: each problem is shown beside its field.
+field-title-en = Title in English
+field-title-fr = Title in French
+field-lead = Lead organisation
+field-partners = Partners
+field-mandates = Mandates served
+field-mandates-hint = One per line, as the decision numbers them: MC-6/20 4(a)
+field-agreements = Agreements that carry its cost
+field-outputs = Expected outputs (one per line)
+field-own-contribution = The lead organisation's own contribution
+field-staff-days = Staff-days
+field-non-staff = Non-staff costs

@@ -46,3 +46,6 @@ denied-record-training-event = { $user } ne peut pas enregistrer cette formation
 error-required = ce champ est obligatoire
 error-not-a-number = « { $value } » n'est pas un nombre
 error-not-a-date = « { $value } » n'est pas une date (AAAA-MM-JJ)
+error-not-a-choice = « { $value } » ne fait pas partie des choix proposés
+error-unknown-biennium = il n’existe pas d’exercice biennal « { $value } »
+error-fund-not-of-lead = le fonds { $fund } n’est pas un fonds de { $organisation }, l’organisation chef de file

@@ -318,3 +318,20 @@ done-training-created = La session de formation { $subject } a été enregistré
 done-action-updated = La mesure { $subject } a été mise à jour.
 done-action-created = La mesure { $subject } a été ajoutée.
 done-reference-saved = { $subject } a été enregistré.
+
+# The activity form and page.
+activity-new = Nouvelle activité
+activity-new-intro = Un administrateur de programme de l’organisation chef de file enregistre l’activité, avec les mandats qu’elle sert et les accords qui en portent le coût ; chaque partenaire enregistre sa propre contribution.
+activity-costs = Coût par organisation
+form-has-errors = Le formulaire n’a pas pu être enregistré : chaque problème est indiqué à côté de son champ.
+field-title-en = Titre en anglais
+field-title-fr = Titre en français
+field-lead = Organisation chef de file
+field-partners = Partenaires
+field-mandates = Mandats servis
+field-mandates-hint = Un par ligne, tels que la décision les numérote : MC-6/20 4(a)
+field-agreements = Accords qui en portent le coût
+field-outputs = Produits attendus (un par ligne)
+field-own-contribution = Contribution propre de l’organisation chef de file
+field-staff-days = Jours de travail
+field-non-staff = Coûts autres que de personnel

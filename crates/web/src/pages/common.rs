@@ -337,11 +337,14 @@ pub(crate) fn typed_number(lang: Lang, text: &str) -> String {
     lang.read_number(text).unwrap_or_else(|| text.to_string())
 }
 
-/// What a small form typed and why it was refused, to show it again.
+/// What a form typed and why it was refused, to show it again: one problem, or every field's
+/// problem at once.
 #[derive(Default)]
 pub struct FormState {
     pub error: Option<Problem>,
     pub values: std::collections::HashMap<String, String>,
+    /// Each refused field with its message in the reader's language.
+    pub fields: Vec<(String, String)>,
 }
 
 impl FormState {
@@ -352,7 +355,32 @@ impl FormState {
         FormState {
             error: Some(error),
             values,
+            fields: vec![],
         }
+    }
+
+    /// A form refused for what its fields hold, each message in `lang`; `None` for a refusal
+    /// of another kind (not allowed, not found), which the error page shows.
+    pub(crate) fn of_fields(
+        values: std::collections::HashMap<String, String>,
+        error: &synergies_app::AppError,
+        lang: Lang,
+    ) -> Option<FormState> {
+        let fields = error
+            .field_errors()?
+            .into_iter()
+            .map(|(f, m)| (f, m.in_lang(lang)))
+            .collect();
+        Some(FormState {
+            error: None,
+            values,
+            fields,
+        })
+    }
+
+    /// Whether the form was refused for `field`.
+    pub fn is_refused(&self, field: &str) -> bool {
+        !self.error_for(field).is_empty()
     }
 
     /// What was typed in `field`.
@@ -362,10 +390,23 @@ impl FormState {
 
     /// The message for `field`, if the form was refused because of it.
     pub fn error_for(&self, field: &str) -> String {
+        if let Some((_, m)) = self.fields.iter().find(|(f, _)| f == field) {
+            return m.clone();
+        }
         match &self.error {
             Some(p) if p.field.as_deref() == Some(field) => p.detail.to_string(),
             _ => String::new(),
         }
+    }
+
+    /// The messages of refused fields that the form does not show (`shown` are those it does),
+    /// to list above it.
+    pub fn elsewhere(&self, shown: &[&str]) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|(f, _)| !shown.contains(&f.as_str()))
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect()
     }
 
     /// The message of a refusal that names no field.
