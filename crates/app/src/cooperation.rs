@@ -344,10 +344,10 @@ pub fn add_action(store: &dyn Store, item: ActionItem, by: &Actor) -> AppResult<
     by.authorize(&Action::ManageActionItems)?;
     let known = task_force(store)?;
     if known.action_items.iter().any(|a| a.code == item.code) {
-        return Err(AppError::Invalid(format!(
-            "action item {} is already recorded",
-            item.code
-        )));
+        return Err(AppError::field(
+            "code",
+            format!("action item {} is already recorded", item.code),
+        ));
     }
     if item.code.trim().is_empty() || item.title.trim().is_empty() {
         return Err(AppError::Invalid(
@@ -368,4 +368,53 @@ pub fn add_action(store: &dyn Store, item: ActionItem, by: &Actor) -> AppResult<
         &audit,
     )?;
     Ok(())
+}
+
+/// A new action item as a person types it: its due day as `YYYY-MM-DD`, its meeting and
+/// activity by code or empty.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct NewActionItem {
+    pub code: String,
+    pub title: String,
+    pub owner: String,
+    pub due: String,
+    pub meeting: String,
+    pub activity: String,
+}
+
+impl NewActionItem {
+    /// The open action item, or every problem of its fields at once.
+    pub fn item(&self) -> AppResult<ActionItem> {
+        let mut errors: Vec<(String, Message)> = vec![];
+        let due = match crate::form::date("due", &self.due) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.extend(e.field_errors().unwrap_or_default());
+                None
+            }
+        };
+        let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        let item = ActionItem {
+            code: self.code.trim().to_string(),
+            title: self.title.trim().to_string(),
+            owner: self.owner.trim().to_string(),
+            due: due.unwrap_or_default(),
+            status: ActionStatus::Open,
+            meeting: optional(&self.meeting),
+            activity: optional(&self.activity),
+        };
+        if item.code.is_empty() {
+            errors.push(("code".into(), Message::new("error-required")));
+        }
+        let mut issues = AppError::Domain(synergies_domain::DomainError::Invalid(item.issues()))
+            .field_errors()
+            .unwrap_or_default();
+        issues.retain(|(f, _)| !errors.iter().any(|(e, _)| e == f));
+        errors.extend(issues);
+        if errors.is_empty() {
+            Ok(item)
+        } else {
+            Err(AppError::Fields(errors))
+        }
+    }
 }

@@ -497,7 +497,40 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         "the second action item is done"
     );
     s.screenshot("taskforce").await;
+    // The member adds an action item for MC: without a title or a due day both are refused
+    // at once; then it is added, and reaches MC's officer's inbox.
+    s.fill("#action-code", "TF-WEB-1").await;
+    s.select("#action-owner", "MC").await;
+    s.click("#add-action").await;
+    assert!(
+        !s.text("#title-error").await.is_empty(),
+        "the title is required"
+    );
+    assert!(
+        s.text("#due-error").await.contains("not a date"),
+        "and the due day, in the same answer"
+    );
+    s.fill("#action-title", "Circulate the draft workplan")
+        .await;
+    s.client
+        .execute(
+            "document.getElementById('action-due').value = arguments[0]",
+            vec![serde_json::json!("2027-01-15")],
+        )
+        .await
+        .unwrap();
+    s.click("#add-action").await;
+    assert!(s.text("#confirmation").await.contains("TF-WEB-1"));
+    assert!(s
+        .text("#actions")
+        .await
+        .contains("Circulate the draft workplan"));
     s.sign_in("mc.officer").await;
+    s.goto("/").await;
+    assert!(
+        s.text("#inbox-action-items").await.contains("TF-WEB-1"),
+        "MC's open action item is in its officer's inbox"
+    );
     s.goto("/decisions").await;
     let mandates = s.text("#mandates").await;
     assert!(mandates.contains("MC-6/20"), "{mandates}");

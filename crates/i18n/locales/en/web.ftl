@@ -335,3 +335,8 @@ field-outputs = Expected outputs (one per line)
 field-own-contribution = The lead organisation's own contribution
 field-staff-days = Staff-days
 field-non-staff = Non-staff costs
+
+action-new = New action item
+action-add = Add the action item
+field-meeting = Meeting that agreed it
+field-activity = Activity it serves (code)

@@ -335,3 +335,8 @@ field-outputs = Produits attendus (un par ligne)
 field-own-contribution = Contribution propre de l’organisation chef de file
 field-staff-days = Jours de travail
 field-non-staff = Coûts autres que de personnel
+
+action-new = Nouvelle mesure à prendre
+action-add = Ajouter la mesure
+field-meeting = Réunion qui l’a décidée
+field-activity = Activité qu’elle sert (code)
