@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use synergies_domain::cost::{plan_closing, CostAccumulator};
 use synergies_domain::delivery::DeliveryStatus;
 use synergies_domain::ledger::JournalEntry;
-use synergies_domain::{DomainError, Period};
+use synergies_domain::{DomainError, Message, Period};
 use synergies_store::{
     ChargeFilter, ClosingStatus, DeliveryFilter, NewCharge, NewClosing, Store, StoreError,
 };
@@ -297,10 +297,9 @@ pub fn reopen_period(
         let mut reversals = vec![];
         for ch in charges.iter().filter(|c| c.closing == closing.id) {
             let original = store.entry(ch.entry)?.ok_or_else(|| {
-                AppError::Domain(DomainError::Ledger(format!(
-                    "entry {} is missing",
-                    ch.entry
-                )))
+                AppError::Domain(DomainError::Ledger(
+                    Message::new("ledger-entry-missing").with("entry", ch.entry.to_string()),
+                ))
             })?;
             reversals.push(original.reversal(
                 format!("reversal:{}", original.key),

@@ -11,7 +11,7 @@ use crate::model::{Biennium, Unit};
 use crate::money::{decimal_to_rational, round_to_minor, Currency};
 use crate::rates::{RateBook, RateRef};
 use crate::text::{Issues, TextKind};
-use crate::DomainError;
+use crate::{DomainError, Message};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -193,10 +193,13 @@ pub fn price_activity(
                     biennium.start,
                 )?;
                 if rate.currency != currency {
-                    return Err(DomainError::Agreement(format!(
-                        "the {} rate card of {} is in {}, not {currency}",
-                        biennium.code, c.organisation, rate.currency
-                    )));
+                    return Err(DomainError::Agreement(
+                        Message::new("activity-rate-card-currency")
+                            .with("biennium", &biennium.code)
+                            .with("organisation", &c.organisation)
+                            .with("card", rate.currency.code())
+                            .with("currency", currency.code()),
+                    ));
                 }
                 exact += decimal_to_rational(s.days) * decimal_to_rational(rate.amount);
             }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Framework;
 use crate::money::Currency;
 use crate::DomainError;
+use crate::Message;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,6 +68,17 @@ impl VersionStatus {
     }
     pub fn parse(s: &str) -> Option<VersionStatus> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The status inside a sentence ("version 2 is proposed").
+    pub fn name(&self) -> Message {
+        Message::new(match self {
+            VersionStatus::Draft => "version-status-draft",
+            VersionStatus::Proposed => "version-status-proposed",
+            VersionStatus::Active => "version-status-active",
+            VersionStatus::Superseded => "version-status-superseded",
+            VersionStatus::Withdrawn => "version-status-withdrawn",
+        })
     }
 }
 
@@ -155,8 +167,8 @@ pub struct Terms {
     pub note: String,
 }
 
-fn refuse(msg: impl Into<String>) -> DomainError {
-    DomainError::Agreement(msg.into())
+fn refuse(message: Message) -> DomainError {
+    DomainError::Agreement(message)
 }
 
 impl Agreement {
@@ -262,21 +274,29 @@ impl Agreement {
         }
         text.into_result()?;
         if framework.organisation(&self.provider).is_none() {
-            return Err(refuse(format!("unknown provider {}", self.provider)));
+            return Err(refuse(
+                Message::new("agreement-unknown-provider").with("provider", &self.provider),
+            ));
         }
         let fund_of = |code: &str, org: &str| -> Result<(), DomainError> {
             match framework.fund(code) {
-                None => Err(refuse(format!("unknown fund {code}"))),
-                Some(f) if f.organisation != org => Err(refuse(format!(
-                    "fund {code} belongs to {}, not {org}",
-                    f.organisation
-                ))),
+                None => Err(refuse(
+                    Message::new("agreement-unknown-fund").with("fund", code),
+                )),
+                Some(f) if f.organisation != org => Err(refuse(
+                    Message::new("agreement-fund-of-other")
+                        .with("fund", code)
+                        .with("owner", &f.organisation)
+                        .with("organisation", org),
+                )),
                 Some(_) => Ok(()),
             }
         };
         fund_of(&self.provider_fund, &self.provider)?;
         if framework.biennium(&self.biennium).is_none() {
-            return Err(refuse(format!("unknown biennium {}", self.biennium)));
+            return Err(refuse(
+                Message::new("agreement-unknown-biennium").with("biennium", &self.biennium),
+            ));
         }
         for v in &self.versions {
             self.validate_terms(framework, v, &fund_of)?;
@@ -291,60 +311,63 @@ impl Agreement {
         fund_of: &dyn Fn(&str, &str) -> Result<(), DomainError>,
     ) -> Result<(), DomainError> {
         if v.ceiling_minor < 0 {
-            return Err(refuse("the ceiling cannot be negative"));
+            return Err(refuse(Message::new("agreement-negative-ceiling")));
         }
         if v.psc_rate < Decimal::ZERO || v.psc_rate >= Decimal::ONE {
-            return Err(refuse(
-                "the PSC rate is a fraction between 0 and 1, such as 0.13",
-            ));
+            return Err(refuse(Message::new("agreement-psc-rate-range")));
         }
         if v.lines.is_empty() {
-            return Err(refuse("an agreement needs at least one service line"));
+            return Err(refuse(Message::new("agreement-no-lines")));
         }
         for line in &v.lines {
             match framework.service(&line.service) {
-                None => return Err(refuse(format!("unknown service {}", line.service))),
+                None => {
+                    return Err(refuse(
+                        Message::new("agreement-unknown-service").with("service", &line.service),
+                    ))
+                }
                 Some(s) if s.provider != self.provider => {
-                    return Err(refuse(format!(
-                        "service {} is provided by {}, not {}",
-                        s.code, s.provider, self.provider
-                    )))
+                    return Err(refuse(
+                        Message::new("agreement-service-of-other")
+                            .with("service", &s.code)
+                            .with("owner", &s.provider)
+                            .with("provider", &self.provider),
+                    ))
                 }
                 Some(_) => {}
             }
             if line.estimated_quantity < Decimal::ZERO {
-                return Err(refuse("an estimated quantity cannot be negative"));
+                return Err(refuse(Message::new("agreement-negative-quantity")));
             }
         }
         if v.participants.is_empty() {
-            return Err(refuse("an agreement needs a recipient"));
+            return Err(refuse(Message::new("agreement-no-recipient")));
         }
         for p in &v.participants {
             if framework.organisation(&p.organisation).is_none() {
-                return Err(refuse(format!("unknown organisation {}", p.organisation)));
+                return Err(refuse(
+                    Message::new("agreement-unknown-organisation")
+                        .with("organisation", &p.organisation),
+                ));
             }
             fund_of(&p.fund, &p.organisation)?;
             if p.weight < Decimal::ZERO {
-                return Err(refuse("a share cannot be negative"));
+                return Err(refuse(Message::new("agreement-negative-share")));
             }
         }
         if v.participants.iter().all(|p| p.weight == Decimal::ZERO) {
-            return Err(refuse("the shares cannot all be zero"));
+            return Err(refuse(Message::new("agreement-zero-shares")));
         }
         let payers = self.payers(v);
         match self.kind {
             AgreementKind::Purchase => {
                 if v.participants.len() != 1 || payers.len() != 1 {
-                    return Err(refuse(
-                        "a purchase has exactly one recipient, paying from a fund other than the provider's",
-                    ));
+                    return Err(refuse(Message::new("agreement-purchase-one-recipient")));
                 }
             }
             AgreementKind::Sharing => {
                 if payers.is_empty() {
-                    return Err(refuse(
-                        "a sharing agreement needs at least one participant other than the provider's fund",
-                    ));
+                    return Err(refuse(Message::new("agreement-sharing-no-participant")));
                 }
             }
         }
@@ -355,11 +378,11 @@ impl Agreement {
     pub fn propose(&mut self) -> Result<(), DomainError> {
         let v = self.latest_mut();
         if v.status != VersionStatus::Draft {
-            return Err(refuse(format!(
-                "version {} is {}; only a draft can be proposed",
-                v.number,
-                v.status.as_str()
-            )));
+            return Err(refuse(
+                Message::new("agreement-propose-not-draft")
+                    .with("version", v.number.to_string())
+                    .nested("status", v.status.name()),
+            ));
         }
         v.status = VersionStatus::Proposed;
         Ok(())
@@ -377,24 +400,29 @@ impl Agreement {
         let required = self.required_approvers(self.latest());
         let v = self.latest();
         if v.status != VersionStatus::Proposed {
-            return Err(refuse(format!(
-                "version {} is {}; only a proposed version can be approved",
-                v.number,
-                v.status.as_str()
-            )));
+            return Err(refuse(
+                Message::new("agreement-approve-not-proposed")
+                    .with("version", v.number.to_string())
+                    .nested("status", v.status.name()),
+            ));
         }
         if !required.contains(organisation) {
-            return Err(refuse(format!(
-                "{organisation} is not a party to {}; only the heads of {} approve it",
-                self.code,
-                required.iter().cloned().collect::<Vec<_>>().join(" and ")
-            )));
+            return Err(refuse(
+                Message::new("agreement-approver-not-party")
+                    .with("organisation", organisation)
+                    .with("agreement", &self.code)
+                    .with(
+                        "parties",
+                        required.iter().cloned().collect::<Vec<_>>().join(" & "),
+                    ),
+            ));
         }
         if v.approvals.iter().any(|a| a.organisation == organisation) {
-            return Err(refuse(format!(
-                "the head of {organisation} has already approved version {}",
-                v.number
-            )));
+            return Err(refuse(
+                Message::new("agreement-already-approved")
+                    .with("organisation", organisation)
+                    .with("version", v.number.to_string()),
+            ));
         }
         let v = self.latest_mut();
         v.approvals.push(Approval {
@@ -425,7 +453,7 @@ impl Agreement {
     pub fn withdraw(&mut self) -> Result<(), DomainError> {
         let v = self.latest_mut();
         if !matches!(v.status, VersionStatus::Draft | VersionStatus::Proposed) {
-            return Err(refuse("only a draft or proposed version can be withdrawn"));
+            return Err(refuse(Message::new("agreement-withdraw-not-open")));
         }
         v.status = VersionStatus::Withdrawn;
         Ok(())
@@ -435,20 +463,19 @@ impl Agreement {
     /// the amendment is approved by the same heads.
     pub fn amend(&mut self, terms: Terms) -> Result<u32, DomainError> {
         if !self.is_active() {
-            return Err(refuse(format!(
-                "{} is not active; change the draft instead of amending",
-                self.code
-            )));
+            return Err(refuse(
+                Message::new("agreement-amend-not-active").with("agreement", &self.code),
+            ));
         }
         if matches!(
             self.latest().status,
             VersionStatus::Draft | VersionStatus::Proposed
         ) {
-            return Err(refuse(format!(
-                "{} already has an amendment under way (version {})",
-                self.code,
-                self.latest().number
-            )));
+            return Err(refuse(
+                Message::new("agreement-amendment-under-way")
+                    .with("agreement", &self.code)
+                    .with("version", self.latest().number.to_string()),
+            ));
         }
         let number = self.latest().number + 1;
         self.versions
@@ -533,5 +560,37 @@ mod tests {
         a.approve("MC", "mc.head", day()).unwrap();
         assert_eq!(a.active_version().unwrap().ceiling_minor, 200);
         assert_eq!(a.versions[0].status, VersionStatus::Superseded);
+    }
+
+    #[test]
+    fn a_refusal_is_a_translated_message_with_its_arguments() {
+        let mut a = Agreement::draft(
+            "A1",
+            "Legal advice",
+            AgreementKind::Purchase,
+            "MC",
+            "MCGTF",
+            "2026-2027",
+            Currency::USD,
+            terms(100),
+        );
+        a.propose().unwrap();
+        let refusal = a.approve("CHB", "chb.head", day()).unwrap_err().message();
+        assert_eq!(refusal.key(), Some("agreement-approver-not-party"));
+        let english = refusal.in_lang(synergies_i18n::Lang::english());
+        let french = refusal.in_lang(synergies_i18n::Lang::parse("fr").unwrap());
+        assert!(english.contains("CHB") && english.contains("A1"), "{english}");
+        assert!(french.contains("CHB") && french.contains("A1"), "{french}");
+        assert_ne!(english, french);
+        assert_eq!(
+            english,
+            a.approve("CHB", "chb.head", day()).unwrap_err().to_string(),
+            "the error's Display is its English text"
+        );
+
+        let draft = a.propose().unwrap_err().message();
+        assert_eq!(draft.key(), Some("agreement-propose-not-draft"));
+        let french = draft.in_lang(synergies_i18n::Lang::parse("fr").unwrap());
+        assert!(!french.contains("proposed") && !french.contains("only"), "{french}");
     }
 }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{decimal_to_rational, round_half_even};
 use crate::DomainError;
+use crate::Message;
 
 /// A cost pool: an activity whose cost is shared out to those who use its services (another
 /// pool, or a final cost object such as a trust fund).
@@ -147,8 +148,9 @@ pub fn step_down(pools: &[CostPool], order: &[String]) -> Result<Allocation, Dom
     round_allocation(&network, &exact)
 }
 
+/// The allocation's refusals are not yet in the translation files: shown as written.
 fn refuse(message: impl Into<String>) -> DomainError {
-    DomainError::Allocation(message.into())
+    DomainError::Allocation(Message::literal(message.into()))
 }
 
 fn to_minor(amount: BigInt) -> Result<i64, DomainError> {
@@ -613,7 +615,7 @@ mod tests {
 
     fn refusal(result: Result<impl std::fmt::Debug, DomainError>) -> String {
         match result {
-            Err(DomainError::Allocation(message)) => message,
+            Err(DomainError::Allocation(message)) => message.to_string(),
             other => panic!("expected an allocation refusal, got {other:?}"),
         }
     }

@@ -21,7 +21,7 @@ use crate::model::{Framework, Service};
 use crate::money::{apply_rate, decimal_to_rational, rational_text, round_to_minor, Currency};
 use crate::period::Month;
 use crate::rates::{FxTable, RateBook, RateRef};
-use crate::DomainError;
+use crate::{DomainError, Message};
 
 /// Why a delivery cannot be priced or recorded, and which of its fields is at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -363,13 +363,14 @@ pub fn check_ceiling(
 ) -> Result<(), DomainError> {
     if committed_minor > version.ceiling_minor {
         let c = agreement.currency;
-        return Err(DomainError::Delivery(format!(
-            "agreement {} would reach {} {c}, past its ceiling of {} {c} (version {}); an amendment must raise the ceiling first",
-            agreement.code,
-            c.format_minor(committed_minor),
-            c.format_minor(version.ceiling_minor),
-            version.number
-        )));
+        return Err(DomainError::Delivery(
+            Message::new("delivery-past-ceiling")
+                .with("agreement", &agreement.code)
+                .with("committed", c.format_minor(committed_minor))
+                .with("ceiling", c.format_minor(version.ceiling_minor))
+                .with("currency", c.code())
+                .with("version", version.number.to_string()),
+        ));
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cost::ChargeAmounts;
 use crate::money::Currency;
-use crate::DomainError;
+use crate::{DomainError, Message};
 
 /// An account of a fund.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -230,10 +230,9 @@ impl JournalEntry {
     /// Invariant: the entry balances per fund and per currency, and has postings.
     pub fn check_balanced(&self) -> Result<(), DomainError> {
         if self.postings.is_empty() {
-            return Err(DomainError::Ledger(format!(
-                "entry {} has no postings",
-                self.key
-            )));
+            return Err(DomainError::Ledger(
+                Message::new("ledger-entry-no-postings").with("entry", &self.key),
+            ));
         }
         let mut sums: BTreeMap<(&str, Currency), i128> = BTreeMap::new();
         for p in &self.postings {
@@ -241,11 +240,13 @@ impl JournalEntry {
         }
         for ((fund, currency), sum) in sums {
             if sum != 0 {
-                return Err(DomainError::Ledger(format!(
-                    "entry {} does not balance in fund {fund} ({currency} {})",
-                    self.key,
-                    currency.format_minor(sum as i64)
-                )));
+                return Err(DomainError::Ledger(
+                    Message::new("ledger-entry-unbalanced")
+                        .with("entry", &self.key)
+                        .with("fund", fund)
+                        .with("currency", currency.code())
+                        .with("amount", currency.format_minor(sum as i64)),
+                ));
             }
         }
         Ok(())

@@ -53,14 +53,54 @@ pub enum DomainError {
         date: String,
     },
     #[error("{0}")]
-    Allocation(String),
+    Allocation(Message),
     #[error("{0}")]
-    Agreement(String),
+    Agreement(Message),
     #[error("{0}")]
-    Delivery(String),
+    Delivery(Message),
     #[error("{0}")]
-    Ledger(String),
+    Ledger(Message),
     /// Every problem of an input (records, fields and reasons), found in one pass.
     #[error("{0}")]
     Invalid(text::Issues),
+}
+
+impl DomainError {
+    /// The refusal as a message of the translation files (`errors.ftl`), which each face shows
+    /// in its reader's language; its English text is the error's `Display`.
+    pub fn message(&self) -> Message {
+        match self {
+            DomainError::UnknownCurrency(code) => {
+                Message::new("domain-unknown-currency").with("currency", code)
+            }
+            DomainError::TooManyDigits {
+                amount,
+                currency,
+                digits,
+            } => Message::new("domain-too-many-digits")
+                .with("amount", amount)
+                .with("currency", currency)
+                .with("digits", digits.to_string()),
+            DomainError::Overflow => Message::new("domain-overflow"),
+            DomainError::BadPeriod(p) => Message::new("domain-bad-period").with("period", p),
+            DomainError::NoFxRate { currency, month } => Message::new("domain-no-fx-rate")
+                .with("currency", currency)
+                .with("month", month),
+            DomainError::NoRate {
+                provider,
+                key,
+                unit,
+                date,
+            } => Message::new("domain-no-rate")
+                .with("provider", provider)
+                .with("key", key)
+                .with("unit", unit)
+                .with("date", date),
+            DomainError::Allocation(m)
+            | DomainError::Agreement(m)
+            | DomainError::Delivery(m)
+            | DomainError::Ledger(m) => m.clone(),
+            DomainError::Invalid(issues) => Message::literal(issues.to_string()),
+        }
+    }
 }

@@ -155,7 +155,7 @@ impl From<StoreError> for Problem {
 
 impl From<DomainError> for Problem {
     fn from(e: DomainError) -> Problem {
-        Problem::unprocessable(e.to_string())
+        Problem::unprocessable(e.message())
     }
 }
 
