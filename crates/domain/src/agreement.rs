@@ -579,7 +579,10 @@ mod tests {
         assert_eq!(refusal.key(), Some("agreement-approver-not-party"));
         let english = refusal.in_lang(synergies_i18n::Lang::english());
         let french = refusal.in_lang(synergies_i18n::Lang::parse("fr").unwrap());
-        assert!(english.contains("CHB") && english.contains("A1"), "{english}");
+        assert!(
+            english.contains("CHB") && english.contains("A1"),
+            "{english}"
+        );
         assert!(french.contains("CHB") && french.contains("A1"), "{french}");
         assert_ne!(english, french);
         assert_eq!(
@@ -591,6 +594,9 @@ mod tests {
         let draft = a.propose().unwrap_err().message();
         assert_eq!(draft.key(), Some("agreement-propose-not-draft"));
         let french = draft.in_lang(synergies_i18n::Lang::parse("fr").unwrap());
-        assert!(!french.contains("proposed") && !french.contains("only"), "{french}");
+        assert!(
+            !french.contains("proposed") && !french.contains("only"),
+            "{french}"
+        );
     }
 }

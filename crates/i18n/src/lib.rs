@@ -233,6 +233,43 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// A fraction in machine form (`0.13`, `0.125`) as this language writes it as a
+    /// percentage (`13%`, `12,5 %`), exactly: the decimal point moves two places, nothing is
+    /// computed. A text that is no machine decimal is shown as it is.
+    pub fn percent(&self, fraction: &str) -> String {
+        let t = fraction.trim();
+        let (sign, t) = match t.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", t),
+        };
+        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+        if whole.is_empty() && frac.is_empty()
+            || !whole
+                .chars()
+                .chain(frac.chars())
+                .all(|c| c.is_ascii_digit())
+        {
+            return fraction.to_string();
+        }
+        let frac = format!("{frac:0<2}");
+        let (moved, rest) = frac.split_at(2);
+        let whole = format!("{whole}{moved}");
+        let whole = whole.trim_start_matches('0');
+        let whole = if whole.is_empty() { "0" } else { whole };
+        let rest = rest.trim_end_matches('0');
+        let value = if rest.is_empty() {
+            format!("{sign}{whole}")
+        } else {
+            format!(
+                "{sign}{whole}{}{rest}",
+                self.text("number-decimal-separator")
+            )
+        };
+        self.text_with("report-percent", &[("value", FluentValue::from(value))])
+    }
+}
+
 /// The narrow no-break space that French writes before `; : ! ?` and inside « ».
 const NARROW_NBSP: char = '\u{202F}';
 
@@ -330,6 +367,33 @@ impl fmt::Display for Lang {
 mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    fn a_fraction_is_written_as_a_percentage_exactly() {
+        let en = Lang::english();
+        let fr = Lang::parse("fr").unwrap();
+        assert_eq!(en.percent("0.13"), "13%");
+        assert!(
+            matches!(
+                fr.percent("0.13").as_str(),
+                "13 %" | "13\u{202F}%" | "13\u{A0}%"
+            ),
+            "{}",
+            fr.percent("0.13")
+        );
+        assert_eq!(en.percent("0.125"), "12.5%");
+        assert!(fr.percent("0.125").starts_with("12,5"));
+        assert_eq!(en.percent("0"), "0%");
+        assert_eq!(en.percent("0.07"), "7%");
+        assert_eq!(en.percent("0.1300"), "13%");
+        assert_eq!(en.percent("1"), "100%");
+        assert_eq!(en.percent("0.0005"), "0.05%");
+        assert_eq!(en.percent("abc"), "abc");
+        assert_eq!(
+            fr.read_number(&fr.percent("0.125")).as_deref(),
+            Some("0.125")
+        );
+    }
     use std::path::Path;
 
     /// Message ids of every file of every language: language → file → ids.

@@ -140,13 +140,7 @@ impl Writer {
 
     /// A fraction (0.13) as the language writes the percentage.
     pub fn percent_text(&self, fraction: rust_decimal::Decimal) -> String {
-        self.tw(
-            "report-percent",
-            &[(
-                "value",
-                self.decimal(fraction * rust_decimal::Decimal::from(100)),
-            )],
-        )
+        self.lang.percent(&fraction.to_string())
     }
 
     /// The cells of a total row: "Total", `empty` empty cells, then `rest`.

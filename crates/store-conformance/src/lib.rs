@@ -115,6 +115,7 @@ macro_rules! conformance_checks {
                 audit_events_read_newest_first,
                 deliveries_page_in_index_order,
                 delivery_tally_counts_every_delivery_once,
+                a_page_of_deliveries_filters_as_a_stream_does,
                 users_round_trip,
                 sessions_expire_and_end,
                 api_tokens_are_revoked,
@@ -1301,6 +1302,7 @@ pub mod fixture {
             status: Some(DeliveryStatus::Accepted),
             uncharged: true,
             exclude_disputed: true,
+            ..DeliveryFilter::default()
         };
         for d in stored_deliveries(store, &filter) {
             let priced = pricer
@@ -4337,6 +4339,84 @@ pub fn delivery_tally_counts_every_delivery_once(store: &dyn Store) {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted, "ordered by agreement and date");
+}
+
+/// A page of deliveries and the stream of them read the same filter the same way: charged or
+/// uncharged, dated from and to, of one status; after March of one agreement is closed, its
+/// March deliveries are the charged ones.
+pub fn a_page_of_deliveries_filters_as_a_stream_does(store: &dyn Store) {
+    fixture::seed_accepted(store);
+    fixture::close(store, AGREEMENT, fixture::march(), 1);
+    let march = |d: &StoredDelivery| {
+        d.delivery.agreement == AGREEMENT
+            && d.delivery.date.format("%Y-%m").to_string() == "2026-03"
+    };
+    let all = deliveries(store, &DeliveryFilter::default());
+    assert!(
+        all.iter().any(march) && !all.iter().all(march),
+        "the fixture has both"
+    );
+    let filters = [
+        DeliveryFilter {
+            charged: true,
+            ..DeliveryFilter::default()
+        },
+        DeliveryFilter {
+            uncharged: true,
+            ..DeliveryFilter::default()
+        },
+        DeliveryFilter {
+            agreement: Some(AGREEMENT.to_string()),
+            charged: true,
+            ..DeliveryFilter::default()
+        },
+        DeliveryFilter {
+            from: NaiveDate::from_ymd_opt(2026, 3, 10),
+            to: NaiveDate::from_ymd_opt(2026, 3, 31),
+            ..DeliveryFilter::default()
+        },
+        DeliveryFilter {
+            status: Some(synergies_domain::delivery::DeliveryStatus::Recorded),
+            ..DeliveryFilter::default()
+        },
+    ];
+    for filter in &filters {
+        let mut streamed: Vec<i64> = deliveries(store, filter).iter().map(|d| d.id).collect();
+        let mut paged: Vec<i64> = ok(
+            store.deliveries_page(
+                filter,
+                Page {
+                    offset: 0,
+                    limit: 10_000,
+                },
+            ),
+            "deliveries_page",
+        )
+        .iter()
+        .map(|d| d.id)
+        .collect();
+        streamed.sort();
+        paged.sort();
+        assert_eq!(paged, streamed, "{filter:?}");
+        let expected: Vec<i64> = all
+            .iter()
+            .filter(|d| {
+                (!filter.charged || march(d))
+                    && (!filter.uncharged || !march(d))
+                    && filter
+                        .agreement
+                        .as_deref()
+                        .is_none_or(|a| d.delivery.agreement == a)
+                    && filter.from.is_none_or(|f| d.delivery.date >= f)
+                    && filter.to.is_none_or(|t| d.delivery.date <= t)
+                    && filter.status.is_none_or(|s| d.status == s)
+            })
+            .map(|d| d.id)
+            .collect();
+        let mut expected = expected;
+        expected.sort();
+        assert_eq!(paged, expected, "{filter:?}");
+    }
 }
 
 /// A page of one agreement's deliveries follows their external ids; without an agreement the

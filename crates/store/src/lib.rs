@@ -261,6 +261,8 @@ pub struct DeliveryFilter {
     pub status: Option<DeliveryStatus>,
     /// Only deliveries that no posted closing has charged.
     pub uncharged: bool,
+    /// Only deliveries that a posted closing has charged.
+    pub charged: bool,
     /// Leave out disputed deliveries.
     pub exclude_disputed: bool,
 }

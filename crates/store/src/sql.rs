@@ -927,18 +927,11 @@ pub(crate) fn delivery(r: &dyn RowGet, agreement: &str) -> StoreResult<StoredDel
     })
 }
 
-/// Streams the deliveries that `filter` selects, in id order, to `f`.
-pub(crate) fn for_each_delivery(
-    mut c: impl Db,
-    filter: &DeliveryFilter,
-    f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
-) -> StoreResult<()> {
-    let codes = agreement_codes_in(&mut c)?;
-    let mut q = Query::new(&format!(
-        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING}"
-    ));
-    if let Some(code) = &filter.agreement {
-        q.filter("d.agreement_id =", Arg::Int(agreement_id_in(&mut c, code)?));
+/// The conditions of a delivery filter, the one reading of `DeliveryFilter` for every query
+/// of deliveries (`agreement` is the filter's agreement as its id).
+fn delivery_conditions<'a>(q: &mut Query<'a>, filter: &'a DeliveryFilter, agreement: Option<i64>) {
+    if let Some(id) = agreement {
+        q.filter("d.agreement_id =", Arg::Int(id));
     }
     if let Some(from) = filter.from {
         q.filter("d.date >=", Arg::Date(from));
@@ -950,9 +943,29 @@ pub(crate) fn for_each_delivery(
     if filter.uncharged {
         q.condition("cd.closing_id IS NULL");
     }
+    if filter.charged {
+        q.condition("cd.closing_id IS NOT NULL");
+    }
     if filter.exclude_disputed {
         q.condition("d.status <> 'disputed'");
     }
+}
+
+/// Streams the deliveries that `filter` selects, in id order, to `f`.
+pub(crate) fn for_each_delivery(
+    mut c: impl Db,
+    filter: &DeliveryFilter,
+    f: &mut dyn FnMut(StoredDelivery) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let codes = agreement_codes_in(&mut c)?;
+    let mut q = Query::new(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING}"
+    ));
+    let agreement = match &filter.agreement {
+        Some(code) => Some(agreement_id_in(&mut c, code)?),
+        None => None,
+    };
+    delivery_conditions(&mut q, filter, agreement);
     q.push(" ORDER BY d.id");
     q.each(&mut c, &mut |r| {
         let aid = r.int(1)?;
@@ -1538,10 +1551,7 @@ pub(crate) fn deliveries_page(
     let mut q = Query::new(&format!(
         "SELECT {DELIVERY_COLUMNS} FROM {DELIVERIES_WITH_CLOSING}"
     ));
-    if let Some(id) = agreement {
-        q.filter("d.agreement_id =", Arg::Int(id));
-    }
-    q.filter_text("d.status =", filter.status.map(|s| s.as_str()));
+    delivery_conditions(&mut q, filter, agreement);
     q.push(match agreement {
         Some(_) => " ORDER BY d.external_id LIMIT ",
         None => " ORDER BY d.id DESC LIMIT ",

@@ -57,6 +57,11 @@ impl Tr {
         self.0.date(d.year(), d.month(), d.day())
     }
 
+    /// A fraction (`0.13`) as the reader writes a percentage (`13%`, `13 %`).
+    pub fn percent(&self, fraction: &rust_decimal::Decimal) -> String {
+        self.0.percent(&fraction.to_string())
+    }
+
     pub fn minor(&self, minor: &i64, currency: &str) -> String {
         self.amount(&views::Amount {
             currency: currency.to_string(),
