@@ -124,6 +124,7 @@ fn close_once(
         status: Some(DeliveryStatus::Accepted),
         uncharged: true,
         exclude_disputed: true,
+        ..DeliveryFilter::default()
     };
     // Per agreement: the exact costs and the highest delivery id read.
     let mut costs: HashMap<String, (CostAccumulator, i64)> = HashMap::new();

@@ -743,6 +743,24 @@ fn one_heads_approval_does_not_activate_an_agreement() {
         .ok();
     assert_eq!(a["status"], "draft", "{a}");
     assert_eq!(a["active"], json!(true), "{a}");
+    // The pages show the ceiling in force, with the drafted amendment beside it, never the
+    // draft's ceiling as if it were in force.
+    let secret = synergies_web::auth::open_session(
+        s.store.as_ref(),
+        "brs.head",
+        std::time::Duration::from_secs(3600),
+    )
+    .expect("a session");
+    let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+    for path in ["/agreements", "/agreements/LEGAL-2026"] {
+        let html = s.get_with(None, path, &[("cookie", &cookie)]).text();
+        let in_force = "50,000.00 USD"; // agreement_body's ceiling
+        assert!(html.contains(&in_force), "{path} shows {in_force}: {html}");
+        assert!(
+            html.contains("(amendment: Draft, ceiling 70,000.00 USD once approved)"),
+            "{path}: {html}"
+        );
+    }
     let a = s
         .post(
             Some("mc.officer"),

@@ -356,12 +356,61 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
     assert_eq!(s.text("#agreement-status").await, "Active");
     assert!(store.agreement(CODE).unwrap().unwrap().is_active());
 
-    // mc.officer records two deliveries.
+    // mc.officer first imports a file with Windows line ends whose lines 3 and 4 are wrong:
+    // the page comes back with every problem at its top, in view without scrolling, and
+    // nothing recorded.
     s.sign_in("mc.officer").await;
-    for (id, quantity, grade) in [("WEB-1", "2", "P-4"), ("WEB-2", "1.5", "P-3")] {
+    s.goto(&format!("/deliveries?agreement={CODE}")).await;
+    let bad = s.shots.join("../bad-deliveries.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "agreement,service,date,quantity,grade,expense_amount,expense_currency,description,external_id\r\n\
+             {CODE},MC-LEGAL,2026-11-03,1,P-4,,,Opinion,WEB-IMP-1\r\n\
+             {CODE},MC-LEGAL,2026-11-03,lots,P-4,,,Opinion,WEB-IMP-2\r\n\
+             {CODE},MC-LEGAL,2026-13-03,1,P-4,,,Opinion,WEB-IMP-3\r\n"
+        ),
+    )
+    .unwrap();
+    s.client
+        .find(Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(&bad.canonicalize().unwrap().display().to_string())
+        .await
+        .unwrap();
+    s.click("#import-deliveries").await;
+    let problems = s.text("#import-errors").await;
+    assert!(
+        problems.contains("bad-deliveries.csv:3: quantity")
+            && problems.contains("bad-deliveries.csv:4: date"),
+        "each problem with the line an editor shows: {problems}"
+    );
+    let in_view = s
+        .client
+        .execute(
+            "const r = document.getElementById('import-errors').getBoundingClientRect(); \
+             return r.top >= 0 && r.top < window.innerHeight",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_view, serde_json::json!(true), "the errors are in view");
+    assert!(
+        !s.text("#deliveries").await.contains("WEB-IMP-1"),
+        "nothing of a refused file is recorded"
+    );
+
+    // Then records two deliveries from the form at the top of the page, the second with an
+    // expense in Swiss francs typed with its thousands separator; the service is one of the
+    // agreement's lines.
+    for (id, quantity, grade, expense) in [
+        ("WEB-1", "2", "P-4", None),
+        ("WEB-2", "1.5", "P-3", Some(("1,250.50", "CHF"))),
+    ] {
         s.goto(&format!("/deliveries?agreement={CODE}")).await;
         s.select("#agreement", CODE).await;
-        s.fill("#service", "MC-LEGAL").await;
+        s.select("#service", "MC-LEGAL").await;
         // A date input's typing format follows the browser's locale; set its value directly.
         s.client
             .execute(
@@ -372,6 +421,10 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
             .unwrap();
         s.fill("#quantity", quantity).await;
         s.fill("#grade", grade).await;
+        if let Some((amount, currency)) = expense {
+            s.fill("#expense_amount", amount).await;
+            s.fill("#expense_currency", currency).await;
+        }
         s.fill("#description", "Opinion on the technical guidelines")
             .await;
         s.fill("#external_id", id).await;
@@ -379,6 +432,33 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         let table = s.text("#deliveries").await;
         assert!(table.contains(id), "{id} is listed: {table}");
     }
+    assert!(
+        s.text("#deliveries").await.contains("1,250.50 CHF"),
+        "the expense is listed in its currency"
+    );
+    let recorded = store
+        .deliveries_page(
+            &synergies_store::DeliveryFilter {
+                agreement: Some(CODE.into()),
+                ..Default::default()
+            },
+            synergies_store::Page {
+                offset: 0,
+                limit: 10,
+            },
+        )
+        .unwrap();
+    let web2 = recorded
+        .iter()
+        .find(|d| d.delivery.external_id == "WEB-2")
+        .unwrap();
+    assert_eq!(
+        web2.delivery
+            .expense
+            .map(|m| (m.minor, m.currency.code().to_string())),
+        Some((125_050, "CHF".to_string())),
+        "the typed amount is stored exactly"
+    );
     s.screenshot("deliveries").await;
 
     // brs.finance finds them in the inbox and accepts them.
@@ -428,6 +508,19 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         "the charge is listed"
     );
     s.screenshot("charges").await;
+    s.goto(&format!("/deliveries?agreement={CODE}&status=charged"))
+        .await;
+    assert_eq!(
+        s.text("#deliveries").await.matches("Charged").count(),
+        2,
+        "the charged filter lists the charged deliveries"
+    );
+    s.goto(&format!("/deliveries?agreement={CODE}&status=accepted"))
+        .await;
+    assert!(
+        !s.text("#deliveries").await.contains("WEB-1"),
+        "accepted lists those not yet charged"
+    );
 
     // The charge on the dashboard (its agreement's ceiling used) and in the fund statement.
     s.goto("/").await;

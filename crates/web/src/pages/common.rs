@@ -57,6 +57,17 @@ impl Tr {
         self.0.date(d.year(), d.month(), d.day())
     }
 
+    /// An amendment under way, with its status and the ceiling it would set.
+    pub fn amendment(&self, a: &Amendment) -> String {
+        self.0.text_with(
+            "agreement-amendment-pending",
+            &[
+                ("status", FluentValue::from(self.of("status", &a.status))),
+                ("ceiling", FluentValue::from(self.amount(&a.ceiling))),
+            ],
+        )
+    }
+
     /// A fraction (`0.13`) as the reader writes a percentage (`13%`, `13 %`).
     pub fn percent(&self, fraction: &rust_decimal::Decimal) -> String {
         self.0.percent(&fraction.to_string())
@@ -441,28 +452,48 @@ pub struct AgreementRow {
     pub title: String,
     pub provider: String,
     pub payers: String,
+    /// The agreement's status: `active` while a version is in force, else its latest
+    /// version's.
+    pub status: String,
+    /// The ceiling in force (the latest version's while none is).
+    pub ceiling: views::Amount,
+    /// An amendment under way beside the version in force: its status and its ceiling, which
+    /// applies only once every party approves it.
+    pub amendment: Option<Amendment>,
+}
+
+/// An amendment that waits beside the version in force.
+pub struct Amendment {
     pub status: String,
     pub ceiling: views::Amount,
 }
 
 pub(crate) fn agreement_row(a: &Agreement) -> AgreementRow {
     let latest = a.latest();
+    let in_force = a.active_version();
+    let shown = in_force.unwrap_or(latest);
     AgreementRow {
         code: a.code.clone(),
         title: a.title.clone(),
         provider: a.provider.clone(),
-        payers: latest
+        payers: shown
             .participants
             .iter()
             .map(|p| format!("{} ({})", p.organisation, p.fund))
             .collect::<Vec<_>>()
             .join(", "),
-        status: if a.is_active() {
+        status: if in_force.is_some() {
             "active".into()
         } else {
             latest.status.as_str().to_string()
         },
-        ceiling: views::Amount::new(a.currency, latest.ceiling_minor),
+        ceiling: views::Amount::new(a.currency, shown.ceiling_minor),
+        amendment: in_force
+            .filter(|v| v.number != latest.number)
+            .map(|_| Amendment {
+                status: latest.status.as_str().to_string(),
+                ceiling: views::Amount::new(a.currency, latest.ceiling_minor),
+            }),
     }
 }
 

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use synergies_app::deliveries::NewDelivery;
 use synergies_domain::agreement::Agreement;
 use synergies_domain::delivery::{DeliveryStatus, StoredDelivery};
+use synergies_domain::model::Framework;
 use synergies_i18n::FluentValue;
 use synergies_store::{DeliveryFilter, Page};
 
@@ -26,6 +27,7 @@ use crate::views;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/deliveries", get(deliveries).post(record_delivery))
+        .route("/deliveries/services", get(services_of_agreement))
         .route("/deliveries/import", post(import_deliveries))
         .route("/deliveries/accept", post(accept))
         .route("/deliveries/dispute", post(dispute))
@@ -56,6 +58,10 @@ pub struct DeliveryForm {
     #[serde(default)]
     grade: String,
     #[serde(default)]
+    expense_amount: String,
+    #[serde(default)]
+    expense_currency: String,
+    #[serde(default)]
     description: String,
     #[serde(default)]
     external_id: String,
@@ -71,6 +77,10 @@ struct DeliveriesPage {
     recordable: Vec<AgreementRow>,
     /// The codes of the agreements whose deliveries the reader may accept and dispute.
     reviewable: std::collections::BTreeSet<String>,
+    /// The services of the agreement chosen in the record form (its lines), code and name.
+    services: Vec<(String, String)>,
+    /// The currencies an expense may be in: those with exchange rates.
+    currencies: Vec<String>,
     items: Vec<StoredDelivery>,
     agreement: String,
     status: String,
@@ -97,6 +107,8 @@ impl DeliveriesPage {
             "date",
             "quantity",
             "grade",
+            "expense_amount",
+            "expense_currency",
             "description",
             "external_id",
         ];
@@ -106,6 +118,27 @@ impl DeliveriesPage {
             }
             _ => String::new(),
         }
+    }
+
+    fn import_refused(&self) -> String {
+        self.c.t.count(
+            "delivery-import-refused",
+            &(self.import_errors.len() as i64),
+        )
+    }
+
+    fn quantity(&self, d: &StoredDelivery) -> String {
+        let q = d.delivery.quantity.normalize();
+        i64::try_from(q.mantissa())
+            .map(|m| self.c.t.0.amount(m, q.scale()))
+            .unwrap_or_else(|_| q.to_string())
+    }
+
+    fn expense(&self, d: &StoredDelivery) -> String {
+        d.delivery
+            .expense
+            .map(|m| self.c.t.minor(&m.minor, m.currency.code()))
+            .unwrap_or_default()
     }
 
     fn status_text(&self, d: &StoredDelivery) -> String {
@@ -152,17 +185,25 @@ async fn deliveries_page(
     input: DeliveriesInput,
 ) -> Result<DeliveriesPage, PageError> {
     pc.business()?;
-    let status = match input.query.status.as_str() {
-        "" => None,
-        s => Some(DeliveryStatus::parse(s).ok_or_else(|| {
-            pc.problem(Problem::bad_request(format!(
-                "{s:?} is not a delivery status"
-            )))
-        })?),
+    // The statuses as the rows show them: an accepted delivery that a closing charged is
+    // "charged", so "accepted" lists only the accepted ones not yet charged.
+    let (status, charged, uncharged) = match input.query.status.as_str() {
+        "" => (None, false, false),
+        "charged" => (None, true, false),
+        s => {
+            let status = DeliveryStatus::parse(s).ok_or_else(|| {
+                pc.problem(Problem::bad_request(format!(
+                    "{s:?} is not a delivery status"
+                )))
+            })?;
+            (Some(status), false, status == DeliveryStatus::Accepted)
+        }
     };
     let filter = DeliveryFilter {
         agreement: (!input.query.agreement.is_empty()).then(|| input.query.agreement.clone()),
         status,
+        charged,
+        uncharged,
         ..DeliveryFilter::default()
     };
     let offset = input.query.offset;
@@ -187,7 +228,7 @@ async fn deliveries_page(
     use synergies_domain::access::Action;
     let who = &pc.caller.actor();
     let active: Vec<&Agreement> = agreements.iter().filter(|a| a.is_active()).collect();
-    let recordable = active
+    let recordable: Vec<AgreementRow> = active
         .iter()
         .filter(|a| {
             let record = Action::RecordDeliveries {
@@ -197,6 +238,26 @@ async fn deliveries_page(
         })
         .map(|a| agreement_row(a))
         .collect();
+    let framework = state
+        .cached("framework", |s| Ok(s.framework()?))
+        .await
+        .map_err(|p| pc.problem(p))?;
+    let chosen = recordable
+        .iter()
+        .find(|a| a.code == input.form.agreement)
+        .or(recordable.first())
+        .and_then(|row| active.iter().find(|a| a.code == row.code));
+    let services = chosen
+        .map(|a| services_of(a, &framework))
+        .unwrap_or_default();
+    let mut currencies: Vec<String> = framework
+        .fx_rates
+        .iter()
+        .map(|r| r.currency.code().to_string())
+        .chain(std::iter::once("USD".to_string()))
+        .collect();
+    currencies.sort();
+    currencies.dedup();
     let reviewable = active
         .iter()
         .filter(|a| who.may(&Action::accept_deliveries_of(a)))
@@ -207,6 +268,8 @@ async fn deliveries_page(
         agreements: active.iter().map(|a| agreement_row(a)).collect(),
         recordable,
         reviewable,
+        services,
+        currencies,
         items,
         agreement: input.query.agreement,
         status: input.query.status,
@@ -257,8 +320,8 @@ async fn record_delivery(
         date: f.date.clone(),
         quantity: typed_number(pc.lang, &f.quantity),
         grade: f.grade.clone(),
-        expense_amount: String::new(),
-        expense_currency: String::new(),
+        expense_amount: typed_number(pc.lang, &f.expense_amount),
+        expense_currency: f.expense_currency.clone(),
         description: f.description.clone(),
         external_id: f.external_id.clone(),
     };
@@ -335,7 +398,9 @@ async fn import_deliveries(
     }
     pc.csrf(&csrf)?;
     let Some((name, bytes)) = file else {
-        return Err(pc.problem(Problem::bad_request("choose a CSV file to import")));
+        return Err(pc.problem(Problem::bad_request(
+            "choose a CSV or XLSX file of deliveries to import",
+        )));
     };
     let caller = pc.caller.clone();
     let outcome = state
@@ -405,6 +470,9 @@ pub struct AcceptForm {
     csrf: String,
     #[serde(default)]
     agreement: String,
+    /// The last day whose recorded deliveries are accepted; every day when empty.
+    #[serde(default)]
+    through: String,
 }
 
 async fn accept(
@@ -415,11 +483,16 @@ async fn accept(
     pc.csrf(&f.csrf)?;
     let caller = pc.caller.clone();
     let code = f.agreement.clone();
+    let through = f.through.clone();
     let accepted = run(&state, &pc, move |s| {
+        let through = match through.trim() {
+            "" => None,
+            day => Some(synergies_app::form::date("through", day)?),
+        };
         Ok(synergies_app::deliveries::accept(
             s,
             Some(&code),
-            None,
+            through,
             today(),
             &caller.actor(),
         )?)
@@ -469,4 +542,53 @@ async fn dispute(
         "done-delivery-disputed",
         &f.external_id,
     ))
+}
+
+/// The services an agreement's lines cover, with their names in the framework.
+fn services_of(a: &Agreement, framework: &Framework) -> Vec<(String, String)> {
+    let lines = a.active_version().unwrap_or(a.latest()).lines.iter();
+    lines
+        .map(|l| {
+            let name = framework
+                .services
+                .iter()
+                .find(|s| s.code == l.service)
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            (l.service.clone(), name)
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct ServicesQuery {
+    #[serde(default)]
+    agreement: String,
+}
+
+#[derive(Template)]
+#[template(path = "delivery_services.html")]
+struct ServiceOptions {
+    services: Vec<(String, String)>,
+}
+
+/// The options of the record form's service list for the agreement chosen (htmx swaps them in
+/// when the agreement changes).
+async fn services_of_agreement(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Query(q): Query<ServicesQuery>,
+) -> PageResult {
+    pc.business()?;
+    let code = q.agreement.clone();
+    let (agreement, framework) = run(&state, &pc, move |s| {
+        let a = s
+            .agreement(&code)?
+            .ok_or_else(|| Problem::not_found(format!("unknown agreement {code}")))?;
+        Ok((a, s.framework()?))
+    })
+    .await?;
+    Ok(render(&ServiceOptions {
+        services: services_of(&agreement, &framework),
+    }))
 }
