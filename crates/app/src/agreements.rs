@@ -19,7 +19,7 @@ use crate::form::{currency, decimal, required};
 use crate::{Actor, AuditAction};
 
 use synergies_domain::text::Issues;
-use synergies_domain::DomainError;
+use synergies_domain::{DomainError, Message};
 
 use crate::{AppError, AppResult};
 
@@ -161,7 +161,7 @@ pub fn draft(store: &dyn Store, actor: &Actor, new: &NewAgreement) -> AppResult<
         provider: new.provider.trim().to_string(),
     })?;
     let a = new.draft()?;
-    insert_draft(store, actor, &a)?;
+    insert_draft(store, actor, &a).map_err(|e| new.placed(e))?;
     Ok(a)
 }
 
@@ -251,6 +251,18 @@ pub fn amend(store: &dyn Store, actor: &Actor, code: &str, terms: Terms) -> AppR
     Ok(a)
 }
 
+/// Amends an active agreement with the terms a person typed in: every field's problem at
+/// once, and a refusal of the domain beside the field that holds what it names.
+pub fn amend_typed(
+    store: &dyn Store,
+    actor: &Actor,
+    code: &str,
+    typed: &NewAgreement,
+) -> AppResult<Agreement> {
+    let terms = typed.terms()?;
+    amend(store, actor, code, terms).map_err(|e| typed.placed(e))
+}
+
 /// A new agreement's terms as a person types them: amounts in major units, rates as decimals.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -312,59 +324,77 @@ fn one() -> String {
 }
 
 impl NewAgreement {
-    /// The domain's terms, or the first field in error.
+    /// The domain's terms, or every field in error at once. A line's fields are named
+    /// `lines[N].service` and `lines[N].estimated_quantity`, a participant's
+    /// `participants[N].organisation`, `.fund` and `.weight` (N from 0, as given).
     pub fn terms(&self) -> AppResult<Terms> {
-        let currency = currency("currency", &self.currency)?;
-        let ceiling = decimal("ceiling", &self.ceiling)?;
-        let ceiling_minor = currency
-            .to_minor(ceiling)
-            .map_err(|e| AppError::field("ceiling", e.to_string()))?;
-        if ceiling_minor <= 0 {
-            return Err(AppError::field(
-                "ceiling",
-                "the ceiling must be more than zero",
-            ));
-        }
-        let psc_rate = decimal("psc_rate", &self.psc_rate)?;
-        if psc_rate < Decimal::ZERO || psc_rate >= Decimal::ONE {
-            return Err(AppError::field(
+        let mut errors = FieldErrors::default();
+        let currency = errors.take(currency("currency", &self.currency));
+        let ceiling = errors.take(decimal("ceiling", &self.ceiling));
+        let ceiling_minor = match (currency, ceiling) {
+            (Some(c), Some(ceiling)) => match c.to_minor(ceiling) {
+                Ok(m) if m <= 0 => {
+                    errors.push("ceiling", "the ceiling must be more than zero");
+                    None
+                }
+                Ok(m) => Some(m),
+                Err(e) => {
+                    errors.push("ceiling", e.to_string());
+                    None
+                }
+            },
+            _ => None,
+        };
+        let psc_rate = errors.take(decimal("psc_rate", &self.psc_rate));
+        if psc_rate.is_some_and(|r| r < Decimal::ZERO || r >= Decimal::ONE) {
+            errors.push(
                 "psc_rate",
                 "programme support costs are a fraction from 0 to less than 1, e.g. 0.13",
-            ));
+            );
         }
         if self.lines.is_empty() {
-            return Err(AppError::field("service", "name at least one service"));
+            errors.push("lines[0].service", "name at least one service");
         }
-        let lines = self
-            .lines
-            .iter()
-            .map(|l| {
-                Ok(AgreementLine {
-                    service: required("service", &l.service)?.to_string(),
-                    estimated_quantity: decimal("estimated_quantity", &l.estimated_quantity)?,
-                })
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        if self.participants.is_empty() {
-            return Err(AppError::field(
-                "recipient",
-                "name the organisation that pays",
+        let mut lines = vec![];
+        for (i, l) in self.lines.iter().enumerate() {
+            let service = errors.take(required(&format!("lines[{i}].service"), &l.service));
+            let quantity = errors.take(decimal(
+                &format!("lines[{i}].estimated_quantity"),
+                &l.estimated_quantity,
             ));
+            if let (Some(service), Some(estimated_quantity)) = (service, quantity) {
+                lines.push(AgreementLine {
+                    service: service.to_string(),
+                    estimated_quantity,
+                });
+            }
         }
-        let participants = self
-            .participants
-            .iter()
-            .map(|p| {
-                Ok(Participant {
-                    organisation: required("recipient", &p.organisation)?.to_string(),
-                    fund: required("recipient_fund", &p.fund)?.to_string(),
-                    weight: decimal("weight", &p.weight)?,
-                })
-            })
-            .collect::<AppResult<Vec<_>>>()?;
+        if self.participants.is_empty() {
+            errors.push(
+                "participants[0].organisation",
+                "name the organisation that pays",
+            );
+        }
+        let mut participants = vec![];
+        for (i, p) in self.participants.iter().enumerate() {
+            let organisation = errors.take(required(
+                &format!("participants[{i}].organisation"),
+                &p.organisation,
+            ));
+            let fund = errors.take(required(&format!("participants[{i}].fund"), &p.fund));
+            let weight = errors.take(decimal(&format!("participants[{i}].weight"), &p.weight));
+            if let (Some(organisation), Some(fund), Some(weight)) = (organisation, fund, weight) {
+                participants.push(Participant {
+                    organisation: organisation.to_string(),
+                    fund: fund.to_string(),
+                    weight,
+                });
+            }
+        }
+        errors.into_result()?;
         Ok(Terms {
-            ceiling_minor,
-            psc_rate,
+            ceiling_minor: ceiling_minor.unwrap_or_default(),
+            psc_rate: psc_rate.unwrap_or_default(),
             lines,
             participants,
             share_key: match &self.driver {
@@ -377,18 +407,160 @@ impl NewAgreement {
         })
     }
 
+    /// The draft, or every problem of its fields at once (the terms' too).
     fn draft(&self) -> AppResult<Agreement> {
-        let kind = AgreementKind::parse(self.kind.trim())
-            .ok_or_else(|| AppError::field("kind", "the kind is purchase or sharing"))?;
-        Ok(Agreement::draft(
-            required("code", &self.code)?,
-            required("title", &self.title)?,
+        let mut errors = FieldErrors::default();
+        let kind = AgreementKind::parse(self.kind.trim());
+        if kind.is_none() {
+            errors.push("kind", "the kind is purchase or sharing");
+        }
+        let code = errors.take(required("code", &self.code));
+        let title = errors.take(required("title", &self.title));
+        let provider = errors.take(required("provider", &self.provider));
+        let provider_fund = errors.take(required("provider_fund", &self.provider_fund));
+        let biennium = errors.take(required("biennium", &self.biennium));
+        let currency = errors.take(currency("currency", &self.currency));
+        let terms = errors.take(self.terms());
+        errors.into_result()?;
+        match (
             kind,
-            required("provider", &self.provider)?,
-            required("provider_fund", &self.provider_fund)?,
-            required("biennium", &self.biennium)?,
-            currency("currency", &self.currency)?,
-            self.terms()?,
-        ))
+            code,
+            title,
+            provider,
+            provider_fund,
+            biennium,
+            currency,
+            terms,
+        ) {
+            (
+                Some(kind),
+                Some(code),
+                Some(title),
+                Some(provider),
+                Some(provider_fund),
+                Some(biennium),
+                Some(currency),
+                Some(terms),
+            ) => Ok(Agreement::draft(
+                code,
+                title,
+                kind,
+                provider,
+                provider_fund,
+                biennium,
+                currency,
+                terms,
+            )),
+            _ => Err(AppError::Invalid("the agreement could not be read".into())),
+        }
+    }
+
+    /// A refusal of the domain as a refusal of the field that holds what it names, when one
+    /// does; any other error as it is.
+    pub fn placed(&self, e: AppError) -> AppError {
+        match e {
+            AppError::Domain(DomainError::Agreement(message)) => match self.field_of(&message) {
+                Some(field) => AppError::Field { field, message },
+                None => AppError::Domain(DomainError::Agreement(message)),
+            },
+            other => other,
+        }
+    }
+
+    /// The field that holds what a refusal of the domain names (the fund, the service, the
+    /// organisation it refuses), so that a form shows the refusal beside it.
+    pub fn field_of(&self, refusal: &Message) -> Option<String> {
+        let named = |arg: &str| refusal.text_arg(arg).map(str::trim);
+        let line = |pred: &dyn Fn(&NewLine) -> bool, field: &str| {
+            self.lines
+                .iter()
+                .position(pred)
+                .map(|i| format!("lines[{i}].{field}"))
+        };
+        let participant = |pred: &dyn Fn(&NewParticipant) -> bool, field: &str| {
+            self.participants
+                .iter()
+                .position(pred)
+                .map(|i| format!("participants[{i}].{field}"))
+        };
+        match refusal.key()? {
+            "agreement-unknown-provider" => Some("provider".into()),
+            "agreement-unknown-biennium" => Some("biennium".into()),
+            "agreement-negative-ceiling" => Some("ceiling".into()),
+            "agreement-psc-rate-range" => Some("psc_rate".into()),
+            "agreement-unknown-fund" | "agreement-fund-of-other" => {
+                // The fund refused for the organisation named (`fund-of-other`), or wherever
+                // it was typed (`unknown-fund`).
+                let fund = named("fund")?;
+                let of = named("organisation");
+                let holds = |org: &str, typed: &str| {
+                    typed.trim() == fund && of.is_none_or(|o| o == org.trim())
+                };
+                if holds(&self.provider, &self.provider_fund) {
+                    Some("provider_fund".into())
+                } else {
+                    participant(&|p| holds(&p.organisation, &p.fund), "fund")
+                }
+            }
+            "agreement-unknown-service" | "agreement-service-of-other" => {
+                let service = named("service")?;
+                line(&|l| l.service.trim() == service, "service")
+            }
+            "agreement-no-lines" => Some("lines[0].service".into()),
+            "agreement-negative-quantity" => line(
+                &|l| l.estimated_quantity.trim().starts_with('-'),
+                "estimated_quantity",
+            ),
+            "agreement-unknown-organisation" => {
+                let organisation = named("organisation")?;
+                participant(&|p| p.organisation.trim() == organisation, "organisation")
+            }
+            "agreement-negative-share" => {
+                participant(&|p| p.weight.trim().starts_with('-'), "weight")
+            }
+            "agreement-zero-shares" => Some("participants[0].weight".into()),
+            "agreement-no-recipient" | "agreement-purchase-one-recipient" => {
+                Some("participants[0].organisation".into())
+            }
+            "agreement-sharing-no-participant" => Some("participants[0].fund".into()),
+            _ => None,
+        }
+    }
+}
+
+/// The problems of a form's fields, gathered so that all are told at once.
+#[derive(Default)]
+struct FieldErrors(Vec<(String, Message)>);
+
+impl FieldErrors {
+    fn push(&mut self, field: &str, message: impl Into<Message>) {
+        self.0.push((field.to_string(), message.into()));
+    }
+
+    /// The value, or `None` with its problems kept.
+    fn take<T>(&mut self, r: AppResult<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                match e.field_errors() {
+                    Some(list) => self.0.extend(list),
+                    None => self
+                        .0
+                        .push((String::new(), Message::literal(e.to_string()))),
+                }
+                None
+            }
+        }
+    }
+
+    fn into_result(self) -> AppResult<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => {
+                let (field, message) = self.0.into_iter().next().expect("one");
+                Err(AppError::Field { field, message })
+            }
+            _ => Err(AppError::Fields(self.0)),
+        }
     }
 }

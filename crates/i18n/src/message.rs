@@ -80,6 +80,17 @@ impl Message {
         }
     }
 
+    /// The text given as the argument `name`, if the message has one.
+    pub fn text_arg(&self, name: &str) -> Option<&str> {
+        match &self.0 {
+            Inner::Keyed { args, .. } => args.iter().find_map(|(n, v)| match v {
+                MessageArg::Text(t) if *n == name => Some(t.as_str()),
+                _ => None,
+            }),
+            Inner::Literal(_) => None,
+        }
+    }
+
     /// The text in `lang` (English where `lang` lacks the key), in its typography.
     pub fn in_lang(&self, lang: Lang) -> String {
         match &self.0 {

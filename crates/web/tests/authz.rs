@@ -755,7 +755,7 @@ fn one_heads_approval_does_not_activate_an_agreement() {
     for path in ["/agreements", "/agreements/LEGAL-2026"] {
         let html = s.get_with(None, path, &[("cookie", &cookie)]).text();
         let in_force = "50,000.00 USD"; // agreement_body's ceiling
-        assert!(html.contains(&in_force), "{path} shows {in_force}: {html}");
+        assert!(html.contains(in_force), "{path} shows {in_force}: {html}");
         assert!(
             html.contains("(amendment: Draft, ceiling 70,000.00 USD once approved)"),
             "{path}: {html}"

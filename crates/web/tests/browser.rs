@@ -185,6 +185,20 @@ impl Session<'_> {
         panic!("clicking {css} loaded no new page");
     }
 
+    /// Waits until `script` returns true (e.g. after htmx swapped part of the page).
+    async fn wait_for(&self, what: &str, script: &str) {
+        for _ in 0..100 {
+            if matches!(
+                self.client.execute(script, vec![]).await,
+                Ok(serde_json::Value::Bool(true))
+            ) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("waited in vain: {what}");
+    }
+
     async fn text(&self, css: &str) -> String {
         match self.client.find(Locator::Css(css)).await {
             Ok(e) => e.text().await.unwrap(),
@@ -270,19 +284,48 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         .await;
     s.select("#provider", "MC").await;
     s.select("#provider_fund", "MCGTF").await;
-    s.select("#recipient", "BRS").await;
-    s.select("#recipient_fund", "BC").await;
-    s.select("#service", "MC-LEGAL").await;
-    s.fill("#estimated_quantity", "10").await;
+    // Two lines: the second row comes with "Add a line", which keeps what was typed.
+    s.select("#line-service-0", "MC-LEGAL").await;
+    s.fill("#line-quantity-0", "10").await;
+    s.click("#add-line").await;
+    assert_eq!(
+        s.client
+            .find(Locator::Css("#line-quantity-0"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("10"),
+        "the first line is kept"
+    );
+    s.select("#line-service-1", "MC-TA").await;
+    s.fill("#line-quantity-1", "many").await;
+    // The recipient's funds follow the organisation chosen.
+    s.select("#payer-organisation-0", "BRS").await;
+    s.wait_for(
+        "the fund list holds BRS's funds only",
+        "return [...document.querySelectorAll('#payer-fund-0 option')].every(o => o.value === '' || o.textContent.includes('(BRS)'))",
+    )
+    .await;
+    s.select("#payer-fund-0", "BC").await;
     s.select("#biennium", "2026-2027").await;
     s.fill("#currency", "USD").await;
-    // First a mistake: the form comes back with the message by the field and the typed values.
+    // Mistakes in two fields: the form comes back with both messages at once, each by its
+    // field, and the typed values kept.
     s.fill("#ceiling", "a lot").await;
     s.fill("#psc_rate", "0.13").await;
     s.click("#save-agreement").await;
     assert!(
         s.text("#ceiling-error").await.contains("not a number"),
         "the error is shown next to the ceiling"
+    );
+    assert!(
+        s.text("#line-quantity-1-error")
+            .await
+            .contains("not a number"),
+        "and the second line's, at the same time"
     );
     let kept = s
         .client
@@ -297,9 +340,26 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         Some("Legal advice to BRS on mercury wastes")
     );
     s.fill("#ceiling", "20000").await;
+    s.fill("#line-quantity-1", "5").await;
+    s.screenshot("agreement-form").await;
     s.click("#save-agreement").await;
     assert!(s.client.current_url().await.unwrap().path().ends_with(CODE));
     assert_eq!(s.text("#agreement-status").await, "Draft");
+    let drafted = store.agreement(CODE).unwrap().unwrap();
+    let lines: Vec<(String, String)> = drafted
+        .latest()
+        .lines
+        .iter()
+        .map(|l| (l.service.clone(), l.estimated_quantity.to_string()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("MC-LEGAL".into(), "10".into()),
+            ("MC-TA".into(), "5".into())
+        ],
+        "both lines are saved"
+    );
     assert!(
         s.text("#confirmation").await.contains(CODE),
         "saving says so"

@@ -205,7 +205,7 @@ async fn amend_agreement(
 ) -> ApiResult<Answer<AgreementView>> {
     csrf(&c, &headers)?;
     let a = state
-        .act(move |s| synergies_app::agreements::amend(s, &c.actor(), &code, terms.terms()?))
+        .act(move |s| synergies_app::agreements::amend_typed(s, &c.actor(), &code, &terms))
         .await?;
     Ok(Answer(AgreementView::of(&a)))
 }

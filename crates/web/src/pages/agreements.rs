@@ -2,20 +2,20 @@
 //! drafts or amends one, proposing and approving.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use serde::Deserialize;
 use synergies_app::agreements::{NewAgreement, NewLine, NewParticipant};
+use synergies_app::AppError;
 use synergies_domain::agreement::{Agreement, VersionStatus};
 use synergies_domain::model::Framework;
 use synergies_i18n::Lang;
 
 use super::common::{
-    agreement_row, confirmed, render, run, today, typed_number, urlencode, AgreementRow, Chrome,
-    CsrfForm, PageCaller, PageResult,
+    agreement_row, confirmed, field, key_of, render, run, today, typed_number, urlencode,
+    AgreementRow, Chrome, CsrfForm, Fields, FormState, PageCaller, PageResult,
 };
 use crate::auth::Caller;
 use crate::error::Problem;
@@ -25,6 +25,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/agreements", get(agreements).post(create_agreement))
         .route("/agreements/new", get(new_agreement))
+        .route("/agreements/funds", get(funds_of_organisation))
         .route("/agreements/{code}", get(agreement))
         .route("/agreements/{code}/propose", post(propose))
         .route("/agreements/{code}/approve", post(approve))
@@ -47,108 +48,177 @@ async fn agreements(State(state): State<AppState>, pc: PageCaller) -> PageResult
     }))
 }
 
-/// The agreement form: a purchase of one service by one recipient, as most are.
-#[derive(Deserialize, Default, Clone)]
+/// The agreement form as typed: its single fields, then its lines (service, estimated
+/// quantity) and the participants who pay (organisation, fund, share), each repeated in the
+/// order of the page's rows. Rows left empty are dropped, so that the N-th row shown is the
+/// N-th line (`lines[N]`) the service reads and names in its errors.
+#[derive(Default, Clone)]
 pub struct AgreementForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    provider: String,
-    #[serde(default)]
-    provider_fund: String,
-    #[serde(default)]
-    recipient: String,
-    #[serde(default)]
-    recipient_fund: String,
-    #[serde(default)]
-    service: String,
-    #[serde(default)]
-    estimated_quantity: String,
-    #[serde(default)]
-    biennium: String,
-    #[serde(default)]
-    currency: String,
-    #[serde(default)]
-    ceiling: String,
-    #[serde(default)]
-    psc_rate: String,
-    #[serde(default)]
-    note: String,
+    single: Fields,
+    lines: Vec<(String, String)>,
+    payers: Vec<(String, String, String)>,
+    /// Which list the reader asked to give one more row (`line` or `payer`), without saving.
+    more: String,
 }
 
+const SINGLE_FIELDS: &[&str] = &[
+    "code",
+    "title",
+    "kind",
+    "provider",
+    "provider_fund",
+    "biennium",
+    "currency",
+    "ceiling",
+    "psc_rate",
+    "note",
+];
+
 impl AgreementForm {
+    fn read(pairs: Vec<(String, String)>) -> AgreementForm {
+        let mut f = AgreementForm::default();
+        let (mut services, mut quantities) = (vec![], vec![]);
+        let (mut orgs, mut funds, mut shares) = (vec![], vec![], vec![]);
+        for (name, value) in pairs {
+            match name.as_str() {
+                "csrf" => f.csrf = value,
+                "more" => f.more = value,
+                "line-service" => services.push(value),
+                "line-quantity" => quantities.push(value),
+                "payer-organisation" => orgs.push(value),
+                "payer-fund" => funds.push(value),
+                "payer-share" => shares.push(value),
+                other if SINGLE_FIELDS.contains(&other) => {
+                    f.single.insert(name, value);
+                }
+                _ => {}
+            }
+        }
+        let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
+        let rows = services.len().max(quantities.len());
+        f.lines = (0..rows)
+            .map(|i| (at(&services, i), at(&quantities, i)))
+            .filter(|(s, q)| !s.trim().is_empty() || !q.trim().is_empty())
+            .collect();
+        let rows = orgs.len().max(funds.len()).max(shares.len());
+        f.payers = (0..rows)
+            .map(|i| (at(&orgs, i), at(&funds, i), at(&shares, i)))
+            .filter(|(o, fd, _)| !o.trim().is_empty() || !fd.trim().is_empty())
+            .collect();
+        f
+    }
+
+    fn get(&self, name: &str) -> String {
+        field(&self.single, name)
+    }
+
     fn to_new(&self, lang: Lang) -> NewAgreement {
-        NewAgreement {
-            code: self.code.clone(),
-            title: self.title.clone(),
-            kind: "purchase".into(),
-            provider: self.provider.clone(),
-            provider_fund: self.provider_fund.clone(),
-            biennium: self.biennium.clone(),
-            currency: self.currency.clone(),
-            ceiling: typed_number(lang, &self.ceiling),
-            psc_rate: if self.psc_rate.trim().is_empty() {
-                "0".into()
+        let number = |text: &str, empty: &str| {
+            if text.trim().is_empty() {
+                empty.to_string()
             } else {
-                typed_number(lang, &self.psc_rate)
+                typed_number(lang, text)
+            }
+        };
+        NewAgreement {
+            code: self.get("code"),
+            title: self.get("title"),
+            kind: match self.get("kind").trim() {
+                "" => "purchase".into(),
+                kind => kind.to_string(),
             },
-            lines: vec![NewLine {
-                service: self.service.clone(),
-                estimated_quantity: if self.estimated_quantity.trim().is_empty() {
-                    "0".into()
-                } else {
-                    typed_number(lang, &self.estimated_quantity)
-                },
-            }],
-            participants: vec![NewParticipant {
-                organisation: self.recipient.clone(),
-                fund: self.recipient_fund.clone(),
-                weight: "1".into(),
-            }],
+            provider: self.get("provider"),
+            provider_fund: self.get("provider_fund"),
+            biennium: self.get("biennium"),
+            currency: self.get("currency"),
+            ceiling: typed_number(lang, &self.get("ceiling")),
+            psc_rate: number(&self.get("psc_rate"), "0"),
+            lines: self
+                .lines
+                .iter()
+                .map(|(service, quantity)| NewLine {
+                    service: service.clone(),
+                    estimated_quantity: number(quantity, "0"),
+                })
+                .collect(),
+            participants: self
+                .payers
+                .iter()
+                .map(|(organisation, fund, share)| NewParticipant {
+                    organisation: organisation.clone(),
+                    fund: fund.clone(),
+                    weight: number(share, "1"),
+                })
+                .collect(),
             driver: None,
-            note: self.note.clone(),
+            note: self.get("note"),
         }
     }
 
-    fn of(a: &Agreement) -> AgreementForm {
+    fn of(a: &Agreement, lang: Lang) -> AgreementForm {
         let v = a.latest();
+        let mut single = Fields::new();
+        for (name, value) in [
+            ("code", a.code.clone()),
+            ("title", a.title.clone()),
+            ("kind", key_of(&a.kind)),
+            ("provider", a.provider.clone()),
+            ("provider_fund", a.provider_fund.clone()),
+            ("biennium", a.biennium.clone()),
+            ("currency", a.currency.code().to_string()),
+            ("ceiling", a.currency.to_major(v.ceiling_minor).to_string()),
+            ("psc_rate", lang.percent(&v.psc_rate.to_string())),
+        ] {
+            single.insert(name.to_string(), value);
+        }
         AgreementForm {
-            csrf: String::new(),
-            code: a.code.clone(),
-            title: a.title.clone(),
-            provider: a.provider.clone(),
-            provider_fund: a.provider_fund.clone(),
-            recipient: v
-                .participants
-                .first()
-                .map(|p| p.organisation.clone())
-                .unwrap_or_default(),
-            recipient_fund: v
-                .participants
-                .first()
-                .map(|p| p.fund.clone())
-                .unwrap_or_default(),
-            service: v
+            single,
+            lines: v
                 .lines
-                .first()
-                .map(|l| l.service.clone())
-                .unwrap_or_default(),
-            estimated_quantity: v
-                .lines
-                .first()
-                .map(|l| l.estimated_quantity.to_string())
-                .unwrap_or_default(),
-            biennium: a.biennium.clone(),
-            currency: a.currency.code().to_string(),
-            ceiling: a.currency.to_major(v.ceiling_minor).to_string(),
-            psc_rate: v.psc_rate.to_string(),
-            note: String::new(),
+                .iter()
+                .map(|l| {
+                    (
+                        l.service.clone(),
+                        l.estimated_quantity.normalize().to_string(),
+                    )
+                })
+                .collect(),
+            payers: v
+                .participants
+                .iter()
+                .map(|p| {
+                    (
+                        p.organisation.clone(),
+                        p.fund.clone(),
+                        p.weight.normalize().to_string(),
+                    )
+                })
+                .collect(),
+            ..AgreementForm::default()
         }
     }
+}
+
+/// One line of the form: its service and estimated quantity, with their messages.
+struct LineRow {
+    i: usize,
+    service: String,
+    quantity: String,
+    service_error: String,
+    quantity_error: String,
+}
+
+/// One participant that pays: organisation, fund (among the organisation's) and share.
+struct PayerRow {
+    i: usize,
+    organisation: String,
+    fund: String,
+    share: String,
+    funds: Vec<(String, String)>,
+    organisation_error: String,
+    fund_error: String,
+    share_error: String,
 }
 
 #[derive(Template)]
@@ -158,44 +228,148 @@ struct AgreementFormPage {
     f: AgreementForm,
     /// `None` for a new agreement, the code when amending.
     amending: Option<String>,
-    error: Option<Problem>,
+    state: FormState,
     framework: Framework,
+    lines: Vec<LineRow>,
+    payers: Vec<PayerRow>,
+    /// The provider's funds and services (all, while no provider is chosen).
+    provider_funds: Vec<(String, String)>,
+    services: Vec<(String, String)>,
+}
+
+/// The funds of `organisation` (all when it is empty), code and label.
+fn funds_of(framework: &Framework, organisation: &str) -> Vec<(String, String)> {
+    framework
+        .funds
+        .iter()
+        .filter(|fd| organisation.trim().is_empty() || fd.organisation == organisation.trim())
+        .map(|fd| {
+            (
+                fd.code.clone(),
+                format!("{} — {} ({})", fd.code, fd.name, fd.organisation),
+            )
+        })
+        .collect()
 }
 
 impl AgreementFormPage {
+    fn new(
+        c: Chrome,
+        f: AgreementForm,
+        amending: Option<String>,
+        state: FormState,
+        framework: Framework,
+    ) -> AgreementFormPage {
+        let error = |name: String| state.error_for(&name);
+        let mut lines: Vec<LineRow> = f
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, (service, quantity))| LineRow {
+                i,
+                service: service.clone(),
+                quantity: quantity.clone(),
+                service_error: error(format!("lines[{i}].service")),
+                quantity_error: error(format!("lines[{i}].estimated_quantity")),
+            })
+            .collect();
+        // Room for one more line, and another when the reader asks for it.
+        let blank_lines = if f.more == "line" { 2 } else { 1 };
+        for _ in 0..blank_lines {
+            let i = lines.len();
+            lines.push(LineRow {
+                i,
+                service: String::new(),
+                quantity: String::new(),
+                service_error: error(format!("lines[{i}].service")),
+                quantity_error: String::new(),
+            });
+        }
+        let mut payers: Vec<PayerRow> = f
+            .payers
+            .iter()
+            .enumerate()
+            .map(|(i, (organisation, fund, share))| PayerRow {
+                i,
+                organisation: organisation.clone(),
+                fund: fund.clone(),
+                share: share.clone(),
+                funds: funds_of(&framework, organisation),
+                organisation_error: error(format!("participants[{i}].organisation")),
+                fund_error: error(format!("participants[{i}].fund")),
+                share_error: error(format!("participants[{i}].weight")),
+            })
+            .collect();
+        let blank_payers = match (payers.is_empty(), f.more == "payer") {
+            (true, _) => 1,
+            (false, true) => 1,
+            (false, false) => 0,
+        };
+        for _ in 0..blank_payers {
+            let i = payers.len();
+            payers.push(PayerRow {
+                i,
+                organisation: String::new(),
+                fund: String::new(),
+                share: String::new(),
+                funds: funds_of(&framework, ""),
+                organisation_error: error(format!("participants[{i}].organisation")),
+                fund_error: String::new(),
+                share_error: String::new(),
+            });
+        }
+        let provider = f.get("provider");
+        let provider_funds = funds_of(&framework, &provider);
+        let services = framework
+            .services
+            .iter()
+            .filter(|s| provider.trim().is_empty() || s.provider == provider.trim())
+            .map(|s| (s.code.clone(), format!("{} — {}", s.code, s.name)))
+            .collect();
+        AgreementFormPage {
+            c,
+            f,
+            amending,
+            state,
+            framework,
+            lines,
+            payers,
+            provider_funds,
+            services,
+        }
+    }
+
     /// The message for one field, if the form was refused because of it.
     fn error_for(&self, field: &str) -> String {
-        match &self.error {
-            Some(p) if p.field.as_deref() == Some(field) => p.detail.to_string(),
-            _ => String::new(),
-        }
+        self.state.error_for(field)
     }
 
-    fn general_error(&self) -> String {
-        match &self.error {
-            Some(p) if p.field.is_none() => p.detail.to_string(),
-            Some(p) if !FORM_FIELDS.contains(&p.field.as_deref().unwrap_or_default()) => {
-                p.detail.to_string()
-            }
-            _ => String::new(),
+    /// The messages of the refusal that no field of the form shows.
+    fn general_errors(&self) -> Vec<String> {
+        let mut shown: Vec<String> = SINGLE_FIELDS.iter().map(|s| s.to_string()).collect();
+        for l in &self.lines {
+            shown.push(format!("lines[{}].service", l.i));
+            shown.push(format!("lines[{}].estimated_quantity", l.i));
         }
+        for p in &self.payers {
+            for part in ["organisation", "fund", "weight"] {
+                shown.push(format!("participants[{}].{part}", p.i));
+            }
+        }
+        let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+        let mut out = self.state.elsewhere(&shown);
+        let general = self.state.general_error();
+        if !general.is_empty() {
+            out.push(general);
+        }
+        if let Some(p) = &self.state.error {
+            if p.field.as_deref().is_some_and(|f| !shown.contains(&f)) {
+                out.push(p.detail.in_lang(self.c.t.0));
+            }
+        }
+        out
     }
 }
-
-const FORM_FIELDS: &[&str] = &[
-    "code",
-    "title",
-    "provider",
-    "provider_fund",
-    "recipient",
-    "recipient_fund",
-    "service",
-    "estimated_quantity",
-    "biennium",
-    "currency",
-    "ceiling",
-    "psc_rate",
-];
 
 fn my_orgs(c: &Caller) -> Vec<String> {
     let mut orgs: Vec<String> = c
@@ -219,60 +393,131 @@ async fn new_agreement(State(state): State<AppState>, pc: PageCaller) -> PageRes
         .find(|b| b.status == synergies_domain::model::BienniumStatus::Open)
         .map(|b| b.code.clone())
         .unwrap_or_default();
-    let f = AgreementForm {
-        provider: mine.first().cloned().unwrap_or_default(),
-        biennium,
-        currency: "USD".into(),
-        psc_rate: "0".into(),
-        ..AgreementForm::default()
-    };
-    Ok(render(&AgreementFormPage {
-        c: pc.chrome(),
+    let provider = mine.first().cloned().unwrap_or_default();
+    let mut f = AgreementForm::default();
+    for (name, value) in [
+        ("kind", "purchase".to_string()),
+        (
+            "provider_fund",
+            funds_of(&framework, &provider)
+                .first()
+                .map(|f| f.0.clone())
+                .unwrap_or_default(),
+        ),
+        ("provider", provider),
+        ("biennium", biennium),
+        ("currency", "USD".to_string()),
+        ("psc_rate", pc.lang.percent("0")),
+    ] {
+        f.single.insert(name.to_string(), value);
+    }
+    Ok(render(&AgreementFormPage::new(
+        pc.chrome(),
         f,
-        amending: None,
-        error: None,
+        None,
+        FormState::default(),
         framework,
-    }))
+    )))
+}
+
+/// The form shown again: with one more row when the reader asked for it, or with every
+/// problem of its fields when the service refused it (`Err` for a refusal of another kind:
+/// not allowed, not found, which the error page shows).
+fn form_again(
+    pc: &PageCaller,
+    f: AgreementForm,
+    amending: Option<String>,
+    error: Option<AppError>,
+    framework: Framework,
+) -> PageResult {
+    let (status, state) = match error {
+        None => (StatusCode::OK, FormState::default()),
+        Some(e) => match FormState::of_fields(Fields::new(), &e, pc.lang) {
+            Some(state) => (StatusCode::UNPROCESSABLE_ENTITY, state),
+            None => {
+                let p = Problem::from(e);
+                if p.status != StatusCode::UNPROCESSABLE_ENTITY {
+                    return Err(pc.problem(p));
+                }
+                (
+                    p.status,
+                    FormState {
+                        error: Some(pc.shown(p)),
+                        ..FormState::default()
+                    },
+                )
+            }
+        },
+    };
+    Ok((
+        status,
+        render(&AgreementFormPage::new(
+            pc.chrome(),
+            f,
+            amending,
+            state,
+            framework,
+        )),
+    )
+        .into_response())
 }
 
 async fn create_agreement(
     State(state): State<AppState>,
     pc: PageCaller,
-    Form(f): Form<AgreementForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
+    let f = AgreementForm::read(pairs);
     pc.csrf(&f.csrf)?;
+    if !f.more.is_empty() {
+        let framework = run(&state, &pc, |s| Ok(s.framework()?)).await?;
+        return form_again(&pc, f, None, None, framework);
+    }
     let caller = pc.caller.clone();
     let new = f.to_new(pc.lang);
-    let outcome = state
-        .run(move |s| {
-            let framework = s.framework()?;
-            Ok((
-                synergies_app::agreements::draft(s, &caller.actor(), &new).map_err(Problem::from),
-                framework,
-            ))
-        })
-        .await
-        .map_err(|p| pc.problem(p))?;
+    let (outcome, framework) = run(&state, &pc, move |s| {
+        Ok((
+            synergies_app::agreements::draft(s, &caller.actor(), &new),
+            s.framework()?,
+        ))
+    })
+    .await?;
     match outcome {
-        (Ok(a), _) => Ok(confirmed(
+        Ok(a) => Ok(confirmed(
             &state,
             &format!("/agreements/{}", urlencode(&a.code)),
             "done-agreement-saved",
             &a.code,
         )),
-        (Err(p), framework) if p.status == StatusCode::UNPROCESSABLE_ENTITY => Ok((
-            p.status,
-            render(&AgreementFormPage {
-                c: pc.chrome(),
-                f,
-                amending: None,
-                error: Some(pc.shown(p)),
-                framework,
-            }),
-        )
-            .into_response()),
-        (Err(p), _) => Err(pc.problem(p)),
+        Err(e) => form_again(&pc, f, None, Some(e), framework),
     }
+}
+
+#[derive(Template)]
+#[template(path = "fund_options.html")]
+struct FundOptions {
+    funds: Vec<(String, String)>,
+}
+
+/// The options of a fund list for the organisation chosen beside it (htmx swaps them in when
+/// the organisation changes). The organisation comes as `organisation` or as the value of the
+/// list that changed (`provider`, `payer-organisation`).
+async fn funds_of_organisation(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    pc.business()?;
+    let organisation = pairs
+        .iter()
+        .find(|(k, _)| k == "organisation")
+        .or_else(|| pairs.first())
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let framework = run(&state, &pc, |s| Ok(s.framework()?)).await?;
+    Ok(render(&FundOptions {
+        funds: funds_of(&framework, &organisation),
+    }))
 }
 
 #[derive(Template)]
@@ -408,53 +653,44 @@ async fn amend_page(
         Ok((a, s.framework()?))
     })
     .await?;
-    Ok(render(&AgreementFormPage {
-        c: pc.chrome(),
-        f: AgreementForm::of(&a),
-        amending: Some(a.code.clone()),
-        error: None,
+    Ok(render(&AgreementFormPage::new(
+        pc.chrome(),
+        AgreementForm::of(&a, pc.lang),
+        Some(a.code.clone()),
+        FormState::default(),
         framework,
-    }))
+    )))
 }
 
 async fn amend(
     State(state): State<AppState>,
     pc: PageCaller,
     Path(code): Path<String>,
-    Form(f): Form<AgreementForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
+    let f = AgreementForm::read(pairs);
     pc.csrf(&f.csrf)?;
+    if !f.more.is_empty() {
+        let framework = run(&state, &pc, |s| Ok(s.framework()?)).await?;
+        return form_again(&pc, f, Some(code), None, framework);
+    }
     let caller = pc.caller.clone();
-    let terms = f.to_new(pc.lang);
+    let typed = f.to_new(pc.lang);
     let c2 = code.clone();
-    let outcome = run(&state, &pc, move |s| {
+    let (outcome, framework) = run(&state, &pc, move |s| {
         Ok((
-            terms
-                .terms()
-                .and_then(|t| synergies_app::agreements::amend(s, &caller.actor(), &c2, t))
-                .map_err(Problem::from),
+            synergies_app::agreements::amend_typed(s, &caller.actor(), &c2, &typed),
             s.framework()?,
         ))
     })
     .await?;
     match outcome {
-        (Ok(_), _) => Ok(confirmed(
+        Ok(_) => Ok(confirmed(
             &state,
             &format!("/agreements/{}", urlencode(&code)),
             "done-agreement-amended",
             &code,
         )),
-        (Err(p), framework) if p.status == StatusCode::UNPROCESSABLE_ENTITY => Ok((
-            p.status,
-            render(&AgreementFormPage {
-                c: pc.chrome(),
-                f,
-                amending: Some(code),
-                error: Some(pc.shown(p)),
-                framework,
-            }),
-        )
-            .into_response()),
-        (Err(p), _) => Err(pc.problem(p)),
+        Err(e) => form_again(&pc, f, Some(code), Some(e), framework),
     }
 }
