@@ -772,3 +772,204 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         "no activity form for the auditor"
     );
 }
+
+/// axe-core's script (from npm, installed by `scripts/test`): `SYNERGIES_AXE_JS`.
+fn axe_script() -> Option<String> {
+    let path = std::env::var("SYNERGIES_AXE_JS").ok()?;
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+}
+
+/// Every main page of a programme officer, and the states a form can be in, in English and in
+/// French: axe-core finds no violation of WCAG 2.1 A and AA, and at a phone's width
+/// (390×844) no page is wider than the screen, the navigation folds behind a menu button
+/// that opens it, and every button and link of the page is at least 24 px high.
+#[test]
+fn every_main_page_is_accessible_and_fits_a_phone() {
+    if !chromium_present() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true and Debian's chromium and chromium-driver are not installed"
+        );
+        eprintln!("skipped: /usr/bin/chromium and /usr/bin/chromedriver are not installed");
+        return;
+    }
+    let Some(axe) = axe_script() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true and SYNERGIES_AXE_JS does not name axe-core's axe.min.js (scripts/test installs it)"
+        );
+        eprintln!("skipped: SYNERGIES_AXE_JS is not set (scripts/test installs axe-core)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, store) = start_server(dir.path());
+    let agreement = store.agreements().unwrap()[0].code.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let shots = dir.path().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let problems = runtime.block_on(async {
+        let (_driver, client) = start_browser(&dir.path().join("profile")).await;
+        let s = Session {
+            client: &client,
+            base: format!("http://{addr}"),
+            shots: shots.clone(),
+        };
+        let pages: Vec<String> = [
+            "/",
+            "/agreements",
+            "/agreements/new",
+            &format!("/agreements/{agreement}"),
+            "/deliveries",
+            "/charges",
+            "/funds/MCGTF",
+            "/ledger",
+            "/decisions",
+            "/activities",
+            "/activities/new",
+            "/training",
+            "/taskforce",
+            "/reports",
+            "/framework",
+            "/services",
+            "/exchange-rates",
+            "/audit",
+            "/account",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        let mut problems: Vec<String> = vec![];
+        s.client.set_window_size(1280, 1000).await.unwrap();
+        s.goto("/login").await;
+        problems.extend(s.axe(&axe, "/login").await);
+        // axe finds what it is there to find: an image without a text alternative.
+        s.client
+            .execute(
+                "const i = document.createElement('img'); i.src = '/static/none.png'; document.body.appendChild(i);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let seen = s.axe(&axe, "/login with an image without alt").await;
+        assert!(
+            seen.iter().any(|v| v.contains("image-alt")),
+            "axe reports a missing alt: {seen:?}"
+        );
+        s.sign_in("mc.officer").await;
+        for lang in ["en", "fr"] {
+            s.goto(&format!("/lang/{lang}?next=/")).await;
+            for page in &pages {
+                s.goto(page).await;
+                problems.extend(s.axe(&axe, &format!("{lang} {page}")).await);
+            }
+            // Forms in their refused state: every field's message shown.
+            s.goto("/agreements/new").await;
+            s.fill("#ceiling", "?").await;
+            s.click("#save-agreement").await;
+            problems.extend(s.axe(&axe, &format!("{lang} refused agreement form")).await);
+            s.goto("/activities/new").await;
+            s.click("#save-activity").await;
+            problems.extend(s.axe(&axe, &format!("{lang} refused activity form")).await);
+        }
+        // A phone's width.
+        s.client.set_window_size(390, 844).await.unwrap();
+        for lang in ["en", "fr"] {
+            s.goto(&format!("/lang/{lang}?next=/")).await;
+            for page in &pages {
+                s.goto(page).await;
+                problems.extend(s.fits_a_phone(&format!("{lang} {page}")).await);
+            }
+        }
+        s.goto("/lang/en?next=/").await;
+        s.screenshot("phone-dashboard").await;
+        // The navigation folds behind the menu button, which opens it.
+        let nav_shown = "return getComputedStyle(document.querySelector('header nav')).display !== 'none'";
+        if s.client.execute(nav_shown, vec![]).await.unwrap() != serde_json::json!(false) {
+            problems.push("phone: the navigation is not folded".into());
+        }
+        match s.client.find(Locator::Css("#menu-button")).await {
+            Ok(button) => button.click().await.unwrap(),
+            Err(_) => problems.push("phone: no menu button".into()),
+        }
+        if s.client.execute(nav_shown, vec![]).await.unwrap() != serde_json::json!(true) {
+            problems.push("phone: the menu button does not open the navigation".into());
+        }
+        s.screenshot("phone-menu").await;
+        client.close().await.unwrap();
+        problems
+    });
+    if std::env::var("SYNERGIES_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        for name in ["phone-dashboard.png", "phone-menu.png"] {
+            std::fs::copy(shots.join(name), target.join(name)).unwrap();
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+impl Session<'_> {
+    /// axe-core's violations of WCAG 2.1 A and AA on the page shown, one line each.
+    async fn axe(&self, axe: &str, page: &str) -> Vec<String> {
+        self.client.execute(axe, vec![]).await.unwrap();
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                    .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' at ' +
+                        v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+                    .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| format!("{page}: {}", v.as_str().unwrap_or_default()))
+            .collect()
+    }
+
+    /// What makes the page unfit for a phone: wider than the screen, or a button or link
+    /// lower than 24 px.
+    async fn fits_a_phone(&self, page: &str) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                "const out = [];
+                 const w = document.documentElement.scrollWidth, inner = window.innerWidth;
+                 if (w > inner) {
+                     const wide = [...document.querySelectorAll('body *')]
+                         .filter(e => e.getBoundingClientRect().right > inner + 1)
+                         .filter(e => !(e.parentElement && e.parentElement.closest('.table-scroll, table')))
+                         .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''));
+                     out.push('page ' + w + ' px wide on a ' + inner + ' px screen: ' + wide.join(', '));
+                 }
+                 for (const e of document.querySelectorAll('main button, main .button, main select, main input:not([type=hidden]), nav a, header button')) {
+                     const r = e.getBoundingClientRect();
+                     if (r.width > 0 && r.height > 0 && r.height < 24) {
+                         out.push('touch target ' + Math.round(r.height) + ' px high: ' + e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + (e.textContent || '').trim().slice(0, 30));
+                     }
+                 }
+                 return out.slice(0, 5);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| format!("{page}: {}", v.as_str().unwrap_or_default()))
+            .collect()
+    }
+}

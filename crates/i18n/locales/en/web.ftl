@@ -360,3 +360,4 @@ agreement-payers = Who pays
 agreement-payers-hint = A purchase has one recipient, paying from one of its funds. A sharing agreement lists each party with its share (the shares are in proportion: 1 and 1 split in half).
 agreement-add-payer = Add a party
 field-share = Share
+nav-menu = Menu

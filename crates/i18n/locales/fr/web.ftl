@@ -360,3 +360,4 @@ agreement-payers = Qui paie
 agreement-payers-hint = Un achat a un seul bénéficiaire, qui paie sur l'un de ses fonds. Un accord de partage indique chaque partie avec sa part (les parts sont proportionnelles : 1 et 1 partagent par moitié).
 agreement-add-payer = Ajouter une partie
 field-share = Part
+nav-menu = Menu

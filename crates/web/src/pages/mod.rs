@@ -29,11 +29,17 @@ const HTMX: &str = include_str!("../../static/htmx.min.js");
 
 const CSS: &str = include_str!("../../static/app.css");
 
+const MENU: &str = include_str!("../../static/menu.js");
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/static/htmx.min.js",
             get(|| async { static_file("text/javascript", HTMX) }),
+        )
+        .route(
+            "/static/menu.js",
+            get(|| async { static_file("text/javascript", MENU) }),
         )
         .route(
             "/static/app.css",
