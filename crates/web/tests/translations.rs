@@ -197,3 +197,51 @@ fn a_french_reader_meets_no_english_text_of_the_catalogue() {
         found.join("\n")
     );
 }
+
+#[test]
+fn every_kind_of_audit_event_has_a_name_in_every_language() {
+    for lang in synergies_i18n::Lang::all() {
+        for action in synergies_app::AuditAction::ALL {
+            let key = format!("audit-action-{}", action.as_str().replace(['.', '_'], "-"));
+            assert_ne!(lang.text(&key), key, "{} has no {key}", lang.code());
+        }
+    }
+}
+
+#[test]
+fn the_audit_trail_reads_in_the_readers_language() {
+    let s = Server::start();
+    let secret = synergies_web::auth::open_session(
+        s.store.as_ref(),
+        "auditor",
+        std::time::Duration::from_secs(3600),
+    )
+    .expect("a session");
+    let cookie = format!(
+        "{}={secret}; {}=fr",
+        synergies_web::auth::SESSION_COOKIE,
+        synergies_web::auth::LANG_COOKIE
+    );
+    let html = s.get_with(None, "/audit", &[("cookie", &cookie)]).text();
+    let text = visible_text(&html);
+    assert!(text.contains("Accord approuvé"), "{text}");
+    assert!(
+        !text.contains("agreement.approve"),
+        "no action code is shown as text: {text}"
+    );
+    assert!(text.contains(" UTC"), "times say their zone: {text}");
+    assert!(!regex_like_timestamp(&text), "no raw timestamp: {text}");
+    assert!(text.contains("Ce qui a changé"), "{text}");
+}
+
+/// Whether the text holds a timestamp as the database stores it (`2026-12-01T21:46:28`).
+fn regex_like_timestamp(text: &str) -> bool {
+    text.as_bytes().windows(19).any(|w| {
+        w[4] == b'-'
+            && w[7] == b'-'
+            && w[10] == b'T'
+            && w[13] == b':'
+            && w[16] == b':'
+            && w[..4].iter().all(u8::is_ascii_digit)
+    })
+}

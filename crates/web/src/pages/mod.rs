@@ -29,7 +29,7 @@ const HTMX: &str = include_str!("../../static/htmx.min.js");
 
 const CSS: &str = include_str!("../../static/app.css");
 
-const MENU: &str = include_str!("../../static/menu.js");
+const SCRIPT: &str = include_str!("../../static/app.js");
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,8 +38,8 @@ pub fn router() -> Router<AppState> {
             get(|| async { static_file("text/javascript", HTMX) }),
         )
         .route(
-            "/static/menu.js",
-            get(|| async { static_file("text/javascript", MENU) }),
+            "/static/app.js",
+            get(|| async { static_file("text/javascript", SCRIPT) }),
         )
         .route(
             "/static/app.css",
