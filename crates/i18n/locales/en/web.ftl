@@ -412,3 +412,14 @@ audit-field = Field
 audit-before = Before
 audit-after = After
 audit-time-utc = { $date }, { $time } UTC
+
+## Lists: search, count, export.
+search = Search
+list-count = { $count ->
+    [one] One agreement
+   *[other] { $count } agreements
+}
+export-csv = Export to CSV
+export-xlsx = Export to Excel (XLSX)
+nothing-found = Nothing found.
+total = Total

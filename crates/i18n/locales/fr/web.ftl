@@ -412,3 +412,14 @@ audit-field = Champ
 audit-before = Avant
 audit-after = Après
 audit-time-utc = { $date }, { $time } UTC
+
+## Lists: search, count, export.
+search = Rechercher
+list-count = { $count ->
+    [one] { $count } accord
+   *[other] { $count } accords
+}
+export-csv = Exporter en CSV
+export-xlsx = Exporter vers Excel (XLSX)
+nothing-found = Aucun résultat.
+total = Total

@@ -1,5 +1,6 @@
 //! The renderers: each draws a [`crate::doc::Document`] and computes nothing.
 
+pub mod csv;
 pub mod docx;
 pub mod html;
 pub mod pdf;

@@ -145,86 +145,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
     for s in &doc.sections {
         for b in &s.blocks {
             match b {
-                Block::Table(t) => {
-                    let name = sheet_name(&t.id);
-                    let ws = wb.add_worksheet();
-                    ws.set_name(&name)?;
-                    ws.write_string_with_format(0, 0, &t.caption, &bold)?;
-                    for (j, c) in t.columns.iter().enumerate() {
-                        ws.write_string_with_format(1, j as u16, c, &bold)?;
-                        ws.set_column_width(j as u16, 16)?;
-                    }
-                    // The caption and the column titles stay in view and on every printed
-                    // page; a page holds the table's width.
-                    ws.set_freeze_panes(2, 0)?;
-                    ws.set_repeat_rows(0, 1)?;
-                    ws.set_landscape();
-                    ws.set_paper_size(9); // A4
-                    ws.set_print_fit_to_pages(1, 0);
-                    for (i, row) in t.rows.iter().enumerate() {
-                        let r = 2 + i as u32;
-                        for (j, cell) in row.cells.iter().enumerate() {
-                            let j = j as u16;
-                            let mut f = Format::new();
-                            if row.total {
-                                f = f.set_bold();
-                            }
-                            let formula = if row.total {
-                                total_formula(&t.rows, i, j as usize, 2)
-                            } else {
-                                None
-                            };
-                            match cell {
-                                Cell::Money {
-                                    minor, decimals, ..
-                                } => {
-                                    let f = f.set_num_format(money_format(*decimals));
-                                    let v = *minor as f64 / 10f64.powi(*decimals as i32);
-                                    match formula {
-                                        Some(sum) => ws.write_formula_with_format(
-                                            r,
-                                            j,
-                                            Formula::new(sum).set_result(v.to_string()),
-                                            &f,
-                                        )?,
-                                        None => ws.write_number_with_format(r, j, v, &f)?,
-                                    };
-                                }
-                                Cell::Count(n) => {
-                                    match formula {
-                                        Some(sum) => ws.write_formula_with_format(
-                                            r,
-                                            j,
-                                            Formula::new(sum).set_result(n.to_string()),
-                                            &f,
-                                        )?,
-                                        None => ws.write_number_with_format(r, j, *n as f64, &f)?,
-                                    };
-                                }
-                                Cell::Number { value, .. } => {
-                                    let f = f.set_num_format(money_format(value.scale()));
-                                    let v = value.to_f64().unwrap_or_default();
-                                    ws.write_number_with_format(r, j, v, &f)?;
-                                }
-                                Cell::Percent { value, .. } => {
-                                    let places = value.normalize().scale().saturating_sub(2);
-                                    let pattern = if places == 0 {
-                                        "0%".to_string()
-                                    } else {
-                                        format!("0.{}%", "0".repeat(places as usize))
-                                    };
-                                    let f = f.set_num_format(pattern);
-                                    let v = value.to_f64().unwrap_or_default();
-                                    ws.write_number_with_format(r, j, v, &f)?;
-                                }
-                                Cell::Text(text) => {
-                                    ws.write_string_with_format(r, j, text, &f)?;
-                                }
-                                Cell::Empty => {}
-                            }
-                        }
-                    }
-                }
+                Block::Table(t) => table_sheet(&mut wb, t)?,
                 Block::Chart(ch) => {
                     let Some(t) = doc.table(&ch.table) else {
                         continue;
@@ -257,5 +178,98 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, XlsxError> {
             }
         }
     }
+    wb.save_to_buffer()
+}
+
+/// One sheet of a workbook holding one table: its caption, its column titles (kept in view
+/// and on every printed page), amounts and numbers as numbers with their formats, and total
+/// rows as the SUM of the rows above them when that is exact.
+fn table_sheet(wb: &mut Workbook, t: &crate::doc::Table) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let name = sheet_name(&t.id);
+    let ws = wb.add_worksheet();
+    ws.set_name(&name)?;
+    ws.write_string_with_format(0, 0, &t.caption, &bold)?;
+    for (j, c) in t.columns.iter().enumerate() {
+        ws.write_string_with_format(1, j as u16, c, &bold)?;
+        ws.set_column_width(j as u16, 16)?;
+    }
+    // The caption and the column titles stay in view and on every printed
+    // page; a page holds the table's width.
+    ws.set_freeze_panes(2, 0)?;
+    ws.set_repeat_rows(0, 1)?;
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    for (i, row) in t.rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        for (j, cell) in row.cells.iter().enumerate() {
+            let j = j as u16;
+            let mut f = Format::new();
+            if row.total {
+                f = f.set_bold();
+            }
+            let formula = if row.total {
+                total_formula(&t.rows, i, j as usize, 2)
+            } else {
+                None
+            };
+            match cell {
+                Cell::Money {
+                    minor, decimals, ..
+                } => {
+                    let f = f.set_num_format(money_format(*decimals));
+                    let v = *minor as f64 / 10f64.powi(*decimals as i32);
+                    match formula {
+                        Some(sum) => ws.write_formula_with_format(
+                            r,
+                            j,
+                            Formula::new(sum).set_result(v.to_string()),
+                            &f,
+                        )?,
+                        None => ws.write_number_with_format(r, j, v, &f)?,
+                    };
+                }
+                Cell::Count(n) => {
+                    match formula {
+                        Some(sum) => ws.write_formula_with_format(
+                            r,
+                            j,
+                            Formula::new(sum).set_result(n.to_string()),
+                            &f,
+                        )?,
+                        None => ws.write_number_with_format(r, j, *n as f64, &f)?,
+                    };
+                }
+                Cell::Number { value, .. } => {
+                    let f = f.set_num_format(money_format(value.scale()));
+                    let v = value.to_f64().unwrap_or_default();
+                    ws.write_number_with_format(r, j, v, &f)?;
+                }
+                Cell::Percent { value, .. } => {
+                    let places = value.normalize().scale().saturating_sub(2);
+                    let pattern = if places == 0 {
+                        "0%".to_string()
+                    } else {
+                        format!("0.{}%", "0".repeat(places as usize))
+                    };
+                    let f = f.set_num_format(pattern);
+                    let v = value.to_f64().unwrap_or_default();
+                    ws.write_number_with_format(r, j, v, &f)?;
+                }
+                Cell::Text(text) => {
+                    ws.write_string_with_format(r, j, text, &f)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A workbook of one table: a list as a page shows it, exported.
+pub fn render_table(t: &crate::doc::Table) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    table_sheet(&mut wb, t)?;
     wb.save_to_buffer()
 }

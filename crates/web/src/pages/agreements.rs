@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use serde::Deserialize;
 use synergies_app::agreements::{NewAgreement, NewLine, NewParticipant};
 use synergies_app::AppError;
 use synergies_domain::agreement::{Agreement, VersionStatus};
@@ -37,14 +38,203 @@ pub(super) fn router() -> Router<AppState> {
 struct AgreementsPage {
     c: Chrome,
     rows: Vec<AgreementRow>,
+    query: ListQuery,
+    /// The ceilings in force of the rows shown, summed per currency.
+    totals: Vec<crate::views::Amount>,
 }
 
-async fn agreements(State(state): State<AppState>, pc: PageCaller) -> PageResult {
+/// What a list shows: the rows whose texts hold `q`, sorted by `sort` (`desc` reverses),
+/// as a page or exported (`format` = `csv` or `xlsx`).
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
+    #[serde(default)]
+    format: String,
+}
+
+impl AgreementsPage {
+    /// The link that sorts by `column` (the other way when it already does).
+    fn sort_link(&self, column: &str) -> String {
+        let dir = if self.query.sort == column && self.query.dir != "desc" {
+            "desc"
+        } else {
+            "asc"
+        };
+        format!(
+            "/agreements?q={}&sort={column}&dir={dir}",
+            urlencode(&self.query.q)
+        )
+    }
+
+    /// `aria-sort` of a column's header.
+    fn aria_sort(&self, column: &str) -> &'static str {
+        match (self.query.sort == column, self.query.dir == "desc") {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
+    }
+
+    fn count(&self) -> String {
+        self.c.t.count("list-count", &(self.rows.len() as i64))
+    }
+
+    fn export_link(&self, format: &str) -> String {
+        format!(
+            "/agreements?q={}&sort={}&dir={}&format={format}",
+            urlencode(&self.query.q),
+            urlencode(&self.query.sort),
+            urlencode(&self.query.dir)
+        )
+    }
+}
+
+/// The rows that `q` finds (in code, title, provider, payers or status, in any case), sorted.
+fn listed(mut rows: Vec<AgreementRow>, q: &ListQuery, lang: Lang) -> Vec<AgreementRow> {
+    let needle = q.q.trim().to_lowercase();
+    if !needle.is_empty() {
+        rows.retain(|r| {
+            [
+                r.code.as_str(),
+                r.title.as_str(),
+                r.provider.as_str(),
+                r.payers.as_str(),
+                &lang.text(&format!("status-{}", r.status)),
+            ]
+            .iter()
+            .any(|t| t.to_lowercase().contains(&needle))
+        });
+    }
+    match q.sort.as_str() {
+        "title" => rows.sort_by(|a, b| a.title.cmp(&b.title)),
+        "provider" => rows.sort_by(|a, b| a.provider.cmp(&b.provider)),
+        "status" => rows.sort_by(|a, b| a.status.cmp(&b.status)),
+        "ceiling" => rows.sort_by(|a, b| {
+            (&a.ceiling.currency, a.ceiling.minor).cmp(&(&b.ceiling.currency, b.ceiling.minor))
+        }),
+        _ => rows.sort_by(|a, b| a.code.cmp(&b.code)),
+    }
+    if q.dir == "desc" {
+        rows.reverse();
+    }
+    rows
+}
+
+/// The list as a table of the reports' model, for its CSV or XLSX export.
+fn agreements_table(rows: &[AgreementRow], lang: Lang) -> synergies_reports::doc::Table {
+    use synergies_reports::doc::{Cell, Row, Table};
+    let t = |k: &str| lang.text(k);
+    let money = |a: &crate::views::Amount| {
+        let decimals = synergies_domain::Currency::from_code(&a.currency)
+            .map(|c| c.exponent())
+            .unwrap_or(2);
+        Cell::Money {
+            minor: a.minor,
+            decimals,
+            text: format!("{} {}", lang.amount(a.minor, decimals), a.currency),
+        }
+    };
+    Table {
+        id: "agreements".into(),
+        caption: t("agreements-title"),
+        columns: vec![
+            t("col-code"),
+            t("col-title"),
+            t("col-provider"),
+            t("col-payers"),
+            t("col-status"),
+            t("col-currency"),
+            t("col-ceiling"),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| Row {
+                cells: vec![
+                    Cell::Text(r.code.clone()),
+                    Cell::Text(r.title.clone()),
+                    Cell::Text(r.provider.clone()),
+                    Cell::Text(r.payers.clone()),
+                    Cell::Text(t(&format!("status-{}", r.status))),
+                    Cell::Text(r.ceiling.currency.clone()),
+                    money(&r.ceiling),
+                ],
+                total: false,
+            })
+            .collect(),
+    }
+}
+
+/// The ceilings of `rows` summed per currency, in currency order.
+fn ceiling_totals(rows: &[AgreementRow]) -> Vec<crate::views::Amount> {
+    let mut sums: std::collections::BTreeMap<String, i64> = Default::default();
+    for r in rows {
+        *sums.entry(r.ceiling.currency.clone()).or_default() += r.ceiling.minor;
+    }
+    sums.into_iter()
+        .filter_map(|(code, minor)| {
+            synergies_domain::Currency::from_code(&code)
+                .ok()
+                .map(|c| crate::views::Amount::new(c, minor))
+        })
+        .collect()
+}
+
+async fn agreements(
+    State(state): State<AppState>,
+    pc: PageCaller,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
     pc.business()?;
     let list = run(&state, &pc, |s| Ok(s.agreements()?)).await?;
+    let rows = listed(list.iter().map(agreement_row).collect(), &query, pc.lang);
+    let file = |bytes: Vec<u8>, content_type: &str, ext: &str| {
+        (
+            [
+                (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"agreements.{ext}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response()
+    };
+    match query.format.as_str() {
+        "" => {}
+        "csv" => {
+            let bytes =
+                synergies_reports::render::csv::render_table(&agreements_table(&rows, pc.lang))
+                    .map_err(|e| pc.problem(Problem::internal(e)))?;
+            return Ok(file(bytes, "text/csv; charset=utf-8", "csv"));
+        }
+        "xlsx" => {
+            let bytes =
+                synergies_reports::render::xlsx::render_table(&agreements_table(&rows, pc.lang))
+                    .map_err(|e| pc.problem(Problem::internal(e.to_string())))?;
+            return Ok(file(
+                bytes,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            ));
+        }
+        other => {
+            return Err(pc.problem(Problem::field(
+                "format",
+                format!("{other:?} is not an export format: csv or xlsx"),
+            )))
+        }
+    }
     Ok(render(&AgreementsPage {
         c: pc.chrome(),
-        rows: list.iter().map(agreement_row).collect(),
+        totals: ceiling_totals(&rows),
+        rows,
+        query,
     }))
 }
 
