@@ -745,13 +745,7 @@ fn one_heads_approval_does_not_activate_an_agreement() {
     assert_eq!(a["active"], json!(true), "{a}");
     // The pages show the ceiling in force, with the drafted amendment beside it, never the
     // draft's ceiling as if it were in force.
-    let secret = synergies_web::auth::open_session(
-        s.store.as_ref(),
-        "brs.head",
-        std::time::Duration::from_secs(3600),
-    )
-    .expect("a session");
-    let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+    let cookie = s.page_cookie("brs.head", None);
     for path in ["/agreements", "/agreements/LEGAL-2026"] {
         let html = s.get_with(None, path, &[("cookie", &cookie)]).text();
         let in_force = "50,000.00 USD"; // agreement_body's ceiling
@@ -1052,13 +1046,7 @@ fn nobody_revokes_someone_elses_token() {
 fn a_session_cannot_change_anything_without_its_csrf_token() {
     let s = Server::start();
     // The pages sign people in; here the session is opened the same way, in the database.
-    let secret = synergies_web::auth::open_session(
-        s.store.as_ref(),
-        "mc.officer",
-        std::time::Duration::from_secs(3600),
-    )
-    .expect("a session");
-    let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+    let cookie = s.page_cookie("mc.officer", None);
     let me = s.get_with(None, "/api/v1/me", &[("cookie", &cookie)]).ok();
     assert_eq!(me["user"]["username"], "mc.officer");
     let csrf = me["csrf_token"]
@@ -1113,13 +1101,7 @@ fn the_deliveries_page_shows_only_the_buttons_the_rules_allow() {
     let s = Server::start();
     let code = shared_agreement(&s, 1);
     let page = |user: &str| {
-        let secret = synergies_web::auth::open_session(
-            s.store.as_ref(),
-            user,
-            std::time::Duration::from_secs(3600),
-        )
-        .expect("a session");
-        let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+        let cookie = s.page_cookie(user, None);
         let r = s.get_with(
             None,
             &format!("/deliveries?agreement={code}"),
@@ -1152,13 +1134,7 @@ fn the_deliveries_page_shows_only_the_buttons_the_rules_allow() {
 #[test]
 fn page_titles_are_plain_text_and_never_hold_the_csrf_token() {
     let s = Server::start();
-    let secret = synergies_web::auth::open_session(
-        s.store.as_ref(),
-        "brs.finance",
-        std::time::Duration::from_secs(3600),
-    )
-    .expect("a session");
-    let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+    let cookie = s.page_cookie("brs.finance", None);
     let me = s.get_with(None, "/api/v1/me", &[("cookie", &cookie)]).ok();
     let csrf = me["csrf_token"].as_str().expect("a CSRF token").to_string();
     for path in [
@@ -1195,13 +1171,7 @@ fn page_titles_are_plain_text_and_never_hold_the_csrf_token() {
 fn a_refusal_on_a_french_page_is_in_french_with_the_actions_verb() {
     let s = Server::start();
     let code = shared_agreement(&s, 1);
-    let secret = synergies_web::auth::open_session(
-        s.store.as_ref(),
-        "brs.finance",
-        std::time::Duration::from_secs(3600),
-    )
-    .expect("a session");
-    let cookie = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+    let cookie = s.page_cookie("brs.finance", None);
     let me = s.get_with(None, "/api/v1/me", &[("cookie", &cookie)]).ok();
     let csrf = me["csrf_token"].as_str().expect("a CSRF token").to_string();
     let form = format!("csrf={csrf}&agreement={code}&external_id=S-1&reason=trop+cher");

@@ -5,24 +5,10 @@ mod common;
 
 use common::*;
 
-fn session(s: &Server, lang: &str) -> String {
-    let secret = synergies_web::auth::open_session(
-        s.store.as_ref(),
-        "auditor",
-        std::time::Duration::from_secs(3600),
-    )
-    .expect("a session");
-    format!(
-        "{}={secret}; {}={lang}",
-        synergies_web::auth::SESSION_COOKIE,
-        synergies_web::auth::LANG_COOKIE
-    )
-}
-
 #[test]
 fn the_agreements_list_is_searched_sorted_totalled_and_exported_as_shown() {
     let s = Server::start();
-    let cookie = session(&s, "en");
+    let cookie = s.page_cookie("auditor", Some("en"));
     let all = s.store.agreements().unwrap();
     let wanted: Vec<&synergies_domain::agreement::Agreement> =
         all.iter().filter(|a| a.code.contains("MC-BRS")).collect();

@@ -91,17 +91,7 @@ fn a_french_reader_meets_no_english_text_of_the_catalogue() {
         fragments.len()
     );
     let s = Server::start();
-    let secret = synergies_web::auth::open_session(
-        s.store.as_ref(),
-        "mc.officer",
-        std::time::Duration::from_secs(3600),
-    )
-    .expect("a session");
-    let cookie = format!(
-        "{}={secret}; {}=fr",
-        synergies_web::auth::SESSION_COOKIE,
-        synergies_web::auth::LANG_COOKIE
-    );
+    let cookie = s.page_cookie("mc.officer", Some("fr"));
     let agreement = s.store.agreements().unwrap()[0].code.clone();
     let activity = s.store.activities(None).unwrap().into_iter().next();
     let mut pages = vec![
@@ -211,17 +201,7 @@ fn every_kind_of_audit_event_has_a_name_in_every_language() {
 #[test]
 fn the_audit_trail_reads_in_the_readers_language() {
     let s = Server::start();
-    let secret = synergies_web::auth::open_session(
-        s.store.as_ref(),
-        "auditor",
-        std::time::Duration::from_secs(3600),
-    )
-    .expect("a session");
-    let cookie = format!(
-        "{}={secret}; {}=fr",
-        synergies_web::auth::SESSION_COOKIE,
-        synergies_web::auth::LANG_COOKIE
-    );
+    let cookie = s.page_cookie("auditor", Some("fr"));
     let html = s.get_with(None, "/audit", &[("cookie", &cookie)]).text();
     let text = visible_text(&html);
     assert!(text.contains("Accord approuvé"), "{text}");

@@ -7,17 +7,7 @@ use common::*;
 
 /// A session of `user` reading the pages in `lang`: its cookie header and CSRF token.
 fn session(s: &Server, user: &str, lang: &str) -> (String, String) {
-    let secret = synergies_web::auth::open_session(
-        s.store.as_ref(),
-        user,
-        std::time::Duration::from_secs(3600),
-    )
-    .expect("a session");
-    let cookie = format!(
-        "{}={secret}; {}={lang}",
-        synergies_web::auth::SESSION_COOKIE,
-        synergies_web::auth::LANG_COOKIE
-    );
+    let cookie = s.page_cookie(user, Some(lang));
     let me = s.get_with(None, "/api/v1/me", &[("cookie", &cookie)]).ok();
     let csrf = me["csrf_token"].as_str().expect("a CSRF token").to_string();
     (cookie, csrf)

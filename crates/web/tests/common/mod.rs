@@ -295,6 +295,22 @@ impl Server {
         r.json()["token"].as_str().expect("a token").to_string()
     }
 
+    /// The cookie header of a page session of `user`, opened in the database as signing in
+    /// opens one, reading the pages in `lang` when one is given.
+    pub fn page_cookie(&self, user: &str, lang: Option<&str>) -> String {
+        let secret = synergies_web::auth::open_session(
+            self.store.as_ref(),
+            user,
+            std::time::Duration::from_secs(3600),
+        )
+        .expect("a session");
+        let session = format!("{}={secret}", synergies_web::auth::SESSION_COOKIE);
+        match lang {
+            Some(lang) => format!("{session}; {}={lang}", synergies_web::auth::LANG_COOKIE),
+            None => session,
+        }
+    }
+
     /// GET as `user` (a demo user's name, or `None` for no credentials).
     pub fn get(&self, user: Option<&str>, path: &str) -> Reply {
         self.get_with(
