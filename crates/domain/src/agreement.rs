@@ -530,9 +530,9 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
     }
 
-    #[test]
-    fn one_head_does_not_activate_both_do() {
-        let mut a = Agreement::draft(
+    /// A draft purchase of legal advice from MC by BRS, ceiling 100.
+    fn legal_advice() -> Agreement {
+        Agreement::draft(
             "A1",
             "Legal advice",
             AgreementKind::Purchase,
@@ -541,7 +541,12 @@ mod tests {
             "2026-2027",
             Currency::USD,
             terms(100),
-        );
+        )
+    }
+
+    #[test]
+    fn one_head_does_not_activate_both_do() {
+        let mut a = legal_advice();
         assert!(a.approve("MC", "mc.head", day()).is_err(), "draft");
         a.propose().unwrap();
         assert!(a.approve("CHB", "chb.head", day()).is_err(), "not a party");
@@ -564,16 +569,7 @@ mod tests {
 
     #[test]
     fn a_refusal_is_a_translated_message_with_its_arguments() {
-        let mut a = Agreement::draft(
-            "A1",
-            "Legal advice",
-            AgreementKind::Purchase,
-            "MC",
-            "MCGTF",
-            "2026-2027",
-            Currency::USD,
-            terms(100),
-        );
+        let mut a = legal_advice();
         a.propose().unwrap();
         let refusal = a.approve("CHB", "chb.head", day()).unwrap_err().message();
         assert_eq!(refusal.key(), Some("agreement-approver-not-party"));

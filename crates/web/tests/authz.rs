@@ -754,6 +754,12 @@ fn one_heads_approval_does_not_activate_an_agreement() {
             html.contains("(amendment: Draft, ceiling 70,000.00 USD once approved)"),
             "{path}: {html}"
         );
+        if path.ends_with("LEGAL-2026") {
+            assert!(
+                html.contains("Programme support costs: 13%"),
+                "the PSC rate as a percentage: {html}"
+            );
+        }
     }
     let a = s
         .post(

@@ -469,7 +469,21 @@ async fn cycle(s: &Session<'_>, store: &dyn Store) {
         ("WEB-2", "1.5", "P-3", Some(("1,250.50", "CHF"))),
     ] {
         s.goto(&format!("/deliveries?agreement={CODE}")).await;
+        if id == "WEB-1" {
+            // The service list follows the agreement chosen: its lines only.
+            s.select("#agreement", "MC-BRS-2026-01").await;
+            s.wait_for(
+                "the services of MC-BRS-2026-01",
+                "return [...document.querySelectorAll('#service option')].map(o => o.value).join() === 'MC-LEGAL,MC-ADMIN,MC-TA,MC-IT'",
+            )
+            .await;
+        }
         s.select("#agreement", CODE).await;
+        s.wait_for(
+            "the services of the agreement's two lines",
+            "return [...document.querySelectorAll('#service option')].map(o => o.value).join() === 'MC-LEGAL,MC-TA'",
+        )
+        .await;
         s.select("#service", "MC-LEGAL").await;
         // A date input's typing format follows the browser's locale; set its value directly.
         s.client
@@ -931,12 +945,7 @@ impl Session<'_> {
             )
             .await
             .unwrap();
-        found
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| format!("{page}: {}", v.as_str().unwrap_or_default()))
-            .collect()
+        lines_of(page, &found)
     }
 
     /// What makes the page unfit for a phone: wider than the screen, or a button or link
@@ -965,11 +974,16 @@ impl Session<'_> {
             )
             .await
             .unwrap();
-        found
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| format!("{page}: {}", v.as_str().unwrap_or_default()))
-            .collect()
+        lines_of(page, &found)
     }
+}
+
+/// The texts a page's script returned, each as a line naming the page.
+fn lines_of(page: &str, found: &serde_json::Value) -> Vec<String> {
+    found
+        .as_array()
+        .expect("the script returns a list")
+        .iter()
+        .map(|v| format!("{page}: {}", v.as_str().unwrap_or_default()))
+        .collect()
 }

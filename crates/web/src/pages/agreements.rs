@@ -16,7 +16,7 @@ use synergies_i18n::Lang;
 
 use super::common::{
     agreement_row, confirmed, field, key_of, render, run, today, typed_number, urlencode,
-    AgreementRow, Chrome, CsrfForm, Fields, FormState, PageCaller, PageResult,
+    AgreementRow, Chrome, CsrfForm, Fields, FormState, Options, PageCaller, PageResult,
 };
 use crate::auth::Caller;
 use crate::error::Problem;
@@ -294,7 +294,7 @@ impl AgreementForm {
         let rows = orgs.len().max(funds.len()).max(shares.len());
         f.payers = (0..rows)
             .map(|i| (at(&orgs, i), at(&funds, i), at(&shares, i)))
-            .filter(|(o, fd, _)| !o.trim().is_empty() || !fd.trim().is_empty())
+            .filter(|(o, fd, share)| [o, fd, share].iter().any(|t| !t.trim().is_empty()))
             .collect();
         f
     }
@@ -490,11 +490,8 @@ impl AgreementFormPage {
                 share_error: error(format!("participants[{i}].weight")),
             })
             .collect();
-        let blank_payers = match (payers.is_empty(), f.more == "payer") {
-            (true, _) => 1,
-            (false, true) => 1,
-            (false, false) => 0,
-        };
+        // A first party to fill in, or one more when the reader asks for it.
+        let blank_payers = usize::from(payers.is_empty() || f.more == "payer");
         for _ in 0..blank_payers {
             let i = payers.len();
             payers.push(PayerRow {
@@ -683,12 +680,6 @@ async fn create_agreement(
     }
 }
 
-#[derive(Template)]
-#[template(path = "fund_options.html")]
-struct FundOptions {
-    funds: Vec<(String, String)>,
-}
-
 /// The options of a fund list for the organisation chosen beside it (htmx swaps them in when
 /// the organisation changes). The organisation comes as `organisation` or as the value of the
 /// list that changed (`provider`, `payer-organisation`).
@@ -704,9 +695,12 @@ async fn funds_of_organisation(
         .or_else(|| pairs.first())
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let framework = run(&state, &pc, |s| Ok(s.framework()?)).await?;
-    Ok(render(&FundOptions {
-        funds: funds_of(&framework, &organisation),
+    let framework = state
+        .cached("framework", |s| Ok(s.framework()?))
+        .await
+        .map_err(|p| pc.problem(p))?;
+    Ok(render(&Options {
+        options: funds_of(&framework, &organisation),
     }))
 }
 

@@ -497,6 +497,14 @@ pub(crate) fn agreement_row(a: &Agreement) -> AgreementRow {
     }
 }
 
+/// The options of a list that htmx swaps in when the choice it depends on changes (the funds
+/// of an organisation, the services of an agreement): value and label.
+#[derive(Template)]
+#[template(path = "options.html")]
+pub(crate) struct Options {
+    pub options: Vec<(String, String)>,
+}
+
 /// The JSON key of a keyed enum (`ongoing`, `done`, …), as the translations name it.
 pub(crate) fn key_of(value: &impl serde::Serialize) -> String {
     serde_json::to_value(value)

@@ -18,7 +18,7 @@ use synergies_store::{DeliveryFilter, Page};
 
 use super::common::{
     agreement_row, confirmed, render, run, today, typed_number, urlencode, AgreementRow, Chrome,
-    PageCaller, PageError, PageResult,
+    Options, PageCaller, PageError, PageResult,
 };
 use crate::error::Problem;
 use crate::state::AppState;
@@ -254,6 +254,7 @@ async fn deliveries_page(
         .fx_rates
         .iter()
         .map(|r| r.currency.code().to_string())
+        // Exchange rates are per US dollar, which has none of its own.
         .chain(std::iter::once("USD".to_string()))
         .collect();
     currencies.sort();
@@ -566,12 +567,6 @@ pub struct ServicesQuery {
     agreement: String,
 }
 
-#[derive(Template)]
-#[template(path = "delivery_services.html")]
-struct ServiceOptions {
-    services: Vec<(String, String)>,
-}
-
 /// The options of the record form's service list for the agreement chosen (htmx swaps them in
 /// when the agreement changes).
 async fn services_of_agreement(
@@ -581,14 +576,16 @@ async fn services_of_agreement(
 ) -> PageResult {
     pc.business()?;
     let code = q.agreement.clone();
-    let (agreement, framework) = run(&state, &pc, move |s| {
-        let a = s
-            .agreement(&code)?
-            .ok_or_else(|| Problem::not_found(format!("unknown agreement {code}")))?;
-        Ok((a, s.framework()?))
+    let agreement = run(&state, &pc, move |s| {
+        s.agreement(&code)?
+            .ok_or_else(|| Problem::not_found(format!("unknown agreement {code}")))
     })
     .await?;
-    Ok(render(&ServiceOptions {
-        services: services_of(&agreement, &framework),
+    let framework = state
+        .cached("framework", |s| Ok(s.framework()?))
+        .await
+        .map_err(|p| pc.problem(p))?;
+    Ok(render(&Options {
+        options: services_of(&agreement, &framework),
     }))
 }
